@@ -1,0 +1,134 @@
+"""decide: partners and HQ look at inquiries and act on them; HQ manages partners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from inquiries import wiring
+from inquiries.api.requests import body, parse
+from inquiries.api.resolver import caller, inquiry_id_of, make_resolver, query_of
+from inquiries.api.schemas import (
+    ID_PATTERN,
+    AssignIn,
+    ContactLinkIn,
+    DiscardIn,
+    ListQuery,
+    PartnerIn,
+    ProgressIn,
+    RejectIn,
+)
+from inquiries.api.views import partner_from_input, partner_view
+from inquiries.domain.errors import ValidationFailed
+from inquiries.service import decisions, partners
+
+logger = Logger()
+metrics = Metrics()
+app = make_resolver()
+
+
+def _loaded(inquiry_id: str) -> tuple[Any, decisions.Loaded]:
+    """The caller (401/403), then the inquiry it may see (404), before any body is read."""
+    who = caller(app)
+    loaded = decisions.load_visible(wiring.dependencies(), inquiry_id_of(inquiry_id), who)
+    return who, loaded
+
+
+def _count(name: str) -> None:
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+@app.get("/inquiries")
+def list_inquiries() -> dict[str, Any]:
+    who = caller(app)
+    query = parse(ListQuery, query_of(app), "query")
+    return decisions.list_inquiries(
+        wiring.dependencies(), who, status=query.status, limit=query.limit, cursor=query.cursor
+    )
+
+
+@app.get("/inquiries/<inquiry_id>")
+def get_inquiry(inquiry_id: str) -> dict[str, Any]:
+    who, loaded = _loaded(inquiry_id)
+    return decisions.detail(loaded, who)
+
+
+@app.post("/inquiries/<inquiry_id>/accept")
+def accept(inquiry_id: str) -> dict[str, Any]:
+    who, loaded = _loaded(inquiry_id)
+    body(DiscardIn, app.current_event.raw_event)  # no fields but an optional note; still checked
+    answer = decisions.accept(wiring.dependencies(), loaded, who)
+    _count("InquiriesAccepted")
+    return answer
+
+
+@app.post("/inquiries/<inquiry_id>/reject")
+def reject(inquiry_id: str) -> dict[str, Any]:
+    who, loaded = _loaded(inquiry_id)
+    request = body(RejectIn, app.current_event.raw_event)
+    answer = decisions.reject(wiring.dependencies(), loaded, who, request.reason, request.note)
+    _count("InquiriesRejected")
+    return answer
+
+
+@app.post("/inquiries/<inquiry_id>/contact")
+def link_contact(inquiry_id: str) -> dict[str, Any]:
+    who, loaded = _loaded(inquiry_id)
+    request = body(ContactLinkIn, app.current_event.raw_event)
+    return decisions.link_contact(
+        wiring.dependencies(), loaded, who, contact_id=request.contact_id, new=bool(request.new)
+    )
+
+
+@app.post("/inquiries/<inquiry_id>/assign")
+def assign(inquiry_id: str) -> dict[str, Any]:
+    who, loaded = _loaded(inquiry_id)
+    request = body(AssignIn, app.current_event.raw_event)
+    answer = decisions.assign(
+        wiring.dependencies(), loaded, who, partner_id=request.partner_id, user_id=request.user_id
+    )
+    _count("InquiriesAssigned")
+    return answer
+
+
+@app.post("/inquiries/<inquiry_id>/discard")
+def discard(inquiry_id: str) -> dict[str, Any]:
+    who, loaded = _loaded(inquiry_id)
+    request = body(DiscardIn, app.current_event.raw_event)
+    return decisions.discard(wiring.dependencies(), loaded, who, request.note)
+
+
+@app.post("/inquiries/<inquiry_id>/progress")
+def progress(inquiry_id: str) -> dict[str, Any]:
+    who, loaded = _loaded(inquiry_id)
+    request = body(ProgressIn, app.current_event.raw_event)
+    return decisions.record_progress(wiring.dependencies(), loaded, who, request.step, request.note)
+
+
+@app.put("/partners/<partner_id>")
+def put_partner(partner_id: str) -> dict[str, Any]:
+    caller(app)
+    request = body(PartnerIn, app.current_event.raw_event)
+    import re  # noqa: PLC0415
+
+    if not re.match(ID_PATTERN, partner_id):
+        raise ValidationFailed(
+            "partner_id must be 1 to 64 URL-safe characters",
+            [{"loc": ["path", "partner_id"], "msg": "invalid id", "type": "value_error"}],
+        )
+    partner = partners.put_partner(wiring.dependencies(), partner_from_input(partner_id, request))
+    return partner_view(partner)
+
+
+@app.get("/partners")
+def list_partners() -> dict[str, Any]:
+    caller(app)
+    return {"items": [partner_view(p) for p in partners.list_partners(wiring.dependencies())]}
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

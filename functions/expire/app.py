@@ -1,0 +1,40 @@
+"""expire: the scheduler fires one offer's expiry; a periodic rule runs the sweeper.
+
+Event from EventBridge Scheduler: `{"inquiry_id", "offer", ...}` (the schedule's input).
+Event from the sweeper's rule: `{"sweep": true}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from inquiries import wiring
+from inquiries.service.expiry import expire_offer, sweep
+
+logger = Logger()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    deps = wiring.dependencies()
+    if event.get("sweep"):
+        expired = sweep(deps)
+        if expired:
+            metrics.add_metric(
+                name="InquiriesExpiredBySweeper", unit=MetricUnit.Count, value=expired
+            )
+        return {"expired": expired}
+    inquiry_id, seq = event.get("inquiry_id"), event.get("offer")
+    if not isinstance(inquiry_id, str) or not isinstance(seq, int) or isinstance(seq, bool):
+        # Not retried: a malformed event will not get better.
+        logger.error("malformed expiry event", extra={"keys": sorted(event)})
+        return {"expired": 0}
+    expired = expire_offer(deps, inquiry_id, seq)
+    if expired:
+        metrics.add_metric(name="InquiriesExpired", unit=MetricUnit.Count, value=1)
+    return {"expired": int(expired)}

@@ -1,0 +1,82 @@
+"""intake: the website submits an inquiry (public), and the API describes itself."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from inquiries import wiring
+from inquiries.api.requests import json_body, parse
+from inquiries.api.resolver import json_response, make_resolver
+from inquiries.api.schemas import SubmissionIn
+from inquiries.domain.errors import ValidationFailed
+from inquiries.domain.model import Contact
+from inquiries.service.intake import Submission, submit
+
+logger = Logger()
+metrics = Metrics()
+app = make_resolver()
+
+_KEY_HEADER = "idempotency-key"
+
+
+def _idempotency_key(headers: dict[str, str]) -> str | None:
+    key = next((v for k, v in headers.items() if k.lower() == _KEY_HEADER), None)
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 255 or not key.isascii() or not key.isprintable():
+        raise ValidationFailed(
+            "Idempotency-Key must be 1 to 255 printable ASCII characters",
+            [{"loc": ["header", "Idempotency-Key"], "msg": "invalid", "type": "value_error"}],
+        )
+    return key
+
+
+@app.post("/inquiries")
+def submit_inquiry() -> Response[str]:
+    data = json_body(app.current_event.raw_event)
+    form = parse(SubmissionIn, data)
+    key = _idempotency_key(app.current_event.headers or {})
+    fingerprint = hashlib.sha256(
+        json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    submitted = submit(
+        wiring.dependencies(),
+        Submission(
+            product=form.product.value,
+            contact=Contact(**form.contact.model_dump()),
+            message=form.message,
+            language=form.language,
+            partner_id=form.partner_id,
+        ),
+        idempotency_key=key,
+        fingerprint=fingerprint,
+    )
+    if not submitted.replayed:
+        metrics.add_metric(name="InquiriesReceived", unit=MetricUnit.Count, value=1)
+    return json_response(201, {"id": submitted.inquiry_id, "status": "received"})
+
+
+@app.get("/openapi.json")
+def openapi_document() -> Response[str]:
+    from inquiries.api.openapi import document  # noqa: PLC0415  (built only when asked for)
+
+    return json_response(200, document())
+
+
+@app.get("/docs")
+def swagger_ui() -> Response[str]:
+    from inquiries.api.openapi import swagger_page  # noqa: PLC0415
+
+    return Response(status_code=200, content_type="text/html; charset=utf-8", body=swagger_page())
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

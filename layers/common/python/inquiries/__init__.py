@@ -1,0 +1,1 @@
+"""Partner inquiry routing: the shared package of the Lambda layer."""

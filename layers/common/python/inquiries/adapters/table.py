@@ -1,0 +1,82 @@
+"""The one DynamoDB table: its keys and indexes, defined once.
+
+The CDK app, the tests and the local stack all build the table from this
+definition. See docs/data-model.md for the access patterns behind each index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+PARTITION_KEY = "pk"
+SORT_KEY = "sk"
+TTL_ATTRIBUTE = "expires_at_epoch"
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str
+    purpose: str
+
+
+INDEXES: tuple[Index, ...] = (
+    Index(
+        "gsi1",
+        "gsi1pk",
+        "gsi1sk",
+        "per partner: inbox (pending by deadline, then newest) and offers by time (reports)",
+    ),
+    Index("gsi2", "gsi2pk", "gsi2sk", "inquiries by status, newest first (HQ queue); partners"),
+    Index("gsi3", "gsi3pk", "gsi3sk", "all inquiries newest first; offers by month (reports)"),
+    Index("gsi4", "gsi4pk", "gsi4sk", "pending offers by deadline (sweeper); sparse"),
+)
+
+
+def key_attributes() -> list[str]:
+    """Every attribute that is a key of the table or of an index (all strings)."""
+    names = [PARTITION_KEY, SORT_KEY]
+    for index in INDEXES:
+        names += [index.partition_key, index.sort_key]
+    return names
+
+
+def create_table_request(table_name: str) -> dict[str, Any]:
+    """The CreateTable request for boto3 (tests and the local stack), on demand."""
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": "S"} for name in key_attributes()
+        ],
+        "KeySchema": [
+            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
+            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": index.name,
+                "KeySchema": [
+                    {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                    {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in INDEXES
+        ],
+    }
+
+
+def create_table(client: Any, table_name: str) -> None:
+    """Create the table (and its TTL) if it does not exist yet."""
+    existing = client.list_tables().get("TableNames", [])
+    if table_name in existing:
+        return
+    client.create_table(**create_table_request(table_name))
+    client.get_waiter("table_exists").wait(TableName=table_name)
+    client.update_time_to_live(
+        TableName=table_name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+    )

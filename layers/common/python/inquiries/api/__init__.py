@@ -1,0 +1,1 @@
+"""The HTTP side shared by the functions: routes, principal, errors, schemas."""

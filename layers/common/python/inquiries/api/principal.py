@@ -1,0 +1,38 @@
+"""Who is asking, from the claims API Gateway's JWT authorizer put into the event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inquiries.api.routes import route_for
+from inquiries.domain.errors import Forbidden, Unauthenticated
+from inquiries.domain.model import Principal, Role
+
+
+def claims_of(event: dict[str, Any]) -> dict[str, Any] | None:
+    context = event.get("requestContext") or {}
+    authorizer = context.get("authorizer") or {}
+    jwt = authorizer.get("jwt") or {}
+    claims = jwt.get("claims")
+    return claims if isinstance(claims, dict) else None
+
+
+def principal_of(event: dict[str, Any]) -> Principal:
+    """The caller, or Unauthenticated (401) / Forbidden (403) per the route's roles."""
+    claims = claims_of(event)
+    subject = claims.get("sub") if claims else None
+    if not claims or not isinstance(subject, str) or not subject:
+        raise Unauthenticated("a valid bearer token is required")
+    route = route_for(str(event.get("routeKey", "")))
+    role_claim = claims.get("custom:role")
+    if role_claim not in (Role.HQ.value, Role.PARTNER.value):
+        raise Forbidden("your role may not use this route")
+    role = Role(role_claim)
+    partner_id = claims.get("custom:partner_id") or None
+    if role is Role.PARTNER and not isinstance(partner_id, str):
+        raise Unauthenticated("a partner token must name its partner organisation")
+    if route is not None and role.value not in route.roles:
+        raise Forbidden("your role may not use this route")
+    return Principal(
+        user_id=subject, role=role, partner_id=partner_id if role is Role.PARTNER else None
+    )

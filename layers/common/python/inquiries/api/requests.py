@@ -1,0 +1,66 @@
+"""Reading a request body: size (413), JSON (400), then the model (422)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from inquiries.domain.errors import BadRequest, PayloadTooLarge, ValidationFailed
+
+MAX_BODY_BYTES = 256 * 1024
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def raw_body(event: dict[str, Any]) -> bytes:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest("the body is not valid base64") from None
+    return body.encode("utf-8", "surrogatepass")
+
+
+def json_body(event: dict[str, Any]) -> Any:
+    """The body as JSON; an empty body is an empty object."""
+    raw = raw_body(event)
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"the body is over {MAX_BODY_BYTES // 1024} KiB")
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("the body is not JSON") from None
+
+
+def validation_errors(error: ValidationError, where: str = "body") -> list[dict[str, Any]]:
+    """Pydantic's errors without the input values (they may be personal data)."""
+    return [
+        {"loc": [where, *e["loc"]], "msg": e["msg"], "type": e["type"]}
+        for e in error.errors(include_url=False, include_input=False, include_context=False)
+    ]
+
+
+def parse(model: type[Model], data: Any, where: str = "body") -> Model:
+    """Validate data against the model; 422 with the fields at fault."""
+    if where == "body" and not isinstance(data, dict):
+        raise ValidationFailed(
+            "the body must be a JSON object",
+            [{"loc": [where], "msg": "expected an object", "type": "object_type"}],
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        errors = validation_errors(error, where)
+        fields = ", ".join(sorted({".".join(str(p) for p in e["loc"][1:]) for e in errors}))
+        raise ValidationFailed(f"invalid {where}: {fields}", errors) from None
+
+
+def body(model: type[Model], event: dict[str, Any]) -> Model:
+    return parse(model, json_body(event))

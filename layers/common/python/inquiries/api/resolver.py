@@ -1,0 +1,67 @@
+"""The HTTP API resolver every function shares: error mapping and small helpers."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+
+from inquiries.api.errors import error_response
+from inquiries.api.principal import principal_of
+from inquiries.api.schemas import ID_PATTERN
+from inquiries.domain.errors import DomainError, NotFound
+from inquiries.domain.model import Principal
+
+logger = Logger(child=True)
+
+_ID = re.compile(ID_PATTERN)
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=json.dumps(body, ensure_ascii=False),
+        headers=headers or {},
+    )
+
+
+def make_resolver() -> APIGatewayHttpResolver:
+    """A resolver whose domain errors become the statuses of api.md."""
+    app = APIGatewayHttpResolver()
+
+    def _domain_error(error: DomainError) -> Response[str]:
+        status, body, headers = error_response(error)
+        if status >= 500:
+            logger.warning("dependency unavailable", extra={"error": type(error).__name__})
+        return Response(
+            status_code=status, content_type="application/json", body=body, headers=headers
+        )
+
+    def _unexpected(error: Exception) -> Response[str]:
+        # The type only: a message could carry input values.
+        logger.error("unexpected error", extra={"error": type(error).__name__})
+        return json_response(500, {"message": "internal error"})
+
+    app.exception_handler(DomainError)(_domain_error)
+    app.exception_handler(Exception)(_unexpected)
+    return app
+
+
+def caller(app: APIGatewayHttpResolver) -> Principal:
+    """The authenticated caller of the current request (401/403 per the route table)."""
+    return principal_of(app.current_event.raw_event)
+
+
+def inquiry_id_of(value: str) -> str:
+    """A path id that cannot name an inquiry is simply not found."""
+    if not _ID.match(value):
+        raise NotFound("inquiry not found")
+    return value
+
+
+def query_of(app: APIGatewayHttpResolver) -> dict[str, str]:
+    return dict(app.current_event.query_string_parameters or {})

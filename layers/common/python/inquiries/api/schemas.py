@@ -1,0 +1,169 @@
+"""Request models: what the API accepts, validated by pydantic (422 with the fields at fault)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
+
+from inquiries.api.countries import ISO_COUNTRIES
+from inquiries.domain.model import Product, ProgressStep, RejectReason, Status
+
+ID_PATTERN = r"^[A-Za-z0-9_.~-]{1,64}$"
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in ISO_COUNTRIES:
+        raise ValueError("not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _postal_code(value: str) -> str:
+    code = " ".join(value.split())
+    if not re.fullmatch(r"(?:[A-Za-z]{1,3}-)?[A-Za-z0-9][A-Za-z0-9 -]{0,14}", code):
+        raise ValueError("not a postal code")
+    return code
+
+
+def _phone(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not re.fullmatch(r"[+0-9][0-9 ()./-]{3,39}", value.strip()):
+        raise ValueError("not a phone number")
+    return value.strip()
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Country = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)]
+PostalCode = Annotated[str, StringConstraints(max_length=20), AfterValidator(_postal_code)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ContactIn(Strict):
+    first_name: Name | None = None
+    last_name: Name
+    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    phone: Annotated[str | None, StringConstraints(max_length=40), AfterValidator(_phone)] = None
+    street: Text | None = None
+    postal_code: PostalCode
+    city: Text | None = None
+    country: Country
+    company: Text | None = None
+
+
+class SubmissionIn(Strict):
+    """The website's form: `POST /inquiries`."""
+
+    product: Product
+    contact: ContactIn
+    message: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    language: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None
+    ) = None
+    partner_id: Id | None = None
+    consent: StrictBool
+
+    @model_validator(mode="after")
+    def _consent_given(self) -> SubmissionIn:
+        if self.consent is not True:
+            raise ValueError("consent must be true")
+        return self
+
+
+class RejectIn(Strict):
+    reason: RejectReason
+    note: Note | None = None
+
+
+class ContactLinkIn(Strict):
+    contact_id: Id | None = None
+    new: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ContactLinkIn:
+        if (self.contact_id is None) == (self.new is not True):
+            raise ValueError('give either "contact_id" or "new": true')
+        return self
+
+
+class AssignIn(Strict):
+    partner_id: Id | None = None
+    user_id: UserId | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> AssignIn:
+        if (self.partner_id is None) == (self.user_id is None):
+            raise ValueError('give either "partner_id" or "user_id"')
+        return self
+
+
+class DiscardIn(Strict):
+    note: Note | None = None
+
+
+class ProgressIn(Strict):
+    step: ProgressStep
+    note: Note | None = None
+
+
+class TerritoryIn(Strict):
+    country: Country
+    postal_prefixes: list[Annotated[str, StringConstraints(max_length=16)]] = Field(
+        min_length=1, max_length=1000
+    )
+
+
+class PartnerIn(Strict):
+    """`PUT /partners/{partner_id}`."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    country: Country
+    subdivision: Annotated[str, StringConstraints(max_length=10)] | None = None
+    timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    working_days: list[int] = Field(default=[1, 2, 3, 4, 5], min_length=1, max_length=7)
+    territories: list[TerritoryIn] = Field(default=[], max_length=50)
+    products: list[Product] = Field(default=[])
+
+
+class ListQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    status: Status | None = None
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
+
+
+class ReportQuery(BaseModel):
+    from_: date = Field(alias="from")
+    to: date
+    partner_id: Id | None = None
+    format: Literal["json", "csv"] = "json"
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _period(self) -> ReportQuery:
+        if self.to < self.from_:
+            raise ValueError('"to" is before "from"')
+        if (self.to - self.from_).days > 366:
+            raise ValueError("the period is longer than a year")
+        return self

@@ -1,0 +1,48 @@
+"""Settings from the environment, read and validated once, on first use."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+class SettingsError(RuntimeError):
+    """The function is deployed without a setting it needs."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    schedule_group: str
+    expire_function_arn: str
+    scheduler_role_arn: str
+    expiry_dead_letter_arn: str | None
+    deadline_hours: float
+
+    @classmethod
+    def from_environment(cls, env: dict[str, str] | None = None) -> Settings:
+        source = os.environ if env is None else env
+        missing = [name for name in ("TABLE_NAME",) if not source.get(name)]
+        if missing:
+            raise SettingsError(f"missing settings: {', '.join(missing)}")
+        try:
+            hours = float(source.get("DEADLINE_HOURS", "48"))
+        except ValueError:
+            raise SettingsError("DEADLINE_HOURS must be a number") from None
+        if not 0 < hours <= 24 * 365:
+            raise SettingsError("DEADLINE_HOURS must be positive and at most a year")
+        return cls(
+            table_name=source["TABLE_NAME"],
+            schedule_group=source.get("SCHEDULE_GROUP", "inquiries"),
+            expire_function_arn=source.get("EXPIRE_FUNCTION_ARN", ""),
+            scheduler_role_arn=source.get("SCHEDULER_ROLE_ARN", ""),
+            expiry_dead_letter_arn=source.get("EXPIRY_DLQ_ARN") or None,
+            deadline_hours=hours,
+        )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The settings of this process (cached; tests call `settings.cache_clear()`)."""
+    return Settings.from_environment()

@@ -1,0 +1,363 @@
+"""The lifecycle of an inquiry as an explicit state machine, in pure code.
+
+Every transition takes the state it starts from and answers a `Change`: the new
+state, the offers it creates or decides, and the events it records. Storage
+applies a change as one conditional write whose condition is the state the
+change started from (status and version), so races are settled by the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from inquiries.domain.errors import Conflict, NotFound
+from inquiries.domain.model import (
+    SYSTEM,
+    Contact,
+    Event,
+    Inquiry,
+    Offer,
+    Outcome,
+    Partner,
+    Principal,
+    ProgressEntry,
+    ProgressStep,
+    RejectReason,
+    ReturnReason,
+    Status,
+)
+from inquiries.domain.view import iso
+
+# Which action may start from which status. The functions below enforce it.
+ALLOWED_FROM: dict[str, frozenset[Status]] = {
+    "offer": frozenset({Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED, Status.PENDING}),
+    "assign_hq_user": frozenset(
+        {Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED, Status.PENDING}
+    ),
+    "assign_colleague": frozenset({Status.ACCEPTED}),
+    "accept": frozenset({Status.PENDING}),
+    "reject": frozenset({Status.PENDING}),
+    "expire": frozenset({Status.PENDING}),
+    "discard": frozenset({Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED}),
+    "progress": frozenset({Status.ACCEPTED}),
+    "link_contact": frozenset({Status.ACCEPTED, Status.CLOSED}),
+}
+
+
+@dataclass(frozen=True)
+class OfferWrite:
+    """An offer to store: `expected` is the outcome it must still have (None: a new offer)."""
+
+    offer: Offer
+    expected: Outcome | None
+
+
+@dataclass(frozen=True)
+class NewContact:
+    """A contact created in a partner's own address book on acceptance."""
+
+    partner_id: str
+    contact_id: str
+    contact: Contact
+    inquiry_id: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One state change, applied atomically or not at all."""
+
+    before: Inquiry | None  # None: the inquiry is new
+    after: Inquiry
+    offers: tuple[OfferWrite, ...] = ()
+    events: tuple[Event, ...] = ()
+    new_contact: NewContact | None = None
+
+    @property
+    def opened_offer(self) -> Offer | None:
+        """The offer this change makes, whose expiry must be scheduled."""
+        return next((w.offer for w in self.offers if w.expected is None), None)
+
+    @property
+    def closed_offers(self) -> tuple[Offer, ...]:
+        """Offers this change decides, whose schedules are no longer needed."""
+        return tuple(w.offer for w in self.offers if w.expected is Outcome.PENDING)
+
+
+def _require(action: str, inquiry: Inquiry) -> None:
+    if inquiry.status not in ALLOWED_FROM[action]:
+        raise Conflict(f"cannot {action.replace('_', ' ')} an inquiry that is {inquiry.status}")
+
+
+def _next(inquiry: Inquiry, **changes: object) -> Inquiry:
+    return replace(inquiry, version=inquiry.version + 1, **changes)  # type: ignore[arg-type]
+
+
+def current_offer(inquiry: Inquiry, offers: tuple[Offer, ...]) -> Offer | None:
+    """The latest offer of the inquiry, if it has one."""
+    return next((o for o in offers if o.seq == inquiry.offer_seq), None)
+
+
+def _withdraw_open_offer(
+    inquiry: Inquiry, offer: Offer | None, actor: str, now: datetime
+) -> tuple[tuple[OfferWrite, ...], tuple[Event, ...]]:
+    if inquiry.status is not Status.PENDING or offer is None:
+        return (), ()
+    withdrawn = replace(offer, outcome=Outcome.WITHDRAWN, decided_at=now, decided_by=actor)
+    event = Event(now, actor, "withdrawn", {"partner_id": offer.partner_id, "offer": offer.seq})
+    return (OfferWrite(withdrawn, Outcome.PENDING),), (event,)
+
+
+def receive(inquiry: Inquiry, now: datetime) -> Change:
+    """A new inquiry arrives, not yet routed: it waits in HQ's queue."""
+    event = Event(now, inquiry.channel.value, "received", {"product": inquiry.product})
+    return Change(before=None, after=replace(inquiry, version=1), events=(event,))
+
+
+def offer_to(
+    inquiry: Inquiry,
+    partner: Partner,
+    *,
+    current: Offer | None,
+    deadline: datetime,
+    actor: str,
+    now: datetime,
+    base: Change | None = None,
+) -> Change:
+    """Offer the inquiry to a partner with a deadline; an open offer elsewhere is withdrawn.
+
+    With `base` (a change not yet stored, as on intake) the offer is added to it.
+    """
+    if base is None:
+        _require("offer", inquiry)
+    withdrawals, withdraw_events = _withdraw_open_offer(inquiry, current, actor, now)
+    seq = inquiry.offer_seq + 1
+    offer = Offer(
+        inquiry_id=inquiry.id,
+        seq=seq,
+        partner_id=partner.id,
+        calendar=partner.calendar,
+        offered_at=now,
+        deadline=deadline,
+    )
+    after = replace(
+        inquiry,
+        status=Status.PENDING,
+        partner_id=partner.id,
+        user_id=None,
+        assigned_at=now,
+        deadline=deadline,
+        offer_seq=seq,
+        return_reason=None,
+        version=inquiry.version + (0 if base else 1),
+    )
+    event = Event(
+        now,
+        actor,
+        "offered",
+        {"partner_id": partner.id, "offer": seq, "deadline": iso(deadline)},
+    )
+    events = (*(base.events if base else ()), *withdraw_events, event)
+    return Change(
+        before=base.before if base else inquiry,
+        after=after,
+        offers=(*withdrawals, OfferWrite(offer, None)),
+        events=events,
+    )
+
+
+def assign_to_hq_user(
+    inquiry: Inquiry, *, user_id: str, current: Offer | None, actor: str, now: datetime
+) -> Change:
+    """HQ hands the inquiry to one of its own users: internal, no acceptance step."""
+    _require("assign_hq_user", inquiry)
+    withdrawals, withdraw_events = _withdraw_open_offer(inquiry, current, actor, now)
+    after = _next(
+        inquiry,
+        status=Status.ASSIGNED,
+        partner_id=None,
+        user_id=user_id,
+        assigned_at=now,
+        deadline=None,
+        return_reason=None,
+    )
+    event = Event(now, actor, "assigned", {"user_id": user_id})
+    return Change(inquiry, after, withdrawals, (*withdraw_events, event))
+
+
+def assign_to_colleague(
+    inquiry: Inquiry, *, principal: Principal, user_id: str, now: datetime
+) -> Change:
+    """A partner hands an accepted inquiry to a colleague of its own organisation."""
+    _require("assign_colleague", inquiry)
+    after = _next(inquiry, user_id=user_id)
+    event = Event(now, principal.user_id, "assigned", {"user_id": user_id})
+    return Change(inquiry, after, events=(event,))
+
+
+def _own_pending_offer(inquiry: Inquiry, offer: Offer | None, principal: Principal) -> Offer:
+    if inquiry.partner_id != principal.partner_id:
+        raise NotFound("inquiry not found")
+    if offer is None or offer.outcome is not Outcome.PENDING:
+        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
+    return offer
+
+
+def accept(
+    inquiry: Inquiry,
+    *,
+    offer: Offer | None,
+    principal: Principal,
+    now: datetime,
+    new_contact: NewContact | None = None,
+) -> Change:
+    """The offered partner takes the inquiry, strictly before the deadline.
+
+    From this moment the partner is the data controller of the contact.
+    """
+    _require("accept", inquiry)
+    pending = _own_pending_offer(inquiry, offer, principal)
+    if now >= pending.deadline:
+        raise Conflict("the deadline has passed; the inquiry went back to headquarters")
+    accepted = replace(
+        pending, outcome=Outcome.ACCEPTED, decided_at=now, decided_by=principal.user_id
+    )
+    after = _next(
+        inquiry,
+        status=Status.ACCEPTED,
+        user_id=principal.user_id,
+        deadline=None,
+        contact_id=new_contact.contact_id if new_contact else inquiry.contact_id,
+    )
+    events: tuple[Event, ...] = (
+        Event(now, principal.user_id, "accepted", {"partner_id": pending.partner_id}),
+        Event(
+            now,
+            principal.user_id,
+            "controllership_transferred",
+            {"controller": pending.partner_id},
+        ),
+    )
+    if new_contact:
+        events += (
+            Event(
+                now, principal.user_id, "contact_created", {"contact_id": new_contact.contact_id}
+            ),
+        )
+    return Change(inquiry, after, (OfferWrite(accepted, Outcome.PENDING),), events, new_contact)
+
+
+def reject(
+    inquiry: Inquiry,
+    *,
+    offer: Offer | None,
+    principal: Principal,
+    reason: RejectReason,
+    note: str | None,
+    now: datetime,
+) -> Change:
+    """The offered partner declines; the inquiry goes back to HQ and the partner loses access."""
+    _require("reject", inquiry)
+    pending = _own_pending_offer(inquiry, offer, principal)
+    if now >= pending.deadline:
+        raise Conflict("the deadline has passed; the inquiry went back to headquarters")
+    rejected = replace(
+        pending,
+        outcome=Outcome.REJECTED,
+        decided_at=now,
+        decided_by=principal.user_id,
+        reason=reason.value,
+    )
+    after = _return_to_hq(inquiry, pending.partner_id, ReturnReason.REJECTED)
+    details: dict[str, object] = {"partner_id": pending.partner_id, "reason": reason.value}
+    if note:
+        details["note"] = note
+    event = Event(now, principal.user_id, "rejected", details)
+    return Change(inquiry, after, (OfferWrite(rejected, Outcome.PENDING),), (event,))
+
+
+def expire(inquiry: Inquiry, *, offer: Offer | None, now: datetime) -> Change | None:
+    """At the deadline, an unanswered offer returns the inquiry to HQ.
+
+    Anything else (decided, withdrawn, not yet due, another offer) is no change: None.
+    """
+    if (
+        inquiry.status is not Status.PENDING
+        or offer is None
+        or offer.seq != inquiry.offer_seq
+        or offer.outcome is not Outcome.PENDING
+        or now < offer.deadline
+    ):
+        return None
+    expired = replace(offer, outcome=Outcome.EXPIRED, decided_at=now, decided_by=SYSTEM)
+    after = _return_to_hq(inquiry, offer.partner_id, ReturnReason.EXPIRED)
+    event = Event(
+        now, SYSTEM, "expired", {"partner_id": offer.partner_id, "deadline": iso(offer.deadline)}
+    )
+    return Change(inquiry, after, (OfferWrite(expired, Outcome.PENDING),), (event,))
+
+
+def _return_to_hq(inquiry: Inquiry, partner_id: str, reason: ReturnReason) -> Inquiry:
+    return _next(
+        inquiry,
+        status=Status.RETURNED,
+        partner_id=None,
+        user_id=None,
+        deadline=None,
+        return_reason=reason,
+        declined_by=inquiry.declined_by | {partner_id},
+    )
+
+
+def discard(inquiry: Inquiry, *, principal: Principal, note: str | None, now: datetime) -> Change:
+    """HQ drops an inquiry that is not with a partner."""
+    _require("discard", inquiry)
+    after = _next(inquiry, status=Status.DISCARDED, partner_id=None, deadline=None)
+    event = Event(now, principal.user_id, "discarded", {"note": note} if note else {})
+    return Change(inquiry, after, events=(event,))
+
+
+def record_progress(
+    inquiry: Inquiry,
+    *,
+    offer: Offer | None,
+    principal: Principal,
+    step: ProgressStep,
+    note: str | None,
+    now: datetime,
+) -> Change:
+    """The partner records a step; `won` or `lost` closes the inquiry."""
+    _require("progress", inquiry)
+    entry = ProgressEntry(step, now, principal.user_id, note)
+    closes = step in (ProgressStep.WON, ProgressStep.LOST)
+    after = _next(
+        inquiry,
+        status=Status.CLOSED if closes else Status.ACCEPTED,
+        progress=(*inquiry.progress, entry),
+    )
+    offers: tuple[OfferWrite, ...] = ()
+    if offer is not None and offer.first_progress_at is None:
+        offers = (OfferWrite(replace(offer, first_progress_at=now), Outcome.ACCEPTED),)
+    details: dict[str, object] = {"step": step.value}
+    if note:
+        details["note"] = note
+    event = Event(now, principal.user_id, "progress", details)
+    return Change(inquiry, after, offers, (event,))
+
+
+def link_contact(
+    inquiry: Inquiry,
+    *,
+    principal: Principal,
+    contact_id: str,
+    new_contact: NewContact | None,
+    now: datetime,
+) -> Change:
+    """After acceptance: link the inquiry to one of the partner's contacts (or a new one)."""
+    _require("link_contact", inquiry)
+    if inquiry.contact_id is not None:
+        raise Conflict("the inquiry is already linked to a contact")
+    after = _next(inquiry, contact_id=contact_id)
+    action = "contact_created" if new_contact else "contact_linked"
+    event = Event(now, principal.user_id, action, {"contact_id": contact_id})
+    return Change(inquiry, after, events=(event,), new_contact=new_contact)

@@ -1,0 +1,1 @@
+"""Use cases. Each takes its repository, scheduler and clock as arguments."""

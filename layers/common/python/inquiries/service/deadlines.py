@@ -1,0 +1,32 @@
+"""Deadlines and working hours in a partner's calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from inquiries import business_time
+from inquiries.domain.model import Calendar
+
+
+def deadline_for(calendar: Calendar, start: datetime, hours: float) -> datetime:
+    """The moment `hours` working hours after `start`, in the partner's calendar."""
+    return business_time.add_working_hours(
+        start,
+        hours,
+        country=calendar.country,
+        subdivision=calendar.subdivision,
+        timezone=calendar.timezone,
+        working_days=calendar.working_days,
+    )
+
+
+def working_hours(calendar: Calendar, start: datetime, end: datetime) -> float:
+    """Working hours between two moments in the partner's calendar."""
+    return business_time.working_hours_between(
+        start,
+        end,
+        country=calendar.country,
+        subdivision=calendar.subdivision,
+        timezone=calendar.timezone,
+        working_days=calendar.working_days,
+    )

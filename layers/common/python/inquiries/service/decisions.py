@@ -1,0 +1,274 @@
+"""What partners and HQ do with an inquiry: look, accept, reject, assign, work on it.
+
+Each action reads the inquiry once, lets the state machine decide, and stores
+the change with one conditional write. Losing a race is a `409`.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from inquiries.domain import lifecycle
+from inquiries.domain.duplicates import duplicates, match_keys
+from inquiries.domain.errors import ChangeRejected, Conflict, Forbidden, ValidationFailed
+from inquiries.domain.lifecycle import Change, NewContact
+from inquiries.domain.model import (
+    Event,
+    Offer,
+    Outcome,
+    Principal,
+    ProgressStep,
+    RejectReason,
+    Status,
+)
+from inquiries.domain.view import ensure_visible, inquiry_view
+from inquiries.service.deadlines import deadline_for
+from inquiries.service.ports import Dependencies, Record
+from inquiries.service.scheduling import cancel_expiries, schedule_expiry
+
+logger = Logger(child=True)
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An inquiry the caller may see, with its offers and events, as read once."""
+
+    record: Record
+    events: list[Event]
+
+    @property
+    def current_offer(self) -> Offer | None:
+        return lifecycle.current_offer(self.record.inquiry, self.record.offers)
+
+
+def load_visible(deps: Dependencies, inquiry_id: str, principal: Principal) -> Loaded:
+    """The inquiry if the caller may see it; else NotFound (never Forbidden)."""
+    found = deps.repository.load_with_events(inquiry_id)
+    record, events = found if found else (None, [])
+    ensure_visible(record.inquiry if record else None, principal)
+    assert record is not None
+    return Loaded(record, events)
+
+
+def detail(loaded: Loaded, principal: Principal) -> dict[str, Any]:
+    return inquiry_view(loaded.record.inquiry, principal, loaded.events)
+
+
+def _store(deps: Dependencies, loaded: Loaded, change: Change) -> Loaded:
+    """Apply the change; a lost race is a Conflict. Schedules follow the offers."""
+    try:
+        deps.repository.apply(change)
+    except ChangeRejected:
+        raise Conflict("the inquiry was changed meanwhile; load it again") from None
+    cancel_expiries(deps, change.closed_offers)
+    opened = change.opened_offer
+    if opened is not None:
+        schedule_expiry(deps, opened)
+    offers = {o.seq: o for o in loaded.record.offers}
+    offers.update({w.offer.seq: w.offer for w in change.offers})
+    logger.info(
+        "inquiry changed",
+        extra={
+            "inquiry_id": change.after.id,
+            "from_status": loaded.record.inquiry.status.value,
+            "status": change.after.status.value,
+            "actions": [e.action for e in change.events],
+        },
+    )
+    return Loaded(
+        Record(change.after, tuple(offers[k] for k in sorted(offers))),
+        [*loaded.events, *change.events],
+    )
+
+
+def _refuse_late(deps: Dependencies, loaded: Loaded) -> None:
+    """A decision at or after the deadline returns the inquiry to HQ at once, then is refused."""
+    offer = loaded.current_offer
+    now = deps.clock.now()
+    inquiry = loaded.record.inquiry
+    if inquiry.status is not Status.PENDING or offer is None or now < offer.deadline:
+        return
+    change = lifecycle.expire(inquiry, offer=offer, now=now)
+    if change is not None:
+        # If the expiry (or anyone) got there first, the outcome is the same.
+        with suppress(Conflict):
+            _store(deps, loaded, change)
+    raise Conflict("the deadline has passed; the inquiry went back to headquarters")
+
+
+def accept(deps: Dependencies, loaded: Loaded, principal: Principal) -> dict[str, Any]:
+    """The offered partner accepts; it gets the contact and the duplicate check."""
+    inquiry = loaded.record.inquiry
+    if inquiry.status is not Status.PENDING:
+        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
+    _refuse_late(deps, loaded)
+    assert principal.partner_id is not None
+    found = deps.repository.contacts_matching(principal.partner_id, match_keys(inquiry.contact))
+    candidates = duplicates(found)
+    # No candidates: the contact is created at once, in the same write as the acceptance.
+    new_contact = (
+        None
+        if candidates
+        else NewContact(principal.partner_id, deps.new_id(), inquiry.contact, inquiry.id)
+    )
+    change = lifecycle.accept(
+        inquiry,
+        offer=loaded.current_offer,
+        principal=principal,
+        now=deps.clock.now(),
+        new_contact=new_contact,
+    )
+    after = _store(deps, loaded, change)
+    return {"inquiry": detail(after, principal), "duplicates": candidates}
+
+
+def reject(
+    deps: Dependencies,
+    loaded: Loaded,
+    principal: Principal,
+    reason: RejectReason,
+    note: str | None,
+) -> dict[str, Any]:
+    """The offered partner declines; the inquiry returns to HQ."""
+    inquiry = loaded.record.inquiry
+    if inquiry.status is not Status.PENDING:
+        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
+    _refuse_late(deps, loaded)
+    change = lifecycle.reject(
+        inquiry,
+        offer=loaded.current_offer,
+        principal=principal,
+        reason=reason,
+        note=note,
+        now=deps.clock.now(),
+    )
+    _store(deps, loaded, change)
+    # The partner has lost access: it learns only what it did.
+    return {"id": inquiry.id, "status": change.after.status.value, "reason": reason.value}
+
+
+def link_contact(
+    deps: Dependencies,
+    loaded: Loaded,
+    principal: Principal,
+    *,
+    contact_id: str | None,
+    new: bool,
+) -> dict[str, Any]:
+    """Link an accepted inquiry to one of the partner's contacts, or create one."""
+    inquiry = loaded.record.inquiry
+    assert principal.partner_id is not None
+    new_contact = None
+    if new:
+        contact_id = deps.new_id()
+        new_contact = NewContact(principal.partner_id, contact_id, inquiry.contact, inquiry.id)
+    elif contact_id is None or not deps.repository.has_contact(principal.partner_id, contact_id):
+        raise ValidationFailed(
+            "contact_id names no contact of yours",
+            [{"loc": ["body", "contact_id"], "msg": "unknown contact", "type": "value_error"}],
+        )
+    change = lifecycle.link_contact(
+        inquiry,
+        principal=principal,
+        contact_id=contact_id,
+        new_contact=new_contact,
+        now=deps.clock.now(),
+    )
+    return detail(_store(deps, loaded, change), principal)
+
+
+def assign(
+    deps: Dependencies,
+    loaded: Loaded,
+    principal: Principal,
+    *,
+    partner_id: str | None,
+    user_id: str | None,
+) -> dict[str, Any]:
+    """HQ offers to a partner or hands to an HQ user; a partner hands to a colleague."""
+    inquiry = loaded.record.inquiry
+    now = deps.clock.now()
+    if not principal.is_hq:
+        if partner_id is not None:
+            raise Forbidden("only headquarters assigns inquiries to partners")
+        assert user_id is not None
+        change = lifecycle.assign_to_colleague(
+            inquiry, principal=principal, user_id=user_id, now=now
+        )
+    elif partner_id is not None:
+        partner = deps.repository.get_partner(partner_id)
+        if partner is None:
+            raise ValidationFailed(
+                "partner_id names no partner",
+                [{"loc": ["body", "partner_id"], "msg": "unknown partner", "type": "value_error"}],
+            )
+        change = lifecycle.offer_to(
+            inquiry,
+            partner,
+            current=loaded.current_offer,
+            deadline=deadline_for(partner.calendar, now, deps.deadline_hours),
+            actor=principal.user_id,
+            now=now,
+        )
+    else:
+        assert user_id is not None
+        change = lifecycle.assign_to_hq_user(
+            inquiry, user_id=user_id, current=loaded.current_offer, actor=principal.user_id, now=now
+        )
+    return detail(_store(deps, loaded, change), principal)
+
+
+def discard(
+    deps: Dependencies, loaded: Loaded, principal: Principal, note: str | None
+) -> dict[str, Any]:
+    change = lifecycle.discard(
+        loaded.record.inquiry, principal=principal, note=note, now=deps.clock.now()
+    )
+    return detail(_store(deps, loaded, change), principal)
+
+
+def record_progress(
+    deps: Dependencies,
+    loaded: Loaded,
+    principal: Principal,
+    step: ProgressStep,
+    note: str | None,
+) -> dict[str, Any]:
+    offer = loaded.current_offer
+    accepted = offer if offer is not None and offer.outcome is Outcome.ACCEPTED else None
+    change = lifecycle.record_progress(
+        loaded.record.inquiry,
+        offer=accepted,
+        principal=principal,
+        step=step,
+        note=note,
+        now=deps.clock.now(),
+    )
+    return detail(_store(deps, loaded, change), principal)
+
+
+def list_inquiries(
+    deps: Dependencies,
+    principal: Principal,
+    *,
+    status: Status | None,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    """A partner's own inquiries (pending first, earliest deadline first), or all for HQ."""
+    repo = deps.repository
+    if principal.is_hq:
+        page = repo.inquiries(status, limit, cursor)
+    else:
+        assert principal.partner_id is not None
+        page = repo.inbox(principal.partner_id, status, limit, cursor)
+    return {
+        "items": [inquiry_view(i, principal) for i in page.items],
+        "next": page.next,
+    }

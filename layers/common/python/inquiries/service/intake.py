@@ -1,0 +1,130 @@
+"""Submitting an inquiry: store it, route it, schedule its expiry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aws_lambda_powertools import Logger
+
+from inquiries.domain import lifecycle, routing
+from inquiries.domain.errors import Conflict, ValidationFailed
+from inquiries.domain.model import SYSTEM, Channel, Contact, Inquiry, Partner, Status
+from inquiries.service.deadlines import deadline_for
+from inquiries.service.ports import Dependencies, IdempotencyClaim, IdempotencyKeyTaken
+from inquiries.service.scheduling import schedule_expiry
+
+logger = Logger(child=True)
+
+IDEMPOTENCY_WINDOW = timedelta(hours=72)
+
+
+@dataclass(frozen=True)
+class Submission:
+    product: str
+    contact: Contact
+    message: str | None = None
+    language: str | None = None
+    partner_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    inquiry_id: str
+    replayed: bool  # True: the same Idempotency-Key answered an earlier submission
+
+
+def submit(
+    deps: Dependencies,
+    submission: Submission,
+    *,
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
+) -> Submitted:
+    """Store a new inquiry and offer it to the partner routing picks (or queue it at HQ).
+
+    Answers only once the inquiry is stored. The inquiry, its first offer, its
+    events and the idempotency claim are one transaction.
+    """
+    repo = deps.repository
+    now = deps.clock.now()
+    dealer: Partner | None = None
+    if submission.partner_id is not None:
+        dealer = repo.get_partner(submission.partner_id)
+        if dealer is None:
+            raise ValidationFailed(
+                "partner_id names no partner",
+                [{"loc": ["body", "partner_id"], "msg": "unknown partner", "type": "value_error"}],
+            )
+    inquiry = Inquiry(
+        id=deps.new_id(),
+        status=Status.UNASSIGNED,
+        channel=Channel.DEALER_PAGE if dealer else Channel.WEBSITE,
+        product=submission.product,
+        contact=submission.contact,
+        created_at=now,
+        message=submission.message,
+        language=submission.language,
+    )
+    change = lifecycle.receive(inquiry, now)
+    partner = dealer or _route(deps, inquiry)
+    if partner is not None:
+        change = lifecycle.offer_to(
+            change.after,
+            partner,
+            current=None,
+            deadline=deadline_for(partner.calendar, now, deps.deadline_hours),
+            actor=SYSTEM,
+            now=now,
+            base=change,
+        )
+    claim = None
+    if idempotency_key is not None:
+        claim = IdempotencyClaim(
+            idempotency_key, fingerprint, inquiry.id, now, now + IDEMPOTENCY_WINDOW
+        )
+    try:
+        repo.apply(change, claim)
+    except IdempotencyKeyTaken:
+        assert idempotency_key is not None
+        earlier = repo.claim_of(idempotency_key, now)
+        if earlier is None:  # expired between the write and the read: a new submission
+            return submit(
+                deps, submission, idempotency_key=idempotency_key, fingerprint=fingerprint
+            )
+        if earlier.fingerprint != fingerprint:
+            raise Conflict("this Idempotency-Key was used with another body") from None
+        logger.info("idempotent replay", extra={"inquiry_id": earlier.inquiry_id})
+        return Submitted(earlier.inquiry_id, replayed=True)
+    offer = change.opened_offer
+    if offer is not None:
+        schedule_expiry(deps, offer)
+    logger.info(
+        "inquiry received",
+        extra={
+            "inquiry_id": inquiry.id,
+            "status": change.after.status.value,
+            "partner_id": change.after.partner_id,
+            "channel": inquiry.channel.value,
+        },
+    )
+    return Submitted(inquiry.id, replayed=False)
+
+
+def _route(deps: Dependencies, inquiry: Inquiry) -> Partner | None:
+    """The partner for the inquiry, or None: a failure to route queues it at HQ, never loses it."""
+    repo = deps.repository
+    try:
+        return routing.choose_partner(
+            repo.partners_covering(inquiry.contact.country),
+            product=inquiry.product,
+            country=inquiry.contact.country,
+            postal_code=inquiry.contact.postal_code,
+            pending_count=repo.pending_count,
+            excluded=inquiry.declined_by,
+        )
+    except Exception:  # routing must never lose an inquiry; HQ routes it by hand
+        logger.exception(
+            "routing failed; the inquiry goes to the HQ queue", extra={"inquiry_id": inquiry.id}
+        )
+        return None

@@ -1,0 +1,69 @@
+"""The composition root: real adapters for the handlers, built once per process.
+
+Tests and the local stack replace pieces (the clock, above all) with `override`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inquiries.service.ports import Clock, Dependencies
+
+_built: Dependencies | None = None
+_clock_override: Clock | None = None
+
+
+def dependencies() -> Dependencies:
+    """The dependencies of the use cases: DynamoDB, Scheduler, the clock, the settings."""
+    global _built  # noqa: PLW0603  (one composition per Lambda execution environment)
+    if _built is None:
+        _built = _build()
+    return _built
+
+
+def _build() -> Dependencies:
+    import boto3  # noqa: PLC0415
+    from botocore.config import Config  # noqa: PLC0415
+
+    from inquiries.adapters.clock import SystemClock  # noqa: PLC0415
+    from inquiries.adapters.dynamodb import DynamoRepository  # noqa: PLC0415
+    from inquiries.adapters.scheduler import EventBridgeScheduler  # noqa: PLC0415
+    from inquiries.config import settings  # noqa: PLC0415
+
+    config = settings()
+    client_config = Config(
+        connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3}
+    )
+    session = boto3.session.Session()
+    dynamodb: Any = session.client("dynamodb", config=client_config)
+    scheduler: Any = session.client("scheduler", config=client_config)
+    return Dependencies(
+        repository=DynamoRepository(dynamodb, config.table_name),
+        scheduler=EventBridgeScheduler(
+            scheduler,
+            group=config.schedule_group,
+            target_arn=config.expire_function_arn,
+            role_arn=config.scheduler_role_arn,
+            dead_letter_arn=config.expiry_dead_letter_arn,
+        ),
+        clock=_clock_override or SystemClock(),
+        deadline_hours=config.deadline_hours,
+    )
+
+
+def override(*, clock: Clock | None = None) -> None:
+    """Use another clock from now on (tests, the local stack's simulated clock)."""
+    global _clock_override  # noqa: PLW0603
+    _clock_override = clock
+    if _built is not None and clock is not None:
+        _built.clock = clock
+
+
+def reset() -> None:
+    """Forget what was built (tests switch tables and endpoints)."""
+    global _built, _clock_override  # noqa: PLW0603
+    _built = None
+    _clock_override = None
+    from inquiries.config import settings  # noqa: PLC0415
+
+    settings.cache_clear()
