@@ -13,6 +13,7 @@ from pydantic import (
     EmailStr,
     Field,
     StrictBool,
+    StrictInt,
     StringConstraints,
     model_validator,
 )
@@ -43,6 +44,22 @@ def _phone(value: str | None) -> str | None:
     if not re.fullmatch(r"[+0-9][0-9 ()./-]{3,39}", value.strip()):
         raise ValueError("not a phone number")
     return value.strip()
+
+
+def _timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("not an IANA time zone such as Europe/Rome") from None
+    return value
+
+
+def _working_days(value: list[int]) -> list[int]:
+    if len(set(value)) != len(value) or not all(1 <= day <= 7 for day in value):
+        raise ValueError("distinct ISO weekdays 1 (Monday) to 7 (Sunday)")
+    return sorted(value)
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -138,8 +155,12 @@ class PartnerIn(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     country: Country
     subdivision: Annotated[str, StringConstraints(max_length=10)] | None = None
-    timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    working_days: list[int] = Field(default=[1, 2, 3, 4, 5], min_length=1, max_length=7)
+    timezone: Annotated[
+        str, StringConstraints(min_length=1, max_length=64), AfterValidator(_timezone)
+    ]
+    working_days: Annotated[
+        list[StrictInt], Field(min_length=1, max_length=7), AfterValidator(_working_days)
+    ] = [1, 2, 3, 4, 5]
     territories: list[TerritoryIn] = Field(default=[], max_length=50)
     products: list[Product] = Field(default=[])
 

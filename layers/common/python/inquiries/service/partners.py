@@ -11,15 +11,17 @@ from inquiries.service.ports import Dependencies
 def put_partner(deps: Dependencies, partner: Partner) -> Partner:
     """Create or replace a partner; its calendar must be one we can count deadlines in."""
     calendar = partner.calendar
-    try:
-        business_time.validate_calendar(
-            calendar.country, calendar.subdivision, calendar.timezone, calendar.working_days
-        )
-    except ValueError as error:
-        raise ValidationFailed(
-            str(error),
-            [{"loc": ["body", "calendar"], "msg": str(error), "type": "value_error"}],
-        ) from None
+    # The country first, then its subdivision, so the answer names the field at fault.
+    for field, subdivision in (("country", None), ("subdivision", calendar.subdivision)):
+        try:
+            business_time.validate_calendar(
+                calendar.country, subdivision, calendar.timezone, calendar.working_days
+            )
+        except ValueError as error:
+            raise ValidationFailed(
+                f"invalid {field}: {error}",
+                [{"loc": ["body", field], "msg": str(error), "type": "value_error"}],
+            ) from None
     deps.repository.put_partner(partner)
     return partner
 

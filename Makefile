@@ -1,0 +1,49 @@
+# The README's commands. Every target sets up what it needs from nothing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+PORT ?= 8000
+
+.PHONY: run test lint typecheck unit synth bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip setuptools wheel
+
+# The local stack only: the package, moto's server, a JWT library. No CDK toolchain.
+$(VENV)/.local-ready: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[local]'
+	touch $@
+
+# Everything the tests need, the CDK app and its checks included.
+$(VENV)/.dev-ready: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev,cdk]'
+	touch $@ $(VENV)/.local-ready
+
+run: $(VENV)/.local-ready
+	$(BIN)/python -m local --port $(PORT) $(if $(RESET),--reset,) $(if $(EMPTY),--empty,)
+
+test: $(VENV)/.dev-ready lint typecheck
+	$(BIN)/pytest -n auto --dist loadgroup
+
+lint: $(VENV)/.dev-ready
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-ready
+	$(BIN)/mypy
+
+unit: $(VENV)/.dev-ready
+	$(BIN)/pytest tests/unit
+
+synth: $(VENV)/.dev-ready
+	$(BIN)/python infra/app.py
+
+bench: $(VENV)/.dev-ready
+	$(BIN)/python bench/business_time.py
+	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/calls.py
+
+clean:
+	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache
