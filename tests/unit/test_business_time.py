@@ -255,6 +255,20 @@ def test_wall_time_in_the_spring_gap_is_the_first_instant_after_it(
     assert result.utcoffset() == (timedelta(hours=2) if hours >= 2 else timedelta(hours=1))
 
 
+def test_a_day_ending_in_a_midnight_gap_ends_when_the_clock_jumps() -> None:
+    # Chile springs forward at Saturday 24:00: the clock goes from 23:59:59 to
+    # Sunday 01:00, so Saturday 24:00 is the instant shown as 01:00.
+    result = add_working_hours(
+        datetime(2026, 9, 4, 0, 0, tzinfo=ZoneInfo("America/Santiago")),
+        48,
+        country="CL",
+        timezone="America/Santiago",
+        working_days=MON_SAT,
+    )
+    assert result.isoformat() == "2026-09-06T01:00:00-03:00"
+    assert result == datetime(2026, 9, 6, 4, 0, tzinfo=UTC)
+
+
 def test_ambiguous_wall_time_is_the_first_occurrence() -> None:
     result = add_working_hours(
         datetime(2026, 10, 25, 0, 0, tzinfo=ZoneInfo("Europe/Rome")),
@@ -387,7 +401,7 @@ def test_unknown_subdivision_message_lists_the_codes() -> None:
 def test_good_calendars_pass(
     country: str, subdivision: str | None, zone: str, working_days: Any
 ) -> None:
-    assert validate_calendar(country, subdivision, zone, working_days) is None
+    validate_calendar(country, subdivision, zone, working_days)  # does not raise
 
 
 def test_naive_datetimes_are_rejected() -> None:
@@ -453,6 +467,8 @@ def test_holiday_calendars_are_built_once(monkeypatch: pytest.MonkeyPatch) -> No
 
 # -- properties --------------------------------------------------------------------------
 
+Calendar = tuple[str, str | None, str, tuple[int, ...]]
+
 REGIONS = [
     ("IT", "BZ", "Europe/Rome"),
     ("IT", None, "Europe/Rome"),
@@ -468,23 +484,47 @@ START_ZONES = [
     ZoneInfo("America/New_York"),
     timezone(timedelta(hours=5, minutes=30)),
 ]
+# The European DST changes of 2026 and 2027 (01:00 UTC on a Sunday).
+DST_CHANGES_UTC = [
+    datetime(2026, 3, 29, 1, tzinfo=UTC),
+    datetime(2026, 10, 25, 1, tzinfo=UTC),
+    datetime(2027, 3, 28, 1, tzinfo=UTC),
+    datetime(2027, 10, 31, 1, tzinfo=UTC),
+]
 
 regions = st.sampled_from(REGIONS)
 working_weeks = st.one_of(
     st.sampled_from([WEEKDAYS, MON_SAT, TUE_SAT, EVERY_DAY]),
     st.sets(st.integers(1, 7), min_size=1).map(lambda days: tuple(sorted(days))),
 )
-starts = st.datetimes(
+any_start = st.datetimes(
     min_value=datetime(2025, 6, 1),
     max_value=datetime(2028, 6, 30),
     timezones=st.sampled_from(START_ZONES),
     allow_imaginary=False,
 )
-# Whole minutes keep sums exact in floating point.
-minutes = st.one_of(st.integers(0, 6 * 24 * 60), st.integers(0, 400 * 24 * 60))
-PROPERTIES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Up to two days before a DST change, on a calendar that works on its Sunday:
+# deadlines there often fall in the spring gap or the autumn fold.
+dst_start = st.builds(
+    lambda change, minutes_before: change - timedelta(minutes=minutes_before),
+    st.sampled_from(DST_CHANGES_UTC),
+    st.integers(0, 2 * 24 * 60),
+)
+sunday_weeks = st.sampled_from([EVERY_DAY, (6, 7), (7,), (1, 7)])
 
-Calendar = tuple[str, str | None, str, tuple[int, ...]]
+
+def _calendar(region: tuple[str, str | None, str], days: tuple[int, ...]) -> Calendar:
+    return (*region, days)
+
+
+# (start, calendar): anywhere in 2025-2028, or close to a DST change.
+scenarios = st.one_of(
+    st.tuples(any_start, st.builds(_calendar, regions, working_weeks)),
+    st.tuples(dst_start, st.builds(_calendar, regions, sunday_weeks)),
+)
+# Whole minutes keep sums exact in floating point; a few days, or over a year.
+minutes = st.one_of(st.integers(0, 6 * 24 * 60), st.integers(0, 400 * 24 * 60))
+PROPERTIES = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _add(start: datetime, hours: float, calendar: Calendar) -> datetime:
@@ -501,26 +541,26 @@ def _between(a: datetime, b: datetime, calendar: Calendar) -> float:
     )
 
 
-def _wall_exists(result: datetime) -> bool:
-    """Whether the local wall time of ``result`` exists (i.e. it was not a gap)."""
-    wall = result.replace(tzinfo=None)
-    back = wall.replace(tzinfo=result.tzinfo).astimezone(UTC).astimezone(result.tzinfo)
+def _wall_exists(wall: datetime, zone: str) -> bool:
+    """Whether a naive local wall time exists in ``zone`` (is not in a spring-forward gap)."""
+    back = wall.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).astimezone(ZoneInfo(zone))
     return back.replace(tzinfo=None) == wall
 
 
-def _is_working_date(day: date, calendar: Calendar) -> bool:
-    country, subdivision, _, days = calendar
-    return day.isoweekday() in days and day not in _reference_holidays(country, subdivision)
+def _deadline_wall_exists(start: datetime, hours: float, calendar: Calendar) -> bool:
+    return hours == 0 or _wall_exists(_reference_wall(start, hours, calendar), calendar[2])
 
 
 _HOLIDAY_OBJECTS: dict[tuple[str, str | None], holidays.HolidayBase] = {}
 
 
-def _reference_holidays(country: str, subdivision: str | None) -> holidays.HolidayBase:
-    key = (country, subdivision)
-    if key not in _HOLIDAY_OBJECTS:
-        _HOLIDAY_OBJECTS[key] = holidays.country_holidays(country, subdiv=subdivision)
-    return _HOLIDAY_OBJECTS[key]
+def _is_working_date(day: date, calendar: Calendar) -> bool:
+    country, subdivision, _, days = calendar
+    if (country, subdivision) not in _HOLIDAY_OBJECTS:
+        _HOLIDAY_OBJECTS[country, subdivision] = holidays.country_holidays(
+            country, subdiv=subdivision
+        )
+    return day.isoweekday() in days and day not in _HOLIDAY_OBJECTS[country, subdivision]
 
 
 def _reference_wall(start: datetime, hours: float, calendar: Calendar) -> datetime:
@@ -539,31 +579,29 @@ def _reference_wall(start: datetime, hours: float, calendar: Calendar) -> dateti
         position = timedelta(0)
 
 
-def _calendars() -> st.SearchStrategy[Calendar]:
-    return st.tuples(regions, working_weeks).map(lambda rw: (*rw[0], rw[1]))
-
-
 @PROPERTIES
-@given(start=starts, total=minutes, calendar=_calendars())
-def test_matches_the_day_by_day_reference(start: datetime, total: int, calendar: Calendar) -> None:
+@given(case=scenarios, total=minutes)
+def test_matches_the_day_by_day_reference(case: tuple[datetime, Calendar], total: int) -> None:
+    start, calendar = case
     assume(total > 0)
     result = _add(start, total / 60, calendar)
     expected_wall = _reference_wall(start, total / 60, calendar)
-    if _wall_exists(result) and result.replace(tzinfo=None) == expected_wall:
+    if _wall_exists(expected_wall, calendar[2]):
+        assert result.replace(tzinfo=None) == expected_wall
         return
-    # Only a spring-forward gap may move the result, to the first instant after it.
-    naive = expected_wall.replace(tzinfo=ZoneInfo(calendar[2]))
-    assert not _wall_exists(naive)
-    assert result.timestamp() <= naive.timestamp()
-    assert result.replace(tzinfo=None) > expected_wall
-    assert result.replace(tzinfo=None) - expected_wall < timedelta(hours=1, seconds=1)
+    # In a spring-forward gap: the first instant after it, when the clock jumps
+    # past the wall time, so the instant just before still shows an earlier time.
+    assert expected_wall < result.replace(tzinfo=None) <= expected_wall + timedelta(hours=1)
+    just_before = (result.astimezone(UTC) - timedelta(microseconds=1)).astimezone(result.tzinfo)
+    assert just_before.replace(tzinfo=None) < expected_wall
 
 
 @PROPERTIES
-@given(start=starts, total=minutes, calendar=_calendars())
+@given(case=scenarios, total=minutes)
 def test_result_is_aware_in_the_zone_and_not_before_the_start(
-    start: datetime, total: int, calendar: Calendar
+    case: tuple[datetime, Calendar], total: int
 ) -> None:
+    start, calendar = case
     result = _add(start, total / 60, calendar)
     assert result.tzinfo is ZoneInfo(calendar[2])
     assert result.utcoffset() is not None
@@ -571,8 +609,9 @@ def test_result_is_aware_in_the_zone_and_not_before_the_start(
 
 
 @PROPERTIES
-@given(start=starts, first=minutes, second=minutes, calendar=_calendars())
-def test_monotone_in_hours(start: datetime, first: int, second: int, calendar: Calendar) -> None:
+@given(case=scenarios, first=minutes, second=minutes)
+def test_monotone_in_hours(case: tuple[datetime, Calendar], first: int, second: int) -> None:
+    start, calendar = case
     low, high = sorted((first, second))
     assert (
         _add(start, low / 60, calendar).timestamp() <= _add(start, high / 60, calendar).timestamp()
@@ -580,33 +619,32 @@ def test_monotone_in_hours(start: datetime, first: int, second: int, calendar: C
 
 
 @PROPERTIES
-@given(start=starts, first=minutes, second=minutes, calendar=_calendars())
-def test_additive(start: datetime, first: int, second: int, calendar: Calendar) -> None:
-    middle = _add(start, first / 60, calendar)
+@given(case=scenarios, first=minutes, second=minutes)
+def test_additive(case: tuple[datetime, Calendar], first: int, second: int) -> None:
+    start, calendar = case
     # A middle moved out of a spring-forward gap has lost up to an hour of
     # wall time; that is the rule for a deadline, not for a chain of them.
-    assume(_wall_exists(middle))
-    chained = _add(middle, second / 60, calendar)
+    assume(_deadline_wall_exists(start, first / 60, calendar))
+    chained = _add(_add(start, first / 60, calendar), second / 60, calendar)
     direct = _add(start, (first + second) / 60, calendar)
     assert chained.isoformat() == direct.isoformat()
 
 
 @PROPERTIES
-@given(start=starts, total=minutes, calendar=_calendars())
-def test_between_inverts_add(start: datetime, total: int, calendar: Calendar) -> None:
-    assume(total > 0)
+@given(case=scenarios, total=minutes)
+def test_between_inverts_add(case: tuple[datetime, Calendar], total: int) -> None:
+    start, calendar = case
     hours = total / 60
+    assume(total > 0 and _deadline_wall_exists(start, hours, calendar))
     result = _add(start, hours, calendar)
-    assume(_wall_exists(result))
     assert _between(start, result, calendar) == pytest.approx(hours, abs=1e-9)
     assert _between(result, start, calendar) == pytest.approx(-hours, abs=1e-9)
 
 
 @PROPERTIES
-@given(start=starts, total=minutes, calendar=_calendars())
-def test_never_lands_inside_a_non_working_day(
-    start: datetime, total: int, calendar: Calendar
-) -> None:
+@given(case=scenarios, total=minutes)
+def test_never_lands_inside_a_non_working_day(case: tuple[datetime, Calendar], total: int) -> None:
+    start, calendar = case
     result = _add(start, total / 60, calendar)
     day = result.date()
     at_midnight = result.replace(tzinfo=None) == datetime.combine(day, datetime.min.time())
@@ -616,19 +654,23 @@ def test_never_lands_inside_a_non_working_day(
 
 
 @PROPERTIES
-@given(start=starts, calendar=_calendars())
-def test_zero_hours_inside_a_working_day_is_the_start(start: datetime, calendar: Calendar) -> None:
+@given(case=scenarios)
+def test_zero_hours_inside_a_working_day_is_the_start(case: tuple[datetime, Calendar]) -> None:
+    start, calendar = case
     assume(_is_working_date(start.astimezone(ZoneInfo(calendar[2])).date(), calendar))
     result = _add(start, 0, calendar)
     assert result.astimezone(UTC) == start.astimezone(UTC)
 
 
 @PROPERTIES
-@given(a=starts, b=starts, calendar=_calendars())
-def test_between_is_antisymmetric_and_bounded(a: datetime, b: datetime, calendar: Calendar) -> None:
-    forward = _between(a, b, calendar)
-    assert forward == -_between(b, a, calendar)
-    wall = _wall_hours(b, calendar) - _wall_hours(a, calendar)
+@given(case=scenarios, other=any_start)
+def test_between_is_antisymmetric_and_bounded(
+    case: tuple[datetime, Calendar], other: datetime
+) -> None:
+    a, calendar = case
+    forward = _between(a, other, calendar)
+    assert forward == -_between(other, a, calendar)
+    wall = _wall_hours(other, calendar) - _wall_hours(a, calendar)
     assert abs(forward) <= abs(wall) + 1e-9
     assert forward * wall >= 0
 

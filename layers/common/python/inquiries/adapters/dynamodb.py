@@ -414,8 +414,7 @@ class DynamoRepository:
                 if code != "TransactionCanceledException":
                     raise _unavailable(error) from error
                 reasons = [
-                    r.get("Code", "None")
-                    for r in error.response.get("CancellationReasons", [])
+                    r.get("Code", "None") for r in error.response.get("CancellationReasons", [])
                 ]
                 if claim is not None and reasons and reasons[-1] == "ConditionalCheckFailed":
                     raise IdempotencyKeyTaken() from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import traceback
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -42,8 +43,10 @@ def make_resolver() -> APIGatewayHttpResolver:
         )
 
     def _unexpected(error: Exception) -> Response[str]:
-        # The type only: a message could carry input values.
-        logger.error("unexpected error", extra={"error": type(error).__name__})
+        # The type and where it happened, not the message: a message could carry input values.
+        frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+        where = f"{frame.filename}:{frame.lineno} in {frame.name}" if frame else "unknown"
+        logger.error("unexpected error", extra={"error": type(error).__name__, "where": where})
         return json_response(500, {"message": "internal error"})
 
     app.exception_handler(DomainError)(_domain_error)

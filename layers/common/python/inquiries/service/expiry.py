@@ -17,6 +17,7 @@ from inquiries.service.scheduling import cancel_expiries
 logger = Logger(child=True)
 
 SWEEP_BATCH = 100
+SWEEP_ROUNDS = 50  # at most 5,000 expiries per run; the next run takes the rest
 
 
 def expire_offer(
@@ -53,7 +54,7 @@ def sweep(deps: Dependencies) -> int:
     """Expire every pending offer past its deadline; the number expired."""
     now = deps.clock.now()
     expired = 0
-    while True:
+    for _ in range(SWEEP_ROUNDS):
         due = deps.repository.due_offers(now, SWEEP_BATCH)
         progressed = 0
         for item in due:
@@ -61,4 +62,5 @@ def sweep(deps: Dependencies) -> int:
                 expired += 1
                 progressed += 1
         if len(due) < SWEEP_BATCH or progressed == 0:
-            return expired
+            break
+    return expired
