@@ -24,12 +24,21 @@ _URL = re.compile(
 )
 # Seven or more digits with the separators people use in phone numbers.
 _PHONE = re.compile(r"(?<![\w])(?:\+|00)?\(?\d(?:[\s./()-]{0,3}\d){6,}")
-_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+# A plausible date (2026-12-03, 03.12.2026, 3/12/26), not any 3 groups: "0471-12-3456" is a phone.
+_DATE = re.compile(
+    r"^(?:(?:19|20)\d\d[./-][01]?\d[./-][0-3]?\d|[0-3]?\d[./-][0-3]?\d[./-](?:(?:19|20)\d\d|\d\d))$"
+)
 
 
 def _phone(match: re.Match[str]) -> str:
     text = match.group(0)
-    return text if _DATE.match(text.strip()) else REDACTED
+    if _DATE.match(text):
+        return text
+    # "2026-12-03 10:00": a date and the hour of a time, not a number to call.
+    head, _, hour = text.rpartition(" ")
+    if match.string.startswith(":", match.end()) and len(hour) <= 2 and _DATE.match(head.strip()):
+        return text
+    return REDACTED
 
 
 def _own_values(contact: Contact) -> list[str]:
@@ -38,6 +47,8 @@ def _own_values(contact: Contact) -> list[str]:
         values.append(contact.street)
         # "Via Roma 1" is also recognised as "Via Roma".
         values.append(re.sub(r"[\s,]*\d+\w?$", "", contact.street))
+        # "12, rue de la Gare" (Luxembourg, France) also as "rue de la Gare".
+        values.append(re.sub(r"^\d+\w?[\s,]*", "", contact.street))
     if contact.phone:
         values.append(contact.phone)
     return sorted({v.strip() for v in values if v and len(v.strip()) >= 2}, key=len, reverse=True)
@@ -51,6 +62,11 @@ def anonymise_message(message: str | None, contact: Contact) -> str | None:
     text = _URL.sub(REDACTED, text)
     text = _PHONE.sub(_phone, text)
     for value in _own_values(contact):
-        pattern = r"(?<!\w)" + r"\s*".join(re.escape(part) for part in value.split()) + r"(?!\w)"
+        pattern = r"(?<!\w)" + r"\s*".join(_spelling(part) for part in value.split()) + r"(?!\w)"
         text = re.sub(pattern, REDACTED, text, flags=re.IGNORECASE)
     return text
+
+
+def _spelling(part: str) -> str:
+    """A pattern for a word in any case, with ß and ss taken as the same letters."""
+    return re.escape(part.casefold()).replace("ss", "(?:ss|ß)")

@@ -88,6 +88,15 @@ def _events_for(inquiry: Inquiry, viewer: Principal, events: list[Event]) -> lis
     if viewer.is_hq:
         return events
     # A partner sees the arrival and what happened since the inquiry was offered to it;
-    # earlier offers to other partners are not its business.
+    # other partners' offers (withdrawn at the same instant included) are not its business.
     since = inquiry.assigned_at
-    return [e for e in events if e.action == "received" or (since and e.at >= since)]
+    return [
+        e
+        for e in events
+        if e.action == "received"
+        or (
+            since is not None
+            and e.at >= since
+            and e.details.get("partner_id", viewer.partner_id) == viewer.partner_id
+        )
+    ]

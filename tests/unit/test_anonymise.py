@@ -1,0 +1,211 @@
+"""What a partner reads before accepting: no contact details, no personal data, anywhere."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from inquiries.domain.anonymise import REDACTED, anonymise_message
+from inquiries.domain.errors import NotFound
+from inquiries.domain.model import Contact, Event, Inquiry, Status
+from inquiries.domain.view import inquiry_view
+from inquiries.service.intake import Submission, submit
+
+from tests.unit.fakes import HQ, Fakes, a_contact, a_partner, fake_dependencies, partner_user
+
+CONTACT = a_contact()
+NOBODY = Contact(last_name="Zz", email="zz@zz.zz", postal_code="39100", country="IT")
+
+
+def scrub(message: str, contact: Contact = NOBODY) -> str:
+    result = anonymise_message(message, contact)
+    assert result is not None
+    return result
+
+
+# --- contact details of anyone --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "anna@example.com",
+        "Anna.Rossi+fenster@mail.example.co.uk",
+        "info@fenster-alpin.it",
+        "anna (at) example (dot) com",
+        "anna[at]example.com",
+    ],
+)
+def test_email_addresses_are_removed(email: str) -> None:
+    assert scrub(f"write to {email} please") == f"write to {REDACTED} please"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "+39 0471 123456",
+        "0049-89-1234567",
+        "(089) 123 4567",
+        "0471/123456",
+        "+41 44 123 45 67",
+        "00436641234567",
+        "089.123.4567",
+        # Three groups like a date, but no date: still a phone number.
+        "0471-12-3456",
+        "089/12/3456",
+        "0471.12.1234",
+        "12-34-5678",
+    ],
+)
+def test_phone_numbers_are_removed(phone: str) -> None:
+    result = scrub(f"call {phone} after 5")
+    assert result == f"call {REDACTED} after 5"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/about",
+        "https://www.fenster-alpin.it/kontakt?x=1",
+        "www.fenster-alpin.it",
+        "fenster-alpin.it",
+        "shop.example.de/angebot",
+    ],
+)
+def test_urls_are_removed(url: str) -> None:
+    assert scrub(f"see {url} for photos") == f"see {REDACTED} for photos"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 windows 120x140 and 2 doors 90 x 210",
+        "by 2026-12-03 at the latest",
+        "by 03.12.2026 at the latest",
+        "by 3/12/2026 at the latest",
+        "by 3.12.26 at the latest",
+        "budget 15000 EUR, 2 floors, 45 m2",
+        "on 2026-12-03 10:00 or 14:30",
+    ],
+)
+def test_dates_and_quantities_are_kept(text: str) -> None:
+    assert scrub(text) == text
+
+
+# --- the contact's own data -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "mention",
+    [
+        "Gudrun",
+        "gudrun",
+        "OBERHOLLENZER",
+        "Oberhollenzer",
+        "Tischlerei Sonnwend",
+        "tischlerei  sonnwend",
+        "Via Cavour 17",
+        "via cavour",
+        "VIA CAVOUR 17",
+        "gudrun.oberhollenzer@example.com",
+        "GUDRUN.OBERHOLLENZER@EXAMPLE.COM",
+        "+39 0471 987654",
+    ],
+)
+def test_the_contacts_own_data_is_removed_in_any_case(mention: str) -> None:
+    result = scrub(f"from {mention}, thanks", CONTACT)
+    assert result == f"from {REDACTED}, thanks"
+
+
+def test_a_street_with_the_number_first_is_removed_with_and_without_it() -> None:
+    contact = a_contact(street="12, rue de la Gare", country="LU", postal_code="L-1616")
+    result = scrub("we live at 12, rue de la Gare (Rue de la Gare, 2nd floor)", contact)
+    assert "gare" not in result.casefold()
+
+
+def test_the_own_name_is_removed_as_a_word_not_inside_other_words() -> None:
+    contact = a_contact(first_name="Ann", last_name="Berg")
+    assert scrub("Ann Berg plans a Bergamo trip; annual review", contact) == (
+        f"{REDACTED} {REDACTED} plans a Bergamo trip; annual review"
+    )
+
+
+def test_an_empty_message_stays_empty() -> None:
+    assert anonymise_message(None, CONTACT) is None
+    assert anonymise_message("", CONTACT) == ""
+
+
+# --- the view -------------------------------------------------------------------------------
+
+MESSAGE = (
+    "Hello, I am Gudrun OBERHOLLENZER of Tischlerei Sonnwend, via cavour 17. "
+    "Mail gudrun.oberhollenzer@example.com or call 0471 987654, see www.sonnwend.it. "
+    "We need 3 windows 120x140 by 2026-12-03."
+)
+SECRETS = [
+    "gudrun",
+    "oberhollenzer",
+    "sonnwend",
+    "cavour",
+    "example.com",
+    "987654",
+]
+
+
+def pending_inquiry() -> tuple[Fakes, Inquiry, list[Event]]:
+    fakes = fake_dependencies(partners=[a_partner("P1", "39")])
+    submitted = submit(fakes.deps, Submission("windows", CONTACT, message=MESSAGE, language="de"))
+    found = fakes.repository.load_with_events(submitted.inquiry_id)
+    assert found is not None
+    record, events = found
+    assert record.inquiry.status is Status.PENDING
+    return fakes, record.inquiry, events
+
+
+def test_the_anonymised_view_holds_no_personal_data_anywhere() -> None:
+    _, inquiry, events = pending_inquiry()
+    view = inquiry_view(inquiry, partner_user("P1"), events)
+    assert view["anonymized"] is True
+    assert view["contact"] is None
+    serialized = json.dumps(view).casefold()
+    for secret in SECRETS:
+        assert secret not in serialized, secret
+    # What a partner may see before accepting.
+    assert view["location"] == {"postal_code": "39100", "city": "Bolzano", "country": "IT"}
+    assert view["deadline"] == "2026-12-03T08:00:00Z"
+    assert (view["product"], view["channel"], view["status"]) == ("windows", "website", "pending")
+    assert "3 windows 120x140 by 2026-12-03" in view["message"]
+    assert [e["action"] for e in view["events"]] == ["received", "offered"]
+
+
+def test_hq_sees_everything() -> None:
+    _, inquiry, events = pending_inquiry()
+    view = inquiry_view(inquiry, HQ, events)
+    assert view["anonymized"] is False
+    assert view["message"] == MESSAGE
+    assert view["contact"]["email"] == CONTACT.email
+    assert view["contact"]["company"] == CONTACT.company
+    assert view["contact"]["street"] == CONTACT.street
+
+
+def test_the_partner_sees_the_contact_once_it_has_accepted() -> None:
+    _, inquiry, _ = pending_inquiry()
+    accepted = replace(inquiry, status=Status.ACCEPTED, deadline=None)
+    view = inquiry_view(accepted, partner_user("P1"))
+    assert view["anonymized"] is False
+    assert view["message"] == MESSAGE
+    assert view["contact"]["last_name"] == "Oberhollenzer"
+
+
+def test_another_partner_gets_not_found() -> None:
+    _, inquiry, events = pending_inquiry()
+    with pytest.raises(NotFound):
+        inquiry_view(inquiry, partner_user("P2"), events)
+
+
+def test_a_returned_inquiry_is_not_found_for_the_partner_that_had_it() -> None:
+    _, inquiry, _ = pending_inquiry()
+    returned = replace(inquiry, status=Status.RETURNED, partner_id=None)
+    with pytest.raises(NotFound):
+        inquiry_view(returned, partner_user("P1"))
