@@ -336,7 +336,7 @@ def test_no_token_is_401(clock: FixedClock) -> None:
     [
         ({"to": "2026-12-09"}, "from"),
         ({"from": "2026-12-01"}, "to"),
-        ({"from": "2026-12-09", "to": "2026-12-01"}, ""),
+        ({"from": "2026-12-09", "to": "2026-12-01"}, "to"),
         ({"from": "2026-13-01", "to": "2026-12-09"}, "from"),
         ({"from": "yesterday", "to": "2026-12-09"}, "from"),
         ({**PERIOD, "format": "xlsx"}, "format"),

@@ -5,15 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from inquiries.domain.errors import BadRequest, PayloadTooLarge, ValidationFailed
 
+if TYPE_CHECKING:  # pydantic is imported when a request is parsed, not at cold start
+    from pydantic import BaseModel, ValidationError
+
 MAX_BODY_BYTES = 256 * 1024
 
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound="BaseModel")
 
 
 def raw_body(event: dict[str, Any]) -> bytes:
@@ -39,12 +40,18 @@ def json_body(event: dict[str, Any]) -> Any:
         raise BadRequest("the body is not JSON") from None
 
 
-def validation_errors(error: ValidationError, where: str = "body") -> list[dict[str, Any]]:
-    """Pydantic's errors without the input values (they may be personal data)."""
-    return [
-        {"loc": [where, *e["loc"]], "msg": e["msg"], "type": e["type"]}
-        for e in error.errors(include_url=False, include_input=False, include_context=False)
-    ]
+def validation_errors(
+    error: ValidationError, where: str = "body", whole: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """Pydantic's errors without the input values (they may be personal data).
+
+    An error of the whole model (such as "give either a or b") names the fields in `whole`.
+    """
+    errors = []
+    for e in error.errors(include_url=False, include_input=False, include_context=False):
+        locations = [(*e["loc"],)] if e["loc"] or not whole else [(name,) for name in whole]
+        errors += [{"loc": [where, *loc], "msg": e["msg"], "type": e["type"]} for loc in locations]
+    return errors
 
 
 def parse(model: type[Model], data: Any, where: str = "body") -> Model:
@@ -54,10 +61,12 @@ def parse(model: type[Model], data: Any, where: str = "body") -> Model:
             "the body must be a JSON object",
             [{"loc": [where], "msg": "expected an object", "type": "object_type"}],
         )
+    from pydantic import ValidationError  # noqa: PLC0415
+
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        errors = validation_errors(error, where)
+        errors = validation_errors(error, where, getattr(model, "one_of", ()))
         fields = ", ".join(sorted({".".join(str(p) for p in e["loc"][1:]) for e in errors}))
         raise ValidationFailed(f"invalid {where}: {fields}", errors) from None
 

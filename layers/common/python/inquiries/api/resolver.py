@@ -12,13 +12,10 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from inquiries.api.errors import error_response
 from inquiries.api.principal import principal_of
-from inquiries.api.schemas import ID_PATTERN
 from inquiries.domain.errors import DomainError, NotFound
 from inquiries.domain.model import Principal
 
 logger = Logger(child=True)
-
-_ID = re.compile(ID_PATTERN)
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
@@ -61,7 +58,10 @@ def caller(app: APIGatewayHttpResolver) -> Principal:
 
 def inquiry_id_of(value: str) -> str:
     """A path id that cannot name an inquiry is simply not found."""
-    if not _ID.match(value):
+    # Not at module level: the request models (pydantic) load when a request needs them.
+    from inquiries.api.schemas import ID_PATTERN  # noqa: PLC0415
+
+    if not re.match(ID_PATTERN, value):  # `re` caches the compiled pattern
         raise NotFound("inquiry not found")
     return value
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -15,6 +15,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -99,11 +100,13 @@ class SubmissionIn(Strict):
     partner_id: Id | None = None
     consent: StrictBool
 
-    @model_validator(mode="after")
-    def _consent_given(self) -> SubmissionIn:
-        if self.consent is not True:
+    # A field validator, so that the 422 names `consent` as the field at fault.
+    @field_validator("consent")
+    @classmethod
+    def _consent_given(cls, consent: bool) -> bool:
+        if consent is not True:
             raise ValueError("consent must be true")
-        return self
+        return consent
 
 
 class RejectIn(Strict):
@@ -112,6 +115,8 @@ class RejectIn(Strict):
 
 
 class ContactLinkIn(Strict):
+    one_of: ClassVar[tuple[str, ...]] = ("contact_id", "new")
+
     contact_id: Id | None = None
     new: StrictBool | None = None
 
@@ -123,6 +128,8 @@ class ContactLinkIn(Strict):
 
 
 class AssignIn(Strict):
+    one_of: ClassVar[tuple[str, ...]] = ("partner_id", "user_id")
+
     partner_id: Id | None = None
     user_id: UserId | None = None
 
@@ -174,6 +181,8 @@ class ListQuery(BaseModel):
 
 
 class ReportQuery(BaseModel):
+    one_of: ClassVar[tuple[str, ...]] = ("from", "to")
+
     from_: date = Field(alias="from")
     to: date
     partner_id: Id | None = None

@@ -1,0 +1,186 @@
+"""PUT /partners/{id} and GET /partners through real API Gateway events, against moto.
+
+HQ manages its partners; the calendar must be one deadlines can be counted in,
+and routing follows the territories as they are now.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from inquiries.adapters.clock import FixedClock
+
+from tests.support.api import call, hq, partner
+from tests.support.demo import (
+    BAVARIA,
+    PARTNERS,
+    SOUTH_TYROL,
+    VIENNA,
+    ZURICH,
+    form,
+    partner_body,
+    put_partner,
+    put_partners,
+    shared_botocore_loader,  # noqa: F401  (autouse: speed)
+    submit,
+    view,
+)
+
+
+def _partners() -> list[dict[str, Any]]:
+    answer = call("GET", "/partners", claims=hq())
+    assert answer.status == 200, answer.text
+    return list(answer.body["items"])
+
+
+def test_put_creates_a_partner_and_answers_it(aws: dict[str, Any], clock: FixedClock) -> None:
+    answer = call("PUT", f"/partners/{SOUTH_TYROL}", body=PARTNERS[SOUTH_TYROL], claims=hq())
+
+    assert answer.status == 200, answer.text
+    assert answer.body == {"id": SOUTH_TYROL, **PARTNERS[SOUTH_TYROL]}
+
+
+def test_defaults_are_monday_to_friday_and_all_products(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    minimal = {"name": "Minimal", "country": "AT", "timezone": "Europe/Vienna"}
+
+    created = put_partner("minimal", minimal)
+
+    assert created["working_days"] == [1, 2, 3, 4, 5]
+    assert created["products"] == []
+    assert created["territories"] == []
+    assert created["subdivision"] is None
+
+
+def test_get_lists_every_partner(aws: dict[str, Any], clock: FixedClock) -> None:
+    put_partners()
+
+    listed = _partners()
+
+    assert sorted(p["id"] for p in listed) == sorted(PARTNERS)
+    by_id = {p["id"]: p for p in listed}
+    assert by_id[BAVARIA]["subdivision"] == "BY"
+    assert by_id[VIENNA]["timezone"] == "Europe/Vienna"
+    assert by_id[ZURICH]["territories"] == [{"country": "CH", "postal_prefixes": ["80", "81"]}]
+
+
+def test_put_replaces_a_partner(aws: dict[str, Any], clock: FixedClock) -> None:
+    put_partners(SOUTH_TYROL)
+
+    replaced = put_partner(
+        SOUTH_TYROL,
+        partner_body(SOUTH_TYROL, name="Fenster Alpin GmbH", working_days=[1, 2, 3, 4, 5, 6]),
+    )
+
+    assert replaced["name"] == "Fenster Alpin GmbH"
+    assert [(p["id"], p["name"], p["working_days"]) for p in _partners()] == [
+        (SOUTH_TYROL, "Fenster Alpin GmbH", [1, 2, 3, 4, 5, 6])
+    ]
+
+
+def test_routing_follows_the_replaced_territories(aws: dict[str, Any], clock: FixedClock) -> None:
+    put_partners(SOUTH_TYROL)
+    assert view(submit(form(SOUTH_TYROL)))["partner_id"] == SOUTH_TYROL
+
+    # The partner moves from South Tyrol to Vienna.
+    put_partner(
+        SOUTH_TYROL,
+        partner_body(SOUTH_TYROL, territories=[{"country": "AT", "postal_prefixes": ["1"]}]),
+    )
+
+    from_bolzano = view(submit(form(SOUTH_TYROL)))
+    from_vienna = view(submit(form(VIENNA)))
+    assert (from_bolzano["status"], from_bolzano["partner_id"]) == ("unassigned", None)
+    assert (from_vienna["status"], from_vienna["partner_id"]) == ("pending", SOUTH_TYROL)
+
+
+def test_routing_follows_narrower_prefixes_and_products(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    put_partners(SOUTH_TYROL)
+    put_partner(
+        SOUTH_TYROL,
+        partner_body(
+            SOUTH_TYROL,
+            territories=[{"country": "IT", "postal_prefixes": ["390", "391"]}],
+            products=["windows"],
+        ),
+    )
+
+    assert view(submit(form(contact={"postal_code": "39100"})))["partner_id"] == SOUTH_TYROL
+    assert view(submit(form(contact={"postal_code": "39200"})))["status"] == "unassigned"
+    assert view(submit(form(product="shading")))["status"] == "unassigned"
+
+
+def test_the_new_calendar_counts_for_new_offers(aws: dict[str, Any], clock: FixedClock) -> None:
+    put_partners(SOUTH_TYROL)
+    # Saturdays too: from Friday 27 Nov 2026, 15:00 in Bolzano, 48 h end on Monday.
+    put_partner(SOUTH_TYROL, partner_body(SOUTH_TYROL, working_days=[1, 2, 3, 4, 5, 6]))
+    clock.set(datetime(2026, 11, 27, 14, 0, tzinfo=UTC))
+
+    assert view(submit())["deadline"] == "2026-11-30T14:00:00Z"
+
+
+INVALID: dict[str, tuple[dict[str, Any], str]] = {
+    "unknown country": ({"country": "XX"}, "country"),
+    "three-letter country": ({"country": "ITA"}, "country"),
+    "unknown subdivision": ({"subdivision": "ZZ"}, "subdivision"),
+    "subdivision of another country": ({"subdivision": "BY"}, "subdivision"),
+    "unknown time zone": ({"timezone": "Europe/Bolzano"}, "timezone"),
+    "not an IANA zone": ({"timezone": "CET+1"}, "timezone"),
+    "weekday 0": ({"working_days": [0, 1]}, "working_days"),
+    "no working day": ({"working_days": []}, "working_days"),
+    "territory in no country": (
+        {"territories": [{"country": "XX", "postal_prefixes": ["1"]}]},
+        "territories",
+    ),
+    "unknown product": ({"products": ["garage_doors"]}, "products"),
+    "no name": ({"name": ""}, "name"),
+}
+
+
+def test_an_unknown_country_subdivision_or_time_zone_is_422_and_changes_nothing(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    put_partners(SOUTH_TYROL)
+
+    for case, (changes, field) in INVALID.items():
+        body = partner_body(SOUTH_TYROL, **changes)
+        answer = call("PUT", f"/partners/{SOUTH_TYROL}", body=body, claims=hq())
+        assert answer.status == 422, f"{case}: {answer.text}"
+        assert answer.body["message"], case
+        fields = answer.body["fields"]
+        assert any(f.split(".")[0] == field for f in fields), f"{case}: {fields}"
+
+    assert _partners() == [{"id": SOUTH_TYROL, **PARTNERS[SOUTH_TYROL]}]
+    assert view(submit())["partner_id"] == SOUTH_TYROL
+
+
+def test_a_bad_calendar_never_creates_a_partner(aws: dict[str, Any], clock: FixedClock) -> None:
+    answer = call(
+        "PUT", "/partners/new-one", body=partner_body(VIENNA, subdivision="99"), claims=hq()
+    )
+
+    assert answer.status == 422
+    assert _partners() == []
+    assert call("POST", "/inquiries", body=form(VIENNA, partner_id="new-one")).status == 422
+
+
+def test_a_partner_id_must_be_url_safe(aws: dict[str, Any], clock: FixedClock) -> None:
+    answer = call("PUT", "/partners/bad!id", body=PARTNERS[VIENNA], claims=hq())
+
+    assert answer.status == 422
+    assert _partners() == []
+
+
+def test_only_hq_manages_partners(aws: dict[str, Any], clock: FixedClock) -> None:
+    put_partners(SOUTH_TYROL)
+    own = partner(SOUTH_TYROL)
+
+    assert call("PUT", f"/partners/{SOUTH_TYROL}", body=PARTNERS[VIENNA], claims=own).status == 403
+    assert call("GET", "/partners", claims=own).status == 403
+    assert call("GET", "/partners").status == 401
+    assert call("PUT", "/partners/x", body=PARTNERS[VIENNA]).status == 401
+    assert _partners()[0]["name"] == "Fenster Alpin"
