@@ -1,0 +1,48 @@
+"""The one DynamoDB table, built from the same definition as the tests and the local stack."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from constructs import Construct
+from inquiries.adapters import table as definition
+
+
+def _string(name: str) -> dynamodb.Attribute:
+    # Every key attribute is a string (see table.key_attributes).
+    return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
+
+
+class Data(Construct):
+    """The table: on demand, point-in-time recovery, encrypted, protected from deletion."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            partition_key=_string(definition.PARTITION_KEY),
+            sort_key=_string(definition.SORT_KEY),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            # AWS owned keys cannot be audited; the AWS managed key shows up in CloudTrail
+            # and needs no key policy of ours.
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            deletion_protection=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            time_to_live_attribute=definition.TTL_ATTRIBUTE,
+        )
+        for index in definition.INDEXES:
+            self.table.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=_string(index.partition_key),
+                sort_key=_string(index.sort_key),
+                projection_type=dynamodb.ProjectionType.ALL,
+            )
+
+    @property
+    def index_arns(self) -> list[str]:
+        """The ARN of every index by name: IAM statements name them, never `index/*`."""
+        return [f"{self.table.table_arn}/index/{index.name}" for index in definition.INDEXES]

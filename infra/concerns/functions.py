@@ -1,0 +1,229 @@
+"""The four functions, each with its own least-privilege role, and the layer they share.
+
+A function's role names every action and every resource it needs: the table and its
+indexes by ARN, the schedules of our group, the scheduler role it passes. No wildcard
+actions; the only wildcard resources are the ones AWS gives no narrower form of.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+from inquiries.api.routes import FUNCTIONS
+
+from infra import names
+from infra.concerns.scheduling import Scheduling, dead_letter_queue
+from infra.nag import acknowledge
+
+# What each function does to the table (see adapters/dynamodb.py). TransactWriteItems
+# is authorised per item: Put, Update and Delete each need their own action.
+# tests/infra/test_permissions.py runs every function on moto and checks that these
+# grants cover each call made, and that none goes unused.
+TABLE_ACCESS: dict[str, tuple[str, ...]] = {
+    # get_partner, claim_of; territory and pending-count queries; the new inquiry.
+    "intake": ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"),
+    # + duplicate lookup (BatchGetItem), contact keys (Update), old territories (Delete).
+    "decide": (
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    ),
+    # load the inquiry, the sweeper's index; the expiry transaction.
+    "expire": ("dynamodb:Query", "dynamodb:PutItem"),
+    # offers by period from the indexes, nothing else.
+    "report": ("dynamodb:Query",),
+}
+
+# Who creates and deletes expiry schedules: intake only creates the first offer's;
+# decide opens and closes offers; expire deletes the schedules the sweeper overtook.
+SCHEDULE_ACCESS: dict[str, tuple[str, ...]] = {
+    "intake": ("scheduler:CreateSchedule",),
+    "decide": ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"),
+    "expire": ("scheduler:DeleteSchedule",),
+}
+
+RETENTION = {
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    60: logs.RetentionDays.TWO_MONTHS,
+    90: logs.RetentionDays.THREE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+}
+
+
+def retention(days: int) -> logs.RetentionDays:
+    """CloudWatch's retention for `days` (one of the RETENTION keys)."""
+    if days not in RETENTION:
+        raise ValueError(f"log retention must be one of {sorted(RETENTION)} days, not {days}")
+    return RETENTION[days]
+
+
+@dataclass(frozen=True)
+class FunctionParts:
+    function: lambda_.Function
+    role: iam.Role
+    log_group: logs.LogGroup
+
+
+class Functions(Construct):
+    """intake, decide, expire and report from functions/<name>, handler `app.handler`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        table: dynamodb.Table,
+        index_arns: list[str],
+        layer: lambda_.ILayerVersion,
+        scheduling: Scheduling,
+        settings: names.Settings,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._table = table
+        self._index_arns = index_arns
+        self._layer = layer
+        self._scheduling = scheduling
+        self._settings = settings
+        # Failed asynchronous invocations of expire (scheduler, sweeper rule) end up here.
+        self.expire_dead_letters = dead_letter_queue(self, "ExpireDeadLetters")
+        self.parts: dict[str, FunctionParts] = {}
+        # expire first: the others carry its ARN (EXPIRE_FUNCTION_ARN).
+        for name in ("expire", *(n for n in FUNCTIONS if n != "expire")):
+            self.parts[name] = self._function(name)
+
+    @property
+    def by_name(self) -> dict[str, lambda_.Function]:
+        return {name: parts.function for name, parts in self.parts.items()}
+
+    @property
+    def expire(self) -> lambda_.Function:
+        return self.parts["expire"].function
+
+    def _environment(self, name: str) -> dict[str, str]:
+        environment = {
+            "POWERTOOLS_SERVICE_NAME": f"{names.SERVICE_PREFIX}-{name}",
+            "POWERTOOLS_METRICS_NAMESPACE": names.METRICS_NAMESPACE,
+            "LOG_LEVEL": self._settings.log_level,
+            "TABLE_NAME": self._table.table_name,
+            "SCHEDULE_GROUP": self._scheduling.group_name,
+            "DEADLINE_HOURS": f"{self._settings.deadline_hours:g}",
+        }
+        if "scheduler:CreateSchedule" in SCHEDULE_ACCESS.get(name, ()):
+            # Only the functions that create schedules need their target, role and DLQ;
+            # expire could not carry its own ARN anyway (a circular reference).
+            environment |= {
+                "EXPIRE_FUNCTION_ARN": self.expire.function_arn,
+                "SCHEDULER_ROLE_ARN": self._scheduling.role.role_arn,
+                "EXPIRY_DLQ_ARN": self._scheduling.expiry_dead_letters.queue_arn,
+            }
+        return environment
+
+    def _role(self, name: str, log_group: logs.LogGroup) -> iam.Role:
+        role = iam.Role(
+            self,
+            f"{name.title()}Role",
+            description=f"The {name} function: only what it does",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="Logs",
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="Table",
+                actions=list(TABLE_ACCESS[name]),
+                resources=[self._table.table_arn, *self._index_arns],
+            )
+        )
+        schedule_actions = SCHEDULE_ACCESS.get(name, ())
+        if schedule_actions:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="Schedules",
+                    actions=list(schedule_actions),
+                    resources=[self._scheduling.schedules_arn],
+                )
+            )
+            acknowledge(
+                role,
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:"
+                f"<AWS::AccountId>:schedule/{names.SCHEDULE_GROUP}/*]",
+                "One schedule per offer, named at run time (expire-<inquiry>-<offer>); the "
+                "statement is confined to the schedules of our own group.",
+            )
+        if "scheduler:CreateSchedule" in schedule_actions:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="PassSchedulerRole",
+                    actions=["iam:PassRole"],
+                    resources=[self._scheduling.role.role_arn],
+                    conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+                )
+            )
+        # Added by active tracing (below): X-Ray has no resource-level permissions.
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no "
+            "resource-level permissions; no other statement has a wildcard resource.",
+        )
+        return role
+
+    def _function(self, name: str) -> FunctionParts:
+        log_group = logs.LogGroup(
+            self,
+            f"{name.title()}Logs",
+            retention=retention(self._settings.log_retention_days),
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        role = self._role(name, log_group)
+        is_expire = name == "expire"
+        function = lambda_.Function(
+            self,
+            name.title(),
+            description=f"Partner inquiries: {name}",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="app.handler",
+            code=lambda_.Code.from_asset(
+                str(names.FUNCTIONS_DIR / name),
+                exclude=["**/__pycache__", "**/*.pyc", "**/*.pyo"],
+            ),
+            layers=[self._layer],
+            role=role,
+            memory_size=names.MEMORY_MB[name],
+            timeout=cdk.Duration.seconds(names.TIMEOUT_S[name]),
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=log_group,
+            environment=self._environment(name),
+            dead_letter_queue=self.expire_dead_letters if is_expire else None,
+            retry_attempts=2 if is_expire else None,
+        )
+        acknowledge(
+            function,
+            "AwsSolutions-L1",
+            "Python 3.13 is the runtime the shared package is built and tested for "
+            "(wheels in the layer are cp313); moving on is a deliberate upgrade.",
+        )
+        return FunctionParts(function, role, log_group)
+
+    @property
+    def dead_letter_queues(self) -> dict[str, sqs.IQueue]:
+        return {"ExpireFailures": self.expire_dead_letters}

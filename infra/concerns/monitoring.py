@@ -1,0 +1,99 @@
+"""Alarms to an encrypted SNS topic: function errors and throttles, dead letters, API 5xx."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import names
+
+PERIOD = cdk.Duration.minutes(5)
+
+
+class Monitoring(Construct):
+    """Every alarm fires on the first occurrence: each of these is worth a look."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: dict[str, lambda_.IFunction],
+        dead_letter_queues: dict[str, sqs.IQueue],
+        http_api: apigwv2.HttpApi,
+        settings: names.Settings,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # CloudWatch cannot publish to a topic under the AWS managed SNS key: our own key.
+        self.key = kms.Key(
+            self,
+            "AlarmKey",
+            description="Encrypts the alarm topic of partner inquiries",
+            enable_key_rotation=True,
+        )
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=["*"],  # in a key policy, "*" is this key
+                conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}},
+            )
+        )
+        self.topic = sns.Topic(
+            self,
+            "Alarms",
+            display_name="Partner inquiries alarms",
+            master_key=self.key,
+            enforce_ssl=True,
+        )
+        if settings.alarm_email:
+            self.topic.add_subscription(subscriptions.EmailSubscription(settings.alarm_email))
+        self.alarms: list[cloudwatch.Alarm] = []
+        for name, function in functions.items():
+            self._alarm(
+                f"{name.title()}Errors",
+                function.metric_errors(period=PERIOD, statistic="Sum"),
+                f"The {name} function failed",
+            )
+            self._alarm(
+                f"{name.title()}Throttles",
+                function.metric_throttles(period=PERIOD, statistic="Sum"),
+                f"The {name} function was throttled",
+            )
+        for name, queue in dead_letter_queues.items():
+            self._alarm(
+                f"{name}DeadLetters",
+                queue.metric_approximate_number_of_messages_visible(
+                    period=PERIOD, statistic="Maximum"
+                ),
+                f"A delivery failed for good and waits in a dead-letter queue ({name})",
+            )
+        self._alarm(
+            "Api5xx",
+            http_api.metric_server_error(period=PERIOD, statistic="Sum"),
+            "The API answered with a server error",
+        )
+
+    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str) -> None:
+        alarm = cloudwatch.Alarm(
+            self,
+            construct_id,
+            alarm_description=description,
+            metric=metric,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(actions.SnsAction(self.topic))
+        self.alarms.append(alarm)

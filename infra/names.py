@@ -1,0 +1,113 @@
+"""Every name, default and tunable of the deployment, in one place.
+
+Context values (`cdk deploy -c website_origin=https://www.acme.example`) override the
+defaults below; `settings_from` reads them once, so the constructs never touch context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # importable without the CDK (the tests read names without it)
+    from constructs import Construct
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNCTIONS_DIR = ROOT / "functions"
+LAYER_DIR = ROOT / "layers" / "common"
+PYPROJECT = ROOT / "pyproject.toml"
+
+STACK_ID = "PartnerInquiries"
+STACK_DESCRIPTION = "Partner inquiry routing: HTTP API, functions, table, expiry scheduling"
+
+# Must equal SCHEDULE_GROUP in the functions' environment (the stack sets both from here).
+SCHEDULE_GROUP = "partner-inquiries"
+METRICS_NAMESPACE = "PartnerInquiries"
+SERVICE_PREFIX = "inquiries"  # POWERTOOLS_SERVICE_NAME = inquiries-<function>
+
+# What the sweeper's rule sends and how often: the safety net under lost schedules.
+SWEEP_EVENT: dict[str, Any] = {"sweep": True}
+SWEEP_EVERY_MINUTES = 5
+
+# Lambda settings per function: memory (MB) and timeout (s).
+MEMORY_MB = {"intake": 512, "decide": 512, "expire": 512, "report": 1024}
+TIMEOUT_S = {"intake": 10, "decide": 10, "expire": 120, "report": 30}
+
+# The public route's protection against floods (requests per second, burst).
+PUBLIC_RATE_LIMIT = 10.0
+PUBLIC_BURST_LIMIT = 20
+# Every other route (signed-in users) shares the stage default.
+DEFAULT_RATE_LIMIT = 50.0
+DEFAULT_BURST_LIMIT = 100
+
+# Headers the website and the apps send; Idempotency-Key makes resubmission safe.
+CORS_HEADERS = ("authorization", "content-type", "idempotency-key")
+
+# Cognito custom attributes: tokens carry them as custom:role and custom:partner_id.
+ROLE_ATTRIBUTE = "role"
+PARTNER_ATTRIBUTE = "partner_id"
+
+DEAD_LETTER_RETENTION_DAYS = 14
+
+# Context keys and their defaults.
+CONTEXT_WEBSITE_ORIGIN = "website_origin"
+CONTEXT_APP_ORIGINS = "app_origins"
+CONTEXT_ALARM_EMAIL = "alarm_email"
+CONTEXT_DEADLINE_HOURS = "deadline_hours"
+CONTEXT_LOG_RETENTION_DAYS = "log_retention_days"
+CONTEXT_LOG_LEVEL = "log_level"
+
+DEFAULT_WEBSITE_ORIGIN = "https://www.example.com"
+DEFAULT_DEADLINE_HOURS = 48.0
+DEFAULT_LOG_RETENTION_DAYS = 30
+DEFAULT_LOG_LEVEL = "INFO"
+
+# CDK's own switch: an empty list skips asset bundling (tests; `cdk synth` of nothing).
+BUNDLING_STACKS_CONTEXT = "aws:cdk:bundling-stacks"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a deployment may choose; the rest of the stack is fixed."""
+
+    website_origin: str = DEFAULT_WEBSITE_ORIGIN
+    app_origins: tuple[str, ...] = ()
+    alarm_email: str | None = None
+    deadline_hours: float = DEFAULT_DEADLINE_HOURS
+    log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
+    log_level: str = DEFAULT_LOG_LEVEL
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The browser origins CORS lets in: the website, then the partner and HQ apps."""
+        return [self.website_origin, *(o for o in self.app_origins if o != self.website_origin)]
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(str(item).strip().rstrip("/") for item in items if str(item).strip())
+
+
+def settings_from(scope: Construct) -> Settings:
+    """The deployment's settings from CDK context, with the defaults above."""
+
+    def get(key: str) -> Any:
+        return scope.node.try_get_context(key)
+
+    origin = str(get(CONTEXT_WEBSITE_ORIGIN) or DEFAULT_WEBSITE_ORIGIN).rstrip("/")
+    if not origin.startswith("https://") and not origin.startswith("http://localhost"):
+        raise ValueError(f"{CONTEXT_WEBSITE_ORIGIN} must be an https:// origin, not {origin!r}")
+    hours = float(get(CONTEXT_DEADLINE_HOURS) or DEFAULT_DEADLINE_HOURS)
+    if not 0 < hours <= 24 * 365:
+        raise ValueError(f"{CONTEXT_DEADLINE_HOURS} must be positive and at most a year")
+    return Settings(
+        website_origin=origin,
+        app_origins=_origins(get(CONTEXT_APP_ORIGINS)),
+        alarm_email=get(CONTEXT_ALARM_EMAIL) or None,
+        deadline_hours=hours,
+        log_retention_days=int(get(CONTEXT_LOG_RETENTION_DAYS) or DEFAULT_LOG_RETENTION_DAYS),
+        log_level=str(get(CONTEXT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).upper(),
+    )

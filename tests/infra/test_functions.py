@@ -1,0 +1,82 @@
+"""The functions: runtime, architecture, tracing, the layer, settings, logs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from inquiries.api.routes import FUNCTIONS
+
+from infra import names
+from tests.infra.conftest import Synthesis
+from tests.infra.support import arn_of, function_ids
+
+pytestmark = pytest.mark.xdist_group("cdk")
+
+SETTINGS = {"TABLE_NAME", "SCHEDULE_GROUP", "DEADLINE_HOURS"}
+SCHEDULING = {"EXPIRE_FUNCTION_ARN", "SCHEDULER_ROLE_ARN", "EXPIRY_DLQ_ARN"}
+POWERTOOLS = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "LOG_LEVEL"}
+
+
+def test_there_is_one_function_per_directory(synthesized: Synthesis) -> None:
+    assert set(function_ids(synthesized.template)) == set(FUNCTIONS)
+
+
+def test_functions_run_python_3_13_on_arm64_with_active_tracing(
+    synthesized: Synthesis, template: Any
+) -> None:
+    template.resource_count_is("AWS::Lambda::Function", len(FUNCTIONS))
+    template.all_resources_properties(
+        "AWS::Lambda::Function",
+        {
+            "Runtime": "python3.13",
+            "Architectures": ["arm64"],
+            "TracingConfig": {"Mode": "Active"},
+            "Handler": "app.handler",
+        },
+    )
+    (layer_id,) = synthesized.resources("AWS::Lambda::LayerVersion")
+    layer = synthesized.template["Resources"][layer_id]["Properties"]
+    assert layer["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["CompatibleArchitectures"] == ["arm64"]
+    for name, logical_id in function_ids(synthesized.template).items():
+        properties = synthesized.template["Resources"][logical_id]["Properties"]
+        assert properties["Runtime"] == "python3.13", name
+        assert properties["Architectures"] == ["arm64"], name
+        assert properties["TracingConfig"] == {"Mode": "Active"}, name
+        assert properties["Handler"] == "app.handler", name
+        assert properties["Layers"] == [{"Ref": layer_id}], name
+
+
+def test_functions_get_the_settings_config_reads(synthesized: Synthesis) -> None:
+    template = synthesized.template
+    (group,) = synthesized.resources("AWS::Scheduler::ScheduleGroup").values()
+    (table_id,) = synthesized.resources("AWS::DynamoDB::Table")
+    ids = function_ids(template)
+    for name, logical_id in ids.items():
+        env = template["Resources"][logical_id]["Properties"]["Environment"]["Variables"]
+        assert set(env) >= SETTINGS | POWERTOOLS, name
+        assert env["POWERTOOLS_SERVICE_NAME"] == f"{names.SERVICE_PREFIX}-{name}"
+        assert env["POWERTOOLS_METRICS_NAMESPACE"] == names.METRICS_NAMESPACE
+        assert env["TABLE_NAME"] == {"Ref": table_id}
+        assert env["SCHEDULE_GROUP"] == group["Properties"]["Name"] == names.SCHEDULE_GROUP
+        assert float(env["DEADLINE_HOURS"]) == names.DEFAULT_DEADLINE_HOURS
+        # Who creates schedules needs their target, the role to pass and the DLQ.
+        assert (set(env) >= SCHEDULING) is (name in ("intake", "decide")), name
+        if name in ("intake", "decide"):
+            assert env["EXPIRE_FUNCTION_ARN"] == arn_of(ids["expire"])
+
+
+def test_function_logs_are_kept_for_a_limited_time(synthesized: Synthesis) -> None:
+    for name, logical_id in function_ids(synthesized.template).items():
+        properties = synthesized.template["Resources"][logical_id]["Properties"]
+        log_group = properties["LoggingConfig"]["LogGroup"]["Ref"]
+        retention = synthesized.template["Resources"][log_group]["Properties"]["RetentionInDays"]
+        assert retention == names.DEFAULT_LOG_RETENTION_DAYS, name
+
+
+def test_failed_expiries_land_in_a_dead_letter_queue(synthesized: Synthesis) -> None:
+    expire = function_ids(synthesized.template)["expire"]
+    properties = synthesized.template["Resources"][expire]["Properties"]
+    queue = properties["DeadLetterConfig"]["TargetArn"]["Fn::GetAtt"][0]
+    assert synthesized.template["Resources"][queue]["Type"] == "AWS::SQS::Queue"
