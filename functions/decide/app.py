@@ -10,23 +10,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.api.requests import body, parse
 from inquiries.api.resolver import caller, inquiry_id_of, make_resolver, query_of
-from inquiries.api.schemas import (
-    ID_PATTERN,
-    AssignIn,
-    ContactLinkIn,
-    DiscardIn,
-    ListQuery,
-    PartnerIn,
-    ProgressIn,
-    RejectIn,
-)
-from inquiries.api.views import partner_from_input, partner_view
 from inquiries.domain.errors import ValidationFailed
 from inquiries.service import decisions, partners
 
 logger = Logger()
 metrics = Metrics()
 app = make_resolver()
+
+# The request models (pydantic) are imported in the routes that parse a body or a query,
+# on first use rather than at import: see docs/performance.md.
 
 
 def _loaded(inquiry_id: str) -> tuple[Any, decisions.Loaded]:
@@ -42,6 +34,8 @@ def _count(name: str) -> None:
 
 @app.get("/inquiries")
 def list_inquiries() -> dict[str, Any]:
+    from inquiries.api.schemas import ListQuery  # noqa: PLC0415
+
     who = caller(app)
     query = parse(ListQuery, query_of(app), "query")
     return decisions.list_inquiries(
@@ -57,6 +51,8 @@ def get_inquiry(inquiry_id: str) -> dict[str, Any]:
 
 @app.post("/inquiries/<inquiry_id>/accept")
 def accept(inquiry_id: str) -> dict[str, Any]:
+    from inquiries.api.schemas import DiscardIn  # noqa: PLC0415
+
     who, loaded = _loaded(inquiry_id)
     body(DiscardIn, app.current_event.raw_event)  # no fields but an optional note; still checked
     answer = decisions.accept(wiring.dependencies(), loaded, who)
@@ -66,6 +62,8 @@ def accept(inquiry_id: str) -> dict[str, Any]:
 
 @app.post("/inquiries/<inquiry_id>/reject")
 def reject(inquiry_id: str) -> dict[str, Any]:
+    from inquiries.api.schemas import RejectIn  # noqa: PLC0415
+
     who, loaded = _loaded(inquiry_id)
     request = body(RejectIn, app.current_event.raw_event)
     answer = decisions.reject(wiring.dependencies(), loaded, who, request.reason, request.note)
@@ -75,6 +73,8 @@ def reject(inquiry_id: str) -> dict[str, Any]:
 
 @app.post("/inquiries/<inquiry_id>/contact")
 def link_contact(inquiry_id: str) -> dict[str, Any]:
+    from inquiries.api.schemas import ContactLinkIn  # noqa: PLC0415
+
     who, loaded = _loaded(inquiry_id)
     request = body(ContactLinkIn, app.current_event.raw_event)
     return decisions.link_contact(
@@ -84,6 +84,8 @@ def link_contact(inquiry_id: str) -> dict[str, Any]:
 
 @app.post("/inquiries/<inquiry_id>/assign")
 def assign(inquiry_id: str) -> dict[str, Any]:
+    from inquiries.api.schemas import AssignIn  # noqa: PLC0415
+
     who, loaded = _loaded(inquiry_id)
     request = body(AssignIn, app.current_event.raw_event)
     answer = decisions.assign(
@@ -95,6 +97,8 @@ def assign(inquiry_id: str) -> dict[str, Any]:
 
 @app.post("/inquiries/<inquiry_id>/discard")
 def discard(inquiry_id: str) -> dict[str, Any]:
+    from inquiries.api.schemas import DiscardIn  # noqa: PLC0415
+
     who, loaded = _loaded(inquiry_id)
     request = body(DiscardIn, app.current_event.raw_event)
     return decisions.discard(wiring.dependencies(), loaded, who, request.note)
@@ -102,6 +106,8 @@ def discard(inquiry_id: str) -> dict[str, Any]:
 
 @app.post("/inquiries/<inquiry_id>/progress")
 def progress(inquiry_id: str) -> dict[str, Any]:
+    from inquiries.api.schemas import ProgressIn  # noqa: PLC0415
+
     who, loaded = _loaded(inquiry_id)
     request = body(ProgressIn, app.current_event.raw_event)
     return decisions.record_progress(wiring.dependencies(), loaded, who, request.step, request.note)
@@ -109,9 +115,13 @@ def progress(inquiry_id: str) -> dict[str, Any]:
 
 @app.put("/partners/<partner_id>")
 def put_partner(partner_id: str) -> dict[str, Any]:
+    import re  # noqa: PLC0415
+
+    from inquiries.api.schemas import ID_PATTERN, PartnerIn  # noqa: PLC0415
+    from inquiries.api.views import partner_from_input, partner_view  # noqa: PLC0415
+
     caller(app)
     request = body(PartnerIn, app.current_event.raw_event)
-    import re  # noqa: PLC0415
 
     if not re.match(ID_PATTERN, partner_id):
         raise ValidationFailed(
@@ -124,6 +134,8 @@ def put_partner(partner_id: str) -> dict[str, Any]:
 
 @app.get("/partners")
 def list_partners() -> dict[str, Any]:
+    from inquiries.api.views import partner_view  # noqa: PLC0415  (it imports the models)
+
     caller(app)
     return {"items": [partner_view(p) for p in partners.list_partners(wiring.dependencies())]}
 

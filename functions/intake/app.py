@@ -13,7 +13,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.api.requests import json_body, parse
 from inquiries.api.resolver import json_response, make_resolver
-from inquiries.api.schemas import SubmissionIn
 from inquiries.domain.errors import ValidationFailed
 from inquiries.domain.model import Contact
 from inquiries.service.intake import Submission, submit
@@ -39,6 +38,10 @@ def _idempotency_key(headers: dict[str, str]) -> str | None:
 
 @app.post("/inquiries")
 def submit_inquiry() -> Response[str]:
+    # The request models (pydantic, email-validator) load on first use, not at import:
+    # see docs/performance.md for what that does and does not save.
+    from inquiries.api.schemas import SubmissionIn  # noqa: PLC0415
+
     data = json_body(app.current_event.raw_event)
     form = parse(SubmissionIn, data)
     key = _idempotency_key(app.current_event.headers or {})

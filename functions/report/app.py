@@ -11,7 +11,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.api.requests import parse
 from inquiries.api.resolver import caller, json_response, make_resolver, query_of
-from inquiries.api.schemas import ReportQuery
 from inquiries.service import reports
 
 logger = Logger()
@@ -21,6 +20,9 @@ app = make_resolver()
 
 @app.get("/reports/response-times")
 def response_times() -> Response[str]:
+    # The request model (pydantic) loads on first use, not at import: see docs/performance.md.
+    from inquiries.api.schemas import ReportQuery  # noqa: PLC0415
+
     who = caller(app)
     query_in = query_of(app)
     # Who may see which partner is decided before the query is validated (403 before 422).

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from inquiries import business_time
 from inquiries.domain.model import Calendar
+
+# `business_time` is imported where it is used: most requests of the decide function
+# (lists, views, accept, reject) never compute a deadline.
 
 
 def deadline_for(calendar: Calendar, start: datetime, hours: float) -> datetime:
     """The moment `hours` working hours after `start`, in the partner's calendar."""
+    from inquiries import business_time  # noqa: PLC0415
+
     return business_time.add_working_hours(
         start,
         hours,
@@ -22,6 +26,8 @@ def deadline_for(calendar: Calendar, start: datetime, hours: float) -> datetime:
 
 def working_hours(calendar: Calendar, start: datetime, end: datetime) -> float:
     """Working hours between two moments in the partner's calendar."""
+    from inquiries import business_time  # noqa: PLC0415
+
     return business_time.working_hours_between(
         start,
         end,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from inquiries import business_time
 from inquiries.domain.errors import ValidationFailed
 from inquiries.domain.model import Partner
 from inquiries.service.ports import Dependencies
@@ -10,6 +9,8 @@ from inquiries.service.ports import Dependencies
 
 def put_partner(deps: Dependencies, partner: Partner) -> Partner:
     """Create or replace a partner; its calendar must be one we can count deadlines in."""
+    from inquiries import business_time  # noqa: PLC0415  (only this route needs it here)
+
     calendar = partner.calendar
     # The country first, then its subdivision, so the answer names the field at fault.
     for field, subdivision in (("country", None), ("subdivision", calendar.subdivision)):

@@ -1,0 +1,267 @@
+"""Counting the AWS calls an operation makes, and what DynamoDB would bill for them.
+
+Shared by `bench/calls.py` and the integration tests. A `Recorder` hooks the
+botocore clients that `inquiries.wiring.dependencies()` built (botocore's event
+system: `provide-client-params`, `before-call`, `after-call`), counts every API
+call per service and operation, and, if asked, estimates the DynamoDB capacity
+each call consumes.
+
+Capacity: moto answers `ReturnConsumedCapacity` with constants (1.0 for any
+Query, 0.5 for any GetItem, nothing for transactions), so the units are computed
+here from item sizes, by DynamoDB's published rules as we know them:
+
+- reads: 4 KB units, half a unit when eventually consistent, at least one unit
+  per GetItem and per Query (a Query sums the sizes of the items it evaluates,
+  before any filter or projection; a Select=COUNT query reads the items it
+  counts); BatchGetItem rounds each item on its own;
+- writes: 1 KB units of the larger of the item before and after; twice that in
+  TransactWriteItems; a cancelled transaction still pays its writes (no index
+  changes); every global secondary index whose entry the write adds, changes
+  or removes costs one write of the entry's size (two when its key changes);
+  index entries are priced at the item's size (every index projects ALL).
+
+To see what a Query evaluated or how large an item was, the recorder asks a
+second client that is not hooked (the `shadow`), so its look-ups are never
+counted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from inquiries.adapters.table import INDEXES, PARTITION_KEY, SORT_KEY
+
+READ_UNIT_BYTES = 4096
+WRITE_UNIT_BYTES = 1024
+
+
+@dataclass
+class Tally:
+    """What one measured stretch of work cost."""
+
+    calls: Counter[tuple[str, str]] = field(default_factory=Counter)  # (service, operation)
+    read_units: float = 0.0
+    write_units: float = 0.0
+    reported_units: float = 0.0  # what the emulator put in ConsumedCapacity
+
+    def of(self, service: str) -> Counter[str]:
+        """Calls of one service by operation name."""
+        return Counter({op: n for (svc, op), n in self.calls.items() if svc == service})
+
+    def total(self, service: str) -> int:
+        return sum(self.of(service).values())
+
+
+# --- item sizes ----------------------------------------------------------------------------
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    ((kind, data),) = value.items()
+    if kind == "S":
+        return len(str(data).encode("utf-8"))
+    if kind == "N":
+        digits = str(data).lstrip("-").replace(".", "").strip("0") or "0"
+        return 1 + math.ceil(len(digits) / 2)
+    if kind == "B":
+        return len(data)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind in ("SS", "NS", "BS"):
+        inner = {"SS": "S", "NS": "N", "BS": "B"}[kind]
+        return sum(_value_size({inner: v}) for v in data)
+    if kind == "L":
+        return 3 + sum(1 + _value_size(v) for v in data)
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode("utf-8")) + _value_size(v) for k, v in data.items())
+    raise ValueError(f"unknown attribute type {kind}")
+
+
+def item_size(item: dict[str, Any] | None) -> int:
+    """An item's size in bytes as DynamoDB counts it (names plus values)."""
+    if not item:
+        return 0
+    return sum(len(name.encode("utf-8")) + _value_size(v) for name, v in item.items())
+
+
+def _read_units(size: int, consistent: bool) -> float:
+    units = max(1, math.ceil(size / READ_UNIT_BYTES))
+    return float(units) if consistent else units / 2
+
+
+def _write_units(size: int) -> int:
+    return max(1, math.ceil(size / WRITE_UNIT_BYTES))
+
+
+def _index_writes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
+    """Write units the global secondary indexes cost for one item changing."""
+    units = 0
+    for index in INDEXES:
+        names = (index.partition_key, index.sort_key)
+        old = tuple(before.get(n) for n in names) if before else (None, None)
+        new = tuple(after.get(n) for n in names) if after else (None, None)
+        had, has = None not in old, None not in new
+        if had and has and old != new:
+            units += _write_units(item_size(before)) + _write_units(item_size(after))
+        elif has:
+            units += _write_units(item_size(after))
+        elif had:
+            units += _write_units(item_size(before))
+    return units
+
+
+# --- the recorder --------------------------------------------------------------------------
+
+_PROJECTING = ("ProjectionExpression", "Select", "FilterExpression", "AttributesToGet")
+
+
+def _write_actions(operation: str, params: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(table, key) of every item a write touches."""
+    if operation == "TransactWriteItems":
+        actions = []
+        for entry in params.get("TransactItems", []):
+            ((_, action),) = entry.items()
+            key = action.get("Key") or {
+                k: action["Item"][k] for k in (PARTITION_KEY, SORT_KEY) if k in action["Item"]
+            }
+            actions.append((action["TableName"], key))
+        return actions
+    if operation == "PutItem":
+        item = params["Item"]
+        return [(params["TableName"], {k: item[k] for k in (PARTITION_KEY, SORT_KEY)})]
+    if operation in ("UpdateItem", "DeleteItem"):
+        return [(params["TableName"], params["Key"])]
+    return []
+
+
+class Recorder:
+    """Counts the calls of the clients it is attached to; estimates DynamoDB capacity."""
+
+    def __init__(self, shadow: Any | None = None) -> None:
+        """`shadow`: an unhooked DynamoDB client on the same store; without it, no capacity."""
+        self._shadow = shadow
+        self._tally = Tally()
+
+    # attaching ------------------------------------------------------------------------------
+
+    def attach(self, client: Any) -> None:
+        """Hook a botocore client (DynamoDB, Scheduler, ...)."""
+        service = client.meta.service_model.service_id.hyphenize()
+        events = client.meta.events
+        events.register(f"before-call.{service}", self._before_call)
+        if service == "dynamodb":
+            events.register("provide-client-params.dynamodb", self._ask_for_capacity)
+            events.register("after-call.dynamodb", self._after_call)
+
+    def attach_to(self, deps: Any) -> None:
+        """Hook the clients of a `Dependencies` built by `inquiries.wiring`."""
+        for client in clients_of(deps).values():
+            self.attach(client)
+
+    @contextmanager
+    def measuring(self) -> Iterator[Tally]:
+        """Everything the clients do inside the block is tallied in the Tally yielded."""
+        outer, self._tally = self._tally, Tally()
+        try:
+            yield self._tally
+        finally:
+            self._tally = outer
+
+    # hooks ----------------------------------------------------------------------------------
+
+    def _ask_for_capacity(
+        self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
+    ) -> None:
+        if "ReturnConsumedCapacity" in model.input_shape.members:
+            params.setdefault("ReturnConsumedCapacity", "TOTAL")
+        context["counting_params"] = dict(params)
+
+    def _before_call(self, model: Any, context: dict[str, Any], event_name: str, **_: Any) -> None:
+        service = event_name.split(".")[1]
+        self._tally.calls[(service, model.name)] += 1
+        params = context.get("counting_params")
+        if self._shadow is not None and params is not None:
+            context["counting_before"] = [
+                self._item(table, key) for table, key in _write_actions(model.name, params)
+            ]
+
+    def _after_call(
+        self, parsed: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
+    ) -> None:
+        reported = parsed.get("ConsumedCapacity")
+        for entry in reported if isinstance(reported, list) else [reported] if reported else []:
+            self._tally.reported_units += float(entry.get("CapacityUnits", 0.0))
+        params = context.get("counting_params")
+        if self._shadow is None or params is None:
+            return
+        operation = model.name
+        failed = "Error" in parsed
+        if operation in ("GetItem", "Query", "BatchGetItem"):
+            self._tally.read_units += self._reads(operation, params, parsed)
+            return
+        actions = _write_actions(operation, params)
+        befores = context.get("counting_before", [None] * len(actions))
+        factor = 2 if operation == "TransactWriteItems" else 1
+        for (table, key), before in zip(actions, befores, strict=True):
+            after = before if failed else self._item(table, key)
+            size = max(item_size(before), item_size(after))
+            self._tally.write_units += factor * _write_units(size)
+            if not failed:
+                self._tally.write_units += _index_writes(before, after)
+
+    # capacity -------------------------------------------------------------------------------
+
+    def _item(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        assert self._shadow is not None
+        found: dict[str, Any] | None = self._shadow.get_item(
+            TableName=table, Key=key, ConsistentRead=True
+        ).get("Item")
+        return found
+
+    def _reads(self, operation: str, params: dict[str, Any], parsed: dict[str, Any]) -> float:
+        projected = any(name in params for name in _PROJECTING)
+        if operation == "GetItem":
+            item = parsed.get("Item")
+            if projected:
+                item = self._item(params["TableName"], params["Key"])
+            return _read_units(item_size(item), bool(params.get("ConsistentRead")))
+        if operation == "BatchGetItem":
+            units = 0.0
+            for table, request in params["RequestItems"].items():
+                for key in request["Keys"]:
+                    size = item_size(self._item(table, key))
+                    units += _read_units(size, bool(request.get("ConsistentRead")))
+            return units
+        items = parsed.get("Items", [])
+        if projected:
+            items = self._evaluated(params)
+        size = sum(item_size(i) for i in items)
+        return _read_units(size, bool(params.get("ConsistentRead")))
+
+    def _evaluated(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The items a Query read, before its filter and projection."""
+        assert self._shadow is not None
+        keep = ("TableName", "IndexName", "KeyConditionExpression", "ExclusiveStartKey")
+        query: dict[str, Any] = {k: params[k] for k in keep if k in params}
+        for optional in ("Limit", "ScanIndexForward", "ConsistentRead"):
+            if optional in params:
+                query[optional] = params[optional]
+        used = set(re.findall(r"[:#][A-Za-z0-9_]+", params["KeyConditionExpression"]))
+        names = {k: v for k, v in params.get("ExpressionAttributeNames", {}).items() if k in used}
+        values = {k: v for k, v in params.get("ExpressionAttributeValues", {}).items() if k in used}
+        if names:
+            query["ExpressionAttributeNames"] = names
+        if values:
+            query["ExpressionAttributeValues"] = values
+        items: list[dict[str, Any]] = self._shadow.query(**query).get("Items", [])
+        return items
+
+
+def clients_of(deps: Any) -> dict[str, Any]:
+    """The botocore clients behind the repository and the scheduler that wiring built."""
+    return {"dynamodb": deps.repository._client, "scheduler": deps.scheduler._client}
