@@ -196,7 +196,20 @@ def test_the_same_key_and_body_answer_the_same_inquiry(world: Fakes) -> None:
     assert again.inquiry_id == first.inquiry_id
     assert (first.replayed, again.replayed) == (False, True)
     assert len(world.repository.all_inquiries()) == 1
-    assert len(world.scheduler.scheduled) == 1
+    # The replay re-asks for the same schedule (a first attempt may have died before
+    # scheduling); the schedule's name makes that idempotent: still one expiry.
+    assert len(world.scheduler.active) == 1
+    assert [o.seq for o in world.scheduler.scheduled] == [1, 1]
+
+
+def test_a_replay_schedules_an_expiry_the_first_attempt_never_scheduled(world: Fakes) -> None:
+    world.scheduler.fail_schedule = True
+    first = submit(world.deps, Submission("windows", a_contact()), idempotency_key="k1")
+    assert world.scheduler.active == {}
+    world.scheduler.fail_schedule = False
+    again = submit(world.deps, Submission("windows", a_contact()), idempotency_key="k1")
+    assert again.inquiry_id == first.inquiry_id
+    assert list(world.scheduler.active) == [f"expire-{first.inquiry_id}-1"]
 
 
 def test_the_same_key_with_another_body_is_a_conflict(world: Fakes) -> None:

@@ -12,15 +12,15 @@ import binascii
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
-from inquiries.domain.errors import ChangeRejected, Unavailable, ValidationFailed
+from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable, ValidationFailed
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
 from inquiries.domain.model import (
     Calendar,
@@ -346,7 +346,7 @@ class DynamoRepository:
     def _call(self, operation: str, **kwargs: Any) -> Any:
         try:
             return getattr(self._client, operation)(TableName=self._table, **kwargs)
-        except ClientError as error:
+        except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
 
     def _pages(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
@@ -405,10 +405,16 @@ class DynamoRepository:
 
     def apply(self, change: Change, claim: IdempotencyClaim | None = None) -> None:
         items = self._transaction(change, claim)
+        # The same transaction gets the same token: when botocore resends one that was
+        # already stored (its answer lost), DynamoDB answers success instead of failing
+        # the conditions of the first.
+        token = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:36]
         for attempt in range(_CONFLICT_RETRIES):
             try:
-                self._client.transact_write_items(TransactItems=items)
+                self._client.transact_write_items(TransactItems=items, ClientRequestToken=token)
                 return
+            except BotoCoreError as error:
+                raise _unavailable(error) from error
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 if code != "TransactionCanceledException":
@@ -539,10 +545,12 @@ class DynamoRepository:
             try:
                 self._client.transact_write_items(TransactItems=self._partner_writes(partner, old))
                 return
+            except BotoCoreError as error:
+                raise _unavailable(error) from error
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise _unavailable(error) from error
-        raise ChangeRejected()
+        raise Conflict("the partner is being changed by someone else; please retry")
 
     def _partner_writes(self, partner: Partner, old: dict[str, Any] | None) -> list[dict[str, Any]]:
         data = partner_data(partner)
@@ -738,7 +746,7 @@ class DynamoRepository:
         while request:
             try:
                 answer = self._client.batch_get_item(RequestItems=request)
-            except ClientError as error:
+            except (ClientError, BotoCoreError) as error:
                 raise _unavailable(error) from error
             for item in answer.get("Responses", {}).get(self._table, []):
                 data = _from_item(item)
@@ -802,14 +810,17 @@ class DynamoRepository:
 def _months(start: datetime, end: datetime) -> list[str]:
     months = []
     year, month = start.astimezone(UTC).year, start.astimezone(UTC).month
-    last = end.astimezone(UTC)
+    last = (end - timedelta(microseconds=1)).astimezone(UTC)  # the end is exclusive
     while (year, month) <= (last.year, last.month):
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
 
 
-def _unavailable(error: ClientError) -> Exception:
+def _unavailable(error: ClientError | BotoCoreError) -> Exception:
+    if isinstance(error, BotoCoreError):
+        # A timeout or a lost connection: a write may or may not have landed.
+        return Unavailable("the store did not answer in time; please retry")
     code = error.response.get("Error", {}).get("Code", "")
     if code in _TRANSIENT:
         return Unavailable("the store is busy; nothing was changed, please retry")

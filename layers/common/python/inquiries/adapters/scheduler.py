@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -53,6 +53,14 @@ class EventBridgeScheduler:
         }
         if self._dead_letter_arn:
             target["DeadLetterConfig"] = {"Arn": self._dead_letter_arn}
+        try:
+            self._create(offer, at, target)
+        except ClientError as error:
+            # Names are unique per offer: an existing schedule is this very one.
+            if error.response.get("Error", {}).get("Code") != "ConflictException":
+                raise
+
+    def _create(self, offer: Offer, at: datetime, target: dict[str, Any]) -> None:
         self._client.create_schedule(
             Name=schedule_name(offer.inquiry_id, offer.seq),
             GroupName=self._group,

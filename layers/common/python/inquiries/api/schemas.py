@@ -73,7 +73,8 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # defer_build: each function builds only the validators of the models it uses.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class ContactIn(Strict):
@@ -173,7 +174,7 @@ class PartnerIn(Strict):
 
 
 class ListQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     status: Status | None = None
     limit: int = Field(default=25, ge=1, le=100)
@@ -188,7 +189,7 @@ class ReportQuery(BaseModel):
     partner_id: Id | None = None
     format: Literal["json", "csv"] = "json"
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
     @model_validator(mode="after")
     def _period(self) -> ReportQuery:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from aws_lambda_powertools import Logger
 
 from inquiries.domain import lifecycle, routing
-from inquiries.domain.errors import Conflict, ValidationFailed
+from inquiries.domain.errors import ChangeRejected, Conflict, ValidationFailed
 from inquiries.domain.model import SYSTEM, Channel, Contact, Inquiry, Partner, Status
 from inquiries.service.deadlines import deadline_for
 from inquiries.service.ports import Dependencies, IdempotencyClaim, IdempotencyKeyTaken
@@ -85,6 +85,9 @@ def submit(
         )
     try:
         repo.apply(change, claim)
+    except ChangeRejected:
+        # Our new, random id already exists: a resend of this very write was stored first.
+        logger.info("intake write was already stored", extra={"inquiry_id": inquiry.id})
     except IdempotencyKeyTaken:
         assert idempotency_key is not None
         earlier = repo.claim_of(idempotency_key, now)
@@ -95,6 +98,7 @@ def submit(
         if earlier.fingerprint != fingerprint:
             raise Conflict("this Idempotency-Key was used with another body") from None
         logger.info("idempotent replay", extra={"inquiry_id": earlier.inquiry_id})
+        _ensure_scheduled(deps, earlier.inquiry_id)
         return Submitted(earlier.inquiry_id, replayed=True)
     offer = change.opened_offer
     if offer is not None:
@@ -128,3 +132,13 @@ def _route(deps: Dependencies, inquiry: Inquiry) -> Partner | None:
             "routing failed; the inquiry goes to the HQ queue", extra={"inquiry_id": inquiry.id}
         )
         return None
+
+
+def _ensure_scheduled(deps: Dependencies, inquiry_id: str) -> None:
+    """A replay may follow a first attempt that stored the inquiry but never scheduled it."""
+    record = deps.repository.load(inquiry_id)
+    if record is None or record.inquiry.status is not Status.PENDING:
+        return
+    offer = lifecycle.current_offer(record.inquiry, record.offers)
+    if offer is not None:
+        schedule_expiry(deps, offer)  # an existing schedule is left as it is
