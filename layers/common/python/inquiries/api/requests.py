@@ -38,6 +38,8 @@ def json_body(event: dict[str, Any]) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("the body is not JSON") from None
+    except RecursionError:  # [[[...]]] deeper than the parser goes: not a 500
+        raise BadRequest("the body is nested too deeply") from None
 
 
 def validation_errors(

@@ -1,0 +1,94 @@
+"""`python -m local`: the whole service on one machine (what `make run` starts).
+
+    python -m local [--port 8000] [--host 127.0.0.1] [--data-dir .local] [--reset] [--empty]
+
+Ctrl-C (SIGINT) or SIGTERM stops everything and writes the snapshot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+# The handlers are imported as Lambda imports them (`functions.<name>.app`), from the repository.
+_REPOSITORY = str(Path(__file__).resolve().parent.parent)
+if _REPOSITORY not in sys.path:
+    sys.path.insert(0, _REPOSITORY)
+
+from local.snapshot import UnreadableSnapshot  # noqa: E402
+from local.stack import DEFAULT_DATA_DIR, Options, Stack  # noqa: E402
+
+
+def parse(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m local", description="Run the whole service locally."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "8000")), help="0: any free port"
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where the snapshot is kept"
+    )
+    parser.add_argument("--reset", action="store_true", help="start clean (drop the snapshot)")
+    parser.add_argument("--empty", action="store_true", help="no demo partners on a fresh start")
+    args = parser.parse_args(argv)
+    return Options(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir.resolve(),
+        reset=args.reset,
+        empty=args.empty,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
+    )
+    # Which credentials and endpoint boto3 found is not news: the stack set them.
+    logging.getLogger("botocore").setLevel(logging.WARNING)
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if stopping.is_set():
+            os._exit(1)  # a second Ctrl-C: do not wait for a clean stop
+        stopping.set()
+
+    # From the first instant: a Ctrl-C while starting stops right after the start.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    stack = Stack(options)
+    try:
+        stack.start()
+    except OSError as error:
+        stack.stop()
+        print(f"cannot start: {error} (is port {options.port} taken? PORT=... picks another)")
+        return 1
+    except UnreadableSnapshot as error:
+        stack.stop()
+        print(f"cannot start: {error}")
+        return 1
+    except Exception:
+        logging.getLogger("local").exception("cannot start")
+        stack.stop()
+        return 1
+    if not stopping.is_set():
+        print(stack.banner(), flush=True)
+    while not stopping.wait(0.5):
+        pass
+    print("stopping ...", flush=True)
+    stack.stop()
+    print("stopped; data kept in", options.data_dir, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

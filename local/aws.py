@@ -1,0 +1,209 @@
+"""moto's server as the local DynamoDB and EventBridge Scheduler, and the functions' settings.
+
+The server runs in this process, on a free loopback port, so stopping the local
+stack stops it too. The handlers reach it through `AWS_ENDPOINT_URL`, exactly as
+they reach AWS: they do not know they are local.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+import os
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+from inquiries.adapters.table import create_table
+
+REGION = "eu-central-1"
+ACCOUNT = "123456789012"  # moto's default account
+TABLE_NAME = "inquiries"
+SCHEDULE_GROUP = "inquiries"
+EXPIRE_FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:inquiries-expire"
+SCHEDULER_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/inquiries-scheduler"
+
+# Never let a developer's own AWS configuration leak into the local stack.
+_FOREIGN = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+)
+
+
+@dataclass
+class LocalAws:
+    """The running emulator and the clients the local stack itself uses."""
+
+    server: Any  # moto's ThreadedMotoServer
+    endpoint: str
+    dynamodb: Any
+    scheduler: Any
+
+    def stop(self) -> None:
+        """Stop the emulator's server thread (its data is gone: keep a snapshot first)."""
+        self.server.stop()
+
+
+def start_moto(host: str = "127.0.0.1") -> tuple[Any, str]:
+    """Start moto's server in this process on a free port; the server and its endpoint URL."""
+    from moto.server import ThreadedMotoServer  # noqa: PLC0415  (heavy; only when starting)
+
+    _one_backup_per_transaction()
+
+    # moto logs every request it serves; the gateway logs the ones that matter.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
+    server.start()
+    bound_host, port = server.get_host_and_port()
+    return server, f"http://{bound_host}:{port}"
+
+
+class _TransactionBackups:
+    """`copy` for moto's DynamoDB models: a transaction's rollback copies only what it touches.
+
+    Before applying a TransactWriteItems, moto deep-copies the whole table once
+    per item of the transaction, to put it back if one fails: a submission (five
+    items) copied the table five times and got slower with every inquiry stored
+    (about 200 ms at a few hundred inquiries). A transaction only replaces,
+    deletes or updates the items at its own keys, so the backup here shares every
+    other item with the live table and deep-copies only those; a rollback restores
+    exactly the state before. Any other copy goes to `copy` unchanged.
+    """
+
+    def __init__(self, real: Any, table_type: type, key_type: type) -> None:
+        self._real = real
+        self._table_type = table_type
+        self._key_type = key_type
+        self._local = threading.local()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        backups: dict[int, tuple[Any, Any]] | None = getattr(self._local, "backups", None)
+        if backups is None or not isinstance(value, self._table_type):
+            return self._real.deepcopy(value, memo)
+        if id(value) not in backups:
+            # The table is kept with its backup, so its id cannot be reused meanwhile.
+            backups[id(value)] = (value, self._backup(value))
+        return backups[id(value)][1]
+
+    def _backup(self, table: Any) -> Any:
+        touched: set[tuple[Any, Any]] = self._local.touched.get(table.name, set())
+        backup = copy.copy(table)
+        backup.items = defaultdict(dict)
+        for hash_key, stored in table.items.items():
+            if table.has_range_key:
+                backup.items[hash_key] = {
+                    range_key: self._real.deepcopy(item)
+                    if (hash_key, range_key) in touched
+                    else item
+                    for range_key, item in stored.items()
+                }
+            else:
+                touches = (hash_key, None) in touched
+                backup.items[hash_key] = self._real.deepcopy(stored) if touches else stored
+        return backup
+
+    def _touched(self, backend: Any, transact_items: list[dict[str, Any]]) -> dict[str, set[Any]]:
+        touched: dict[str, set[tuple[Any, Any]]] = {}
+        for entry in transact_items:
+            for operation in entry.values():
+                table = backend.tables.get(operation.get("TableName"))
+                key = operation.get("Key") or operation.get("Item") or {}
+                if table is None or table.hash_key_attr not in key:
+                    continue
+                range_attr = table.range_key_attr
+                range_key = self._key_type(key[range_attr]) if range_attr in key else None
+                touched.setdefault(table.name, set()).add(
+                    (self._key_type(key[table.hash_key_attr]), range_key)
+                )
+        return touched
+
+    def wrap(self, transact: Any) -> Any:
+        @functools.wraps(transact)
+        def transact_write_items(
+            backend: Any, transact_items: list[dict[str, Any]], *args: Any, **kwargs: Any
+        ) -> Any:
+            self._local.touched = self._touched(backend, transact_items)
+            self._local.backups = {}
+            try:
+                return transact(backend, transact_items, *args, **kwargs)
+            finally:
+                self._local.backups = None
+
+        transact_write_items.touched_only = True  # type: ignore[attr-defined]
+        return transact_write_items
+
+
+def _one_backup_per_transaction() -> None:
+    """Make moto's TransactWriteItems back up only the items it touches (see above)."""
+    from moto.dynamodb import models  # noqa: PLC0415
+    from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
+    from moto.dynamodb.models.table import Table  # noqa: PLC0415
+
+    backend = models.DynamoDBBackend
+    transact = getattr(backend, "transact_write_items", None)
+    if transact is None or getattr(transact, "touched_only", False):
+        return
+    if getattr(models, "copy", None) is not copy:
+        return  # a moto that copies differently: leave it as it is
+    shim = _TransactionBackups(copy, Table, DynamoType)
+    setattr(models, "copy", shim)  # noqa: B010  (a module attribute mypy does not know)
+    backend.transact_write_items = shim.wrap(transact)  # type: ignore[method-assign]
+
+
+def function_environment(endpoint: str) -> dict[str, str]:
+    """What a deployed function finds in its environment, pointed at the emulator."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        # No ~/.aws/config or credentials file of the developer's is read.
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "TABLE_NAME": TABLE_NAME,
+        "SCHEDULE_GROUP": SCHEDULE_GROUP,
+        "EXPIRE_FUNCTION_ARN": EXPIRE_FUNCTION_ARN,
+        "SCHEDULER_ROLE_ARN": SCHEDULER_ROLE_ARN,
+    }
+
+
+def configure_environment(endpoint: str) -> None:
+    """Set the functions' environment in this process (the handlers run here)."""
+    for name in _FOREIGN:
+        os.environ.pop(name, None)
+    os.environ.update(function_environment(endpoint))
+
+
+def start(host: str = "127.0.0.1") -> LocalAws:
+    """Start the emulator, point this process at it and create the table and schedule group."""
+    server, endpoint = start_moto(host)
+    try:
+        configure_environment(endpoint)
+        session = boto3.session.Session()
+        dynamodb = session.client("dynamodb")
+        scheduler = session.client("scheduler")
+        create_table(dynamodb, TABLE_NAME)
+        try:
+            scheduler.create_schedule_group(Name=SCHEDULE_GROUP)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConflictException":
+                raise
+    except BaseException:
+        server.stop()
+        raise
+    return LocalAws(server, endpoint, dynamodb, scheduler)

@@ -1,0 +1,281 @@
+"""The local EventBridge Scheduler: fires due one-time schedules, and runs the sweeper.
+
+On AWS, EventBridge Scheduler invokes the expire function at each schedule's
+time and deletes the schedule after (`ActionAfterCompletion: DELETE`); a rule
+runs the sweeper every few minutes. moto stores schedules but fires nothing, so
+this does the firing, reading the schedules through the Scheduler API and
+comparing them with the one simulated clock of the local stack.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from botocore.exceptions import ClientError
+from inquiries.adapters.clock import SimulatedClock
+
+logger = logging.getLogger("local.scheduler")
+
+Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+_AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
+SWEEP_EVERY = timedelta(minutes=5)  # of simulated time, like the sweeper's rule on AWS
+TICK_SECONDS = 1.0
+RELIST_SECONDS = 10.0
+MAX_ATTEMPTS = 3  # then the schedule is dropped, as AWS drops it to the dead-letter queue
+
+
+def due_time(expression: str, timezone: str | None) -> datetime | None:
+    """When a one-time schedule `at(YYYY-MM-DDTHH:MM:SS)` fires, in UTC; None for others."""
+    found = _AT.match(expression.strip())
+    if not found:
+        return None
+    local = datetime.fromisoformat(found.group(1)).replace(tzinfo=ZoneInfo(timezone or "UTC"))
+    return local.astimezone(UTC)
+
+
+class ScheduleBook:
+    """The group's schedules, read through the Scheduler API as they are on AWS.
+
+    `ListSchedules`, then `GetSchedule` only for new or changed ones (by
+    `LastModificationDate`). Schedules change only when a function runs, so the
+    list is read again only after an invocation (`touch`), or after `RELIST_SECONDS`
+    in case something else wrote to the emulator: an idle stack costs nothing.
+    Both the local scheduler and the snapshot read through it.
+    """
+
+    def __init__(self, client: Any, group: str) -> None:
+        self.client = client
+        self.group = group
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[Any, dict[str, Any]]] = {}
+        self._stale = True
+        self._listed_at = 0.0
+
+    def touch(self) -> None:
+        """A function ran: it may have created or deleted schedules."""
+        self._stale = True
+
+    def current(self) -> dict[str, dict[str, Any]]:
+        """Every schedule of the group by name, as `GetSchedule` answers."""
+        with self._lock:
+            fresh = time.monotonic() - self._listed_at < RELIST_SECONDS
+            if not self._stale and fresh:
+                return {name: schedule for name, (_, schedule) in self._cache.items()}
+            self._stale = False  # before listing: a touch meanwhile lists again next time
+            self._listed_at = time.monotonic()
+        listed = self._list()
+        with self._lock:
+            for name in list(self._cache):
+                if name not in listed:
+                    del self._cache[name]
+            for name, modified in listed.items():
+                cached = self._cache.get(name)
+                if cached is not None and cached[0] == modified:
+                    continue
+                try:
+                    schedule = self.client.get_schedule(Name=name, GroupName=self.group)
+                except ClientError as error:
+                    if _code(error) == "ResourceNotFoundException":
+                        continue  # deleted meanwhile (a decision cancelled it)
+                    raise
+                self._cache[name] = (modified, schedule)
+            return {name: schedule for name, (_, schedule) in self._cache.items()}
+
+    def delete(self, name: str) -> None:
+        """Delete a schedule; one that is gone already is fine."""
+        with self._lock:
+            self._cache.pop(name, None)
+        try:
+            self.client.delete_schedule(Name=name, GroupName=self.group)
+        except ClientError as error:
+            if _code(error) != "ResourceNotFoundException":
+                raise
+
+    def _list(self) -> dict[str, Any]:
+        for attempt in range(3):
+            try:
+                listed: dict[str, Any] = {}
+                pages = self.client.get_paginator("list_schedules").paginate(
+                    GroupName=self.group, PaginationConfig={"PageSize": 100}
+                )
+                for page in pages:
+                    for summary in page.get("Schedules", []):
+                        listed[summary["Name"]] = summary.get("LastModificationDate")
+                return listed
+            except ClientError as error:
+                # A schedule deleted between two pages invalidates the page token: list again.
+                if _code(error) != "InvalidToken" or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A one-time schedule as the local scheduler reads it."""
+
+    name: str
+    at: datetime | None
+    payload: dict[str, Any]
+    delete_after: bool
+    enabled: bool
+
+
+class LocalScheduler:
+    """Fires what is due by the simulated clock: every second, and whenever the clock moves."""
+
+    def __init__(
+        self,
+        book: ScheduleBook,
+        clock: SimulatedClock,
+        invoke: Invoke,
+        on_change: Callable[[], None] = lambda: None,
+        *,
+        tick_seconds: float = TICK_SECONDS,
+        sweep_every: timedelta = SWEEP_EVERY,
+    ) -> None:
+        self._book = book
+        self._clock = clock
+        self._invoke = invoke
+        self._on_change = on_change
+        self._tick_seconds = tick_seconds
+        self._sweep_every = sweep_every
+        # One lock for moving the clock and firing: a clock move answers only after
+        # everything due by then has fired, and two passes never fire the same schedule.
+        self.lock = threading.RLock()
+        self._attempts: dict[str, int] = {}
+        self._done: set[str] = set()  # fired and kept (ActionAfterCompletion NONE)
+        self._last_sweep: datetime | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- the clock ---------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    def move_clock(self, to: datetime) -> int:
+        """Set the simulated clock, then fire all that is due by then; the expiries fired."""
+        with self.lock:
+            self._clock.set(to)
+            return self.run_due(sweep=True)
+
+    # --- firing -------------------------------------------------------------------------------
+
+    def run_due(self, *, sweep: bool = False) -> int:
+        """Fire every due schedule, and the sweeper when it is due (or asked); expiries done."""
+        with self.lock:
+            now = self._clock.now()
+            expired, changed = self._fire_due(now)
+            last = self._last_sweep
+            if sweep or last is None or now < last or now - last >= self._sweep_every:
+                swept = self._sweep()
+                self._last_sweep = now
+                if swept:
+                    expired += swept
+                    changed = True
+            if changed:
+                self._on_change()
+            return expired
+
+    def _fire_due(self, now: datetime) -> tuple[int, bool]:
+        schedules = [_read(s) for s in self._book.current().values()]
+        names = {s.name for s in schedules}
+        self._done &= names
+        self._attempts = {k: v for k, v in self._attempts.items() if k in names}
+        due = [
+            s
+            for s in schedules
+            if s.enabled and s.at is not None and s.at <= now and s.name not in self._done
+        ]
+        expired, changed = 0, False
+        for schedule in sorted(due, key=lambda s: (s.at, s.name)):
+            fired = self._fire(schedule)
+            if fired is not None:
+                expired += fired
+                changed = True
+        return expired, changed
+
+    def _fire(self, schedule: _Due) -> int | None:
+        """Invoke the target with the schedule's input; None when it failed (retried later)."""
+        name = schedule.name
+        try:
+            result = self._invoke("expire", dict(schedule.payload))
+        except Exception:
+            attempts = self._attempts[name] = self._attempts.get(name, 0) + 1
+            logger.exception("schedule %s failed (attempt %d)", name, attempts)
+            if attempts < MAX_ATTEMPTS:
+                return None
+            logger.error("schedule %s dropped after %d attempts", name, attempts)
+            self._book.delete(name)
+            return 0
+        if schedule.delete_after:
+            self._book.delete(name)
+        else:
+            self._done.add(name)
+        expired = int(result.get("expired", 0)) if isinstance(result, dict) else 0
+        logger.info("schedule %s fired: %d expired", name, expired)
+        return expired
+
+    def _sweep(self) -> int:
+        try:
+            result = self._invoke("expire", {"sweep": True})
+        except Exception:
+            logger.exception("the sweeper failed")
+            return 0
+        swept = int(result.get("expired", 0)) if isinstance(result, dict) else 0
+        if swept:
+            logger.info("the sweeper returned %d overdue inquiries", swept)
+        return swept
+
+    # --- the background loop ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Fire due schedules every second in a background thread."""
+        self._thread = threading.Thread(target=self._loop, name="local-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._tick_seconds):
+            try:
+                self.run_due()
+            except Exception:
+                logger.exception("the local scheduler's pass failed; trying again")
+
+
+def _read(schedule: dict[str, Any]) -> _Due:
+    target = schedule.get("Target") or {}
+    try:
+        payload = json.loads(target.get("Input") or "{}")
+    except ValueError:
+        payload = {}
+    at = due_time(
+        schedule.get("ScheduleExpression", ""), schedule.get("ScheduleExpressionTimezone")
+    )
+    if at is None:
+        logger.debug("schedule %s: only one-time at() schedules fire locally", schedule["Name"])
+    return _Due(
+        name=schedule["Name"],
+        at=at,
+        payload=payload if isinstance(payload, dict) else {},
+        delete_after=schedule.get("ActionAfterCompletion") == "DELETE",
+        enabled=schedule.get("State", "ENABLED") == "ENABLED",
+    )

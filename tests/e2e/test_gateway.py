@@ -1,0 +1,242 @@
+"""The local gateway's translation, in process: requests to events, answers back to HTTP.
+
+A recording function stands in for the handlers, so what API Gateway would hand a
+function, and what it would make of the function's answer, can be seen directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.gateway import Gateway, Request
+from local.scheduler import due_time
+from local.snapshot import _decode, _encode
+from local.tokens import TokenIssuer
+
+
+class Recorder:
+    def __init__(self, answer: dict[str, Any]) -> None:
+        self.answer = answer
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def __call__(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        self.calls.append((function, event))
+        return self.answer
+
+
+@pytest.fixture
+def tokens(tmp_path: Path) -> TokenIssuer:
+    return TokenIssuer.in_folder(tmp_path)
+
+
+def request(method: str, path: str, **kwargs: Any) -> Request:
+    return Request(method=method, path=path, **kwargs)
+
+
+def test_a_request_becomes_the_event_api_gateway_would_send(tokens: TokenIssuer) -> None:
+    function = Recorder({"statusCode": 200, "body": "{}"})
+    gateway = Gateway(tokens, function)
+    token = tokens.mint("partner", partner_id="alpin-bz", user_id="u-1")
+    gateway.handle(
+        request(
+            "POST",
+            "/inquiries/abc%7E1/reject",
+            query="a=1&a=2&b=",
+            headers=(
+                ("Authorization", f"Bearer {token}"),
+                ("Content-Type", "application/json"),
+                ("Cookie", "x=1"),
+                ("Cookie", "y=2"),
+                ("X-Twice", "one"),
+                ("X-Twice", "two"),
+            ),
+            body=b'{"reason": "spam"}',
+        )
+    )
+    [(name, event)] = function.calls
+    assert name == "decide"
+    assert event["version"] == "2.0"
+    assert event["routeKey"] == "POST /inquiries/{inquiry_id}/reject"
+    assert event["pathParameters"] == {"inquiry_id": "abc~1"}
+    assert event["queryStringParameters"] == {"a": "1,2", "b": ""}
+    assert event["cookies"] == ["x=1", "y=2"]
+    assert event["headers"]["x-twice"] == "one,two"
+    assert event["body"] == '{"reason": "spam"}' and event["isBase64Encoded"] is False
+    claims = event["requestContext"]["authorizer"]["jwt"]["claims"]
+    assert claims["sub"] == "u-1"
+    assert claims["custom:role"] == "partner"
+    assert claims["custom:partner_id"] == "alpin-bz"
+    assert all(isinstance(value, str) for value in claims.values())  # as the authorizer passes them
+    assert event["requestContext"]["stage"] == "$default"
+
+
+def test_a_binary_body_arrives_base64_encoded(tokens: TokenIssuer) -> None:
+    function = Recorder({"statusCode": 201, "body": "{}"})
+    Gateway(tokens, function).handle(
+        request(
+            "POST",
+            "/inquiries",
+            headers=(("Content-Type", "application/octet-stream"),),
+            body=b"\xff\x00raw",
+        )
+    )
+    event = function.calls[0][1]
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == b"\xff\x00raw"
+    assert "authorizer" not in event["requestContext"]  # a public route: no claims
+
+
+def test_answers_pass_through_with_binary_bodies_and_cookies(tokens: TokenIssuer) -> None:
+    function = Recorder(
+        {
+            "statusCode": 202,
+            "headers": {"Content-Type": "application/pdf", "X-Custom": "kept"},
+            "cookies": ["a=1; Path=/", "b=2"],
+            "body": base64.b64encode(b"%PDF\x00").decode(),
+            "isBase64Encoded": True,
+        }
+    )
+    reply = Gateway(tokens, function).handle(request("POST", "/inquiries", body=b"{}"))
+    assert reply.status == 202
+    assert reply.body == b"%PDF\x00"
+    assert ("X-Custom", "kept") in reply.headers
+    assert ("Content-Type", "application/pdf") in reply.headers
+    assert [v for k, v in reply.headers if k == "Set-Cookie"] == ["a=1; Path=/", "b=2"]
+
+
+def test_a_bare_answer_is_json_and_a_failing_function_is_a_500(tokens: TokenIssuer) -> None:
+    reply = Gateway(tokens, Recorder({"ok": True})).handle(request("POST", "/inquiries"))
+    assert reply.status == 200 and json.loads(reply.body) == {"ok": True}
+
+    def failing(function: str, event: dict[str, Any]) -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+    reply = Gateway(tokens, failing).handle(request("POST", "/inquiries"))
+    assert reply.status == 500
+    assert json.loads(reply.body) == {"message": "Internal Server Error"}
+
+
+def test_a_protected_route_without_a_valid_token_never_reaches_the_function(
+    tokens: TokenIssuer,
+) -> None:
+    function = Recorder({"statusCode": 200, "body": "{}"})
+    gateway = Gateway(tokens, function)
+    other = TokenIssuer(b"another key, long enough for HS256").mint("hq")
+    for headers in ((), (("Authorization", f"Bearer {other}"),), (("Authorization", "Basic x"),)):
+        reply = gateway.handle(request("GET", "/partners", headers=headers))
+        assert reply.status == 401
+    assert function.calls == []
+
+
+def test_browsers_on_other_origins_get_cors_answers(tokens: TokenIssuer) -> None:
+    function = Recorder({"statusCode": 201, "body": "{}"})
+    gateway = Gateway(tokens, function)
+    origin = ("Origin", "http://localhost:3000")
+    preflight = gateway.handle(
+        request(
+            "OPTIONS",
+            "/inquiries",
+            headers=(origin, ("Access-Control-Request-Method", "POST")),
+        )
+    )
+    assert preflight.status == 204
+    allowed = dict(preflight.headers)
+    assert allowed["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert "idempotency-key" in allowed["Access-Control-Allow-Headers"]
+    assert function.calls == []
+    answer = gateway.handle(request("POST", "/inquiries", headers=(origin,), body=b"{}"))
+    assert ("Access-Control-Allow-Origin", "http://localhost:3000") in answer.headers
+    plain = gateway.handle(request("POST", "/inquiries", body=b"{}"))
+    assert not [k for k, _ in plain.headers if k.startswith("Access-Control")]
+
+
+def test_one_time_schedules_fire_at_their_time_in_their_time_zone() -> None:
+    assert due_time("at(2026-12-03T14:00:00)", "UTC") == datetime(2026, 12, 3, 14, tzinfo=UTC)
+    assert due_time("at(2026-12-03T15:00:00)", "Europe/Rome") == datetime(
+        2026, 12, 3, 14, tzinfo=UTC
+    )
+    assert due_time("rate(5 minutes)", "UTC") is None
+
+
+def test_snapshot_items_keep_binary_values_and_nested_ones() -> None:
+    item = {
+        "pk": {"S": "x"},
+        "blob": {"B": b"\x00\x01"},
+        "blobs": {"BS": [b"a", b"b"]},
+        "map": {"M": {"B": {"S": "a map key named B"}, "inner": {"B": b"\xff"}}},
+        "list": {"L": [{"B": b"z"}, {"N": "1"}]},
+    }
+    stored = _encode(item)
+    assert json.loads(json.dumps(stored)) == stored
+    assert _decode(stored) == item
+
+
+_ROLLBACK_PROBE = """
+import boto3
+from local import aws
+from inquiries.adapters.table import create_table
+
+server, endpoint = aws.start_moto()
+aws.configure_environment(endpoint)
+import moto.dynamodb.models as models
+assert models.DynamoDBBackend.transact_write_items.touched_only
+db = boto3.client("dynamodb")
+create_table(db, "t")
+def key(pk):
+    return {"pk": {"S": pk}, "sk": {"S": "1"}}
+def item(pk, v):
+    return {**key(pk), "v": {"N": str(v)}, "gsi1pk": {"S": "all"}, "gsi1sk": {"S": pk}}
+for pk in ("checked", "updated", "deleted", "other"):
+    db.put_item(TableName="t", Item=item(pk, 1))
+def state():
+    found = db.query(TableName="t", IndexName="gsi1", KeyConditionExpression="gsi1pk = :a",
+                     ExpressionAttributeValues={":a": {"S": "all"}})["Items"]
+    return sorted((i["pk"]["S"], i["v"]["N"]) for i in found)
+before = state()
+update = {"TableName": "t", "Key": key("updated"), "UpdateExpression": "SET v = :v",
+          "ExpressionAttributeValues": {":v": {"N": "5"}}}
+def check(v):
+    return {"ConditionCheck": {"TableName": "t", "Key": key("checked"),
+            "ConditionExpression": "v = :v", "ExpressionAttributeValues": {":v": {"N": v}}}}
+try:
+    db.transact_write_items(TransactItems=[
+        {"Put": {"TableName": "t", "Item": item("new", 1)}},
+        {"Update": update},
+        {"Delete": {"TableName": "t", "Key": key("deleted")}},
+        check("2"),
+    ])
+    raise SystemExit("the transaction should have been cancelled")
+except db.exceptions.TransactionCanceledException:
+    pass
+assert state() == before, state()
+db.transact_write_items(TransactItems=[
+    {"Put": {"TableName": "t", "Item": item("new", 1)}},
+    {"Update": update},
+    {"Delete": {"TableName": "t", "Key": key("deleted")}},
+    check("1"),
+])
+assert state() == [("checked", "1"), ("new", "1"), ("other", "1"), ("updated", "5")], state()
+server.stop()
+print("ok")
+"""
+
+
+def test_a_cancelled_transaction_in_the_local_emulator_changes_nothing() -> None:
+    # In a process of its own: starting the emulator adjusts moto's transactions (local/aws.py).
+    result = subprocess.run(
+        [sys.executable, "-c", _ROLLBACK_PROBE],
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip().endswith("ok"), result.stderr[-3000:]
