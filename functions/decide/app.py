@@ -11,6 +11,7 @@ from inquiries import wiring
 from inquiries.api.requests import body, parse
 from inquiries.api.resolver import caller, inquiry_id_of, make_resolver, query_of
 from inquiries.domain.errors import ValidationFailed
+from inquiries.domain.model import Principal
 from inquiries.service import decisions, partners
 
 logger = Logger()
@@ -21,7 +22,7 @@ app = make_resolver()
 # on first use rather than at import: see docs/performance.md.
 
 
-def _loaded(inquiry_id: str) -> tuple[Any, decisions.Loaded]:
+def _loaded(inquiry_id: str) -> tuple[Principal, decisions.Loaded]:
     """The caller (401/403), then the inquiry it may see (404), before any body is read."""
     who = caller(app)
     loaded = decisions.load_visible(wiring.dependencies(), inquiry_id_of(inquiry_id), who)
@@ -51,10 +52,10 @@ def get_inquiry(inquiry_id: str) -> dict[str, Any]:
 
 @app.post("/inquiries/<inquiry_id>/accept")
 def accept(inquiry_id: str) -> dict[str, Any]:
-    from inquiries.api.schemas import DiscardIn  # noqa: PLC0415
+    from inquiries.api.schemas import AcceptIn  # noqa: PLC0415
 
     who, loaded = _loaded(inquiry_id)
-    body(DiscardIn, app.current_event.raw_event)  # no fields but an optional note; still checked
+    body(AcceptIn, app.current_event.raw_event)  # nothing required, but still checked
     answer = decisions.accept(wiring.dependencies(), loaded, who)
     _count("InquiriesAccepted")
     return answer

@@ -23,6 +23,7 @@ from inquiries.api.requests import MAX_BODY_BYTES
 from inquiries.api.routes import HQ, PARTNER, ROUTES, Route
 from inquiries.api.schemas import (
     ID_PATTERN,
+    AcceptIn,
     AssignIn,
     ContactLinkIn,
     DiscardIn,
@@ -60,7 +61,7 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 # Each body route and its model; `optional` bodies may be empty (read as `{}`).
 _BODIES: dict[str, tuple[type[BaseModel], bool]] = {
     "POST /inquiries": (SubmissionIn, False),
-    "POST /inquiries/{inquiry_id}/accept": (DiscardIn, True),
+    "POST /inquiries/{inquiry_id}/accept": (AcceptIn, True),
     "POST /inquiries/{inquiry_id}/reject": (RejectIn, False),
     "POST /inquiries/{inquiry_id}/contact": (ContactLinkIn, False),
     "POST /inquiries/{inquiry_id}/assign": (AssignIn, False),

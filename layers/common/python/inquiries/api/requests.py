@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from inquiries.domain.errors import BadRequest, PayloadTooLarge, ValidationFailed
@@ -13,6 +14,9 @@ if TYPE_CHECKING:  # pydantic is imported when a request is parsed, not at cold 
     from pydantic import BaseModel, ValidationError
 
 MAX_BODY_BYTES = 256 * 1024
+# The errors a 422 lists: a body of many small mistakes must not make an answer over
+# Lambda's 6 MB response limit (a 5xx), nor cost the time to write it.
+MAX_REPORTED_ERRORS = 50
 
 Model = TypeVar("Model", bound="BaseModel")
 
@@ -35,11 +39,29 @@ def json_body(event: dict[str, Any]) -> Any:
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
+        # Strictly UTF-8, as JSON on the wire must be (RFC 8259); a leading BOM is ignored.
+        # json.loads(bytes) would also take UTF-16 and CESU-8 surrogates.
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("the body is not JSON") from None
     except RecursionError:  # [[[...]]] deeper than the parser goes: not a 500
         raise BadRequest("the body is nested too deeply") from None
+    if _SURROGATE_ESCAPE.search(text) and not _is_unicode(data):
+        # "\ud800" alone is no character: it could be stored, but never shown again.
+        raise BadRequest("the body has an unpaired surrogate (\\ud800-\\udfff)")
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _is_unicode(data: Any) -> bool:
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def validation_errors(
@@ -69,6 +91,7 @@ def parse(model: type[Model], data: Any, where: str = "body") -> Model:
         return model.model_validate(data)
     except ValidationError as error:
         errors = validation_errors(error, where, getattr(model, "one_of", ()))
+        errors = errors[:MAX_REPORTED_ERRORS]
         fields = ", ".join(sorted({".".join(str(p) for p in e["loc"][1:]) for e in errors}))
         raise ValidationFailed(f"invalid {where}: {fields}", errors) from None
 

@@ -110,6 +110,10 @@ class SubmissionIn(Strict):
         return consent
 
 
+class AcceptIn(Strict):
+    """`POST .../accept`: no body is needed; an empty object is fine, anything else is not."""
+
+
 class RejectIn(Strict):
     reason: RejectReason
     note: Note | None = None
@@ -170,7 +174,8 @@ class PartnerIn(Strict):
         list[StrictInt], Field(min_length=1, max_length=7), AfterValidator(_working_days)
     ] = [1, 2, 3, 4, 5]
     territories: list[TerritoryIn] = Field(default=[], max_length=50)
-    products: list[Product] = Field(default=[])
+    # Bounded: each wrong item would be one more error in the answer (see requests.parse).
+    products: list[Product] = Field(default=[], max_length=100)
 
 
 class ListQuery(BaseModel):
