@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -116,15 +117,13 @@ def progress(inquiry_id: str) -> dict[str, Any]:
 
 @app.put("/partners/<partner_id>")
 def put_partner(partner_id: str) -> dict[str, Any]:
-    import re  # noqa: PLC0415
-
     from inquiries.api.schemas import ID_PATTERN, PartnerIn  # noqa: PLC0415
     from inquiries.api.views import partner_from_input, partner_view  # noqa: PLC0415
 
     caller(app)
     request = body(PartnerIn, app.current_event.raw_event)
 
-    if not re.match(ID_PATTERN, partner_id):
+    if not re.fullmatch(ID_PATTERN, partner_id):
         raise ValidationFailed(
             "partner_id must be 1 to 64 URL-safe characters",
             [{"loc": ["path", "partner_id"], "msg": "invalid id", "type": "value_error"}],

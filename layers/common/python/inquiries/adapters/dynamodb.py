@@ -313,7 +313,9 @@ def _encode_cursor(key: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode()
 
 
-def _decode_cursor(cursor: str, index_pk: str, expected_pk: str) -> dict[str, Any]:
+def _decode_cursor(
+    cursor: str, index_pk: str, expected_pk: str, key_names: tuple[str, ...]
+) -> dict[str, Any]:
     invalid = ValidationFailed(
         "cursor is not valid",
         [{"loc": ["query", "cursor"], "msg": "not a cursor of this list", "type": "value_error"}],
@@ -324,7 +326,10 @@ def _decode_cursor(cursor: str, index_pk: str, expected_pk: str) -> dict[str, An
         raise invalid from None
     if (
         not isinstance(plain, dict)
-        or not all(isinstance(k, str) and isinstance(v, str) for k, v in plain.items())
+        # Exactly the keys a page ends with, none empty: DynamoDB refuses any other start
+        # key with a ValidationException, which would be a 503 rather than this 422.
+        or set(plain) != set(key_names)
+        or not all(isinstance(v, str) and v for v in plain.values())
         or plain.get(index_pk) != expected_pk
     ):
         raise invalid
@@ -657,8 +662,8 @@ class DynamoRepository:
         limit: int,
         cursor: str | None,
     ) -> Page:
-        start = _decode_cursor(cursor, pk_name, pk) if cursor else None
         key_names = (PARTITION_KEY, SORT_KEY, pk_name, f"{index[:4]}sk")
+        start = _decode_cursor(cursor, pk_name, pk, key_names) if cursor else None
         found: list[dict[str, Any]] = []
         while True:
             page = self._call(

@@ -10,11 +10,11 @@ from inquiries.domain.model import Principal, Role
 
 
 def claims_of(event: dict[str, Any]) -> dict[str, Any] | None:
-    context = event.get("requestContext") or {}
-    authorizer = context.get("authorizer") or {}
-    jwt = authorizer.get("jwt") or {}
-    claims = jwt.get("claims")
-    return claims if isinstance(claims, dict) else None
+    """The JWT claims where API Gateway's authorizer puts them; None if anything is amiss."""
+    found: Any = event
+    for key in ("requestContext", "authorizer", "jwt", "claims"):
+        found = found.get(key) if isinstance(found, dict) else None
+    return found if isinstance(found, dict) else None
 
 
 def principal_of(event: dict[str, Any]) -> Principal:

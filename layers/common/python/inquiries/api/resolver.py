@@ -46,7 +46,13 @@ def make_resolver() -> APIGatewayHttpResolver:
         logger.error("unexpected error", extra={"error": type(error).__name__, "where": where})
         return json_response(500, {"message": "internal error"})
 
+    def _no_route(_: Exception) -> Response[str]:
+        # Powertools' own "no route": a path parameter its patterns refuse (a `"`, a NUL, a
+        # CR). Without this, the catch-all below would answer its NotFoundError with a 500.
+        return _domain_error(NotFound("not found"))
+
     app.exception_handler(DomainError)(_domain_error)
+    app.not_found(_no_route)
     app.exception_handler(Exception)(_unexpected)
     return app
 
@@ -61,7 +67,7 @@ def inquiry_id_of(value: str) -> str:
     # Not at module level: the request models (pydantic) load when a request needs them.
     from inquiries.api.schemas import ID_PATTERN  # noqa: PLC0415
 
-    if not re.match(ID_PATTERN, value):  # `re` caches the compiled pattern
+    if not re.fullmatch(ID_PATTERN, value):  # fullmatch: no trailing newline slips through
         raise NotFound("inquiry not found")
     return value
 
