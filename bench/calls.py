@@ -65,12 +65,14 @@ from tests.support.api import Answer, call, hq, partner  # noqa: E402
 
 # --- prices (USD, eu-central-1, on demand; list prices as known, not fetched) ---------------
 
-PRICE_WRU = 1.525 / 1e6  # DynamoDB on-demand write request unit
-PRICE_RRU = 0.305 / 1e6  # DynamoDB on-demand read request unit
+# eu-central-1 list prices as known (after DynamoDB's November 2024 on-demand cut), not
+# fetched; the same as docs/deploy.md.
+PRICE_WRU = 0.7625 / 1e6  # DynamoDB on-demand write request unit
+PRICE_RRU = 0.1525 / 1e6  # DynamoDB on-demand read request unit
 PRICE_LAMBDA_GB_S = 0.0000133334  # Lambda arm64, per GB-second
 PRICE_LAMBDA_REQUEST = 0.20 / 1e6
-PRICE_HTTP_API = 1.11 / 1e6  # per request
-PRICE_SCHEDULER_INVOCATION = 1.15 / 1e6  # after the free tier; API calls are not billed
+PRICE_HTTP_API = 1.20 / 1e6  # per request
+PRICE_SCHEDULER_INVOCATION = 1.00 / 1e6  # after the free tier; API calls are not billed
 MEMORY_GB = {"intake": 0.5, "decide": 0.5, "expire": 0.5, "report": 1.0}  # infra/names.py
 SWEEPS_PER_MONTH = 30 * 24 * 60 // 5  # the sweeper's rule fires every 5 minutes
 
@@ -391,9 +393,9 @@ def print_cost(rows: list[Row], lambda_ms: float) -> None:
         f"= {sweep_month:.4f} USD a month"
     )
     print(
-        "prices: DynamoDB on demand 1.525 USD per million WRU, 0.305 per million RRU; Lambda "
+        "prices: DynamoDB on demand 0.7625 USD per million WRU, 0.1525 per million RRU; Lambda "
         "arm64 0.0000133334 USD per GB-s + 0.20 per million requests (512 MB; report 1024 MB); "
-        "HTTP API 1.11 per million requests; EventBridge Scheduler 1.15 per million invocations "
+        "HTTP API 1.20 per million requests; EventBridge Scheduler 1.00 per million invocations "
         "(after the free tier; schedule API calls are not billed). List prices for eu-central-1 "
         "as known, not fetched."
     )
