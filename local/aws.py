@@ -12,7 +12,6 @@ import functools
 import logging
 import os
 import threading
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,8 +100,13 @@ class _TransactionBackups:
     def _backup(self, table: Any) -> Any:
         touched: set[tuple[Any, Any]] = self._local.touched.get(table.name, set())
         backup = copy.copy(table)
-        backup.items = defaultdict(dict)
-        for hash_key, stored in table.items.items():
+        # A shallow copy of the partitions (no key hashed again: moto's keys hash in Python);
+        # only a partition the transaction touches gets a dict of its own, as it may change.
+        backup.items = copy.copy(table.items)
+        for hash_key in {hash_key for hash_key, _ in touched}:
+            stored = table.items.get(hash_key)  # .get: never add to the defaultdict
+            if stored is None:
+                continue
             if table.has_range_key:
                 backup.items[hash_key] = {
                     range_key: self._real.deepcopy(item)
@@ -111,8 +115,7 @@ class _TransactionBackups:
                     for range_key, item in stored.items()
                 }
             else:
-                touches = (hash_key, None) in touched
-                backup.items[hash_key] = self._real.deepcopy(stored) if touches else stored
+                backup.items[hash_key] = self._real.deepcopy(stored)
         return backup
 
     def _touched(self, backend: Any, transact_items: list[dict[str, Any]]) -> dict[str, set[Any]]:
