@@ -124,9 +124,8 @@ def put_partner(partner_id: str) -> dict[str, Any]:
     request = body(PartnerIn, app.current_event.raw_event)
 
     if not re.fullmatch(ID_PATTERN, partner_id):
-        raise ValidationFailed(
-            "partner_id must be 1 to 64 URL-safe characters",
-            [{"loc": ["path", "partner_id"], "msg": "invalid id", "type": "value_error"}],
+        raise ValidationFailed.at(
+            "partner_id must be 1 to 64 URL-safe characters", "path", "partner_id", msg="invalid id"
         )
     partner = partners.put_partner(wiring.dependencies(), partner_from_input(partner_id, request))
     return partner_view(partner)

@@ -29,9 +29,11 @@ def _idempotency_key(headers: dict[str, str]) -> str | None:
     if key is None:
         return None
     if not 1 <= len(key) <= 255 or not key.isascii() or not key.isprintable():
-        raise ValidationFailed(
+        raise ValidationFailed.at(
             "Idempotency-Key must be 1 to 255 printable ASCII characters",
-            [{"loc": ["header", "Idempotency-Key"], "msg": "invalid", "type": "value_error"}],
+            "header",
+            "Idempotency-Key",
+            msg="invalid",
         )
     return key
 

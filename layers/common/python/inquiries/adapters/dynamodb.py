@@ -316,9 +316,8 @@ def _encode_cursor(key: dict[str, Any]) -> str:
 def _decode_cursor(
     cursor: str, index_pk: str, expected_pk: str, key_names: tuple[str, ...]
 ) -> dict[str, Any]:
-    invalid = ValidationFailed(
-        "cursor is not valid",
-        [{"loc": ["query", "cursor"], "msg": "not a cursor of this list", "type": "value_error"}],
+    invalid = ValidationFailed.at(
+        "cursor is not valid", "query", "cursor", msg="not a cursor of this list"
     )
     try:
         plain = json.loads(base64.urlsafe_b64decode(cursor.encode()))

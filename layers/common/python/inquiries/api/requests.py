@@ -81,9 +81,8 @@ def validation_errors(
 def parse(model: type[Model], data: Any, where: str = "body") -> Model:
     """Validate data against the model; 422 with the fields at fault."""
     if where == "body" and not isinstance(data, dict):
-        raise ValidationFailed(
-            "the body must be a JSON object",
-            [{"loc": [where], "msg": "expected an object", "type": "object_type"}],
+        raise ValidationFailed.at(
+            "the body must be a JSON object", where, msg="expected an object", kind="object_type"
         )
     from pydantic import ValidationError  # noqa: PLC0415
 

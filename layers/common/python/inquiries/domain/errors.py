@@ -40,6 +40,11 @@ class ValidationFailed(DomainError):
         super().__init__(message)
         self.errors = errors or []
 
+    @classmethod
+    def at(cls, message: str, *loc: str, msg: str, kind: str = "value_error") -> ValidationFailed:
+        """One thing at fault, e.g. `at("...", "body", "partner_id", msg="unknown partner")`."""
+        return cls(message, [{"loc": list(loc), "msg": msg, "type": kind}])
+
 
 class Conflict(DomainError):
     """The inquiry's state does not allow the action (409)."""

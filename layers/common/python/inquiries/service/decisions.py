@@ -27,6 +27,7 @@ from inquiries.domain.model import (
 )
 from inquiries.domain.view import ensure_visible, inquiry_view
 from inquiries.service.deadlines import deadline_for
+from inquiries.service.partners import known_partner
 from inquiries.service.ports import Dependencies, Record
 from inquiries.service.scheduling import cancel_expiries, schedule_expiry
 
@@ -169,9 +170,8 @@ def link_contact(
         contact_id = deps.new_id()
         new_contact = NewContact(principal.partner_id, contact_id, inquiry.contact, inquiry.id)
     elif contact_id is None or not deps.repository.has_contact(principal.partner_id, contact_id):
-        raise ValidationFailed(
-            "contact_id names no contact of yours",
-            [{"loc": ["body", "contact_id"], "msg": "unknown contact", "type": "value_error"}],
+        raise ValidationFailed.at(
+            "contact_id names no contact of yours", "body", "contact_id", msg="unknown contact"
         )
     change = lifecycle.link_contact(
         inquiry,
@@ -202,12 +202,7 @@ def assign(
             inquiry, principal=principal, user_id=user_id, now=now
         )
     elif partner_id is not None:
-        partner = deps.repository.get_partner(partner_id)
-        if partner is None:
-            raise ValidationFailed(
-                "partner_id names no partner",
-                [{"loc": ["body", "partner_id"], "msg": "unknown partner", "type": "value_error"}],
-            )
+        partner = known_partner(deps, partner_id)
         change = lifecycle.offer_to(
             inquiry,
             partner,

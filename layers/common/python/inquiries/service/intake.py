@@ -8,9 +8,10 @@ from datetime import timedelta
 from aws_lambda_powertools import Logger
 
 from inquiries.domain import lifecycle, routing
-from inquiries.domain.errors import ChangeRejected, Conflict, ValidationFailed
+from inquiries.domain.errors import ChangeRejected, Conflict
 from inquiries.domain.model import SYSTEM, Channel, Contact, Inquiry, Partner, Status
 from inquiries.service.deadlines import deadline_for
+from inquiries.service.partners import known_partner
 from inquiries.service.ports import Dependencies, IdempotencyClaim, IdempotencyKeyTaken
 from inquiries.service.scheduling import schedule_expiry
 
@@ -48,14 +49,9 @@ def submit(
     """
     repo = deps.repository
     now = deps.clock.now()
-    dealer: Partner | None = None
+    dealer = None
     if submission.partner_id is not None:
-        dealer = repo.get_partner(submission.partner_id)
-        if dealer is None:
-            raise ValidationFailed(
-                "partner_id names no partner",
-                [{"loc": ["body", "partner_id"], "msg": "unknown partner", "type": "value_error"}],
-            )
+        dealer = known_partner(deps, submission.partner_id)
     inquiry = Inquiry(
         id=deps.new_id(),
         status=Status.UNASSIGNED,

@@ -19,11 +19,20 @@ def put_partner(deps: Dependencies, partner: Partner) -> Partner:
                 calendar.country, subdivision, calendar.timezone, calendar.working_days
             )
         except ValueError as error:
-            raise ValidationFailed(
-                f"invalid {field}: {error}",
-                [{"loc": ["body", field], "msg": str(error), "type": "value_error"}],
+            raise ValidationFailed.at(
+                f"invalid {field}: {error}", "body", field, msg=str(error)
             ) from None
     deps.repository.put_partner(partner)
+    return partner
+
+
+def known_partner(deps: Dependencies, partner_id: str) -> Partner:
+    """The partner a request names in its body, or 422: there is no such partner."""
+    partner = deps.repository.get_partner(partner_id)
+    if partner is None:
+        raise ValidationFailed.at(
+            "partner_id names no partner", "body", "partner_id", msg="unknown partner"
+        )
     return partner
 
 

@@ -55,9 +55,8 @@ def period(first: date, last: date) -> tuple[datetime, datetime]:
     try:
         end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC)
     except OverflowError:
-        raise ValidationFailed(
-            '"to" is out of range',
-            [{"loc": ["query", "to"], "msg": "date out of range", "type": "value_error"}],
+        raise ValidationFailed.at(
+            '"to" is out of range', "query", "to", msg="date out of range"
         ) from None
     return datetime.combine(first, time(0), tzinfo=UTC), end
 
