@@ -88,12 +88,15 @@ def _store(deps: Dependencies, loaded: Loaded, change: Change) -> Loaded:
     )
 
 
-def _refuse_late(deps: Dependencies, loaded: Loaded) -> None:
-    """A decision at or after the deadline returns the inquiry to HQ at once, then is refused."""
+def _refuse_unless_pending_in_time(deps: Dependencies, loaded: Loaded) -> None:
+    """Only a pending inquiry can be decided. A decision at or after the deadline returns
+    the inquiry to HQ at once, then is refused."""
+    inquiry = loaded.record.inquiry
+    if inquiry.status is not Status.PENDING:
+        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
     offer = loaded.current_offer
     now = deps.clock.now()
-    inquiry = loaded.record.inquiry
-    if inquiry.status is not Status.PENDING or offer is None or now < offer.deadline:
+    if offer is None or now < offer.deadline:
         return
     change = lifecycle.expire(inquiry, offer=offer, now=now)
     if change is not None:
@@ -106,9 +109,7 @@ def _refuse_late(deps: Dependencies, loaded: Loaded) -> None:
 def accept(deps: Dependencies, loaded: Loaded, principal: Principal) -> dict[str, Any]:
     """The offered partner accepts; it gets the contact and the duplicate check."""
     inquiry = loaded.record.inquiry
-    if inquiry.status is not Status.PENDING:
-        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
-    _refuse_late(deps, loaded)
+    _refuse_unless_pending_in_time(deps, loaded)
     assert principal.partner_id is not None
     found = deps.repository.contacts_matching(principal.partner_id, match_keys(inquiry.contact))
     candidates = duplicates(found)
@@ -138,9 +139,7 @@ def reject(
 ) -> dict[str, Any]:
     """The offered partner declines; the inquiry returns to HQ."""
     inquiry = loaded.record.inquiry
-    if inquiry.status is not Status.PENDING:
-        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
-    _refuse_late(deps, loaded)
+    _refuse_unless_pending_in_time(deps, loaded)
     change = lifecycle.reject(
         inquiry,
         offer=loaded.current_offer,
