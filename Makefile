@@ -2,23 +2,25 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+UV := $(BIN)/uv
+# uv installs into the project's own venv; pip only bootstraps uv itself.
+INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 PORT ?= 8000
 
 .PHONY: run test lint typecheck unit synth bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --disable-pip-version-check -q 'uv>=0.9,<1'
 
 # The local stack only: the package, moto's server, a JWT library. No CDK toolchain.
 $(VENV)/.local-ready: pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[local]'
+	$(INSTALL) -e '.[local]'
 	touch $@
 
 # Everything the tests need, the CDK app and its checks included.
 $(VENV)/.dev-ready: pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[dev,cdk]'
+	$(INSTALL) -e '.[dev,cdk]'
 	touch $@ $(VENV)/.local-ready
 
 run: $(VENV)/.local-ready
