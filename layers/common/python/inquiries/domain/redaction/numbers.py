@@ -165,9 +165,10 @@ def _check_digits_fit(candidate: str) -> bool:
 
 
 def tax_numbers(text: str) -> Iterator[Span]:
-    """Italian tax codes and European VAT numbers that `python-stdnum` validates."""
+    """Italian tax codes, EU VAT numbers and Swiss UIDs that `python-stdnum` validates."""
     if not any(c.isdigit() for c in text):
         return
+    from stdnum.ch import uid  # noqa: PLC0415
     from stdnum.eu import vat  # noqa: PLC0415
     from stdnum.it import codicefiscale  # noqa: PLC0415
 
@@ -176,5 +177,5 @@ def tax_numbers(text: str) -> Iterator[Span]:
             yield match.span()
     for match in _VAT.finditer(text):
         number = match.group(0)
-        if vat.is_valid(number) or vat.is_valid(number.replace("che", "ch", 1)):
+        if uid.is_valid(number) if number.startswith("che") else vat.is_valid(number):
             yield match.span()

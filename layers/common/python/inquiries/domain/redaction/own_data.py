@@ -37,34 +37,37 @@ _HOUSE_NUMBER = re.compile(r"[ ,.]{0,3}(?:(?:nr|no|n)\. ?)?\d{1,5}(?: ?[a-z]\b|/
 _DIGITS = re.compile(r"(?<!\d)\d(?:[ ./()\-]{0,2}\d){5,}+")
 _NON_DIGITS = re.compile(r"\D+")
 
+def canonical(word: str) -> str:
+    """The canonical spelling of one shadow word: umlauts and doubled letters reduced."""
+    return _DOUBLED.sub(r"\1", _UMLAUT.sub("", word))
+
+def _canonical_set(words: set[str]) -> frozenset[str]:
+    return frozenset(canonical(w) for w in words)
+
+
 _STREET = "str"
 _ALIASES = {"v": "via", "pza": "piaza", "vle": "viale", "cso": "corso", "strase": _STREET}
-_STREET_TYPES = frozenset(
-    {"via", "viale", "corso", "piaza", "vicolo", "largo", _STREET, "rue", "avenue", "platz",
-     "gase", "weg", "road", "street", "lane", "place"}
+_STREET_TYPES = _canonical_set(
+    {"via", "viale", "corso", "piazza", "vicolo", "largo", _STREET, "rue", "avenue", "platz",
+     "gasse", "weg", "road", "street", "lane", "place", "allee"}
 )  # fmt: skip
 # Parts of a name that are words of their own: not matched alone.
-_PARTICLES = frozenset(
-    {"de", "di", "da", "del", "dela", "dei", "van", "von", "der", "den", "la", "le", "lo",
+_PARTICLES = _canonical_set(
+    {"de", "di", "da", "del", "della", "dei", "van", "von", "der", "den", "la", "le", "lo",
      "du", "dos", "zu", "mc", "al", "el", "y", "e"}
 )  # fmt: skip
 # Words of a company name that say what, not who: matched only with the rest of the name.
-_GENERIC = frozenset(
+_GENERIC = _canonical_set(
     {"gmbh", "ag", "kg", "og", "ohg", "ug", "ev", "srl", "sas", "snc", "spa", "sa", "sarl",
-     "ltd", "limited", "inc", "lc", "plc", "co", "und", "and", "the", "e", "ed", "group",
+     "ltd", "limited", "inc", "llc", "plc", "co", "und", "and", "the", "e", "ed", "group",
      "grupo", "holding", "service", "services", "solutions", "consulting", "tischlerei",
-     "schreinerei", "bau", "holz", "fenster", "turen", "tur", "immobilien", "hotel",
-     "restaurant", "pizeria", "studio", "architekten", "architeti", "impresa", "edilizia",
+     "schreinerei", "bau", "holz", "fenster", "tueren", "tuer", "immobilien", "hotel",
+     "restaurant", "pizzeria", "studio", "architekten", "architetti", "impresa", "edilizia",
      "costruzioni", "falegnameria", "serramenti", "handel", "technik", "haus", "casa",
      "immobiliare", "building", "construction", "windows", "doors", "porte", "finestre",
      "albergo", "gasthof", "pension", "garten", "home", "house"}
 )  # fmt: skip
 _MIN_ALONE = 2  # letters: a one-letter initial alone is no one's name
-
-
-def canonical(word: str) -> str:
-    """The canonical spelling of one shadow word: umlauts and doubled letters reduced."""
-    return _DOUBLED.sub(r"\1", _UMLAUT.sub("", word))
 
 
 _ITEMS: dict[str, tuple[str, ...]] = {}
