@@ -37,9 +37,11 @@ _HOUSE_NUMBER = re.compile(r"[ ,.]{0,3}(?:(?:nr|no|n)\. ?)?\d{1,5}(?: ?[a-z]\b|/
 _DIGITS = re.compile(r"(?<!\d)\d(?:[ ./()\-]{0,2}\d){5,}+")
 _NON_DIGITS = re.compile(r"\D+")
 
+
 def canonical(word: str) -> str:
     """The canonical spelling of one shadow word: umlauts and doubled letters reduced."""
     return _DOUBLED.sub(r"\1", _UMLAUT.sub("", word))
+
 
 def _canonical_set(words: set[str]) -> frozenset[str]:
     return frozenset(canonical(w) for w in words)
