@@ -28,9 +28,6 @@ _RUN_START = r"(?<![\w%+\-])(?<![\w%+\-]\.)"
 _LOCAL = rf"{_ATOM}++(?:\.{_ATOM}++)*+"
 _LABEL = r"[\w\-]++"
 
-# `anna@example.com`, `anna @ example.com`; the domain stops at a dot that ends a sentence.
-_EMAIL = re.compile(rf"{_RUN_START}{_LOCAL}(?P<gap> {{0,2}})@ {{0,2}}{_LABEL}(?:\.{_LABEL})*+")
-
 # Spelled out: `anna at example dot com`, `anna (at) example (dot) com`, `[at]`, `{at}`,
 # `chiocciola`/`punto` (it), `ät`/`Klammeraffe`/`Punkt` (de).
 _OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
@@ -38,6 +35,11 @@ _AT_WORD = r"(?:at|aet|chiocciola|klammeraffe)"
 _DOT_WORD = r"(?:dot|punkt|punto|point)"
 _SOFT_AT = rf"(?:{_OPEN} *+{_AT_WORD} *+{_CLOSE}|(?<= ){_AT_WORD}(?= ))"
 _SOFT_DOT = rf"(?:\.| *+{_OPEN} *+{_DOT_WORD} *+{_CLOSE} *+| ++{_DOT_WORD} ++)"
+# `anna@example.com`, `anna @ example.com`; the domain stops at a dot that ends a sentence.
+_EMAIL = re.compile(
+    rf"{_RUN_START}{_LOCAL}(?P<gap> {{0,2}})@ {{0,2}}{_LABEL}(?:{_SOFT_DOT}{_LABEL})*+"
+)
+
 _SPELLED_EMAIL = re.compile(
     rf"{_RUN_START}{_LOCAL} *+{_SOFT_AT} *+(?P<domain>{_LABEL}(?:{_SOFT_DOT}{_LABEL})++)"
 )

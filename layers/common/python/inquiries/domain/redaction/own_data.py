@@ -87,12 +87,16 @@ def _items(word: str) -> tuple[str, ...]:
 
 def _items_of(word: str) -> tuple[str, ...]:
     letters = _NOT_LETTERS.sub("", word)
+    # The type comes off before letters are reduced: `moos|strasse`, not `mo|strase`.
+    for suffix in ("strasse", "strase", "str"):
+        if letters.endswith(suffix) and len(letters) > len(suffix):
+            return (_canonical_word(letters[: -len(suffix)]), _STREET)
+    return (_canonical_word(letters),)
+
+
+def _canonical_word(letters: str) -> str:
     base = canonical(letters)
-    base = _ALIASES.get(base, base)
-    for suffix in ("strase", "str"):
-        if base.endswith(suffix) and len(base) > len(suffix):
-            return (base[: -len(suffix)], _STREET)
-    return (base,)
+    return _ALIASES.get(base, base)
 
 
 @dataclass(frozen=True)
@@ -146,10 +150,11 @@ _WORD_START = rf"(?<!{_LETTERS})"
 def _surface(word: str) -> str:
     """A pattern for the start of every word whose canonical spelling starts with `word`.
 
-    Each letter may be doubled, and an `e` may follow `a`/`o`/`u` (`ue` of `ü`). Adjacent
-    letters of a canonical word differ, so every repetition is possessive: linear.
+    Each letter may be doubled, and `e`s may follow `a`/`o`/`u` (`ue` of `ü`, `oeo` read as
+    `o`). Adjacent letters of a canonical word differ, so every repetition is possessive
+    and never has to give back: linear.
     """
-    return "".join(re.escape(c) + "++" + ("e*+" if c in "aou" else "") for c in word)
+    return "".join(re.escape(c) + (f"(?:{c}|e)*+" if c in "aou" else "++") for c in word)
 
 
 def _search(patterns: list[_Pattern]) -> re.Pattern[str]:
