@@ -46,6 +46,7 @@ bench: $(VENV)/.dev-ready
 	$(BIN)/python bench/business_time.py
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/calls.py
+	$(BIN)/python bench/anonymise.py
 
 clean:
 	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache
