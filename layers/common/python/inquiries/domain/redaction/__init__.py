@@ -17,10 +17,12 @@ A pipeline of pure stages, each linear in the length of the message:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from inquiries.domain.model import Contact
-from inquiries.domain.redaction import addresses, numbers, own_data
-from inquiries.domain.redaction.shadow import Shadow, shadow_of
+
+if TYPE_CHECKING:
+    from inquiries.domain.redaction.shadow import Shadow
 
 REDACTED = "[redacted]"
 
@@ -53,6 +55,10 @@ def phone_regions(country: str) -> tuple[str, ...]:
 
 def findings(text: str, contact: Contact) -> list[tuple[int, int]]:
     """The spans of `text` to redact, sorted and merged where they overlap or touch."""
+    # The stages compile their patterns on import: only the functions that redact pay it.
+    from inquiries.domain.redaction import addresses, numbers, own_data  # noqa: PLC0415
+    from inquiries.domain.redaction.shadow import shadow_of  # noqa: PLC0415
+
     shadow = shadow_of(text)
     folded = shadow.text
     found: list[tuple[int, int]] = []
