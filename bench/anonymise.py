@@ -7,7 +7,9 @@ messages are prospects' texts in German, Italian and English with the contact's 
 data, e-mail, phone, street, dates, sizes and prices in them. Hostile messages are
 the shapes that make backtracking patterns explode or that maximise the findings:
 `a.` / `1.` / `@` repeated, long digit and letter runs, spelled-out `at`/`dot`
-chains, IBAN-like groups, invisible characters, the contact's name 800 times.
+chains, IBAN-like groups, invisible characters, the contact's name 800 times, and
+hundreds of candidates that need `phonenumbers` or `python-stdnum` to decide (lists
+of sizes, valid IBANs, VAT- and tax-code-shaped strings).
 
 Each message is redacted `number` times per round, `repeat` rounds; the best round
 counts (the least disturbed by the other processes on the machine). The table gives
@@ -99,6 +101,11 @@ HOSTILE = {
     "phones back to back": "0471 123456 ",
     "e-mails back to back": "a@b.it ",
     "dates back to back": "12.01.2027 ",
+    "lists of sizes": "120 140 160 x ",
+    "thousands": "1.250.000 ",
+    "valid IBANs": "DE89370400440532013000 ",
+    "VAT-like": "de 123456789 ",
+    "tax-code-like": "rssmra85t10a562x ",
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from inquiries.domain.model import Contact
 from inquiries.domain.redaction import REDACTED, findings, phone_regions, redact
 from inquiries.domain.redaction.addresses import emails, handles, web_addresses
-from inquiries.domain.redaction.numbers import ibans, phone_numbers, tax_numbers
+from inquiries.domain.redaction.numbers import Checks, ibans, phone_numbers, tax_numbers
 from inquiries.domain.redaction.own_data import own_data
 from inquiries.domain.redaction.shadow import shadow_of
 from inquiries.domain.redaction.tlds import is_top_level_domain
@@ -186,6 +186,20 @@ def test_a_list_of_small_numbers_is_a_phone_number_only_where_it_dials_so() -> N
     # North America dials without one: a valid number there goes.
     us = "212 555 0123"
     assert found(phone_numbers(us, phone_regions("US")), us) == [us]
+
+
+def test_past_the_budget_of_validations_doubt_goes_to_the_contact() -> None:
+    text = "120 140 160"
+    assert list(phone_numbers(text, REGIONS, Checks())) == []
+    assert found(phone_numbers(text, REGIONS, Checks(limit=0)), text) == [text]
+
+
+def test_many_candidates_cost_a_bounded_number_of_validations() -> None:
+    checks = Checks(limit=5)
+    text = " cm, ".join(f"{n} 140 160" for n in range(100, 150))
+    spans = list(phone_numbers(text, REGIONS, checks))
+    assert checks.left < 0
+    assert len(spans) == 50 - 5  # the first five validated as sizes, the rest redacted
 
 
 @pytest.mark.parametrize(

@@ -62,13 +62,14 @@ def findings(text: str, contact: Contact) -> list[tuple[int, int]]:
     shadow = shadow_of(text)
     folded = shadow.text
     found: list[tuple[int, int]] = []
+    checks = numbers.Checks()  # one budget of slow validations for the whole message
     for spans in (
         addresses.emails(folded),
         addresses.web_addresses(folded),
         addresses.handles(folded),
-        numbers.phone_numbers(folded, phone_regions(contact.country)),
-        numbers.ibans(folded),
-        numbers.tax_numbers(folded),
+        numbers.phone_numbers(folded, phone_regions(contact.country), checks),
+        numbers.ibans(folded, checks),
+        numbers.tax_numbers(folded, checks),
         own_data.own_data(folded, contact),
     ):
         found.extend(_in_original(shadow, spans))

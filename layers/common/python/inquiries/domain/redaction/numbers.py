@@ -44,6 +44,23 @@ _LONG_ENOUGH = 7  # digits: the shortest full phone numbers of the region (and n
 _SURELY_A_NUMBER = 12  # digits: more than any price, quantity or size a prospect writes
 
 
+class Checks:
+    """How many slow validations (`phonenumbers`, `python-stdnum`) one message may cost.
+
+    A validation takes 20 to 150 microseconds; a hostile message can hold hundreds of
+    candidates. Past the budget a candidate is judged by its shape alone and redacted:
+    the cost stays linear, and doubt goes to the contact's side.
+    """
+
+    def __init__(self, limit: int = 24) -> None:
+        self.left = limit
+
+    def allow(self) -> bool:
+        """Whether one more validation may run (and count it)."""
+        self.left -= 1
+        return self.left >= 0
+
+
 def _mask_dates(text: str) -> str:
     """`text` with every plausible date or time overwritten by `#`, same length."""
 
@@ -87,8 +104,11 @@ def _valid_phone(candidate: str, regions: Iterable[str]) -> bool:
     return False
 
 
-def phone_numbers(text: str, regions: tuple[str, ...]) -> Iterator[Span]:
+def phone_numbers(
+    text: str, regions: tuple[str, ...], checks: Checks | None = None
+) -> Iterator[Span]:
     """Phone numbers in any notation; `regions` are the countries to read them in."""
+    checks = checks or Checks()
     if _ANY_DIGIT.search(text) is None:
         return
     masked = _mask_dates(text)
@@ -109,10 +129,15 @@ def phone_numbers(text: str, regions: tuple[str, ...]) -> Iterator[Span]:
                 continue
             groups = [g for g in _NON_DIGITS.split(run) if g]
             small = all(len(g) <= 3 for g in groups) and len(groups) > 1
-            if small and not written_as_phone and not _valid_phone(run, regions):
+            ambiguous = small and not written_as_phone
+            if ambiguous and checks.allow() and not _valid_phone(run, regions):
                 continue  # `120 140 160`, `1.250.000`
             yield start, end
-        elif len(digits) >= 6 and written_as_phone and _valid_phone(run, regions):
+        elif (
+            len(digits) >= 6
+            and written_as_phone
+            and (not checks.allow() or _valid_phone(run, regions))
+        ):
             yield start, end
 
 
@@ -132,8 +157,9 @@ _CODICE_FISCALE = re.compile(
 _VAT = re.compile(r"(?<![a-z0-9])(?:[a-z]{2}|che)[ -]?(?:u ?)?\d[\d .-]{6,16}[0-9a-z](?![a-z0-9])")
 
 
-def ibans(text: str) -> Iterator[Span]:
+def ibans(text: str, checks: Checks | None = None) -> Iterator[Span]:
     """IBANs, written compact or in groups, that `python-stdnum` validates."""
+    checks = checks or Checks()
     from stdnum import iban  # noqa: PLC0415  (only a message with an IBAN shape needs it)
 
     for pattern in (_IBAN_COMPACT, _IBAN_GROUPED):
@@ -142,7 +168,9 @@ def ibans(text: str) -> Iterator[Span]:
             tries = 0
             # A grouped IBAN may be followed by a word of four characters: try shorter ones.
             while candidate:
-                if _check_digits_fit(candidate) and iban.is_valid(candidate):
+                if _check_digits_fit(candidate) and (
+                    not checks.allow() or iban.is_valid(candidate)
+                ):
                     yield match.start(), match.start() + len(candidate)
                     break
                 head, sep, _ = candidate.rpartition(" ")
@@ -164,8 +192,9 @@ def _check_digits_fit(candidate: str) -> bool:
     return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
 
 
-def tax_numbers(text: str) -> Iterator[Span]:
+def tax_numbers(text: str, checks: Checks | None = None) -> Iterator[Span]:
     """Italian tax codes, EU VAT numbers and Swiss UIDs that `python-stdnum` validates."""
+    checks = checks or Checks()
     if not any(c.isdigit() for c in text):
         return
     from stdnum.ch import uid  # noqa: PLC0415
@@ -173,9 +202,10 @@ def tax_numbers(text: str) -> Iterator[Span]:
     from stdnum.it import codicefiscale  # noqa: PLC0415
 
     for match in _CODICE_FISCALE.finditer(text):
-        if codicefiscale.is_valid(match.group(0)):
+        if not checks.allow() or codicefiscale.is_valid(match.group(0)):
             yield match.span()
     for match in _VAT.finditer(text):
         number = match.group(0)
-        if uid.is_valid(number) if number.startswith("che") else vat.is_valid(number):
+        valid = uid.is_valid if number.startswith("che") else vat.is_valid
+        if not checks.allow() or valid(number):
             yield match.span()
