@@ -88,8 +88,10 @@ def _location(inquiry: Inquiry, anonymised: bool) -> Location:
 
 def _message_before_accept(inquiry: Inquiry) -> str | None:
     """The redacted message stored at intake; computed here only for older items."""
-    if not inquiry.message or inquiry.redacted_message is not None:
-        return inquiry.redacted_message if inquiry.message else inquiry.message
+    if not inquiry.message:
+        return inquiry.message
+    if inquiry.redacted_message is not None:
+        return inquiry.redacted_message
     return anonymise_message(inquiry.message, inquiry.contact)
 
 
