@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from local import webapp
 from local.events import http_event, match, path_exists
 from local.tokens import InvalidToken, TokenIssuer, authorizer_claims
 
@@ -126,6 +127,8 @@ class Gateway:
             answer = self._local_routes(request)
             if answer is not None:
                 return answer
+        if request.method in ("GET", "HEAD") and (page := webapp.serve(request.path)) is not None:
+            return Reply(*page)  # the web app's files and /config.json
         if request.path.startswith(ASSETS_PATH + "/") and request.method in ("GET", "HEAD"):
             return self._asset(request.path[len(ASSETS_PATH) + 1 :])
         found = match(request.method, request.path)
