@@ -234,6 +234,7 @@ def offer_item(offer: Offer) -> dict[str, Any]:
         "decided_by": offer.decided_by,
         "reason": offer.reason,
         "first_progress_at": stamp(offer.first_progress_at) if offer.first_progress_at else None,
+        "steps": sorted(step.value for step in offer.steps) or None,
         "gsi1pk": f"PARTNER#{offer.partner_id}",
         "gsi1sk": f"OFFER#{offered}#{offer.inquiry_id}#{offer.seq}",
         "gsi3pk": f"OFFERS#{offered[:7]}",
@@ -259,6 +260,7 @@ def offer_from(data: dict[str, Any]) -> Offer:
         decided_by=data.get("decided_by"),
         reason=data.get("reason"),
         first_progress_at=_unstamp(data.get("first_progress_at")),
+        steps=frozenset(ProgressStep(step) for step in data.get("steps", ())),
     )
 
 
