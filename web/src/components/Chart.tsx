@@ -15,6 +15,12 @@ import {
 
 ChartJs.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
+/** "Chart: accepted, ..." -> "Accepted, ...": the visible caption without the prefix. */
+export function caption(title: string): string {
+  const text = title.replace(/^[^:]*:\s*/, "");
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+}
+
 export interface Series {
   label: string;
   values: Array<number | null>;
@@ -80,7 +86,7 @@ export function Chart({
 
   return (
     <figure class="chart">
-      <figcaption>{title.replace(/^[^:]*:\s*/, "")}</figcaption>
+      <figcaption>{caption(title)}</figcaption>
       <div class="chart-box">
         <canvas ref={canvas} role="img" aria-label={`${title}. ${summary}`} aria-describedby={summaryId} />
       </div>

@@ -122,11 +122,9 @@ export function InquiryDetail({ id }: { id: string }) {
   const accepted = inquiry.status === "accepted";
   const closed = inquiry.status === "closed";
   const remembered = pendingDuplicates.get(id);
-  const returnWords: Record<string, string> = {
-    rejected: words.goneRejected,
-    expired: words.goneExpired,
-    withdrawn: words.goneWithdrawn,
-  };
+  const returnWords: Record<string, string> = hq
+    ? { rejected: words.returnedRejected, expired: words.returnedExpired, withdrawn: words.returnedWithdrawn }
+    : { rejected: words.goneRejected, expired: words.goneExpired, withdrawn: words.goneWithdrawn };
 
   return (
     <article class="detail">

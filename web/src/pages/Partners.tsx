@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, type FieldError, type Partner, type Territory } from "../api";
 import { describe } from "../actions";
 import { LANGS, LANG_NAMES, t, word } from "../i18n";
@@ -143,7 +143,7 @@ export function Partners({ editing }: { editing: string | null }) {
                 <th role="columnheader" scope="col">{words.timezone}</th>
                 <th role="columnheader" scope="col">{words.territories}</th>
                 <th role="columnheader" scope="col">{words.products}</th>
-                <th role="columnheader" scope="col">{words.active}</th>
+                <th role="columnheader" scope="col">{words.activeCol}</th>
                 <th role="columnheader" scope="col">
                   <span class="visually-hidden">{words.edit}</span>
                 </th>
@@ -163,7 +163,7 @@ export function Partners({ editing }: { editing: string | null }) {
                     <td role="cell" data-label={words.timezone}>{p.timezone}</td>
                     <td role="cell" data-label={words.territories}>{territoriesText(p.territories).replace(/\n/g, "; ")}</td>
                     <td role="cell" data-label={words.products}>{p.products?.length ? p.products.map(word).join(", ") : words.all}</td>
-                    <td role="cell" data-label={words.active}>{p.active === false ? words.no : words.yes}</td>
+                    <td role="cell" data-label={words.activeCol}>{p.active === false ? words.no : words.yes}</td>
                     <td role="cell">
                       <a href={`#/partners/${encodeURIComponent(id)}`} aria-label={words.editPartner(p.name)}>
                         {words.edit}
@@ -188,15 +188,26 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const dirty = useRef(false);
+
   useEffect(() => {
     if (!id) return;
-    // `GET /partners/{id}` where the API has it; else what the list said.
+    // `GET /partners/{id}` where the API has it; else what the list said. What the user
+    // already typed is never overwritten by an answer that comes late.
     api<Partner>("GET", `/partners/${encodeURIComponent(id)}`)
-      .then((found) => (setKnown(found), setForm(formOf({ ...found, id }))))
-      .catch(() => {
-        if (listed) (setKnown(listed), setForm(formOf(listed)));
-      });
-  }, [id, listed === null]);
+      .then((found) => {
+        if (dirty.current) return;
+        setKnown(found);
+        setForm(formOf({ ...found, id }));
+      })
+      .catch(() => undefined);
+  }, [id]);
+
+  useEffect(() => {
+    if (!listed || dirty.current || known) return;
+    setKnown(listed);
+    setForm(formOf(listed));
+  }, [listed]);
 
   useEffect(() => {
     document.getElementById("partner-form-h")?.focus();
@@ -208,7 +219,10 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
       .map((e) => (e.field.includes(".") && field === "territories" ? `${words.territories} ${Number(e.field.split(".")[1]) + 1}: ${e.message}` : e.message))
       .join(" ");
 
-  const set = (patch: Partial<PartnerForm>) => setForm({ ...form, ...patch });
+  const set = (patch: Partial<PartnerForm>) => {
+    dirty.current = true;
+    setForm((current) => ({ ...current, ...patch }));
+  };
 
   const submit = async (event: Event) => {
     event.preventDefault();

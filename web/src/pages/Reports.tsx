@@ -4,7 +4,7 @@ import { describe } from "../actions";
 import { Chart } from "../components/Chart";
 import { formatDate, formatNumber, formatPercent, isoDay } from "../format";
 import { lang, t } from "../i18n";
-import { now, user } from "../state";
+import { clockOffset, now, user } from "../state";
 
 const COLORS = { accepted: "#1f7a4d", rejected: "#b3261e", expired: "#8a6d00", median: "#1d4f91", p90: "#7a3e9d" };
 
@@ -40,6 +40,15 @@ export function Reports() {
   const [error, setError] = useState<string | null>(null);
   const [noSeries, setNoSeries] = useState(false);
   const [partners, setPartners] = useState<Partner[]>([]);
+  const [touched, setTouched] = useState(false);
+
+  useEffect(() => {
+    // The local stack's clock may be elsewhere than the browser's: "today" is the service's.
+    if (touched) return;
+    const fresh = defaultPeriod(now());
+    setDraft((d) => ({ ...d, from: fresh.from, to: fresh.to }));
+    setPeriod((p) => (p.from === fresh.from && p.to === fresh.to ? p : { ...p, from: fresh.from, to: fresh.to }));
+  }, [clockOffset.value]);
 
   useEffect(() => {
     if (!hq) return;
@@ -106,6 +115,7 @@ export function Reports() {
         aria-label={words.filters}
         onSubmit={(event) => {
           event.preventDefault();
+          setTouched(true);
           setPeriod({ ...draft });
         }}
       >
