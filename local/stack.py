@@ -199,6 +199,7 @@ class Stack:
         lines = [
             "",
             "Partner inquiries, running locally",
+            f"  Web app    {url}/  (sign in as HQ or with a partner id, e.g. {demo.SOUTH_TYROL})",
             f"  API        {url}",
             f"  Docs       {url}/docs{docs_note}",
             f"  OpenAPI    {url}/openapi.json",

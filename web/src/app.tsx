@@ -125,7 +125,7 @@ function Header() {
     <header class="topbar">
       <div class="brand">
         <span class="logo" aria-hidden="true" />
-        <span>{words.appName}</span>
+        <span class="brand-name">{words.appName}</span>
       </div>
       <nav aria-label={words.appName}>
         {link("/", words.inquiries, "inquiries")}
