@@ -38,6 +38,7 @@ export function Chart({
   series,
   summary,
   stacked = false,
+  integer = false,
   locale,
   categoryLabel,
 }: {
@@ -47,6 +48,8 @@ export function Chart({
   series: Series[];
   summary: string;
   stacked?: boolean;
+  /** Counts: whole numbers on the value axis. */
+  integer?: boolean;
   locale: string;
   categoryLabel: string;
 }) {
@@ -76,13 +79,13 @@ export function Chart({
         plugins: { legend: { position: "bottom" } },
         scales: {
           x: { stacked },
-          y: { stacked, beginAtZero: true },
+          y: { stacked, beginAtZero: true, ticks: integer ? { precision: 0 } : {} },
         },
       },
     };
     const chart = new ChartJs(canvas.current, config);
     return () => chart.destroy();
-  }, [kind, JSON.stringify(labels), JSON.stringify(series), locale, stacked]);
+  }, [kind, JSON.stringify(labels), JSON.stringify(series), locale, stacked, integer]);
 
   return (
     <figure class="chart">

@@ -212,7 +212,7 @@ export function InquiryList() {
       {items === null ? (
         <p role="status">{words.loading}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label={words.inquiries} tabIndex={0}>
           <table role="table" class="inquiries cards" aria-label={words.inquiries}>
             <thead role="rowgroup">
               <tr role="row">

@@ -133,7 +133,7 @@ export function Partners({ editing }: { editing: string | null }) {
       {partners === null ? (
         !error && <p role="status">{words.loading}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label={words.partners} tabIndex={0}>
           <table role="table" aria-label={words.partners} class="partners cards">
             <thead role="rowgroup">
               <tr role="row">

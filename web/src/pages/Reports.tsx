@@ -23,7 +23,9 @@ export function defaultPeriod(today: Date): Period {
 
 /** A period label in words of the locale: a day, an ISO week or a month. */
 export function periodLabel(period: string, locale: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(period)) return formatDate(period, locale);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(period)) {
+    return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${period}T00:00:00Z`));
+  }
   if (/^\d{4}-\d{2}$/.test(period)) {
     return new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${period}-01T00:00:00Z`));
   }
@@ -179,6 +181,7 @@ export function Reports() {
                   title={words.chartOutcomes}
                   kind="bar"
                   stacked
+                  integer
                   locale={locale}
                   categoryLabel={words.interval}
                   labels={labels}
@@ -207,6 +210,7 @@ export function Reports() {
                 title={words.chartOutcomesByPartner}
                 kind="bar"
                 stacked
+                integer
                 locale={locale}
                 categoryLabel={words.partner}
                 labels={report.partners.map(name)}
@@ -220,7 +224,7 @@ export function Reports() {
             )}
           </div>
           {noSeries && <p class="muted small">{words.noSeries}</p>}
-          <div class="table-wrap">
+          <div class="table-wrap" role="region" aria-label={words.responseTimes} tabIndex={0}>
             <table class="report" aria-label={words.responseTimes}>
               <caption>
                 {words.responseTimes}: {formatDate(report.from, locale)} – {formatDate(report.to, locale)}
