@@ -184,8 +184,8 @@ import boto3
 from local import aws
 from inquiries.adapters.table import create_table
 
-server, endpoint = aws.start_moto()
-aws.configure_environment(endpoint)
+server = aws.start_moto()
+aws.configure_environment(server.endpoint)
 import moto.dynamodb.models as models
 assert models.DynamoDBBackend.transact_write_items.touched_only
 db = boto3.client("dynamodb")
