@@ -25,7 +25,7 @@ if _REPOSITORY not in sys.path:
     sys.path.insert(0, _REPOSITORY)
 
 from local.journal import BrokenJournal  # noqa: E402
-from local.snapshot import UnreadableSnapshot  # noqa: E402
+from local.snapshot import COMPACT_AT_BYTES, UnreadableSnapshot  # noqa: E402
 from local.stack import DEFAULT_DATA_DIR, Options, Stack  # noqa: E402
 from local.workers import DEFAULT_SIZE  # noqa: E402
 
@@ -49,6 +49,13 @@ def parse(argv: list[str] | None = None) -> Options:
         default=DEFAULT_SIZE,
         help=f"worker processes per function, at most (default {DEFAULT_SIZE})",
     )
+    parser.add_argument(
+        "--compact-at",
+        type=int,
+        default=COMPACT_AT_BYTES,
+        metavar="BYTES",
+        help=f"fold the journal into the snapshot at this size (default {COMPACT_AT_BYTES})",
+    )
     args = parser.parse_args(argv)
     return Options(
         host=args.host,
@@ -57,6 +64,7 @@ def parse(argv: list[str] | None = None) -> Options:
         reset=args.reset,
         empty=args.empty,
         workers=args.workers,
+        compact_at=max(1, args.compact_at),
     )
 
 

@@ -12,6 +12,7 @@ import copy
 import functools
 import logging
 import os
+import socket
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -56,10 +57,32 @@ class LocalAws:
         self.server.stop()
 
 
+def bind(host: str = "127.0.0.1") -> socket.socket:
+    """The emulator's listening socket on a free port, before moto is even imported.
+
+    The endpoint is known at once, so the function instances can start (and import)
+    while moto loads.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listening.bind((host, 0))
+        listening.listen(128)
+    except BaseException:
+        listening.close()
+        raise
+    return listening
+
+
+def endpoint_of(listening: socket.socket) -> str:
+    host, port = listening.getsockname()[:2]
+    return f"http://{host!s}:{port}"
+
+
 class EmulatorServer:
     """moto's server, in a thread of this process, behind the journaled store."""
 
-    def __init__(self, host: str) -> None:
+    def __init__(self, listening: socket.socket) -> None:
         from moto.moto_server.werkzeug_app import (  # noqa: PLC0415  (heavy; only when starting)
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -68,9 +91,16 @@ class EmulatorServer:
         from werkzeug.serving import make_server  # noqa: PLC0415
 
         self.store = JournaledStore(DomainDispatcherApplication(create_backend_app))
+        host, port = listening.getsockname()[:2]
         self._server = make_server(
-            host, 0, self.store, threaded=True, request_handler=MotoRequestHandler
+            host,
+            port,
+            self.store,
+            threaded=True,
+            request_handler=MotoRequestHandler,
+            fd=listening.fileno(),  # werkzeug takes a duplicate
         )
+        listening.close()
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="local-moto", daemon=True
         )
@@ -87,12 +117,12 @@ class EmulatorServer:
         self._thread.join(timeout=10)
 
 
-def start_moto(host: str = "127.0.0.1") -> EmulatorServer:
-    """Start moto's server in this process on a free port."""
+def start_moto(host: str = "127.0.0.1", listening: socket.socket | None = None) -> EmulatorServer:
+    """Start moto's server in this process, on the socket given or on a free port."""
     _one_backup_per_transaction()
     # moto logs every request it serves; the gateway logs the ones that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    return EmulatorServer(host)
+    return EmulatorServer(listening if listening is not None else bind(host))
 
 
 class _TransactionBackups:
@@ -220,9 +250,9 @@ def configure_environment(endpoint: str) -> None:
     os.environ.update(function_environment(endpoint))
 
 
-def start(host: str = "127.0.0.1") -> LocalAws:
+def start(host: str = "127.0.0.1", listening: socket.socket | None = None) -> LocalAws:
     """Start the emulator, point this process at it and create the table and schedule group."""
-    server = start_moto(host)
+    server = start_moto(host, listening)
     endpoint = server.endpoint
     try:
         configure_environment(endpoint)

@@ -15,6 +15,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -168,7 +169,7 @@ class Compactor:
         take: Callable[[], dict[str, Any]],
         *,
         threshold_bytes: int = COMPACT_AT_BYTES,
-        check_every: float = 1.0,
+        check_every: float = 0.2,
     ) -> None:
         self._folder = folder
         self._store = store
@@ -185,14 +186,22 @@ class Compactor:
             current = self._store.journal
             if current is None:
                 raise RuntimeError("the journal is not open")
+            started = time.perf_counter()
             with self._store.lock:
                 data = self._take()
                 generation = current.rotate()
+            held = time.perf_counter() - started
             data["journal"] = generation
             write(self._folder, data)
             for old in journal.generations(self._folder):
                 if old < generation:
                     (self._folder / journal.file_name(old)).unlink(missing_ok=True)
+            logger.info(
+                "snapshot written: %d items, journal from generation %d (store held %.0f ms)",
+                len(data["items"]),
+                generation,
+                held * 1000,
+            )
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="local-compactor", daemon=True)

@@ -54,6 +54,7 @@ class Options:
     reset: bool = False
     empty: bool = False
     workers: int = DEFAULT_SIZE  # per function
+    compact_at: int = snapshot.COMPACT_AT_BYTES  # journal size that starts a compaction
 
 
 def swagger_assets() -> Path | None:
@@ -114,10 +115,13 @@ class Stack:
         self.assets = swagger_assets()
         if self.assets is not None:
             os.environ[ASSETS_SETTING] = ASSETS_PATH
-        self.aws = aws.start(options.host)
-        # The workers start now: their imports run while the data is loaded.
+        # The emulator's address before moto loads: the function instances' template starts
+        # now and imports the handlers while this process imports moto and loads the data.
+        listening = aws.bind(options.host)
+        aws.configure_environment(aws.endpoint_of(listening))
         self.workers = Workers(FUNCTIONS, dict(os.environ), options.workers)
         self.workers.warm_up()
+        self.aws = aws.start(options.host, listening)
         if saved is not None:
             snapshot.restore(
                 self.aws.dynamodb, self.aws.scheduler, aws.TABLE_NAME, aws.SCHEDULE_GROUP, saved
@@ -140,6 +144,7 @@ class Stack:
             data_dir,
             store,
             lambda: snapshot.dump_models(aws.TABLE_NAME, aws.SCHEDULE_GROUP, clock.state()),
+            threshold_bytes=options.compact_at,
         )
         if self.fresh and not options.empty:
             demo.load_partners(self.invoke)

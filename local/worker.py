@@ -84,6 +84,9 @@ def _prepare(functions: list[str]) -> tuple[dict[str, Any], Any]:
         except Exception:
             failure = traceback.format_exc()
             print(f"function {function} cannot be imported:\n{failure}", file=sys.stderr)
+    # The functions' init, as Lambda's init phase: the boto3 clients are made once, here, and
+    # every worker forked from here has them (no connection is open yet: safe to fork).
+    wiring.dependencies()
     sys.stderr.flush()
     return handlers, clock
 
