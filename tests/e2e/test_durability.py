@@ -34,6 +34,10 @@ CLIENTS = 4
 REQUEST_TIMEOUT_S = 30
 
 
+class CutOff(Exception):
+    """The stack went down before it answered (connection cut, or the gateway's 5xx)."""
+
+
 @dataclass
 class Ledger:
     """What the stack acknowledged, and what was cut off (may or may not have happened)."""
@@ -61,6 +65,8 @@ def _client(url: str, partner: str, ledger: Ledger, stop: threading.Event, seed:
         try:
             if roll < 0.5 or not pending:
                 answer = session.post(f"{url}/inquiries", json=form(), timeout=REQUEST_TIMEOUT_S)
+                if answer.status_code >= 500:
+                    raise CutOff  # a worker killed a moment before the gateway: not answered
                 assert answer.status_code == 201, answer.text
                 with ledger.lock:
                     ledger.status[answer.json()["id"]] = "pending"
@@ -73,12 +79,14 @@ def _client(url: str, partner: str, ledger: Ledger, stop: threading.Event, seed:
             answer = session.post(
                 f"{url}/_local/clock", json={"advance_hours": 0.01}, timeout=REQUEST_TIMEOUT_S
             )
+            if answer.status_code >= 500:
+                raise CutOff
             assert answer.status_code == 200, answer.text
             with ledger.lock:
                 moved = datetime.fromisoformat(answer.json()["now"])
                 ledger.clock = max(ledger.clock or moved, moved)
                 ledger.answered += 1
-        except requests.RequestException:
+        except (requests.RequestException, CutOff):
             with ledger.lock:
                 ledger.cut_off += 1
             if stop.wait(0.05):
@@ -110,9 +118,11 @@ def _decide(
             ledger.status[inquiry_id] = target
             del ledger.maybe[inquiry_id]
             ledger.answered += 1
-        elif answer.status_code == 409:
-            # Another client decided it first: that client's answer is what counts.
+        elif answer.status_code in (404, 409):
+            # Decided already, by a request a kill cut off (its outcome was read back since).
             del ledger.maybe[inquiry_id]
+        elif answer.status_code >= 500:
+            raise CutOff  # it stays uncertain: the stack may have applied it or not
         else:
             raise AssertionError(f"{path} answered {answer.status_code}: {answer.text}")
 
