@@ -1,10 +1,14 @@
-"""The whole local stack, put together: emulator, clock, scheduler, gateway, snapshot.
+"""The whole local stack, put together: emulator, journal, clock, scheduler, workers, gateway.
 
 Start order: bind the gateway's port (a taken port fails before anything else
-runs), start moto's server, restore the snapshot, install the simulated clock,
-load the demo partners on a fresh start, fire what fell due while stopped, then
-serve. Stop order is the reverse; the last snapshot is written before the
-emulator goes away. Everything runs in this one process, so nothing outlives it.
+runs), bind the emulator's socket and start the function instances' template
+(it imports the handlers meanwhile), start moto's server behind the journaled
+store, load the snapshot and replay the journal, set the simulated clock, open
+the journal, load the demo partners on a fresh start, then serve; the scheduler's
+first pass fires what fell due while stopped. Stop order is the reverse: no new
+requests, running invocations finish, the workers end, the journal is folded
+into the snapshot, the emulator stops. The workers are in the stack's process
+group and end when its pipes close, so nothing outlives it.
 """
 
 from __future__ import annotations

@@ -116,6 +116,11 @@ class Worker:
         line = self._answers.readline() if ready else b""
         if not line:
             self.close(kill=True)
+            logger.warning(
+                "a %s worker died or ran past %.0f s; the next invocation gets a new one",
+                self.function,
+                timeout_s,
+            )
             raise InvocationFailed(f"the {self.function} worker died or timed out")
         answer = json.loads(line)
         if "error" in answer:
