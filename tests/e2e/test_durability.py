@@ -27,7 +27,8 @@ import requests
 from tests.e2e.stack import LocalStack, alive, children_of
 from tests.e2e.test_lifecycle import SOUTH_TYROL, form
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-durability")]
+# The fault test is the longest: a group of its own, so xdist runs the others beside it.
+pytestmark = [pytest.mark.slow]
 
 KILLS = int(os.environ.get("LOCAL_FAULT_KILLS", "20"))
 CLIENTS = 4
@@ -157,6 +158,7 @@ def _check(stack: LocalStack, ledger: Ledger) -> int:
     return len(ledger.status)
 
 
+@pytest.mark.xdist_group("e2e-faults")
 def test_nothing_answered_is_lost_when_the_stack_is_killed_at_random_moments(
     tmp_path: Path,
 ) -> None:
@@ -207,6 +209,7 @@ def test_nothing_answered_is_lost_when_the_stack_is_killed_at_random_moments(
     assert ledger.answered > KILLS  # the load really ran between the kills
 
 
+@pytest.mark.xdist_group("e2e-durability")
 def test_polite_stops_keep_everything_and_only_a_second_ctrl_c_forces(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     first = LocalStack.start(data_dir, "--reset", "--empty")
@@ -253,6 +256,7 @@ def submit_to_empty(stack: LocalStack) -> str:
     return inquiry_id
 
 
+@pytest.mark.xdist_group("e2e-durability")
 def test_two_hundred_concurrent_submissions_get_no_connection_error(
     tmp_path: Path,
 ) -> None:
