@@ -181,6 +181,7 @@ def test_nothing_answered_is_lost_when_the_stack_is_killed_at_random_moments(
                 for _ in range(CLIENTS)
             ]
             answered = ledger.answered
+            started = time.monotonic()
             for client in clients:
                 client.start()
             # The load is under way once a few answers are in (the workers' first start takes
@@ -188,6 +189,7 @@ def test_nothing_answered_is_lost_when_the_stack_is_killed_at_random_moments(
             deadline = time.monotonic() + 60
             while ledger.answered < answered + 3 and time.monotonic() < deadline:
                 time.sleep(0.01)
+            loaded = time.monotonic()
             time.sleep(rng.uniform(0.0, 1.0))
             stack.kill()  # kill -9 of the whole process group, mid-load
             stop.set()
@@ -199,7 +201,10 @@ def test_nothing_answered_is_lost_when_the_stack_is_killed_at_random_moments(
             assert "restored" in stack.banner, (seed, kill)
             checked = _check(stack, ledger)
             if os.environ.get("LOCAL_FAULT_TRACE"):
-                print(f"restart+check {time.monotonic() - began:.1f}s, answered {ledger.answered}")
+                print(
+                    f"load {loaded - started:.1f}s, restart+check {time.monotonic() - began:.1f}s,"
+                    f" answered {ledger.answered}"
+                )
     finally:
         stack.kill()
     print(
