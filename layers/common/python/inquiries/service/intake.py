@@ -164,16 +164,20 @@ def _store(deps: Dependencies, change: Change, claim: IdempotencyClaim | None) -
 
 
 def _is_stored(deps: Dependencies, inquiry: Inquiry) -> bool:
-    """Whether the stored inquiry under this id is this one (not merely one with its id)."""
+    """Whether the stored inquiry under this id is this one (not merely one with its id).
+
+    What never changes after intake tells: the moment it was received (to the
+    microsecond), the prospect's contact, the product and the channel. The state may
+    have moved on, and a stored message may be kept in another form.
+    """
     record = deps.repository.load(inquiry.id)
     if record is None:
         return False
     stored = record.inquiry
     return (
         stored.created_at == inquiry.created_at
-        and stored.product == inquiry.product
         and stored.contact == inquiry.contact
-        and stored.message == inquiry.message
+        and stored.product == inquiry.product
         and stored.channel is inquiry.channel
     )
 
