@@ -62,7 +62,8 @@ typecheck: $(VENV)/.dev-ready
 unit: $(VENV)/.dev-ready
 	$(BIN)/pytest tests/unit
 
-synth: $(VENV)/.dev-ready
+# The CDK app uploads the web app's files: `make web` builds them into web/dist first.
+synth: $(VENV)/.dev-ready web
 	$(BIN)/python infra/app.py
 
 bench: $(VENV)/.dev-ready
