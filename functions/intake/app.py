@@ -79,6 +79,24 @@ def swagger_ui(request: Request) -> Response[str]:
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=swagger_page())
 
 
+@api.serves("getSwaggerAsset")
+def swagger_asset(request: Request) -> Response[str]:
+    from inquiries.api.openapi import swagger_asset  # noqa: PLC0415
+    from inquiries.domain.errors import NotFound  # noqa: PLC0415
+
+    found = swagger_asset(request.params["asset"])
+    if found is None:
+        raise NotFound("no such file")
+    content_type, content = found
+    return Response(
+        status_code=200,
+        content_type=content_type,
+        body=content,
+        # The files change only with the layer: a day in any cache is fine.
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 api.complete()
 
 

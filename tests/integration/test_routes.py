@@ -34,7 +34,7 @@ def pending(aws: dict[str, Any], clock: FixedClock) -> str:
 
 
 def _path(route: Route, inquiry_id: str) -> str:
-    return route.path.format(inquiry_id=inquiry_id, partner_id="p-new")
+    return route.path.format(inquiry_id=inquiry_id, partner_id="p-new", asset="swagger-ui.css")
 
 
 def test_the_table_declares_every_route_once_with_an_operation_and_an_answer() -> None:
@@ -163,3 +163,29 @@ def test_known_query_parameters_still_work_next_to_the_check(pending: str) -> No
     )
     assert report.status == 422
     assert report.body["fields"] == ["colour"]
+
+
+# --- Swagger UI without a CDN ----------------------------------------------------------------
+
+
+def test_swagger_ui_loads_its_files_from_the_function_not_a_cdn(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SWAGGER_ASSETS_URL", raising=False)
+    page = call("GET", "/docs")
+    assert page.status == 200
+    assert "https://" not in page.text and "http://" not in page.text
+    assert 'src="docs/swagger-ui-bundle.js"' in page.text
+    assert 'href="docs/swagger-ui.css"' in page.text
+
+    script = call("GET", "/docs/swagger-ui-bundle.js")
+    assert script.status == 200
+    assert script.headers["Content-Type"].startswith("text/javascript")
+    assert "SwaggerUIBundle" in script.text
+    style = call("GET", "/docs/swagger-ui.css")
+    assert style.status == 200
+    assert style.headers["Content-Type"].startswith("text/css")
+    assert ".swagger-ui" in style.text
+
+    for name in ("app.py", "..%2Fapp.py", "swagger-ui-bundle.min.js", "oauth2.py"):
+        assert call("GET", f"/docs/{name}").status == 404, name

@@ -31,10 +31,15 @@ OPENAPI_VERSION = "3.1.0"
 SCHEMAS = "#/components/schemas/"
 BEARER = "bearer"
 
-# Where the Swagger UI page loads its scripts from when nobody says otherwise. The local
-# stack serves the same files itself and says so through SWAGGER_ASSETS_URL.
-CDN_ASSETS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+# The Swagger UI page loads its script and style sheet from `/docs/<file>`, which the
+# intake function serves from the Powertools package (in the layer): no CDN, on AWS
+# too. The local stack may point elsewhere with SWAGGER_ASSETS_URL.
 ASSETS_SETTING = "SWAGGER_ASSETS_URL"
+DEFAULT_ASSETS = "docs"  # relative to /docs: /docs/swagger-ui.css
+_ASSETS = {
+    "swagger-ui-bundle.js": ("swagger-ui-bundle.min.js", "text/javascript; charset=utf-8"),
+    "swagger-ui.css": ("swagger-ui.min.css", "text/css; charset=utf-8"),
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -290,7 +295,7 @@ _ERRORS: dict[str, str] = {
     "400": "The body is not JSON",
     "401": "No bearer token, or not a valid one",
     "403": "The caller's role may not use this route",
-    "404": "No such inquiry, or one the caller may not see",
+    "404": "No such inquiry (or file), or one the caller may not see",
     "409": "The inquiry's state does not allow it, or the Idempotency-Key was used with "
     "another body",
     "413": f"The body is over {MAX_BODY_BYTES // 1024} KiB",
@@ -381,6 +386,15 @@ def _operation(route: Route) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     if route.operation_id == "getOpenApiDocument":
         responses["200"] = {"description": "This document", "content": _json({"type": "object"})}
+    elif route.operation_id == "getSwaggerAsset":
+        responses["200"] = {
+            "description": "The file",
+            "content": {
+                "text/javascript": {"schema": {"type": "string"}},
+                "text/css": {"schema": {"type": "string"}},
+            },
+        }
+        responses["404"] = _error("404")
     elif route.operation_id == "getSwaggerUi":
         responses["200"] = {
             "description": "A Swagger UI of this API",
@@ -459,12 +473,23 @@ def swagger_page(assets_base: str | None = None) -> str:
     """The Swagger UI page for the document at `openapi.json` (next to `/docs`).
 
     `assets_base` is where `swagger-ui.css` and `swagger-ui-bundle.js` are served:
-    by default the setting SWAGGER_ASSETS_URL (the local stack serves them itself),
-    else a CDN.
+    by default the setting SWAGGER_ASSETS_URL, else `/docs/` (see `swagger_asset`).
     """
-    base = (assets_base or os.environ.get(ASSETS_SETTING) or CDN_ASSETS).rstrip("/")
+    base = (assets_base or os.environ.get(ASSETS_SETTING) or DEFAULT_ASSETS).rstrip("/")
     assets = html.escape(base, quote=True)
     return _PAGE.format(title=html.escape(TITLE), assets=assets)
+
+
+def swagger_asset(name: str) -> tuple[str, str] | None:
+    """The content type and bytes of one of Swagger UI's files, or None if there is no such."""
+    found = _ASSETS.get(name)
+    if found is None:
+        return None
+    file_name, content_type = found
+    from importlib.resources import files  # noqa: PLC0415
+
+    package = files("aws_lambda_powertools.event_handler.openapi.swagger_ui")
+    return content_type, package.joinpath(file_name).read_text(encoding="utf-8")
 
 
 _PAGE = """<!doctype html>

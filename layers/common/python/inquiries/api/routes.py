@@ -82,6 +82,14 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/docs", "intake", _PUBLIC, "Swagger UI", "getSwaggerUi"),
     Route(
         "GET",
+        "/docs/{asset}",
+        "intake",
+        _PUBLIC,
+        "Swagger UI's script and style sheet (from the Powertools package in the layer)",
+        "getSwaggerAsset",
+    ),
+    Route(
+        "GET",
         "/inquiries",
         "decide",
         _BOTH,
