@@ -15,6 +15,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.api.endpoints import Endpoints, Request
 from inquiries.api.resolver import inquiry_id_of
+from inquiries.api.views import (
+    accepted_view,
+    inquiry_detail,
+    inquiry_page,
+    partner_from_input,
+    partner_view,
+    rejected_view,
+)
 from inquiries.domain.errors import ValidationFailed
 from inquiries.service import decisions, partners
 
@@ -41,53 +49,55 @@ def _count(name: str) -> None:
 @api.serves("listInquiries")
 def list_inquiries(request: Request) -> dict[str, Any]:
     query = request.query
-    return decisions.list_inquiries(
+    page = decisions.list_inquiries(
         wiring.dependencies(),
         request.caller,
         status=query.status,
         limit=query.limit,
         cursor=query.cursor,
     )
+    return inquiry_page(page, request.caller)
 
 
 @api.serves("getInquiry")
 def get_inquiry(request: Request) -> dict[str, Any]:
-    return decisions.detail(request.context, request.caller)
+    return inquiry_detail(request.context, request.caller)
 
 
 @api.serves("acceptInquiry")
 def accept(request: Request) -> dict[str, Any]:
-    answer = decisions.accept(wiring.dependencies(), request.context, request.caller)
+    accepted = decisions.accept(wiring.dependencies(), request.context, request.caller)
     _count("InquiriesAccepted")
-    return answer
+    return accepted_view(accepted, request.caller)
 
 
 @api.serves("rejectInquiry")
 def reject(request: Request) -> dict[str, Any]:
     body = request.body
-    answer = decisions.reject(
+    after = decisions.reject(
         wiring.dependencies(), request.context, request.caller, body.reason, body.note
     )
     _count("InquiriesRejected")
-    return answer
+    return rejected_view(after, body.reason)
 
 
 @api.serves("linkContact")
 def link_contact(request: Request) -> dict[str, Any]:
     body = request.body
-    return decisions.link_contact(
+    after = decisions.link_contact(
         wiring.dependencies(),
         request.context,
         request.caller,
         contact_id=body.contact_id,
         new=bool(body.new),
     )
+    return inquiry_detail(after, request.caller)
 
 
 @api.serves("assignInquiry")
 def assign(request: Request) -> dict[str, Any]:
     body = request.body
-    answer = decisions.assign(
+    after = decisions.assign(
         wiring.dependencies(),
         request.context,
         request.caller,
@@ -95,28 +105,29 @@ def assign(request: Request) -> dict[str, Any]:
         user_id=body.user_id,
     )
     _count("InquiriesAssigned")
-    return answer
+    return inquiry_detail(after, request.caller)
 
 
 @api.serves("discardInquiry")
 def discard(request: Request) -> dict[str, Any]:
-    return decisions.discard(
+    after = decisions.discard(
         wiring.dependencies(), request.context, request.caller, request.body.note
     )
+    return inquiry_detail(after, request.caller)
 
 
 @api.serves("recordProgress")
 def progress(request: Request) -> dict[str, Any]:
     body = request.body
-    return decisions.record_progress(
+    after = decisions.record_progress(
         wiring.dependencies(), request.context, request.caller, body.step, body.note
     )
+    return inquiry_detail(after, request.caller)
 
 
 @api.serves("putPartner")
 def put_partner(request: Request) -> dict[str, Any]:
     from inquiries.api.schemas import ID_PATTERN  # noqa: PLC0415
-    from inquiries.api.views import partner_from_input, partner_view  # noqa: PLC0415
 
     partner_id = request.params["partner_id"]
     if not re.fullmatch(ID_PATTERN, partner_id):
@@ -131,8 +142,6 @@ def put_partner(request: Request) -> dict[str, Any]:
 
 @api.serves("listPartners")
 def list_partners(request: Request) -> dict[str, Any]:
-    from inquiries.api.views import partner_view  # noqa: PLC0415  (it imports the models)
-
     return {"items": [partner_view(p) for p in partners.list_partners(wiring.dependencies())]}
 
 

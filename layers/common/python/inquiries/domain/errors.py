@@ -42,6 +42,10 @@ class Conflict(DomainError):
     """The inquiry's state does not allow the action, or someone changed it first."""
 
 
+class DeadlinePassed(Conflict):
+    """A decision came at or after the deadline: the inquiry is due back at HQ."""
+
+
 class Unavailable(DomainError):
     """A dependency failed or throttled; nothing was changed, try again."""
 
