@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 from inquiries.adapters.clock import FixedClock
+from inquiries.api import schemas
 from inquiries.api.routes import HQ, PARTNER, ROUTES, Route
 
+from local import demo as local_demo
 from tests.support.api import call, hq, partner
 from tests.support.demo import (
     BAVARIA,
@@ -189,3 +191,33 @@ def test_swagger_ui_loads_its_files_from_the_function_not_a_cdn(
 
     for name in ("app.py", "..%2Fapp.py", "swagger-ui-bundle.min.js", "oauth2.py"):
         assert call("GET", f"/docs/{name}").status == 404, name
+
+
+# --- the document's examples work against the demo data ------------------------------------
+
+
+def test_every_request_example_is_valid_and_the_submission_reaches_a_demo_partner(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    document = call("GET", "/openapi.json").body
+    examples = {}
+    for route in ROUTES:
+        if route.body:
+            operation = document["paths"][route.path][route.method.lower()]
+            example = operation["requestBody"]["content"]["application/json"]["example"]
+            getattr(schemas, route.body).model_validate(example)  # raises if it is not valid
+            examples[route.operation_id] = example
+
+    for partner_id, body in local_demo.PARTNERS.items():
+        assert call("PUT", f"/partners/{partner_id}", body=body, claims=hq()).status == 200
+    submitted = call("POST", "/inquiries", body=examples["submitInquiry"])
+    assert submitted.status == 201, submitted.text
+    inquiry = call("GET", f"/inquiries/{submitted.body['id']}", claims=hq()).body
+    assert (inquiry["status"], inquiry["partner_id"]) == ("pending", local_demo.SOUTH_TYROL)
+    rejected = call(
+        "POST",
+        f"/inquiries/{submitted.body['id']}/reject",
+        body=examples["rejectInquiry"],
+        claims=partner(local_demo.SOUTH_TYROL),
+    )
+    assert rejected.status == 200, rejected.text

@@ -310,6 +310,51 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
+# Request examples that work against the demo data of the local stack (`make run`): the
+# submission is from Bolzano, so it is routed and offered to the demo partner `alpin-bz`.
+_EXAMPLES: dict[str, dict[str, Any]] = {
+    "SubmissionIn": {
+        "product": "windows",
+        "contact": {
+            "first_name": "Anna",
+            "last_name": "Rossi",
+            "email": "anna@example.com",
+            "phone": "+39 0471 123456",
+            "street": "Via Roma 1",
+            "postal_code": "39100",
+            "city": "Bolzano",
+            "country": "IT",
+        },
+        "message": "We are renovating our house and need 12 new windows.",
+        "language": "it",
+        "consent": True,
+    },
+    "AcceptIn": {},
+    "RejectIn": {"reason": "no_capacity", "note": "Fully booked until spring"},
+    "ContactLinkIn": {"new": True},
+    "AssignIn": {"partner_id": "alpin-bz"},
+    "DiscardIn": {"note": "Spam"},
+    "ProgressIn": {"step": "contacted", "note": "Called, visit on Friday"},
+    "PartnerIn": {
+        "name": "Fenster Alpin (South Tyrol)",
+        "country": "IT",
+        "subdivision": "BZ",
+        "timezone": "Europe/Rome",
+        "working_days": [1, 2, 3, 4, 5],
+        "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
+        "products": ["windows", "entrance_doors"],
+    },
+}
+
+
+def _request_body(route: Route) -> dict[str, Any]:
+    assert route.body is not None
+    content = _json(_ref(route.body))
+    if route.body in _EXAMPLES:
+        content["application/json"]["example"] = _EXAMPLES[route.body]
+    return {"required": not route.body_optional, "content": content}
+
+
 def _error(status: str) -> dict[str, Any]:
     schema = _ref("ValidationError" if status == "422" else "Error")
     return {"description": _ERRORS[status], "content": _json(schema)}
@@ -379,10 +424,7 @@ def _operation(route: Route) -> dict[str, Any]:
     if parameters:
         operation["parameters"] = parameters
     if route.body:
-        operation["requestBody"] = {
-            "required": not route.body_optional,
-            "content": _json(_ref(route.body)),
-        }
+        operation["requestBody"] = _request_body(route)
     responses: dict[str, Any] = {}
     if route.operation_id == "getOpenApiDocument":
         responses["200"] = {"description": "This document", "content": _json({"type": "object"})}
