@@ -50,6 +50,7 @@ from inquiries.service.ports import (
     DueOffer,
     IdempotencyClaim,
     IdempotencyKeyTaken,
+    InquiryExists,
     Page,
     Record,
 )
@@ -115,7 +116,7 @@ class InMemoryRepository:
         stored = self._inquiries.get(after.id)
         if change.before is None:
             if stored is not None:
-                raise ChangeRejected()
+                raise InquiryExists()
         elif (
             stored is None
             or stored.status is not change.before.status

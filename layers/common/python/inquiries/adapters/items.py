@@ -186,6 +186,7 @@ def offer_item(offer: Offer) -> dict[str, Any]:
         "decided_by": offer.decided_by,
         "reason": offer.reason,
         "first_progress_at": stamp(offer.first_progress_at) if offer.first_progress_at else None,
+        "steps": sorted(step.value for step in offer.steps) or None,
         "gsi1pk": partner_pk(offer.partner_id),
         "gsi1sk": offer_partner_sort_key(offered, offer.inquiry_id, offer.seq),
         "gsi3pk": offers_month_pk(offered[:7]),
@@ -211,6 +212,7 @@ def offer_from(data: dict[str, Any]) -> Offer:
         decided_by=data.get("decided_by"),
         reason=data.get("reason"),
         first_progress_at=unstamp(data.get("first_progress_at")),
+        steps=frozenset(ProgressStep(step) for step in data.get("steps", ())),
     )
 
 

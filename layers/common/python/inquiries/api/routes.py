@@ -37,7 +37,7 @@ class Route:
     answer: str | None = None  # the answer's schema in the OpenAPI document
     status: int = 200
     conflicts: bool = False  # the inquiry's state may not allow it (409)
-    csv: bool = False  # the answer can also be text/csv
+    csv: bool = False  # the answer can also be text/csv or a spreadsheet (xlsx)
 
     @property
     def key(self) -> str:
