@@ -51,7 +51,7 @@ LAYER = ROOT / "layers" / "common" / "python"
 sys.path[:0] = [p for p in (str(LAYER), str(ROOT)) if p not in sys.path]
 
 from boto3.dynamodb.types import TypeSerializer  # noqa: E402
-from inquiries.adapters.dynamodb import inquiry_item, offer_item, partner_data  # noqa: E402
+from inquiries.adapters.items import inquiry_item, offer_item, partner_data  # noqa: E402
 from inquiries.api.routes import ROUTES  # noqa: E402
 from inquiries.domain.model import (  # noqa: E402
     Calendar,

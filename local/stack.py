@@ -218,7 +218,7 @@ class Stack:
         data = "fresh, demo partners loaded" if self.fresh else "restored from the snapshot"
         if self.fresh and self.options.empty:
             data = "fresh, empty"
-        docs_note = "" if self.assets else "  (Swagger UI files not installed: loaded from a CDN)"
+        docs_note = "" if self.assets else "  (Swagger UI files served by the intake function)"
         lines = [
             "",
             "Partner inquiries, running locally",

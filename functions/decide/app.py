@@ -1,4 +1,8 @@
-"""decide: partners and HQ look at inquiries and act on them; HQ manages partners."""
+"""decide: partners and HQ look at inquiries and act on them; HQ manages partners.
+
+The routes, their roles and request models are declared in `inquiries.api.routes`;
+the caller, the inquiry (404) and the body are checked before a handler runs.
+"""
 
 from __future__ import annotations
 
@@ -9,137 +13,142 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
-from inquiries.api.requests import body, parse
-from inquiries.api.resolver import caller, inquiry_id_of, make_resolver, query_of
+from inquiries.api.endpoints import Endpoints, Request
+from inquiries.api.resolver import inquiry_id_of
+from inquiries.api.views import (
+    accepted_view,
+    inquiry_detail,
+    inquiry_page,
+    partner_from_input,
+    partner_view,
+    rejected_view,
+)
 from inquiries.domain.errors import ValidationFailed
-from inquiries.domain.model import Principal
 from inquiries.service import decisions, partners
 
 logger = Logger()
 metrics = Metrics()
-app = make_resolver()
-
-# The request models (pydantic) are imported in the routes that parse a body or a query,
-# on first use rather than at import: see docs/performance.md.
 
 
-def _loaded(inquiry_id: str) -> tuple[Principal, decisions.Loaded]:
-    """The caller (401/403), then the inquiry it may see (404), before any body is read."""
-    who = caller(app)
-    loaded = decisions.load_visible(wiring.dependencies(), inquiry_id_of(inquiry_id), who)
-    return who, loaded
+def _visible_inquiry(request: Request) -> decisions.Loaded | None:
+    """The inquiry of the path, if the caller may see it (404), before any body is read."""
+    inquiry_id = request.params.get("inquiry_id")
+    if inquiry_id is None:
+        return None
+    return decisions.load_visible(wiring.dependencies(), inquiry_id_of(inquiry_id), request.caller)
+
+
+api = Endpoints("decide", before=_visible_inquiry)
+app = api.app
 
 
 def _count(name: str) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
-@app.get("/inquiries")
-def list_inquiries() -> dict[str, Any]:
-    from inquiries.api.schemas import ListQuery  # noqa: PLC0415
-
-    who = caller(app)
-    query = parse(ListQuery, query_of(app), "query")
-    return decisions.list_inquiries(
-        wiring.dependencies(), who, status=query.status, limit=query.limit, cursor=query.cursor
+@api.serves("listInquiries")
+def list_inquiries(request: Request) -> dict[str, Any]:
+    query = request.query
+    page = decisions.list_inquiries(
+        wiring.dependencies(),
+        request.caller,
+        status=query.status,
+        limit=query.limit,
+        cursor=query.cursor,
     )
+    return inquiry_page(page, request.caller)
 
 
-@app.get("/inquiries/<inquiry_id>")
-def get_inquiry(inquiry_id: str) -> dict[str, Any]:
-    who, loaded = _loaded(inquiry_id)
-    return decisions.detail(loaded, who)
+@api.serves("getInquiry")
+def get_inquiry(request: Request) -> dict[str, Any]:
+    return inquiry_detail(request.context, request.caller)
 
 
-@app.post("/inquiries/<inquiry_id>/accept")
-def accept(inquiry_id: str) -> dict[str, Any]:
-    from inquiries.api.schemas import AcceptIn  # noqa: PLC0415
-
-    who, loaded = _loaded(inquiry_id)
-    body(AcceptIn, app.current_event.raw_event)  # nothing required, but still checked
-    answer = decisions.accept(wiring.dependencies(), loaded, who)
+@api.serves("acceptInquiry")
+def accept(request: Request) -> dict[str, Any]:
+    accepted = decisions.accept(wiring.dependencies(), request.context, request.caller)
     _count("InquiriesAccepted")
-    return answer
+    return accepted_view(accepted, request.caller)
 
 
-@app.post("/inquiries/<inquiry_id>/reject")
-def reject(inquiry_id: str) -> dict[str, Any]:
-    from inquiries.api.schemas import RejectIn  # noqa: PLC0415
-
-    who, loaded = _loaded(inquiry_id)
-    request = body(RejectIn, app.current_event.raw_event)
-    answer = decisions.reject(wiring.dependencies(), loaded, who, request.reason, request.note)
-    _count("InquiriesRejected")
-    return answer
-
-
-@app.post("/inquiries/<inquiry_id>/contact")
-def link_contact(inquiry_id: str) -> dict[str, Any]:
-    from inquiries.api.schemas import ContactLinkIn  # noqa: PLC0415
-
-    who, loaded = _loaded(inquiry_id)
-    request = body(ContactLinkIn, app.current_event.raw_event)
-    return decisions.link_contact(
-        wiring.dependencies(), loaded, who, contact_id=request.contact_id, new=bool(request.new)
+@api.serves("rejectInquiry")
+def reject(request: Request) -> dict[str, Any]:
+    body = request.body
+    after = decisions.reject(
+        wiring.dependencies(), request.context, request.caller, body.reason, body.note
     )
+    _count("InquiriesRejected")
+    return rejected_view(after, body.reason)
 
 
-@app.post("/inquiries/<inquiry_id>/assign")
-def assign(inquiry_id: str) -> dict[str, Any]:
-    from inquiries.api.schemas import AssignIn  # noqa: PLC0415
+@api.serves("linkContact")
+def link_contact(request: Request) -> dict[str, Any]:
+    body = request.body
+    after = decisions.link_contact(
+        wiring.dependencies(),
+        request.context,
+        request.caller,
+        contact_id=body.contact_id,
+        new=bool(body.new),
+    )
+    return inquiry_detail(after, request.caller)
 
-    who, loaded = _loaded(inquiry_id)
-    request = body(AssignIn, app.current_event.raw_event)
-    answer = decisions.assign(
-        wiring.dependencies(), loaded, who, partner_id=request.partner_id, user_id=request.user_id
+
+@api.serves("assignInquiry")
+def assign(request: Request) -> dict[str, Any]:
+    body = request.body
+    after = decisions.assign(
+        wiring.dependencies(),
+        request.context,
+        request.caller,
+        partner_id=body.partner_id,
+        user_id=body.user_id,
     )
     _count("InquiriesAssigned")
-    return answer
+    return inquiry_detail(after, request.caller)
 
 
-@app.post("/inquiries/<inquiry_id>/discard")
-def discard(inquiry_id: str) -> dict[str, Any]:
-    from inquiries.api.schemas import DiscardIn  # noqa: PLC0415
-
-    who, loaded = _loaded(inquiry_id)
-    request = body(DiscardIn, app.current_event.raw_event)
-    return decisions.discard(wiring.dependencies(), loaded, who, request.note)
-
-
-@app.post("/inquiries/<inquiry_id>/progress")
-def progress(inquiry_id: str) -> dict[str, Any]:
-    from inquiries.api.schemas import ProgressIn  # noqa: PLC0415
-
-    who, loaded = _loaded(inquiry_id)
-    request = body(ProgressIn, app.current_event.raw_event)
-    return decisions.record_progress(wiring.dependencies(), loaded, who, request.step, request.note)
+@api.serves("discardInquiry")
+def discard(request: Request) -> dict[str, Any]:
+    after = decisions.discard(
+        wiring.dependencies(), request.context, request.caller, request.body.note
+    )
+    return inquiry_detail(after, request.caller)
 
 
-@app.put("/partners/<partner_id>")
-def put_partner(partner_id: str) -> dict[str, Any]:
-    from inquiries.api.schemas import ID_PATTERN, PartnerIn  # noqa: PLC0415
-    from inquiries.api.views import partner_from_input, partner_view  # noqa: PLC0415
+@api.serves("recordProgress")
+def progress(request: Request) -> dict[str, Any]:
+    body = request.body
+    after = decisions.record_progress(
+        wiring.dependencies(), request.context, request.caller, body.step, body.note
+    )
+    return inquiry_detail(after, request.caller)
 
-    caller(app)
-    request = body(PartnerIn, app.current_event.raw_event)
 
+@api.serves("putPartner")
+def put_partner(request: Request) -> dict[str, Any]:
+    from inquiries.api.schemas import ID_PATTERN  # noqa: PLC0415
+
+    partner_id = request.params["partner_id"]
     if not re.fullmatch(ID_PATTERN, partner_id):
         raise ValidationFailed.at(
             "partner_id must be 1 to 64 URL-safe characters", "path", "partner_id", msg="invalid id"
         )
-    partner = partners.put_partner(wiring.dependencies(), partner_from_input(partner_id, request))
+    partner = partners.put_partner(
+        wiring.dependencies(), partner_from_input(partner_id, request.body)
+    )
     return partner_view(partner)
 
 
-@app.get("/partners")
-def list_partners() -> dict[str, Any]:
-    from inquiries.api.views import partner_view  # noqa: PLC0415  (it imports the models)
-
-    caller(app)
+@api.serves("listPartners")
+def list_partners(request: Request) -> dict[str, Any]:
     return {"items": [partner_view(p) for p in partners.list_partners(wiring.dependencies())]}
+
+
+api.complete()
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return api.resolve(event, context)

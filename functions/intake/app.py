@@ -11,15 +11,16 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
-from inquiries.api.requests import json_body, parse
-from inquiries.api.resolver import json_response, make_resolver
+from inquiries.api.endpoints import Endpoints, Request
+from inquiries.api.resolver import json_response
 from inquiries.domain.errors import ValidationFailed
 from inquiries.domain.model import Contact
 from inquiries.service.intake import Submission, submit
 
 logger = Logger()
 metrics = Metrics()
-app = make_resolver()
+api = Endpoints("intake")
+app = api.app
 
 _KEY_HEADER = "idempotency-key"
 
@@ -38,17 +39,14 @@ def _idempotency_key(headers: dict[str, str]) -> str | None:
     return key
 
 
-@app.post("/inquiries")
-def submit_inquiry() -> Response[str]:
+@api.serves("submitInquiry")
+def submit_inquiry(request: Request) -> dict[str, Any]:
     # The request models (pydantic, email-validator) load on first use, not at import:
     # see docs/performance.md for what that does and does not save.
-    from inquiries.api.schemas import SubmissionIn  # noqa: PLC0415
-
-    data = json_body(app.current_event.raw_event)
-    form = parse(SubmissionIn, data)
-    key = _idempotency_key(app.current_event.headers or {})
+    form = request.body
+    key = _idempotency_key(request.headers)
     fingerprint = hashlib.sha256(
-        json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+        json.dumps(request.data, sort_keys=True, separators=(",", ":")).encode()
     ).hexdigest()
     submitted = submit(
         wiring.dependencies(),
@@ -64,24 +62,45 @@ def submit_inquiry() -> Response[str]:
     )
     if not submitted.replayed:
         metrics.add_metric(name="InquiriesReceived", unit=MetricUnit.Count, value=1)
-    return json_response(201, {"id": submitted.inquiry_id, "status": "received"})
+    return {"id": submitted.inquiry_id, "status": "received"}
 
 
-@app.get("/openapi.json")
-def openapi_document() -> Response[str]:
+@api.serves("getOpenApiDocument")
+def openapi_document(request: Request) -> Response[str]:
     from inquiries.api.openapi import document  # noqa: PLC0415  (built only when asked for)
 
     return json_response(200, document())
 
 
-@app.get("/docs")
-def swagger_ui() -> Response[str]:
+@api.serves("getSwaggerUi")
+def swagger_ui(request: Request) -> Response[str]:
     from inquiries.api.openapi import swagger_page  # noqa: PLC0415
 
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=swagger_page())
 
 
+@api.serves("getSwaggerAsset")
+def swagger_asset(request: Request) -> Response[str]:
+    from inquiries.api.openapi import swagger_asset  # noqa: PLC0415
+    from inquiries.domain.errors import NotFound  # noqa: PLC0415
+
+    found = swagger_asset(request.params["asset"])
+    if found is None:
+        raise NotFound("no such file")
+    content_type, content = found
+    return Response(
+        status_code=200,
+        content_type=content_type,
+        body=content,
+        # The files change only with the layer: a day in any cache is fine.
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+api.complete()
+
+
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return api.resolve(event, context)

@@ -9,25 +9,26 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
-from inquiries.api.requests import parse
-from inquiries.api.resolver import caller, json_response, make_resolver, query_of
+from inquiries.api.endpoints import Endpoints, Request
+from inquiries.api.resolver import json_response
 from inquiries.service import reports
 
 logger = Logger()
 metrics = Metrics()
-app = make_resolver()
 
 
-@app.get("/reports/response-times")
-def response_times() -> Response[str]:
-    # The request model (pydantic) loads on first use, not at import: see docs/performance.md.
-    from inquiries.api.schemas import ReportQuery  # noqa: PLC0415
-
-    who = caller(app)
-    query_in = query_of(app)
+def _scope(request: Request) -> None:
     # Who may see which partner is decided before the query is validated (403 before 422).
-    reports.scope(who, query_in.get("partner_id") or None)
-    query = parse(ReportQuery, query_in, "query")
+    reports.scope(request.caller, request.raw_query.get("partner_id") or None)
+
+
+api = Endpoints("report", before=_scope)
+app = api.app
+
+
+@api.serves("responseTimesReport")
+def response_times(request: Request) -> Response[str]:
+    who, query = request.caller, request.query
     report = reports.response_times(
         wiring.dependencies(),
         who,
@@ -66,7 +67,10 @@ def response_times() -> Response[str]:
     return json_response(200, report)
 
 
+api.complete()
+
+
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return api.resolve(event, context)

@@ -154,6 +154,7 @@ def test_api_paths_never_shadow_the_app() -> None:
     patterns = api_path_patterns()
     assert patterns == [
         "/docs",
+        "/docs/*",  # Swagger UI's script and style sheet
         "/inquiries",
         "/inquiries/*",
         "/openapi.json",

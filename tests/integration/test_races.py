@@ -145,7 +145,7 @@ def test_accept_against_expiry_has_exactly_one_winner_every_time(
             wins["accept"] += 1
             assert stored.inquiry.status is Status.ACCEPTED
             assert offer.outcome is Outcome.ACCEPTED
-            assert accepted["inquiry"]["status"] == "accepted"
+            assert accepted.loaded.record.inquiry.status is Status.ACCEPTED
             assert "expired" not in actions
             assert actions.count("accepted") == 1
         else:
@@ -177,7 +177,7 @@ def test_twenty_concurrent_accepts_have_exactly_one_winner(
     answers = _run_together(*(lambda u=u: accept_as(u) for u in colleagues))
 
     statuses = [409 if isinstance(a, Conflict) else 200 for a in answers]
-    assert all(isinstance(a, (dict, Conflict)) for a in answers), answers
+    assert all(isinstance(a, (decisions.Accepted, Conflict)) for a in answers), answers
     assert statuses.count(200) == 1
     assert statuses.count(409) == 19
     winner = colleagues[statuses.index(200)].user_id

@@ -1,7 +1,8 @@
 """In-memory fakes of the ports, for running the service layer without AWS.
 
 `InMemoryRepository` keeps the promises of the `Repository` protocol the way
-`adapters/dynamodb.py` does: a change is applied atomically and only if the
+`adapters/dynamodb.py` does, and sorts by the same keys (`adapters/keys.py`):
+a change is applied atomically and only if the
 state it started from (status and version, each offer's expected outcome) is
 still the stored one; an idempotency key is held until its claim runs out;
 lists are paged with opaque cursors in the same orders as the table's indexes;
@@ -16,9 +17,18 @@ import copy
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from inquiries.adapters.clock import FixedClock
+from inquiries.adapters.keys import (
+    ALL_INQUIRIES,
+    IN_INBOX,
+    created_sort_key,
+    inbox_sort_key,
+    partner_pk,
+    stamp,
+    status_pk,
+)
 from inquiries.domain.duplicates import match_keys
 from inquiries.domain.errors import ChangeRejected, Unavailable, ValidationFailed
 from inquiries.domain.lifecycle import Change, NewContact
@@ -46,19 +56,6 @@ from inquiries.service.ports import (
 )
 
 from tests.conftest import START
-
-# Statuses in which an inquiry sits in its partner's inbox (as in the DynamoDB adapter).
-IN_INBOX = frozenset({Status.PENDING, Status.ACCEPTED, Status.CLOSED})
-
-
-def stamp(moment: datetime) -> str:
-    """A fixed-width UTC timestamp that sorts in time order (the table's format)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _newest_first(moment: datetime) -> str:
-    micros = int(moment.timestamp() * 1_000_000)
-    return f"{10**17 - micros:018d}"
 
 
 def _invalid_cursor() -> ValidationFailed:
@@ -193,22 +190,18 @@ class InMemoryRepository:
         for inquiry in self._inquiries.values():
             if inquiry.partner_id != partner_id or inquiry.status not in IN_INBOX:
                 continue
-            if inquiry.status is Status.PENDING and inquiry.deadline:
-                key = f"INBOX#0#{stamp(inquiry.deadline)}#{inquiry.id}"
-            else:
-                key = f"INBOX#1#{_newest_first(inquiry.created_at)}#{inquiry.id}"
             if status is None or inquiry.status is status:
-                keyed.append((key, inquiry))
-        return self._page(f"PARTNER#{partner_id}", keyed, limit, cursor, descending=False)
+                keyed.append((inbox_sort_key(inquiry), inquiry))
+        return self._page(partner_pk(partner_id), keyed, limit, cursor, descending=False)
 
     def inquiries(self, status: Status | None, limit: int, cursor: str | None) -> Page:
         """All inquiries (or those in one status), newest first."""
         keyed = [
-            (f"{stamp(i.created_at)}#{i.id}", i)
+            (created_sort_key(i), i)
             for i in self._inquiries.values()
             if status is None or i.status is status
         ]
-        name = "INQUIRIES" if status is None else f"STATUS#{status.value}"
+        name = ALL_INQUIRIES if status is None else status_pk(status)
         return self._page(name, keyed, limit, cursor, descending=True)
 
     @staticmethod

@@ -678,3 +678,21 @@ def test_between_is_antisymmetric_and_bounded(
 def _wall_hours(instant: datetime, calendar: Calendar) -> float:
     wall = instant.astimezone(ZoneInfo(calendar[2])).replace(tzinfo=None)
     return (wall - datetime(2000, 1, 1)) / timedelta(hours=1)
+
+
+def test_a_deadline_loads_the_holidays_of_its_country_only() -> None:
+    """Cold starts: the holidays package would import all of its ~250 countries at once."""
+    code = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from inquiries import business_time\n"
+        "business_time.add_working_hours("
+        "datetime(2026, 12, 1, 8, tzinfo=UTC), 48, country='IT', subdivision='BZ', "
+        "timezone='Europe/Rome')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('holidays.countries.'))\n"
+        "print(','.join(loaded))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "holidays.countries.italy"

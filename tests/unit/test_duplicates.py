@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
+import pytest_socket
 from inquiries.domain.duplicates import duplicates, match_keys, normalise_phone
 
 from tests.unit.fakes import a_contact
@@ -84,3 +87,9 @@ def test_candidates_with_more_matches_come_first_then_by_contact_id() -> None:
 def test_no_keys_found_is_no_candidates() -> None:
     assert duplicates({}) == []
     assert duplicates({"email": frozenset()}) == []
+
+
+@pytest.mark.filterwarnings("ignore:A test tried to use socket.socket")
+def test_the_unit_tests_have_no_network() -> None:
+    with pytest.raises(pytest_socket.SocketBlockedError):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from inquiries.api.views import accepted_view, inquiry_detail, inquiry_page, rejected_view
 from inquiries.domain import lifecycle
 from inquiries.domain.errors import (
     ChangeRejected,
@@ -95,13 +96,14 @@ def actions(world: Fakes, inquiry_id: str) -> list[tuple[str, str]]:
 
 
 def accept(world: Fakes, inquiry_id: str, who: Principal = P1_USER) -> dict[str, Any]:
-    return decisions.accept(world.deps, loaded(world, inquiry_id, who), who)
+    return accepted_view(decisions.accept(world.deps, loaded(world, inquiry_id, who), who), who)
 
 
 def reject(world: Fakes, inquiry_id: str, who: Principal = P1_USER) -> dict[str, Any]:
-    return decisions.reject(
+    after = decisions.reject(
         world.deps, loaded(world, inquiry_id, who), who, RejectReason.NO_CAPACITY, None
     )
+    return rejected_view(after, RejectReason.NO_CAPACITY)
 
 
 def assign(
@@ -112,15 +114,17 @@ def assign(
     partner_id: str | None = None,
     user_id: str | None = None,
 ) -> dict[str, Any]:
-    return decisions.assign(
+    after = decisions.assign(
         world.deps, loaded(world, inquiry_id, who), who, partner_id=partner_id, user_id=user_id
     )
+    return inquiry_detail(after, who)
 
 
 def progress(world: Fakes, inquiry_id: str, step: ProgressStep) -> dict[str, Any]:
-    return decisions.record_progress(
+    after = decisions.record_progress(
         world.deps, loaded(world, inquiry_id, P1_USER), P1_USER, step, None
     )
+    return inquiry_detail(after, P1_USER)
 
 
 # --- intake ---------------------------------------------------------------------------------
@@ -288,12 +292,15 @@ def test_link_an_accepted_inquiry_to_an_existing_contact(world: Fakes) -> None:
     [old_contact] = world.repository.contacts_of("P1")
     inquiry_id = submitted(world)
     accept(world, inquiry_id)
-    view = decisions.link_contact(
-        world.deps,
-        loaded(world, inquiry_id, P1_USER),
+    view = inquiry_detail(
+        decisions.link_contact(
+            world.deps,
+            loaded(world, inquiry_id, P1_USER),
+            P1_USER,
+            contact_id=old_contact,
+            new=False,
+        ),
         P1_USER,
-        contact_id=old_contact,
-        new=False,
     )
     assert view["contact_id"] == old_contact == stored(world, inquiry_id).contact_id
     assert actions(world, inquiry_id)[-1] == ("p1-user", "contact_linked")
@@ -308,8 +315,11 @@ def test_link_an_accepted_inquiry_to_a_new_contact(world: Fakes) -> None:
     accept(world, submitted(world))
     inquiry_id = submitted(world)
     accept(world, inquiry_id)
-    view = decisions.link_contact(
-        world.deps, loaded(world, inquiry_id, P1_USER), P1_USER, contact_id=None, new=True
+    view = inquiry_detail(
+        decisions.link_contact(
+            world.deps, loaded(world, inquiry_id, P1_USER), P1_USER, contact_id=None, new=True
+        ),
+        P1_USER,
     )
     assert len(world.repository.contacts_of("P1")) == 2
     assert view["contact_id"] in world.repository.contacts_of("P1")
@@ -392,7 +402,7 @@ def test_reject_returns_the_inquiry_and_the_partner_loses_access(world: Fakes) -
     with pytest.raises(NotFound):
         loaded(world, inquiry_id, P1_USER)
     # HQ sees it, returned, with the reason.
-    view = decisions.detail(loaded(world, inquiry_id, HQ), HQ)
+    view = inquiry_detail(loaded(world, inquiry_id, HQ), HQ)
     assert (view["status"], view["return_reason"]) == ("returned", "rejected")
 
 
@@ -446,7 +456,7 @@ def test_hq_reassigning_a_pending_inquiry_withdraws_the_open_offer(world: Fakes)
     assert world.scheduler.active == {f"expire-{inquiry_id}-2": new}
     with pytest.raises(NotFound):
         loaded(world, inquiry_id, P1_USER)
-    view = decisions.detail(loaded(world, inquiry_id, P2_USER), P2_USER)
+    view = inquiry_detail(loaded(world, inquiry_id, P2_USER), P2_USER)
     assert (view["anonymized"], view["contact"]) == (True, None)
     # The withdrawn offer's expiry, should it fire, changes nothing.
     world.clock.set(DEADLINE)
@@ -505,7 +515,9 @@ def test_discard_from_the_queue_from_an_hq_user_and_when_returned(world: Fakes) 
     returned = submitted(world)
     reject(world, returned)
     for inquiry_id in (queued, with_user, returned):
-        view = decisions.discard(world.deps, loaded(world, inquiry_id, HQ), HQ, "spam")
+        view = inquiry_detail(
+            decisions.discard(world.deps, loaded(world, inquiry_id, HQ), HQ, "spam"), HQ
+        )
         assert view["status"] == "discarded"
         assert actions(world, inquiry_id)[-1] == (HQ.user_id, "discarded")
 
@@ -540,7 +552,7 @@ def test_progress_is_recorded_and_won_closes(world: Fakes) -> None:
     with pytest.raises(Conflict):
         progress(world, inquiry_id, ProgressStep.LOST)
     # A closed inquiry stays the partner's, with the person's data.
-    assert decisions.detail(loaded(world, inquiry_id, P1_USER), P1_USER)["anonymized"] is False
+    assert inquiry_detail(loaded(world, inquiry_id, P1_USER), P1_USER)["anonymized"] is False
 
 
 # --- races ----------------------------------------------------------------------------------
@@ -679,7 +691,9 @@ def inbox(world: Fakes) -> dict[str, str]:
 def test_a_partner_lists_pending_by_deadline_then_the_rest_newest_first(
     world: Fakes, inbox: dict[str, str]
 ) -> None:
-    answer = decisions.list_inquiries(world.deps, P1_USER, status=None, limit=50, cursor=None)
+    answer = inquiry_page(
+        decisions.list_inquiries(world.deps, P1_USER, status=None, limit=50, cursor=None), P1_USER
+    )
     expected = [inbox[k] for k in ("a", "c", "b", "e", "d")]
     assert ids_of(answer) == expected
     assert answer["next"] is None
@@ -692,7 +706,10 @@ def test_a_partner_lists_pending_by_deadline_then_the_rest_newest_first(
 def test_a_partner_filters_its_list_by_status(world: Fakes, inbox: dict[str, str]) -> None:
     def listed(status: Status) -> list[str]:
         return ids_of(
-            decisions.list_inquiries(world.deps, P1_USER, status=status, limit=50, cursor=None)
+            inquiry_page(
+                decisions.list_inquiries(world.deps, P1_USER, status=status, limit=50, cursor=None),
+                P1_USER,
+            )
         )
 
     assert listed(Status.PENDING) == [inbox["a"], inbox["c"], inbox["b"]]
@@ -705,7 +722,10 @@ def test_a_partner_pages_through_its_list(world: Fakes, inbox: dict[str, str]) -
     seen: list[list[str]] = []
     cursor = None
     while True:
-        answer = decisions.list_inquiries(world.deps, P1_USER, status=None, limit=2, cursor=cursor)
+        answer = inquiry_page(
+            decisions.list_inquiries(world.deps, P1_USER, status=None, limit=2, cursor=cursor),
+            P1_USER,
+        )
         seen.append(ids_of(answer))
         cursor = answer["next"]
         if cursor is None:
@@ -714,37 +734,53 @@ def test_a_partner_pages_through_its_list(world: Fakes, inbox: dict[str, str]) -
 
 
 def test_hq_lists_everything_newest_first(world: Fakes, inbox: dict[str, str]) -> None:
-    answer = decisions.list_inquiries(world.deps, HQ, status=None, limit=50, cursor=None)
+    answer = inquiry_page(
+        decisions.list_inquiries(world.deps, HQ, status=None, limit=50, cursor=None), HQ
+    )
     newest_first = sorted(
         world.repository.all_inquiries(), key=lambda i: (i.created_at, i.id), reverse=True
     )
     assert ids_of(answer) == [i.id for i in newest_first]
     assert len(answer["items"]) == 7
     assert all(item["anonymized"] is False for item in answer["items"])
-    returned = decisions.list_inquiries(
-        world.deps, HQ, status=Status.RETURNED, limit=50, cursor=None
+    returned = inquiry_page(
+        decisions.list_inquiries(world.deps, HQ, status=Status.RETURNED, limit=50, cursor=None), HQ
     )
     assert ids_of(returned) == [inbox["gone"]]
 
 
 def test_hq_pages_through_the_list(world: Fakes, inbox: dict[str, str]) -> None:
-    first = decisions.list_inquiries(world.deps, HQ, status=None, limit=4, cursor=None)
-    second = decisions.list_inquiries(world.deps, HQ, status=None, limit=4, cursor=first["next"])
+    first = inquiry_page(
+        decisions.list_inquiries(world.deps, HQ, status=None, limit=4, cursor=None), HQ
+    )
+    second = inquiry_page(
+        decisions.list_inquiries(world.deps, HQ, status=None, limit=4, cursor=first["next"]), HQ
+    )
     assert len(first["items"]) == 4
     assert len(second["items"]) == 3
     assert second["next"] is None
     assert set(ids_of(first)).isdisjoint(ids_of(second))
-    everything = decisions.list_inquiries(world.deps, HQ, status=None, limit=50, cursor=None)
+    everything = inquiry_page(
+        decisions.list_inquiries(world.deps, HQ, status=None, limit=50, cursor=None), HQ
+    )
     assert ids_of(first) + ids_of(second) == ids_of(everything)
 
 
 def test_a_cursor_is_only_good_for_its_own_list(world: Fakes, inbox: dict[str, str]) -> None:
-    hq_cursor = decisions.list_inquiries(world.deps, HQ, status=None, limit=1, cursor=None)["next"]
+    hq_cursor = inquiry_page(
+        decisions.list_inquiries(world.deps, HQ, status=None, limit=1, cursor=None), HQ
+    )["next"]
     assert hq_cursor is not None
     with pytest.raises(ValidationFailed):
-        decisions.list_inquiries(world.deps, P1_USER, status=None, limit=1, cursor=hq_cursor)
+        inquiry_page(
+            decisions.list_inquiries(world.deps, P1_USER, status=None, limit=1, cursor=hq_cursor),
+            P1_USER,
+        )
     with pytest.raises(ValidationFailed):
-        decisions.list_inquiries(world.deps, HQ, status=None, limit=1, cursor="not a cursor!")
+        inquiry_page(
+            decisions.list_inquiries(world.deps, HQ, status=None, limit=1, cursor="not a cursor!"),
+            HQ,
+        )
 
 
 # --- the fake keeps the port's promises the reports rely on ---------------------------------

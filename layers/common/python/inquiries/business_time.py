@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from types import ModuleType
 from typing import Final, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -206,9 +207,31 @@ def _zone(timezone: str) -> ZoneInfo:
         raise ValueError(message) from None
 
 
+def _holidays() -> ModuleType:
+    """The holidays package, loading only the countries asked for.
+
+    Its `holidays.countries` package imports all of its ~250 country modules when it is
+    imported, although the package's own lazy loaders import one module per country.
+    Registering that package without running its `__init__` lets a first request load
+    one country instead of all (half of a cold deadline's time). Lazy: the package stays
+    out of cold starts.
+    """
+    import sys  # noqa: PLC0415
+
+    import holidays  # noqa: PLC0415
+
+    if "holidays.countries" not in sys.modules:
+        from importlib.util import find_spec, module_from_spec  # noqa: PLC0415
+
+        spec = find_spec("holidays.countries")
+        if spec is not None:
+            sys.modules["holidays.countries"] = module_from_spec(spec)  # __path__, no imports
+    return holidays
+
+
 def _check_region(country: str, subdivision: str | None) -> tuple[str, str | None]:
     """Return the canonical (country, subdivision) codes or raise ``ValueError``."""
-    import holidays  # noqa: PLC0415  (lazy: keeps the package out of cold starts)
+    holidays = _holidays()
 
     message = (
         f"unknown country {country!r}: not supported by the holidays package "
@@ -240,7 +263,7 @@ def _check_region(country: str, subdivision: str | None) -> tuple[str, str | Non
 @lru_cache(maxsize=4096)
 def _holiday_ordinals(country: str, subdivision: str | None, year: int) -> frozenset[int]:
     """Ordinals of the public holidays of one region in one year."""
-    import holidays  # noqa: PLC0415  (lazy: keeps the package out of cold starts)
+    holidays = _holidays()
 
     # The default category is the public one; the package keeps each year's
     # dates in that year, so years can be unioned without overlap.

@@ -1,7 +1,8 @@
 """The API described for machines (OpenAPI 3.1) and for people (a Swagger UI page).
 
-Built from the one route table and the pydantic request models, so the document
-cannot name a route that does not exist or miss one that does. The intake
+Built from the one route table (paths, roles, operation ids, request models, answers,
+what can go wrong) and the pydantic request models, so the document cannot name a
+route that does not exist or miss one that does. The intake
 function imports this module only when `/openapi.json` or `/docs` is asked for,
 and the document is built once per process.
 """
@@ -11,29 +12,17 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from inquiries.api import schemas as request_models
 from inquiries.api.countries import ISO_COUNTRIES
 from inquiries.api.requests import MAX_BODY_BYTES
 from inquiries.api.routes import HQ, PARTNER, ROUTES, Route
-from inquiries.api.schemas import (
-    ID_PATTERN,
-    AcceptIn,
-    AssignIn,
-    ContactLinkIn,
-    DiscardIn,
-    ListQuery,
-    PartnerIn,
-    ProgressIn,
-    RejectIn,
-    ReportQuery,
-    SubmissionIn,
-)
+from inquiries.api.schemas import ID_PATTERN
 from inquiries.domain.model import Product, ProgressStep, RejectReason, Status
 from inquiries.domain.report.periods import Interval
 
@@ -43,10 +32,15 @@ OPENAPI_VERSION = "3.1.0"
 SCHEMAS = "#/components/schemas/"
 BEARER = "bearer"
 
-# Where the Swagger UI page loads its scripts from when nobody says otherwise. The local
-# stack serves the same files itself and says so through SWAGGER_ASSETS_URL.
-CDN_ASSETS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+# The Swagger UI page loads its script and style sheet from `/docs/<file>`, which the
+# intake function serves from the Powertools package (in the layer): no CDN, on AWS
+# too. The local stack may point elsewhere with SWAGGER_ASSETS_URL.
 ASSETS_SETTING = "SWAGGER_ASSETS_URL"
+DEFAULT_ASSETS = "docs"  # relative to /docs: /docs/swagger-ui.css
+_ASSETS = {
+    "swagger-ui-bundle.js": ("swagger-ui-bundle.min.js", "text/javascript; charset=utf-8"),
+    "swagger-ui.css": ("swagger-ui.min.css", "text/css; charset=utf-8"),
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -59,23 +53,6 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 # --- request bodies: the pydantic models, refined where a validator checks more than a type ---
 
-# Each body route and its model; `optional` bodies may be empty (read as `{}`).
-_BODIES: dict[str, tuple[type[BaseModel], bool]] = {
-    "POST /inquiries": (SubmissionIn, False),
-    "POST /inquiries/{inquiry_id}/accept": (AcceptIn, True),
-    "POST /inquiries/{inquiry_id}/reject": (RejectIn, False),
-    "POST /inquiries/{inquiry_id}/contact": (ContactLinkIn, False),
-    "POST /inquiries/{inquiry_id}/assign": (AssignIn, False),
-    "POST /inquiries/{inquiry_id}/discard": (DiscardIn, True),
-    "POST /inquiries/{inquiry_id}/progress": (ProgressIn, False),
-    "PUT /partners/{partner_id}": (PartnerIn, False),
-}
-
-_QUERIES: dict[str, type[BaseModel]] = {
-    "GET /inquiries": ListQuery,
-    "GET /reports/response-times": ReportQuery,
-}
-
 _ID = {"type": "string", "pattern": ID_PATTERN}
 _POSTAL_CODE = r"^(?:[A-Za-z]{1,3}-)?[A-Za-z0-9][A-Za-z0-9 -]{0,14}$"
 _PHONE = r"^[+0-9][0-9 ()./-]{3,39}$"
@@ -83,7 +60,7 @@ _PHONE = r"^[+0-9][0-9 ()./-]{3,39}$"
 
 def _request_schemas() -> dict[str, Any]:
     """The request models' JSON Schemas, keyed by model name."""
-    models = {model for model, _ in _BODIES.values()}
+    models = {getattr(request_models, route.body) for route in ROUTES if route.body}
     _, top = models_json_schema(
         [(model, "validation") for model in sorted(models, key=lambda m: m.__name__)],
         ref_template=SCHEMAS + "{model}",
@@ -328,68 +305,68 @@ def _response_schemas() -> dict[str, Any]:
     }
 
 
-_SUCCESS: dict[str, tuple[int, str]] = {
-    "POST /inquiries": (201, "Submitted"),
-    "GET /inquiries": (200, "InquiryList"),
-    "GET /inquiries/{inquiry_id}": (200, "InquiryDetail"),
-    "POST /inquiries/{inquiry_id}/accept": (200, "Accepted"),
-    "POST /inquiries/{inquiry_id}/reject": (200, "Rejected"),
-    "POST /inquiries/{inquiry_id}/contact": (200, "InquiryDetail"),
-    "POST /inquiries/{inquiry_id}/assign": (200, "InquiryDetail"),
-    "POST /inquiries/{inquiry_id}/discard": (200, "InquiryDetail"),
-    "POST /inquiries/{inquiry_id}/progress": (200, "InquiryDetail"),
-    "PUT /partners/{partner_id}": (200, "Partner"),
-    "GET /partners": (200, "PartnerList"),
-    "GET /reports/response-times": (200, "Report"),
-}
-
-_OPERATION_IDS: dict[str, str] = {
-    "POST /inquiries": "submitInquiry",
-    "GET /openapi.json": "getOpenApiDocument",
-    "GET /docs": "getSwaggerUi",
-    "GET /inquiries": "listInquiries",
-    "GET /inquiries/{inquiry_id}": "getInquiry",
-    "POST /inquiries/{inquiry_id}/accept": "acceptInquiry",
-    "POST /inquiries/{inquiry_id}/reject": "rejectInquiry",
-    "POST /inquiries/{inquiry_id}/contact": "linkContact",
-    "POST /inquiries/{inquiry_id}/assign": "assignInquiry",
-    "POST /inquiries/{inquiry_id}/discard": "discardInquiry",
-    "POST /inquiries/{inquiry_id}/progress": "recordProgress",
-    "PUT /partners/{partner_id}": "putPartner",
-    "GET /partners": "listPartners",
-    "GET /reports/response-times": "responseTimesReport",
-}
-
-# Routes whose action the inquiry's state may not allow (409).
-_CONFLICTS = frozenset(
-    {
-        "POST /inquiries",  # an Idempotency-Key reused with another body
-        "POST /inquiries/{inquiry_id}/accept",
-        "POST /inquiries/{inquiry_id}/reject",
-        "POST /inquiries/{inquiry_id}/contact",
-        "POST /inquiries/{inquiry_id}/assign",
-        "POST /inquiries/{inquiry_id}/discard",
-        "POST /inquiries/{inquiry_id}/progress",
-    }
-)
-
 _ERRORS: dict[str, str] = {
     "400": "The body is not JSON",
     "401": "No bearer token, or not a valid one",
     "403": "The caller's role may not use this route",
-    "404": "No such inquiry, or one the caller may not see",
+    "404": "No such inquiry (or file), or one the caller may not see",
     "409": "The inquiry's state does not allow it, or the Idempotency-Key was used with "
     "another body",
     "413": f"The body is over {MAX_BODY_BYTES // 1024} KiB",
-    "422": "Validation failed; `fields` names the fields at fault",
+    "415": "The body is not sent as `Content-Type: application/json`",
+    "422": "Validation failed, or a query parameter the route does not take; `fields` names "
+    "the fields at fault",
     "5XX": "The service or one of its dependencies failed; retry later",
 }
-
-_PARAMETER = re.compile(r"\{(\w+)\}")
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
+
+
+# Request examples that work against the demo data of the local stack (`make run`): the
+# submission is from Bolzano, so it is routed and offered to the demo partner `alpin-bz`.
+# None for reject and discard: a client (or schemathesis) trying the examples out would
+# close the very inquiries it then wants to accept.
+_EXAMPLES: dict[str, dict[str, Any]] = {
+    "SubmissionIn": {
+        "product": "windows",
+        "contact": {
+            "first_name": "Anna",
+            "last_name": "Rossi",
+            "email": "anna@example.com",
+            "phone": "+39 0471 123456",
+            "street": "Via Roma 1",
+            "postal_code": "39100",
+            "city": "Bolzano",
+            "country": "IT",
+        },
+        "message": "We are renovating our house and need 12 new windows.",
+        "language": "it",
+        "consent": True,
+    },
+    "AcceptIn": {},
+    "ContactLinkIn": {"new": True},
+    "AssignIn": {"partner_id": "alpin-bz"},
+    "ProgressIn": {"step": "contacted", "note": "Called, visit on Friday"},
+    "PartnerIn": {
+        "name": "Fenster Alpin (South Tyrol)",
+        "country": "IT",
+        "subdivision": "BZ",
+        "timezone": "Europe/Rome",
+        "working_days": [1, 2, 3, 4, 5],
+        "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
+        "products": ["windows", "entrance_doors"],
+    },
+}
+
+
+def _request_body(route: Route) -> dict[str, Any]:
+    assert route.body is not None
+    content = _json(_ref(route.body))
+    if route.body in _EXAMPLES:
+        content["application/json"]["example"] = _EXAMPLES[route.body]
+    return {"required": not route.body_optional, "content": content}
 
 
 def _error(status: str) -> dict[str, Any]:
@@ -428,22 +405,21 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
 def _path_parameters(route: Route) -> list[dict[str, Any]]:
     return [
         {"name": name, "in": "path", "required": True, "schema": dict(_ID)}
-        for name in _PARAMETER.findall(route.path)
+        for name in route.parameters
     ]
 
 
 def _operation(route: Route) -> dict[str, Any]:
-    key = route.key
     operation: dict[str, Any] = {
-        "operationId": _OPERATION_IDS.get(key, re.sub(r"\W+", "_", key).strip("_")),
+        "operationId": route.operation_id,
         "summary": route.summary,
         "description": _who(route),
         "tags": [_tag(route)],
     }
     parameters = _path_parameters(route)
-    if key in _QUERIES:
-        parameters += _query_parameters(_QUERIES[key])
-    if key == "POST /inquiries":
+    if route.query:
+        parameters += _query_parameters(getattr(request_models, route.query))
+    if route.operation_id == "submitInquiry":
         parameters.append(
             {
                 "name": "Idempotency-Key",
@@ -461,39 +437,44 @@ def _operation(route: Route) -> dict[str, Any]:
         )
     if parameters:
         operation["parameters"] = parameters
-    if key in _BODIES:
-        model, optional = _BODIES[key]
-        operation["requestBody"] = {
-            "required": not optional,
-            "content": _json(_ref(model.__name__)),
-        }
+    if route.body:
+        operation["requestBody"] = _request_body(route)
     responses: dict[str, Any] = {}
-    if key == "GET /openapi.json":
+    if route.operation_id == "getOpenApiDocument":
         responses["200"] = {"description": "This document", "content": _json({"type": "object"})}
-    elif key == "GET /docs":
+    elif route.operation_id == "getSwaggerAsset":
+        responses["200"] = {
+            "description": "The file",
+            "content": {
+                "text/javascript": {"schema": {"type": "string"}},
+                "text/css": {"schema": {"type": "string"}},
+            },
+        }
+        responses["404"] = _error("404")
+    elif route.operation_id == "getSwaggerUi":
         responses["200"] = {
             "description": "A Swagger UI of this API",
             "content": {"text/html": {"schema": {"type": "string"}}},
         }
     else:
-        success, schema = _SUCCESS[key]
-        content = _json(_ref(schema))
-        if key == "GET /reports/response-times":
+        assert route.answer is not None, f"{route.key} declares no answer"
+        content = _json(_ref(route.answer))
+        if route.csv:
             content["text/csv"] = {"schema": {"type": "string"}}
             content["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = {
                 "schema": {"type": "string", "format": "binary"}
             }
-        responses[str(success)] = {"description": "Done", "content": content}
+        responses[str(route.status)] = {"description": "Done", "content": content}
     errors: list[str] = []
     if not route.public:
         errors += ["401", "403"]
-    if "{inquiry_id}" in route.path:
+    if "inquiry_id" in route.parameters:
         errors.append("404")
-    if key in _BODIES:
-        errors += ["400", "413"]
-    if key in _BODIES or key in _QUERIES or key == "PUT /partners/{partner_id}":
-        errors.append("422")
-    if key in _CONFLICTS:
+    if route.body:
+        errors += ["400", "413", "415"]
+    # Every route refuses query parameters it does not take.
+    errors.append("422")
+    if route.conflicts:
         errors.append("409")
     errors.append("5XX")
     for status in sorted(errors):
@@ -551,12 +532,23 @@ def swagger_page(assets_base: str | None = None) -> str:
     """The Swagger UI page for the document at `openapi.json` (next to `/docs`).
 
     `assets_base` is where `swagger-ui.css` and `swagger-ui-bundle.js` are served:
-    by default the setting SWAGGER_ASSETS_URL (the local stack serves them itself),
-    else a CDN.
+    by default the setting SWAGGER_ASSETS_URL, else `/docs/` (see `swagger_asset`).
     """
-    base = (assets_base or os.environ.get(ASSETS_SETTING) or CDN_ASSETS).rstrip("/")
+    base = (assets_base or os.environ.get(ASSETS_SETTING) or DEFAULT_ASSETS).rstrip("/")
     assets = html.escape(base, quote=True)
     return _PAGE.format(title=html.escape(TITLE), assets=assets)
+
+
+def swagger_asset(name: str) -> tuple[str, str] | None:
+    """The content type and bytes of one of Swagger UI's files, or None if there is no such."""
+    found = _ASSETS.get(name)
+    if found is None:
+        return None
+    file_name, content_type = found
+    from importlib.resources import files  # noqa: PLC0415
+
+    package = files("aws_lambda_powertools.event_handler.openapi.swagger_ui")
+    return content_type, package.joinpath(file_name).read_text(encoding="utf-8")
 
 
 _PAGE = """<!doctype html>

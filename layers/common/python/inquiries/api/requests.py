@@ -1,4 +1,5 @@
-"""Reading a request body: size (413), JSON (400), then the model (422)."""
+"""Reading a request: the body's size (413), type (415) and JSON (400), then the models
+and the query's names (422)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from inquiries.domain.errors import BadRequest, PayloadTooLarge, ValidationFailed
+from inquiries.api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from inquiries.domain.errors import ValidationFailed
 
 if TYPE_CHECKING:  # pydantic is imported when a request is parsed, not at cold start
     from pydantic import BaseModel, ValidationError
@@ -31,6 +33,17 @@ def raw_body(event: dict[str, Any]) -> bytes:
     return body.encode("utf-8", "surrogatepass")
 
 
+def is_json(content_type: str | None) -> bool:
+    """`application/json`, in any case, optionally with parameters (`; charset=utf-8`)."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json"
+
+
+def _content_type(event: dict[str, Any]) -> str | None:
+    headers = event.get("headers") or {}
+    return next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+
+
 def json_body(event: dict[str, Any]) -> Any:
     """The body as JSON; an empty body is an empty object."""
     raw = raw_body(event)
@@ -38,6 +51,8 @@ def json_body(event: dict[str, Any]) -> Any:
         raise PayloadTooLarge(f"the body is over {MAX_BODY_BYTES // 1024} KiB")
     if not raw.strip():
         return {}
+    if not is_json(_content_type(event)):
+        raise UnsupportedMediaType("the body must be JSON (Content-Type: application/json)")
     try:
         # Strictly UTF-8, as JSON on the wire must be (RFC 8259); a leading BOM is ignored.
         # json.loads(bytes) would also take UTF-16 and CESU-8 surrogates.
@@ -95,5 +110,24 @@ def parse(model: type[Model], data: Any, where: str = "body") -> Model:
         raise ValidationFailed(f"invalid {where}: {fields}", errors) from None
 
 
-def body(model: type[Model], event: dict[str, Any]) -> Model:
-    return parse(model, json_body(event))
+def query_of(event: dict[str, Any]) -> dict[str, str]:
+    """The query parameters (API Gateway joins repeated ones with commas)."""
+    return dict(event.get("queryStringParameters") or {})
+
+
+def refuse_unknown(query: dict[str, str], known: frozenset[str]) -> None:
+    """A parameter the route does not take is a 422 naming it, never silently ignored."""
+    unknown = sorted(set(query) - known)[:MAX_REPORTED_ERRORS]
+    if unknown:
+        raise ValidationFailed(
+            "unknown query parameter: " + ", ".join(unknown),
+            [
+                {"loc": ["query", name], "msg": "unknown parameter", "type": "extra_forbidden"}
+                for name in unknown
+            ],
+        )
+
+
+def query_names(model: type[BaseModel]) -> frozenset[str]:
+    """The parameter names a query model takes (by alias, as they appear in the URL)."""
+    return frozenset(field.alias or name for name, field in model.model_fields.items())

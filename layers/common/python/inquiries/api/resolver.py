@@ -10,10 +10,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
-from inquiries.api.errors import error_response
-from inquiries.api.principal import principal_of
+from inquiries.api.errors import Error, RequestError, error_response
 from inquiries.domain.errors import DomainError, NotFound
-from inquiries.domain.model import Principal
 
 logger = Logger(child=True)
 
@@ -28,10 +26,10 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 
 def make_resolver() -> APIGatewayHttpResolver:
-    """A resolver whose domain errors become the statuses of api.md."""
+    """A resolver whose errors become the statuses of api.md."""
     app = APIGatewayHttpResolver()
 
-    def _domain_error(error: DomainError) -> Response[str]:
+    def _domain_error(error: Error) -> Response[str]:
         status, body, headers = error_response(error)
         if status >= 500:
             logger.warning("dependency unavailable", extra={"error": type(error).__name__})
@@ -52,14 +50,10 @@ def make_resolver() -> APIGatewayHttpResolver:
         return _domain_error(NotFound("not found"))
 
     app.exception_handler(DomainError)(_domain_error)
+    app.exception_handler(RequestError)(_domain_error)
     app.not_found(_no_route)
     app.exception_handler(Exception)(_unexpected)
     return app
-
-
-def caller(app: APIGatewayHttpResolver) -> Principal:
-    """The authenticated caller of the current request (401/403 per the route table)."""
-    return principal_of(app.current_event.raw_event)
 
 
 def inquiry_id_of(value: str) -> str:
@@ -70,7 +64,3 @@ def inquiry_id_of(value: str) -> str:
     if not re.fullmatch(ID_PATTERN, value):  # fullmatch: no trailing newline slips through
         raise NotFound("inquiry not found")
     return value
-
-
-def query_of(app: APIGatewayHttpResolver) -> dict[str, str]:
-    return dict(app.current_event.query_string_parameters or {})

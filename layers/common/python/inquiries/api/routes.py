@@ -1,15 +1,26 @@
-"""The route table: every HTTP route, the function that serves it, and who may call it.
+"""The route table: every HTTP route, declared once.
 
-The CDK app builds the HTTP API from this table and the local gateway routes
-with it, so a route exists in exactly one place.
+Each route names its method and path, who may call it, the function that serves it,
+its request model (body or query), its answer, and what can go wrong. Everything
+else is derived from this table: the CDK app's routes and authorizer
+(`infra/concerns/api.py`), the local gateway (`local/gateway.py`), the Powertools
+registration and the role check of every function (`api/endpoints.py`), and the
+OpenAPI document (`api/openapi.py`). A function that does not serve each of its
+routes fails at import.
+
+Models are named, not imported: the request models (pydantic) load when a request
+needs them, not at cold start.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 HQ = "hq"
 PARTNER = "partner"
+
+_PARAMETER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -19,6 +30,14 @@ class Route:
     function: str  # the directory under functions/
     roles: frozenset[str]  # empty: public, no token needed
     summary: str
+    operation_id: str
+    body: str | None = None  # the request model in api/schemas.py
+    body_optional: bool = False  # an empty body reads as `{}`
+    query: str | None = None  # the query model in api/schemas.py; none: no parameters
+    answer: str | None = None  # the answer's schema in the OpenAPI document
+    status: int = 200
+    conflicts: bool = False  # the inquiry's state may not allow it (409)
+    csv: bool = False  # the answer can also be text/csv or a spreadsheet (xlsx)
 
     @property
     def key(self) -> str:
@@ -29,54 +48,155 @@ class Route:
     def public(self) -> bool:
         return not self.roles
 
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The path parameters, in order."""
+        return tuple(_PARAMETER.findall(self.path))
+
+    @property
+    def rule(self) -> str:
+        """The path in Powertools' syntax: /inquiries/<inquiry_id>."""
+        return _PARAMETER.sub(r"<\1>", self.path)
+
 
 _BOTH = frozenset({HQ, PARTNER})
+_HQ = frozenset({HQ})
+_PARTNER = frozenset({PARTNER})
+_PUBLIC: frozenset[str] = frozenset()
+_INQUIRY = "/inquiries/{inquiry_id}"
 
 ROUTES: tuple[Route, ...] = (
-    Route("POST", "/inquiries", "intake", frozenset(), "Submit an inquiry (the website)"),
-    Route("GET", "/openapi.json", "intake", frozenset(), "The OpenAPI document"),
-    Route("GET", "/docs", "intake", frozenset(), "Swagger UI"),
-    Route("GET", "/inquiries", "decide", _BOTH, "List inquiries"),
-    Route("GET", "/inquiries/{inquiry_id}", "decide", _BOTH, "One inquiry with its events"),
     Route(
         "POST",
-        "/inquiries/{inquiry_id}/accept",
+        "/inquiries",
+        "intake",
+        _PUBLIC,
+        "Submit an inquiry (the website)",
+        "submitInquiry",
+        body="SubmissionIn",
+        answer="Submitted",
+        status=201,
+        conflicts=True,  # an Idempotency-Key reused with another body
+    ),
+    Route("GET", "/openapi.json", "intake", _PUBLIC, "The OpenAPI document", "getOpenApiDocument"),
+    Route("GET", "/docs", "intake", _PUBLIC, "Swagger UI", "getSwaggerUi"),
+    Route(
+        "GET",
+        "/docs/{asset}",
+        "intake",
+        _PUBLIC,
+        "Swagger UI's script and style sheet (from the Powertools package in the layer)",
+        "getSwaggerAsset",
+    ),
+    Route(
+        "GET",
+        "/inquiries",
         "decide",
-        frozenset({PARTNER}),
+        _BOTH,
+        "List inquiries",
+        "listInquiries",
+        query="ListQuery",
+        answer="InquiryList",
+    ),
+    Route(
+        "GET",
+        _INQUIRY,
+        "decide",
+        _BOTH,
+        "One inquiry with its events",
+        "getInquiry",
+        answer="InquiryDetail",
+    ),
+    Route(
+        "POST",
+        f"{_INQUIRY}/accept",
+        "decide",
+        _PARTNER,
         "Accept a pending inquiry",
+        "acceptInquiry",
+        body="AcceptIn",
+        body_optional=True,
+        answer="Accepted",
+        conflicts=True,
     ),
     Route(
         "POST",
-        "/inquiries/{inquiry_id}/reject",
+        f"{_INQUIRY}/reject",
         "decide",
-        frozenset({PARTNER}),
+        _PARTNER,
         "Reject a pending inquiry",
+        "rejectInquiry",
+        body="RejectIn",
+        answer="Rejected",
+        conflicts=True,
     ),
     Route(
         "POST",
-        "/inquiries/{inquiry_id}/contact",
+        f"{_INQUIRY}/contact",
         "decide",
-        frozenset({PARTNER}),
+        _PARTNER,
         "Link an accepted inquiry to a contact",
-    ),
-    Route(
-        "POST", "/inquiries/{inquiry_id}/assign", "decide", _BOTH, "Assign to a partner or a user"
-    ),
-    Route(
-        "POST", "/inquiries/{inquiry_id}/discard", "decide", frozenset({HQ}), "Discard an inquiry"
+        "linkContact",
+        body="ContactLinkIn",
+        answer="InquiryDetail",
+        conflicts=True,
     ),
     Route(
         "POST",
-        "/inquiries/{inquiry_id}/progress",
+        f"{_INQUIRY}/assign",
         "decide",
-        frozenset({PARTNER}),
-        "Record a progress step",
+        _BOTH,
+        "Assign to a partner or a user",
+        "assignInquiry",
+        body="AssignIn",
+        answer="InquiryDetail",
+        conflicts=True,
     ),
     Route(
-        "PUT", "/partners/{partner_id}", "decide", frozenset({HQ}), "Create or replace a partner"
+        "POST",
+        f"{_INQUIRY}/discard",
+        "decide",
+        _HQ,
+        "Discard an inquiry",
+        "discardInquiry",
+        body="DiscardIn",
+        body_optional=True,
+        answer="InquiryDetail",
+        conflicts=True,
     ),
-    Route("GET", "/partners", "decide", frozenset({HQ}), "List partners"),
-    Route("GET", "/reports/response-times", "report", _BOTH, "Response-time report"),
+    Route(
+        "POST",
+        f"{_INQUIRY}/progress",
+        "decide",
+        _PARTNER,
+        "Record a progress step",
+        "recordProgress",
+        body="ProgressIn",
+        answer="InquiryDetail",
+        conflicts=True,
+    ),
+    Route(
+        "PUT",
+        "/partners/{partner_id}",
+        "decide",
+        _HQ,
+        "Create or replace a partner",
+        "putPartner",
+        body="PartnerIn",
+        answer="Partner",
+    ),
+    Route("GET", "/partners", "decide", _HQ, "List partners", "listPartners", answer="PartnerList"),
+    Route(
+        "GET",
+        "/reports/response-times",
+        "report",
+        _BOTH,
+        "Response-time report",
+        "responseTimesReport",
+        query="ReportQuery",
+        answer="Report",
+        csv=True,
+    ),
 )
 
 FUNCTIONS: tuple[str, ...] = ("intake", "decide", "expire", "report")
@@ -87,3 +207,8 @@ _BY_KEY = {route.key: route for route in ROUTES}
 def route_for(route_key: str) -> Route | None:
     """The route with this routeKey, if there is one."""
     return _BY_KEY.get(route_key)
+
+
+def routes_of(function: str) -> tuple[Route, ...]:
+    """The routes one function serves."""
+    return tuple(route for route in ROUTES if route.function == function)

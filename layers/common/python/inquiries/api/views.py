@@ -1,15 +1,44 @@
-"""Partner input -> domain, domain -> partner view (partners hold no personal data)."""
+"""What a caller sees: domain objects -> the JSON answers of api.md, and partner input
+-> domain. The use cases answer domain objects; the views are built here, at the edge.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from inquiries.api.schemas import PartnerIn
-from inquiries.domain.model import Calendar, Partner, Territory
+from inquiries.domain.model import Calendar, Partner, Principal, RejectReason, Territory
 from inquiries.domain.routing import normalise_postal_code
+from inquiries.domain.view import inquiry_view
+from inquiries.service.decisions import Accepted, Loaded
+from inquiries.service.ports import Page
+
+if TYPE_CHECKING:  # the request models (pydantic) load with the first request
+    from inquiries.api.schemas import PartnerIn
+
+
+def inquiry_detail(loaded: Loaded, who: Principal) -> dict[str, Any]:
+    """One inquiry with its events, as the caller may see it."""
+    return inquiry_view(loaded.record.inquiry, who, loaded.events)
+
+
+def inquiry_page(page: Page, who: Principal) -> dict[str, Any]:
+    """A page of a list, with the cursor of the next one."""
+    return {"items": [inquiry_view(i, who) for i in page.items], "next": page.next}
+
+
+def accepted_view(accepted: Accepted, who: Principal) -> dict[str, Any]:
+    """The accepted inquiry (now with the contact) and the possible duplicates."""
+    return {"inquiry": inquiry_detail(accepted.loaded, who), "duplicates": accepted.duplicates}
+
+
+def rejected_view(after: Loaded, reason: RejectReason) -> dict[str, Any]:
+    """The partner has lost access: it learns only what it did."""
+    inquiry = after.record.inquiry
+    return {"id": inquiry.id, "status": inquiry.status.value, "reason": reason.value}
 
 
 def partner_from_input(partner_id: str, data: PartnerIn) -> Partner:
+    """The partner of a `PUT /partners/{partner_id}` body."""
     return Partner(
         id=partner_id,
         name=data.name,
@@ -35,6 +64,7 @@ def partner_from_input(partner_id: str, data: PartnerIn) -> Partner:
 
 
 def partner_view(partner: Partner) -> dict[str, Any]:
+    """A partner as HQ sees it."""
     calendar = partner.calendar
     return {
         "id": partner.id,

@@ -1,4 +1,8 @@
-"""Domain exceptions: the API maps each to one HTTP status. Messages carry no personal data."""
+"""What went wrong, in the product's words. Messages carry no personal data.
+
+The domain and the services raise these; how they are told to a caller (the HTTP
+status and body) is the API's business (`api/errors.py`).
+"""
 
 from __future__ import annotations
 
@@ -13,28 +17,16 @@ class DomainError(Exception):
         self.message = message
 
 
-class Unauthenticated(DomainError):
-    """No or bad credentials (401)."""
-
-
 class Forbidden(DomainError):
-    """The caller's role may not use this route (403)."""
+    """The caller may not do this (its role, or the partner it asks about)."""
 
 
 class NotFound(DomainError):
-    """The thing does not exist, or the caller may not see it (404)."""
-
-
-class PayloadTooLarge(DomainError):
-    """The body is over the limit (413)."""
-
-
-class BadRequest(DomainError):
-    """The body is not JSON (400)."""
+    """The thing does not exist, or the caller may not see it (the same to the caller)."""
 
 
 class ValidationFailed(DomainError):
-    """The input is well-formed but wrong (422); `errors` names the fields at fault."""
+    """The input is well-formed but wrong; `errors` names the fields at fault."""
 
     def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
@@ -47,11 +39,15 @@ class ValidationFailed(DomainError):
 
 
 class Conflict(DomainError):
-    """The inquiry's state does not allow the action (409)."""
+    """The inquiry's state does not allow the action, or someone changed it first."""
+
+
+class DeadlinePassed(Conflict):
+    """A decision came at or after the deadline: the inquiry is due back at HQ."""
 
 
 class Unavailable(DomainError):
-    """A dependency failed or throttled; nothing was changed, try again (503)."""
+    """A dependency failed or throttled; nothing was changed, try again."""
 
 
 class ChangeRejected(Exception):

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 
-from inquiries.domain.errors import Conflict, NotFound
+from inquiries.domain.errors import Conflict, DeadlinePassed, NotFound
 from inquiries.domain.model import (
     SYSTEM,
+    Action,
     Contact,
     Event,
     Inquiry,
@@ -29,19 +31,36 @@ from inquiries.domain.model import (
 )
 from inquiries.domain.view import iso
 
-# Which action may start from which status. The functions below enforce it.
-ALLOWED_FROM: dict[str, frozenset[Status]] = {
-    "offer": frozenset({Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED, Status.PENDING}),
-    "assign_hq_user": frozenset(
+
+class Transition(StrEnum):
+    """What can be done to an inquiry (each one a function below)."""
+
+    OFFER = "offer"
+    ASSIGN_HQ_USER = "assign_hq_user"
+    ASSIGN_COLLEAGUE = "assign_colleague"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    EXPIRE = "expire"
+    DISCARD = "discard"
+    PROGRESS = "progress"
+    LINK_CONTACT = "link_contact"
+
+
+# Which transition may start from which status. The functions below enforce it.
+ALLOWED_FROM: dict[Transition, frozenset[Status]] = {
+    Transition.OFFER: frozenset(
         {Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED, Status.PENDING}
     ),
-    "assign_colleague": frozenset({Status.ACCEPTED}),
-    "accept": frozenset({Status.PENDING}),
-    "reject": frozenset({Status.PENDING}),
-    "expire": frozenset({Status.PENDING}),
-    "discard": frozenset({Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED}),
-    "progress": frozenset({Status.ACCEPTED}),
-    "link_contact": frozenset({Status.ACCEPTED, Status.CLOSED}),
+    Transition.ASSIGN_HQ_USER: frozenset(
+        {Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED, Status.PENDING}
+    ),
+    Transition.ASSIGN_COLLEAGUE: frozenset({Status.ACCEPTED}),
+    Transition.ACCEPT: frozenset({Status.PENDING}),
+    Transition.REJECT: frozenset({Status.PENDING}),
+    Transition.EXPIRE: frozenset({Status.PENDING}),
+    Transition.DISCARD: frozenset({Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED}),
+    Transition.PROGRESS: frozenset({Status.ACCEPTED}),
+    Transition.LINK_CONTACT: frozenset({Status.ACCEPTED, Status.CLOSED}),
 }
 
 
@@ -84,7 +103,7 @@ class Change:
         return tuple(w.offer for w in self.offers if w.expected is Outcome.PENDING)
 
 
-def _require(action: str, inquiry: Inquiry) -> None:
+def _require(action: Transition, inquiry: Inquiry) -> None:
     if inquiry.status not in ALLOWED_FROM[action]:
         raise Conflict(f"cannot {action.replace('_', ' ')} an inquiry that is {inquiry.status}")
 
@@ -104,13 +123,14 @@ def _withdraw_open_offer(
     if inquiry.status is not Status.PENDING or offer is None:
         return (), ()
     withdrawn = replace(offer, outcome=Outcome.WITHDRAWN, decided_at=now, decided_by=actor)
-    event = Event(now, actor, "withdrawn", {"partner_id": offer.partner_id, "offer": offer.seq})
+    details = {"partner_id": offer.partner_id, "offer": offer.seq}
+    event = Event(now, actor, Action.WITHDRAWN, details)
     return (OfferWrite(withdrawn, Outcome.PENDING),), (event,)
 
 
 def receive(inquiry: Inquiry, now: datetime) -> Change:
     """A new inquiry arrives, not yet routed: it waits in HQ's queue."""
-    event = Event(now, inquiry.channel.value, "received", {"product": inquiry.product})
+    event = Event(now, inquiry.channel.value, Action.RECEIVED, {"product": inquiry.product})
     return Change(before=None, after=replace(inquiry, version=1), events=(event,))
 
 
@@ -129,7 +149,7 @@ def offer_to(
     With `base` (a change not yet stored, as on intake) the offer is added to it.
     """
     if base is None:
-        _require("offer", inquiry)
+        _require(Transition.OFFER, inquiry)
     withdrawals, withdraw_events = _withdraw_open_offer(inquiry, current, actor, now)
     seq = inquiry.offer_seq + 1
     offer = Offer(
@@ -154,7 +174,7 @@ def offer_to(
     event = Event(
         now,
         actor,
-        "offered",
+        Action.OFFERED,
         {"partner_id": partner.id, "offer": seq, "deadline": iso(deadline)},
     )
     events = (*(base.events if base else ()), *withdraw_events, event)
@@ -170,7 +190,7 @@ def assign_to_hq_user(
     inquiry: Inquiry, *, user_id: str, current: Offer | None, actor: str, now: datetime
 ) -> Change:
     """HQ hands the inquiry to one of its own users: internal, no acceptance step."""
-    _require("assign_hq_user", inquiry)
+    _require(Transition.ASSIGN_HQ_USER, inquiry)
     withdrawals, withdraw_events = _withdraw_open_offer(inquiry, current, actor, now)
     after = _next(
         inquiry,
@@ -181,7 +201,7 @@ def assign_to_hq_user(
         deadline=None,
         return_reason=None,
     )
-    event = Event(now, actor, "assigned", {"user_id": user_id})
+    event = Event(now, actor, Action.ASSIGNED, {"user_id": user_id})
     return Change(inquiry, after, withdrawals, (*withdraw_events, event))
 
 
@@ -189,17 +209,28 @@ def assign_to_colleague(
     inquiry: Inquiry, *, principal: Principal, user_id: str, now: datetime
 ) -> Change:
     """A partner hands an accepted inquiry to a colleague of its own organisation."""
-    _require("assign_colleague", inquiry)
+    _require(Transition.ASSIGN_COLLEAGUE, inquiry)
     after = _next(inquiry, user_id=user_id)
-    event = Event(now, principal.user_id, "assigned", {"user_id": user_id})
+    event = Event(now, principal.user_id, Action.ASSIGNED, {"user_id": user_id})
     return Change(inquiry, after, events=(event,))
 
 
-def _own_pending_offer(inquiry: Inquiry, offer: Offer | None, principal: Principal) -> Offer:
+def decidable_offer(
+    inquiry: Inquiry, offer: Offer | None, principal: Principal, now: datetime
+) -> Offer:
+    """The one rule of a decision (accept or reject): the inquiry is pending, offered to
+    the caller's partner, and its deadline has not come. Returns the offer to decide.
+
+    At or after the deadline it is `DeadlinePassed`: the inquiry goes back to HQ.
+    """
+    if inquiry.status is not Status.PENDING:
+        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
     if inquiry.partner_id != principal.partner_id:
         raise NotFound("inquiry not found")
     if offer is None or offer.outcome is not Outcome.PENDING:
         raise Conflict(f"the inquiry is {inquiry.status}, not pending")
+    if now >= offer.deadline:
+        raise DeadlinePassed("the deadline has passed; the inquiry went back to headquarters")
     return offer
 
 
@@ -215,10 +246,7 @@ def accept(
 
     From this moment the partner is the data controller of the contact.
     """
-    _require("accept", inquiry)
-    pending = _own_pending_offer(inquiry, offer, principal)
-    if now >= pending.deadline:
-        raise Conflict("the deadline has passed; the inquiry went back to headquarters")
+    pending = decidable_offer(inquiry, offer, principal, now)
     accepted = replace(
         pending, outcome=Outcome.ACCEPTED, decided_at=now, decided_by=principal.user_id
     )
@@ -230,18 +258,21 @@ def accept(
         contact_id=new_contact.contact_id if new_contact else inquiry.contact_id,
     )
     events: tuple[Event, ...] = (
-        Event(now, principal.user_id, "accepted", {"partner_id": pending.partner_id}),
+        Event(now, principal.user_id, Action.ACCEPTED, {"partner_id": pending.partner_id}),
         Event(
             now,
             principal.user_id,
-            "controllership_transferred",
+            Action.CONTROLLERSHIP_TRANSFERRED,
             {"controller": pending.partner_id},
         ),
     )
     if new_contact:
         events += (
             Event(
-                now, principal.user_id, "contact_created", {"contact_id": new_contact.contact_id}
+                now,
+                principal.user_id,
+                Action.CONTACT_CREATED,
+                {"contact_id": new_contact.contact_id},
             ),
         )
     return Change(inquiry, after, (OfferWrite(accepted, Outcome.PENDING),), events, new_contact)
@@ -257,10 +288,7 @@ def reject(
     now: datetime,
 ) -> Change:
     """The offered partner declines; the inquiry goes back to HQ and the partner loses access."""
-    _require("reject", inquiry)
-    pending = _own_pending_offer(inquiry, offer, principal)
-    if now >= pending.deadline:
-        raise Conflict("the deadline has passed; the inquiry went back to headquarters")
+    pending = decidable_offer(inquiry, offer, principal, now)
     rejected = replace(
         pending,
         outcome=Outcome.REJECTED,
@@ -272,7 +300,7 @@ def reject(
     details: dict[str, object] = {"partner_id": pending.partner_id, "reason": reason.value}
     if note:
         details["note"] = note
-    event = Event(now, principal.user_id, "rejected", details)
+    event = Event(now, principal.user_id, Action.REJECTED, details)
     return Change(inquiry, after, (OfferWrite(rejected, Outcome.PENDING),), (event,))
 
 
@@ -291,9 +319,8 @@ def expire(inquiry: Inquiry, *, offer: Offer | None, now: datetime) -> Change | 
         return None
     expired = replace(offer, outcome=Outcome.EXPIRED, decided_at=now, decided_by=SYSTEM)
     after = _return_to_hq(inquiry, offer.partner_id, ReturnReason.EXPIRED)
-    event = Event(
-        now, SYSTEM, "expired", {"partner_id": offer.partner_id, "deadline": iso(offer.deadline)}
-    )
+    details = {"partner_id": offer.partner_id, "deadline": iso(offer.deadline)}
+    event = Event(now, SYSTEM, Action.EXPIRED, details)
     return Change(inquiry, after, (OfferWrite(expired, Outcome.PENDING),), (event,))
 
 
@@ -311,9 +338,9 @@ def _return_to_hq(inquiry: Inquiry, partner_id: str, reason: ReturnReason) -> In
 
 def discard(inquiry: Inquiry, *, principal: Principal, note: str | None, now: datetime) -> Change:
     """HQ drops an inquiry that is not with a partner."""
-    _require("discard", inquiry)
+    _require(Transition.DISCARD, inquiry)
     after = _next(inquiry, status=Status.DISCARDED, partner_id=None, deadline=None)
-    event = Event(now, principal.user_id, "discarded", {"note": note} if note else {})
+    event = Event(now, principal.user_id, Action.DISCARDED, {"note": note} if note else {})
     return Change(inquiry, after, events=(event,))
 
 
@@ -327,7 +354,7 @@ def record_progress(
     now: datetime,
 ) -> Change:
     """The partner records a step; `won` or `lost` closes the inquiry."""
-    _require("progress", inquiry)
+    _require(Transition.PROGRESS, inquiry)
     entry = ProgressEntry(step, now, principal.user_id, note)
     closes = step in (ProgressStep.WON, ProgressStep.LOST)
     after = _next(
@@ -345,7 +372,7 @@ def record_progress(
     details: dict[str, object] = {"step": step.value}
     if note:
         details["note"] = note
-    event = Event(now, principal.user_id, "progress", details)
+    event = Event(now, principal.user_id, Action.PROGRESS, details)
     return Change(inquiry, after, offers, (event,))
 
 
@@ -358,10 +385,10 @@ def link_contact(
     now: datetime,
 ) -> Change:
     """After acceptance: link the inquiry to one of the partner's contacts (or a new one)."""
-    _require("link_contact", inquiry)
+    _require(Transition.LINK_CONTACT, inquiry)
     if inquiry.contact_id is not None:
         raise Conflict("the inquiry is already linked to a contact")
     after = _next(inquiry, contact_id=contact_id)
-    action = "contact_created" if new_contact else "contact_linked"
+    action = Action.CONTACT_CREATED if new_contact else Action.CONTACT_LINKED
     event = Event(now, principal.user_id, action, {"contact_id": contact_id})
     return Change(inquiry, after, events=(event,), new_contact=new_contact)

@@ -172,13 +172,30 @@ class Offer:
     steps: frozenset[ProgressStep] = frozenset()
 
 
+class Action(StrEnum):
+    """What an event records (the `action` of an inquiry's events)."""
+
+    RECEIVED = "received"
+    OFFERED = "offered"
+    WITHDRAWN = "withdrawn"
+    ASSIGNED = "assigned"
+    ACCEPTED = "accepted"
+    CONTROLLERSHIP_TRANSFERRED = "controllership_transferred"
+    CONTACT_CREATED = "contact_created"
+    CONTACT_LINKED = "contact_linked"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    DISCARDED = "discarded"
+    PROGRESS = "progress"
+
+
 @dataclass(frozen=True)
 class Event:
     """Who did what, when."""
 
     at: datetime
     actor: str
-    action: str
+    action: str  # an Action; stored and shown as its text
     details: dict[str, Any] = field(default_factory=dict)
 
 

@@ -1,20 +1,26 @@
 """What partners and HQ do with an inquiry: look, accept, reject, assign, work on it.
 
 Each action reads the inquiry once, lets the state machine decide, and stores
-the change with one conditional write. Losing a race is a `409`.
+the change with one conditional write. Losing a race is a `Conflict`. The use cases
+answer domain objects; what a caller sees of them is built at the API's edge.
 """
 
 from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from inquiries.domain import lifecycle
 from inquiries.domain.duplicates import duplicates, match_keys
-from inquiries.domain.errors import ChangeRejected, Conflict, Forbidden, ValidationFailed
+from inquiries.domain.errors import (
+    ChangeRejected,
+    Conflict,
+    DeadlinePassed,
+    Forbidden,
+    ValidationFailed,
+)
 from inquiries.domain.lifecycle import Change, NewContact
 from inquiries.domain.model import (
     Event,
@@ -25,10 +31,10 @@ from inquiries.domain.model import (
     RejectReason,
     Status,
 )
-from inquiries.domain.view import ensure_visible, inquiry_view
+from inquiries.domain.view import ensure_visible
 from inquiries.service.deadlines import deadline_for
 from inquiries.service.partners import known_partner
-from inquiries.service.ports import Dependencies, Record
+from inquiries.service.ports import Dependencies, Page, Record
 from inquiries.service.scheduling import cancel_expiries, schedule_expiry
 
 logger = Logger(child=True)
@@ -57,8 +63,12 @@ def load_visible(deps: Dependencies, inquiry_id: str, principal: Principal) -> L
     return Loaded(record, events)
 
 
-def detail(loaded: Loaded, principal: Principal) -> dict[str, Any]:
-    return inquiry_view(loaded.record.inquiry, principal, loaded.events)
+@dataclass(frozen=True)
+class Accepted:
+    """An accepted inquiry and the partner's contacts that may be the same person."""
+
+    loaded: Loaded
+    duplicates: list[dict[str, object]]
 
 
 def _store(deps: Dependencies, loaded: Loaded, change: Change) -> Loaded:
@@ -88,28 +98,28 @@ def _store(deps: Dependencies, loaded: Loaded, change: Change) -> Loaded:
     )
 
 
-def _refuse_unless_pending_in_time(deps: Dependencies, loaded: Loaded) -> None:
-    """Only a pending inquiry can be decided. A decision at or after the deadline returns
-    the inquiry to HQ at once, then is refused."""
-    inquiry = loaded.record.inquiry
-    if inquiry.status is not Status.PENDING:
-        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
-    offer = loaded.current_offer
+def _decidable(deps: Dependencies, loaded: Loaded, principal: Principal) -> None:
+    """The rule of a decision (`lifecycle.decidable_offer`), checked before anything is read.
+
+    A decision at or after the deadline returns the inquiry to HQ at once, then is refused.
+    """
     now = deps.clock.now()
-    if offer is None or now < offer.deadline:
-        return
-    change = lifecycle.expire(inquiry, offer=offer, now=now)
-    if change is not None:
-        # If the expiry (or anyone) got there first, the outcome is the same.
-        with suppress(Conflict):
-            _store(deps, loaded, change)
-    raise Conflict("the deadline has passed; the inquiry went back to headquarters")
+    inquiry = loaded.record.inquiry
+    try:
+        lifecycle.decidable_offer(inquiry, loaded.current_offer, principal, now)
+    except DeadlinePassed:
+        change = lifecycle.expire(inquiry, offer=loaded.current_offer, now=now)
+        if change is not None:
+            # If the expiry (or anyone) got there first, the outcome is the same.
+            with suppress(Conflict):
+                _store(deps, loaded, change)
+        raise
 
 
-def accept(deps: Dependencies, loaded: Loaded, principal: Principal) -> dict[str, Any]:
+def accept(deps: Dependencies, loaded: Loaded, principal: Principal) -> Accepted:
     """The offered partner accepts; it gets the contact and the duplicate check."""
     inquiry = loaded.record.inquiry
-    _refuse_unless_pending_in_time(deps, loaded)
+    _decidable(deps, loaded, principal)
     assert principal.partner_id is not None
     found = deps.repository.contacts_matching(principal.partner_id, match_keys(inquiry.contact))
     candidates = duplicates(found)
@@ -126,8 +136,7 @@ def accept(deps: Dependencies, loaded: Loaded, principal: Principal) -> dict[str
         now=deps.clock.now(),
         new_contact=new_contact,
     )
-    after = _store(deps, loaded, change)
-    return {"inquiry": detail(after, principal), "duplicates": candidates}
+    return Accepted(_store(deps, loaded, change), candidates)
 
 
 def reject(
@@ -136,10 +145,10 @@ def reject(
     principal: Principal,
     reason: RejectReason,
     note: str | None,
-) -> dict[str, Any]:
+) -> Loaded:
     """The offered partner declines; the inquiry returns to HQ."""
     inquiry = loaded.record.inquiry
-    _refuse_unless_pending_in_time(deps, loaded)
+    _decidable(deps, loaded, principal)
     change = lifecycle.reject(
         inquiry,
         offer=loaded.current_offer,
@@ -148,9 +157,7 @@ def reject(
         note=note,
         now=deps.clock.now(),
     )
-    _store(deps, loaded, change)
-    # The partner has lost access: it learns only what it did.
-    return {"id": inquiry.id, "status": change.after.status.value, "reason": reason.value}
+    return _store(deps, loaded, change)
 
 
 def link_contact(
@@ -160,7 +167,7 @@ def link_contact(
     *,
     contact_id: str | None,
     new: bool,
-) -> dict[str, Any]:
+) -> Loaded:
     """Link an accepted inquiry to one of the partner's contacts, or create one."""
     inquiry = loaded.record.inquiry
     assert principal.partner_id is not None
@@ -179,7 +186,7 @@ def link_contact(
         new_contact=new_contact,
         now=deps.clock.now(),
     )
-    return detail(_store(deps, loaded, change), principal)
+    return _store(deps, loaded, change)
 
 
 def assign(
@@ -189,7 +196,7 @@ def assign(
     *,
     partner_id: str | None,
     user_id: str | None,
-) -> dict[str, Any]:
+) -> Loaded:
     """HQ offers to a partner or hands to an HQ user; a partner hands to a colleague."""
     inquiry = loaded.record.inquiry
     now = deps.clock.now()
@@ -215,16 +222,15 @@ def assign(
         change = lifecycle.assign_to_hq_user(
             inquiry, user_id=user_id, current=loaded.current_offer, actor=principal.user_id, now=now
         )
-    return detail(_store(deps, loaded, change), principal)
+    return _store(deps, loaded, change)
 
 
-def discard(
-    deps: Dependencies, loaded: Loaded, principal: Principal, note: str | None
-) -> dict[str, Any]:
+def discard(deps: Dependencies, loaded: Loaded, principal: Principal, note: str | None) -> Loaded:
+    """HQ discards an inquiry it holds (spam, a duplicate)."""
     change = lifecycle.discard(
         loaded.record.inquiry, principal=principal, note=note, now=deps.clock.now()
     )
-    return detail(_store(deps, loaded, change), principal)
+    return _store(deps, loaded, change)
 
 
 def record_progress(
@@ -233,7 +239,8 @@ def record_progress(
     principal: Principal,
     step: ProgressStep,
     note: str | None,
-) -> dict[str, Any]:
+) -> Loaded:
+    """The accepted partner records how far it got."""
     offer = loaded.current_offer
     accepted = offer if offer is not None and offer.outcome is Outcome.ACCEPTED else None
     change = lifecycle.record_progress(
@@ -244,7 +251,7 @@ def record_progress(
         note=note,
         now=deps.clock.now(),
     )
-    return detail(_store(deps, loaded, change), principal)
+    return _store(deps, loaded, change)
 
 
 def list_inquiries(
@@ -254,7 +261,7 @@ def list_inquiries(
     status: Status | None,
     limit: int,
     cursor: str | None,
-) -> dict[str, Any]:
+) -> Page:
     """A partner's own inquiries (pending first, earliest deadline first), or all for HQ."""
     repo = deps.repository
     if principal.is_hq:
@@ -262,7 +269,4 @@ def list_inquiries(
     else:
         assert principal.partner_id is not None
         page = repo.inbox(principal.partner_id, status, limit, cursor)
-    return {
-        "items": [inquiry_view(i, principal) for i in page.items],
-        "next": page.next,
-    }
+    return page

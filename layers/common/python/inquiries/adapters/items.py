@@ -1,0 +1,333 @@
+"""Items <-> domain objects: what each kind of item holds (docs/data-model.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from inquiries.adapters.keys import (
+    ALL_INQUIRIES,
+    ALL_PARTNERS,
+    DUE,
+    IN_INBOX,
+    INQUIRY_SK,
+    PARTNER_SK,
+    contact_sort_key,
+    created_sort_key,
+    event_sort_key,
+    inbox_sort_key,
+    inquiry_pk,
+    offer_partner_sort_key,
+    offer_sort_key,
+    offers_month_pk,
+    partner_pk,
+    stamp,
+    status_pk,
+    territory_pk,
+    unstamp,
+)
+from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from inquiries.domain.model import (
+    Calendar,
+    Channel,
+    Contact,
+    Event,
+    Inquiry,
+    Offer,
+    Outcome,
+    Partner,
+    ProgressEntry,
+    ProgressStep,
+    ReturnReason,
+    Status,
+    Territory,
+)
+from inquiries.service.ports import IdempotencyClaim
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_item(data: dict[str, Any]) -> dict[str, Any]:
+    """Plain data -> DynamoDB's typed item; None values are left out."""
+    return {k: _serializer.serialize(v) for k, v in data.items() if v is not None}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, set):
+        return {_plain(v) for v in value}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def from_item(item: dict[str, Any]) -> dict[str, Any]:
+    """DynamoDB's typed item -> plain data (numbers as int or float)."""
+    return {k: _plain(_deserializer.deserialize(v)) for k, v in item.items()}
+
+
+def _calendar_data(calendar: Calendar) -> dict[str, Any]:
+    return {
+        "country": calendar.country,
+        "subdivision": calendar.subdivision,
+        "timezone": calendar.timezone,
+        "working_days": list(calendar.working_days),
+    }
+
+
+def _calendar(data: dict[str, Any]) -> Calendar:
+    return Calendar(
+        country=data["country"],
+        subdivision=data.get("subdivision"),
+        timezone=data["timezone"],
+        working_days=tuple(data["working_days"]),
+    )
+
+
+def _contact_data(contact: Contact) -> dict[str, Any]:
+    return {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "street": contact.street,
+        "postal_code": contact.postal_code,
+        "city": contact.city,
+        "country": contact.country,
+        "company": contact.company,
+    }
+
+
+def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        PARTITION_KEY: inquiry_pk(inquiry.id),
+        SORT_KEY: INQUIRY_SK,
+        "type": "inquiry",
+        "id": inquiry.id,
+        "status": inquiry.status.value,
+        "channel": inquiry.channel.value,
+        "product": inquiry.product,
+        # The person's data lives here and nowhere else in the item.
+        "contact": {k: v for k, v in _contact_data(inquiry.contact).items() if v is not None},
+        "message": inquiry.message,
+        "redacted_message": inquiry.redacted_message,
+        "language": inquiry.language,
+        "partner_id": inquiry.partner_id,
+        "user_id": inquiry.user_id,
+        "created_at": stamp(inquiry.created_at),
+        "assigned_at": stamp(inquiry.assigned_at) if inquiry.assigned_at else None,
+        "deadline": stamp(inquiry.deadline) if inquiry.deadline else None,
+        "offer_seq": inquiry.offer_seq,
+        "return_reason": inquiry.return_reason.value if inquiry.return_reason else None,
+        "declined_by": sorted(inquiry.declined_by),
+        "contact_id": inquiry.contact_id,
+        "progress": [
+            {"step": p.step.value, "at": stamp(p.at), "by": p.by, "note": p.note}
+            for p in inquiry.progress
+        ],
+        "version": inquiry.version,
+        "gsi2pk": status_pk(inquiry.status),
+        "gsi2sk": created_sort_key(inquiry),
+        "gsi3pk": ALL_INQUIRIES,
+        "gsi3sk": created_sort_key(inquiry),
+    }
+    if inquiry.partner_id and inquiry.status in IN_INBOX:
+        data["gsi1pk"] = partner_pk(inquiry.partner_id)
+        data["gsi1sk"] = inbox_sort_key(inquiry)
+    return to_item(data)
+
+
+def inquiry_from(data: dict[str, Any]) -> Inquiry:
+    contact = data["contact"]
+    return Inquiry(
+        id=data["id"],
+        status=Status(data["status"]),
+        channel=Channel(data["channel"]),
+        product=data["product"],
+        contact=Contact(**{k: contact.get(k) for k in _contact_data(Contact("", "", "", ""))}),
+        created_at=unstamp(data["created_at"]),  # type: ignore[arg-type]
+        message=data.get("message"),
+        redacted_message=data.get("redacted_message"),
+        language=data.get("language"),
+        partner_id=data.get("partner_id"),
+        user_id=data.get("user_id"),
+        assigned_at=unstamp(data.get("assigned_at")),
+        deadline=unstamp(data.get("deadline")),
+        offer_seq=data.get("offer_seq", 0),
+        return_reason=ReturnReason(data["return_reason"]) if data.get("return_reason") else None,
+        declined_by=frozenset(data.get("declined_by", [])),
+        contact_id=data.get("contact_id"),
+        progress=tuple(
+            ProgressEntry(ProgressStep(p["step"]), unstamp(p["at"]), p["by"], p.get("note"))  # type: ignore[arg-type]
+            for p in data.get("progress", [])
+        ),
+        version=data["version"],
+    )
+
+
+def offer_item(offer: Offer) -> dict[str, Any]:
+    offered = stamp(offer.offered_at)
+    data: dict[str, Any] = {
+        PARTITION_KEY: inquiry_pk(offer.inquiry_id),
+        SORT_KEY: offer_sort_key(offer.seq),
+        "type": "offer",
+        "inquiry_id": offer.inquiry_id,
+        "seq": offer.seq,
+        "partner_id": offer.partner_id,
+        "calendar": _calendar_data(offer.calendar),
+        "offered_at": offered,
+        "deadline": stamp(offer.deadline),
+        "outcome": offer.outcome.value,
+        "decided_at": stamp(offer.decided_at) if offer.decided_at else None,
+        "decided_by": offer.decided_by,
+        "reason": offer.reason,
+        "first_progress_at": stamp(offer.first_progress_at) if offer.first_progress_at else None,
+        "steps": sorted(step.value for step in offer.steps) or None,
+        "gsi1pk": partner_pk(offer.partner_id),
+        "gsi1sk": offer_partner_sort_key(offered, offer.inquiry_id, offer.seq),
+        "gsi3pk": offers_month_pk(offered[:7]),
+        "gsi3sk": f"{offered}#{offer.inquiry_id}#{offer.seq}",
+    }
+    if offer.outcome is Outcome.PENDING:
+        # Sparse: only pending offers are in the sweeper's index.
+        data["gsi4pk"] = DUE
+        data["gsi4sk"] = f"{stamp(offer.deadline)}#{offer.inquiry_id}#{offer.seq}"
+    return to_item(data)
+
+
+def offer_from(data: dict[str, Any]) -> Offer:
+    return Offer(
+        inquiry_id=data["inquiry_id"],
+        seq=data["seq"],
+        partner_id=data["partner_id"],
+        calendar=_calendar(data["calendar"]),
+        offered_at=unstamp(data["offered_at"]),  # type: ignore[arg-type]
+        deadline=unstamp(data["deadline"]),  # type: ignore[arg-type]
+        outcome=Outcome(data["outcome"]),
+        decided_at=unstamp(data.get("decided_at")),
+        decided_by=data.get("decided_by"),
+        reason=data.get("reason"),
+        first_progress_at=unstamp(data.get("first_progress_at")),
+        steps=frozenset(ProgressStep(step) for step in data.get("steps", ())),
+    )
+
+
+def event_item(inquiry_id: str, version: int, index: int, event: Event) -> dict[str, Any]:
+    return to_item(
+        {
+            PARTITION_KEY: inquiry_pk(inquiry_id),
+            SORT_KEY: event_sort_key(version, index),
+            "type": "event",
+            "at": stamp(event.at),
+            "actor": event.actor,
+            "action": event.action,
+            "details": event.details,
+        }
+    )
+
+
+def event_from(data: dict[str, Any]) -> Event:
+    return Event(unstamp(data["at"]), data["actor"], data["action"], data.get("details", {}))  # type: ignore[arg-type]
+
+
+def partner_data(partner: Partner) -> dict[str, Any]:
+    return {
+        "id": partner.id,
+        "name": partner.name,
+        "calendar": _calendar_data(partner.calendar),
+        "territories": [
+            {"country": t.country, "postal_prefixes": list(t.postal_prefixes)}
+            for t in partner.territories
+        ],
+        "products": sorted(partner.products),
+    }
+
+
+def partner_from(data: dict[str, Any]) -> Partner:
+    return Partner(
+        id=data["id"],
+        name=data["name"],
+        calendar=_calendar(data["calendar"]),
+        territories=tuple(
+            Territory(t["country"], tuple(t["postal_prefixes"])) for t in data["territories"]
+        ),
+        products=frozenset(data.get("products", [])),
+    )
+
+
+def partner_item(partner: Partner, version: int) -> dict[str, Any]:
+    """The partner's own item (gsi2 lists all partners)."""
+    return to_item(
+        {
+            PARTITION_KEY: partner_pk(partner.id),
+            SORT_KEY: PARTNER_SK,
+            "type": "partner",
+            "partner": partner_data(partner),
+            "version": version,
+            "gsi2pk": ALL_PARTNERS,
+            "gsi2sk": partner.id,
+        }
+    )
+
+
+def territory_item(country: str, partner: Partner) -> dict[str, Any]:
+    """A copy of the partner under a country it covers (routing reads one partition)."""
+    return to_item(
+        {
+            PARTITION_KEY: territory_pk(country),
+            SORT_KEY: partner_pk(partner.id),
+            "type": "territory",
+            "partner": partner_data(partner),
+        }
+    )
+
+
+def territory_key(country: str, partner_id: str) -> dict[str, Any]:
+    """The key of a partner's entry under a country, in DynamoDB's typed form."""
+    return {PARTITION_KEY: {"S": territory_pk(country)}, SORT_KEY: {"S": partner_pk(partner_id)}}
+
+
+def claim_item(claim: IdempotencyClaim, key: dict[str, Any]) -> dict[str, Any]:
+    """An Idempotency-Key's claim under its (hashed) key; DynamoDB's TTL removes it."""
+    return {
+        **key,
+        "type": {"S": "idempotency"},
+        "fingerprint": {"S": claim.fingerprint},
+        "inquiry_id": {"S": claim.inquiry_id},
+        "claimed_at": {"S": stamp(claim.claimed_at)},
+        "expires_at": {"S": stamp(claim.expires_at)},
+        TTL_ATTRIBUTE: {"N": str(int(claim.expires_at.timestamp()))},
+    }
+
+
+def claim_from(key: str, data: dict[str, Any]) -> IdempotencyClaim:
+    """The claim of the client's key from its item's data."""
+    return IdempotencyClaim(
+        key=key,
+        fingerprint=data["fingerprint"],
+        inquiry_id=data["inquiry_id"],
+        claimed_at=unstamp(data["claimed_at"]),  # type: ignore[arg-type]
+        expires_at=unstamp(data["expires_at"]),  # type: ignore[arg-type]
+    )
+
+
+def contact_item(
+    partner_id: str, contact_id: str, contact: Contact, inquiry_id: str
+) -> dict[str, Any]:
+    """A contact in the partner's address book (the person's data, from the inquiry)."""
+    return to_item(
+        {
+            PARTITION_KEY: partner_pk(partner_id),
+            SORT_KEY: contact_sort_key(contact_id),
+            "type": "contact",
+            "contact_id": contact_id,
+            "contact": {k: v for k, v in _contact_data(contact).items() if v is not None},
+            "inquiry_id": inquiry_id,
+        }
+    )

@@ -1,0 +1,124 @@
+"""The table's keys: how every item and index entry is addressed (docs/data-model.md).
+
+Only the DynamoDB adapter and the in-memory fake of the tests use these; the fake
+imports them so that both sort and page in the same orders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
+from inquiries.domain.model import Inquiry, Status
+
+# Statuses in which an inquiry sits in its partner's inbox.
+IN_INBOX = frozenset({Status.PENDING, Status.ACCEPTED, Status.CLOSED})
+
+INQUIRY_SK = "INQ"
+PARTNER_SK = "PARTNER"
+CLAIM_SK = "IDEMPOTENCY"
+# gsi1 of a partner: pending inquiries (earliest deadline first), then the rest.
+INBOX_PREFIX = "INBOX#"
+INBOX_PENDING_PREFIX = "INBOX#0#"
+# gsi2 of partners, gsi3 of all inquiries, gsi4 of pending offers.
+ALL_PARTNERS = "PARTNERS"
+ALL_INQUIRIES = "INQUIRIES"
+DUE = "DUE"
+
+
+def stamp(moment: datetime) -> str:
+    """A fixed-width UTC timestamp, so that keys sort in time order."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def unstamp(value: str | None) -> datetime | None:
+    """The moment of a stamp (None stays None)."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def newest_first(moment: datetime) -> str:
+    """A key part that sorts ascending from the newest to the oldest moment."""
+    micros = int(moment.timestamp() * 1_000_000)
+    return f"{10**17 - micros:018d}"
+
+
+def inquiry_pk(inquiry_id: str) -> str:
+    """The partition of an inquiry: its item, offers and events."""
+    return f"INQ#{inquiry_id}"
+
+
+def inquiry_key(inquiry_id: str) -> dict[str, Any]:
+    """The inquiry item's key in DynamoDB's typed form."""
+    return {PARTITION_KEY: {"S": inquiry_pk(inquiry_id)}, SORT_KEY: {"S": INQUIRY_SK}}
+
+
+def offer_sort_key(seq: int) -> str:
+    """The sort key of an inquiry's offer number `seq`."""
+    return f"OFFER#{seq:04d}"
+
+
+def event_sort_key(version: int, index: int) -> str:
+    """The sort key of the `index`th event written with the inquiry's `version`."""
+    return f"EVENT#{version:06d}#{index:02d}"
+
+
+def partner_pk(partner_id: str) -> str:
+    """The partition of a partner: its item, contacts, and its gsi1 entries."""
+    return f"PARTNER#{partner_id}"
+
+
+def partner_key(partner_id: str) -> dict[str, Any]:
+    """The partner item's key in DynamoDB's typed form."""
+    return {PARTITION_KEY: {"S": partner_pk(partner_id)}, SORT_KEY: {"S": PARTNER_SK}}
+
+
+def territory_pk(country: str) -> str:
+    """The partition listing the partners with a territory in the country."""
+    return f"TERRITORY#{country}"
+
+
+def claim_key(key: str) -> dict[str, Any]:
+    """The key of an Idempotency-Key's claim (hashed: the key is the client's text)."""
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return {PARTITION_KEY: {"S": f"IDEMPOTENCY#{digest}"}, SORT_KEY: {"S": CLAIM_SK}}
+
+
+def contact_sort_key(contact_id: str) -> str:
+    """The sort key of a contact in its partner's address book."""
+    return f"CONTACT#{contact_id}"
+
+
+def contact_match_sort_key(kind: str, value: str) -> str:
+    """The sort key of a match key (email, phone, ...) that lists contact ids."""
+    return f"CKEY#{kind}#{value}"
+
+
+def status_pk(status: Status) -> str:
+    """gsi2: the inquiries in one status."""
+    return f"STATUS#{status.value}"
+
+
+def created_sort_key(inquiry: Inquiry) -> str:
+    """gsi2/gsi3: an inquiry by its creation time."""
+    return f"{stamp(inquiry.created_at)}#{inquiry.id}"
+
+
+def inbox_sort_key(inquiry: Inquiry) -> str:
+    """gsi1: pending by deadline first, then the rest newest first."""
+    if inquiry.status is Status.PENDING and inquiry.deadline:
+        return f"{INBOX_PENDING_PREFIX}{stamp(inquiry.deadline)}#{inquiry.id}"
+    return f"{INBOX_PREFIX}1#{newest_first(inquiry.created_at)}#{inquiry.id}"
+
+
+def offer_partner_sort_key(offered: str, inquiry_id: str, seq: int) -> str:
+    """gsi1: a partner's offers by the time they were made."""
+    return f"OFFER#{offered}#{inquiry_id}#{seq}"
+
+
+def offers_month_pk(month: str) -> str:
+    """gsi3: the offers made in one month (`YYYY-MM`)."""
+    return f"OFFERS#{month}"
