@@ -7,7 +7,7 @@ UV := $(BIN)/uv
 INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 PORT ?= 8000
 
-.PHONY: run test lint typecheck unit synth bench clean
+.PHONY: run test lint typecheck unit synth bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +42,15 @@ unit: $(VENV)/.dev-ready
 synth: $(VENV)/.dev-ready
 	$(BIN)/python infra/app.py
 
+# Every benchmark script in bench/ but load.py (minutes of load through the local stack).
+BENCH := $(filter-out bench/load.py,$(sort $(wildcard bench/[!_]*.py)))
+
 bench: $(VENV)/.dev-ready
-	$(BIN)/python bench/business_time.py
-	$(BIN)/python bench/cold_start.py
-	$(BIN)/python bench/calls.py
+	@set -e; for script in $(BENCH); do echo "== $$script"; $(BIN)/python $$script; done
+
+bench-load: $(VENV)/.dev-ready
+	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+		layers/common/python/*.egg-info
