@@ -2,9 +2,9 @@
 
 moto starts once per test module, with the table and the schedule group; each
 test then gets them as new (every backend reset, the empty table put back as it
-was created), new clients and a new composition root. Creating the table through
-moto's API (five calls, a waiter among them) and starting moto for every test
-cost about a fifth of an integration test's time.
+was created), new clients and a new composition root. Starting moto and creating
+the table through its API (five calls, a waiter among them) for every test was
+most of an integration test's set-up time.
 """
 
 from __future__ import annotations
