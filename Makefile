@@ -7,7 +7,7 @@ UV := $(BIN)/uv
 INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 PORT ?= 8000
 
-.PHONY: run test lint typecheck unit synth bench bench-load clean
+.PHONY: run test lint typecheck unit synth bench bench-load clean web web-test chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,33 @@ $(VENV)/.dev-ready: pyproject.toml | $(BIN)/python
 	$(INSTALL) -e '.[dev,cdk]'
 	touch $@ $(VENV)/.local-ready
 
-run: $(VENV)/.local-ready
+# The web app (web/): npm ci once per lockfile, then a Vite build whenever a source changed.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build
+
+web: web/dist/index.html
+
+# The web app's component tests (Vitest).
+web-test: web/node_modules/.installed
+	cd web && npm test
+
+# Debian's Chromium for the browser tests; installed where missing and possible (root + apt).
+chromium:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+		echo "warning: /usr/bin/chromium is missing and could not be installed (apt-get install chromium)"
+
+run: $(VENV)/.local-ready web
 	$(BIN)/python -m local --port $(PORT) $(if $(RESET),--reset,) $(if $(EMPTY),--empty,)
 
-test: $(VENV)/.dev-ready lint typecheck
+test: $(VENV)/.dev-ready lint typecheck web chromium web-test
 	$(BIN)/pytest -n auto --dist loadgroup
 
 lint: $(VENV)/.dev-ready
@@ -39,7 +62,8 @@ typecheck: $(VENV)/.dev-ready
 unit: $(VENV)/.dev-ready
 	$(BIN)/pytest tests/unit
 
-synth: $(VENV)/.dev-ready
+# The CDK app uploads the web app's files: `make web` builds them into web/dist first.
+synth: $(VENV)/.dev-ready web
 	$(BIN)/python infra/app.py
 
 # Every benchmark script in bench/ but load.py (minutes of load through the local stack).
@@ -53,4 +77,4 @@ bench-load: $(VENV)/.dev-ready
 
 clean:
 	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache .hypothesis \
-		layers/common/python/*.egg-info
+		layers/common/python/*.egg-info web/dist web/node_modules

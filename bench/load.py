@@ -990,7 +990,8 @@ def _audit_report(
         reported == figures(total),
         f"report total {reported}, audit {figures(total)}",
     )
-    table = list(csv.DictReader(io.StringIO(report_csv)))
+    # The CSV is for German spreadsheets: a byte order mark, then `;` (docs/decisions.md).
+    table = list(csv.DictReader(io.StringIO(report_csv.removeprefix("\ufeff")), delimiter=";"))
     csv_total = table[-1] if table else {}
     audit.check(
         "CSV total",

@@ -19,7 +19,21 @@ LAYER_DIR = ROOT / "layers" / "common"
 PYPROJECT = ROOT / "pyproject.toml"
 
 STACK_ID = "PartnerInquiries"
-STACK_DESCRIPTION = "Partner inquiry routing: HTTP API, functions, table, expiry scheduling"
+STACK_DESCRIPTION = (
+    "Partner inquiry routing: web app, HTTP API, functions, table, expiry scheduling"
+)
+# CloudFront takes only web ACLs of scope CLOUDFRONT, and those exist only in us-east-1:
+# the web ACL and its alarm live in a small stack of their own there (docs/decisions.md).
+EDGE_STACK_ID = "PartnerInquiriesEdge"
+EDGE_STACK_DESCRIPTION = "Partner inquiry routing: the WAF web ACL in front of CloudFront"
+EDGE_REGION = "us-east-1"
+DEFAULT_REGION = "eu-central-1"  # where the data lives, unless the context says otherwise
+
+# The web app: built into web/dist by `make web`; the CDK app uploads it to its bucket.
+WEB_DIST = ROOT / "web" / "dist"
+# The app's own paths in the bucket; every other path of the API goes to the HTTP API.
+WEB_CONFIG = "config.json"
+WEB_SCOPES = ("openid", "email", "profile")
 
 # Must equal SCHEDULE_GROUP in the functions' environment (the stack sets both from here).
 SCHEDULE_GROUP = "partner-inquiries"
@@ -34,9 +48,25 @@ SWEEP_EVERY_MINUTES = 5
 MEMORY_MB = {"intake": 512, "decide": 512, "expire": 512, "report": 1024}
 TIMEOUT_S = {"intake": 10, "decide": 10, "expire": 120, "report": 30}
 
-# The public route's protection against floods (requests per second, burst).
-PUBLIC_RATE_LIMIT = 10.0
-PUBLIC_BURST_LIMIT = 20
+# The public route under abuse (docs/deploy.md, "The public route under abuse").
+# First line, per client at the edge: AWS WAF's rate-based rule on POST /inquiries counts
+# each client IP over a one-minute window and blocks it above this many submissions.
+# 10 is the lowest limit WAF allows; a person sends one form, a retry or two.
+WAF_INTAKE_LIMIT = 10
+WAF_INTAKE_WINDOW_S = 60
+# Second line, the route throttle in API Gateway: shared by every client, it only
+# protects the functions and the table, so it is sized to pass real prospects at their
+# busiest plus every client WAF lets through at its limit, not to stop any one client.
+# INTAKE_PEAK_RPS: a campaign's busiest minute, far above any day's average (assumed:
+# the product names no volume). INTAKE_CLIENTS_AT_LIMIT: how many distinct clients,
+# each just under the WAF limit, the route absorbs before prospects see 429.
+INTAKE_PEAK_RPS = 2.0
+INTAKE_CLIENTS_AT_LIMIT = 108
+# 2 + 108 x 10 / 60 = 20 requests a second; the burst holds two seconds of that.
+PUBLIC_RATE_LIMIT = (
+    INTAKE_PEAK_RPS + INTAKE_CLIENTS_AT_LIMIT * WAF_INTAKE_LIMIT / WAF_INTAKE_WINDOW_S
+)
+PUBLIC_BURST_LIMIT = int(2 * PUBLIC_RATE_LIMIT)
 # Every other route (signed-in users) shares the stage default.
 DEFAULT_RATE_LIMIT = 50.0
 DEFAULT_BURST_LIMIT = 100
@@ -57,6 +87,11 @@ CONTEXT_ALARM_EMAIL = "alarm_email"
 CONTEXT_DEADLINE_HOURS = "deadline_hours"
 CONTEXT_LOG_RETENTION_DAYS = "log_retention_days"
 CONTEXT_LOG_LEVEL = "log_level"
+CONTEXT_REGION = "region"
+CONTEXT_WEB_DIST = "web_dist"
+CONTEXT_AUTH_DOMAIN_PREFIX = "auth_domain_prefix"
+CONTEXT_APP_DOMAIN = "app_domain"
+CONTEXT_APP_CERTIFICATE_ARN = "app_certificate_arn"
 
 DEFAULT_WEBSITE_ORIGIN = "https://www.example.com"
 DEFAULT_DEADLINE_HOURS = 48.0
@@ -77,6 +112,11 @@ class Settings:
     deadline_hours: float = DEFAULT_DEADLINE_HOURS
     log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
     log_level: str = DEFAULT_LOG_LEVEL
+    region: str = DEFAULT_REGION
+    web_dist: Path = WEB_DIST
+    auth_domain_prefix: str | None = None  # None: partner-inquiries-<account id>
+    app_domain: str | None = None  # None: the distribution's own *.cloudfront.net name
+    app_certificate_arn: str | None = None  # ACM, us-east-1; required with app_domain
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -103,7 +143,22 @@ def settings_from(scope: Construct) -> Settings:
     hours = float(get(CONTEXT_DEADLINE_HOURS) or DEFAULT_DEADLINE_HOURS)
     if not 0 < hours <= 24 * 365:
         raise ValueError(f"{CONTEXT_DEADLINE_HOURS} must be positive and at most a year")
+    app_domain = get(CONTEXT_APP_DOMAIN) or None
+    certificate = get(CONTEXT_APP_CERTIFICATE_ARN) or None
+    if bool(app_domain) != bool(certificate):
+        raise ValueError(
+            f"{CONTEXT_APP_DOMAIN} and {CONTEXT_APP_CERTIFICATE_ARN} go together "
+            "(CloudFront serves a domain of its own only with its certificate)"
+        )
+    if certificate and f":{EDGE_REGION}:" not in str(certificate):
+        raise ValueError(f"{CONTEXT_APP_CERTIFICATE_ARN} must be in {EDGE_REGION} (CloudFront)")
+    web_dist = Path(str(get(CONTEXT_WEB_DIST) or WEB_DIST))
     return Settings(
+        region=str(get(CONTEXT_REGION) or DEFAULT_REGION),
+        web_dist=web_dist,
+        auth_domain_prefix=get(CONTEXT_AUTH_DOMAIN_PREFIX) or None,
+        app_domain=str(app_domain).lower().rstrip(".") if app_domain else None,
+        app_certificate_arn=certificate,
         website_origin=origin,
         app_origins=_origins(get(CONTEXT_APP_ORIGINS)),
         alarm_email=get(CONTEXT_ALARM_EMAIL) or None,

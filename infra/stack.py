@@ -1,4 +1,4 @@
-"""The one stack: table, layer, functions, scheduling, API, monitoring."""
+"""The main stack: table, layer, functions, scheduling, API, web app, monitoring."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from infra.concerns.data import Data
 from infra.concerns.functions import Functions
 from infra.concerns.monitoring import Monitoring
 from infra.concerns.scheduling import Scheduling
+from infra.concerns.web import WebApp
 from infra.layer import CommonLayer
 
 
@@ -20,7 +21,13 @@ class InquiriesStack(cdk.Stack):
     """Everything the product needs on AWS, wired from the names in `infra.names`."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, settings: names.Settings, **kwargs: Any
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: names.Settings,
+        web_acl_arn: str,
+        **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, description=names.STACK_DESCRIPTION, **kwargs)
         self.data = Data(self, "Data")
@@ -37,6 +44,15 @@ class InquiriesStack(cdk.Stack):
         )
         self.scheduling.fire(self.functions.expire)
         self.api = Api(self, "Api", functions=dict(self.functions.by_name), settings=settings)
+        self.web = WebApp(
+            self,
+            "Web",
+            http_api=self.api.http_api,
+            pool=self.api.users.pool,
+            web_acl_arn=web_acl_arn,
+            settings=settings,
+        )
+        self.api.serve(clients=[self.web.client])
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -46,10 +62,15 @@ class InquiriesStack(cdk.Stack):
                 **self.functions.dead_letter_queues,
             },
             http_api=self.api.http_api,
+            access_logs=self.api.access_logs,
             settings=settings,
         )
         outputs = {
-            "ApiUrl": self.api.url,
+            # One origin for the app, its API and the website's form (behind WAF).
+            "AppUrl": self.web.url,
+            "ApiUrl": self.web.url,
+            "LoginUrl": self.web.login.base_url(),
+            "WebClientId": self.web.client.user_pool_client_id,
             "UserPoolId": self.api.users.pool.user_pool_id,
             "UserPoolClientId": self.api.users.client.user_pool_client_id,
             "TableName": self.data.table.table_name,

@@ -2,7 +2,10 @@
 
     python -m local [--port 8000] [--host 127.0.0.1] [--data-dir .local] [--reset] [--empty]
 
-Ctrl-C (SIGINT) or SIGTERM stops everything and writes the snapshot.
+Ctrl-C (SIGINT) or SIGTERM stops everything cleanly and writes the snapshot; a second
+SIGTERM (make forwards the one sent to its process group) changes nothing; only a second
+Ctrl-C forces the exit. Nothing answered is lost even then, nor after `kill -9`: every
+change is in the journal before it is answered.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ _REPOSITORY = str(Path(__file__).resolve().parent.parent)
 if _REPOSITORY not in sys.path:
     sys.path.insert(0, _REPOSITORY)
 
-from local.snapshot import UnreadableSnapshot  # noqa: E402
+from local.journal import BrokenJournal  # noqa: E402
+from local.snapshot import COMPACT_AT_BYTES, UnreadableSnapshot  # noqa: E402
 from local.stack import DEFAULT_DATA_DIR, Options, Stack  # noqa: E402
+from local.workers import DEFAULT_SIZE  # noqa: E402
 
 
 def parse(argv: list[str] | None = None) -> Options:
@@ -38,6 +43,19 @@ def parse(argv: list[str] | None = None) -> Options:
     )
     parser.add_argument("--reset", action="store_true", help="start clean (drop the snapshot)")
     parser.add_argument("--empty", action="store_true", help="no demo partners on a fresh start")
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=DEFAULT_SIZE,
+        help=f"worker processes per function, at most (default {DEFAULT_SIZE})",
+    )
+    parser.add_argument(
+        "--compact-at",
+        type=int,
+        default=COMPACT_AT_BYTES,
+        metavar="BYTES",
+        help=f"fold the journal into the snapshot at this size (default {COMPACT_AT_BYTES})",
+    )
     args = parser.parse_args(argv)
     return Options(
         host=args.host,
@@ -45,7 +63,16 @@ def parse(argv: list[str] | None = None) -> Options:
         data_dir=args.data_dir.resolve(),
         reset=args.reset,
         empty=args.empty,
+        workers=args.workers,
+        compact_at=max(1, args.compact_at),
     )
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("between 1 and 64")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,8 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     stopping = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        if stopping.is_set():
-            os._exit(1)  # a second Ctrl-C: do not wait for a clean stop
+        if stopping.is_set() and signum == signal.SIGINT:
+            # A second Ctrl-C: do not wait for a clean stop. The journal keeps every change.
+            os._exit(1)
         stopping.set()
 
     # From the first instant: a Ctrl-C while starting stops right after the start.
@@ -72,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         print(f"cannot start: {error} (is port {options.port} taken? PORT=... picks another)")
         return 1
-    except UnreadableSnapshot as error:
+    except (UnreadableSnapshot, BrokenJournal) as error:
         stack.stop()
         print(f"cannot start: {error}")
         return 1

@@ -1,8 +1,9 @@
 """moto's server as the local DynamoDB and EventBridge Scheduler, and the functions' settings.
 
 The server runs in this process, on a free loopback port, so stopping the local
-stack stops it too. The handlers reach it through `AWS_ENDPOINT_URL`, exactly as
-they reach AWS: they do not know they are local.
+stack stops it too; every request passes the journaled store (local/journal.py).
+The function workers reach it through `AWS_ENDPOINT_URL`, exactly as they reach
+AWS: they do not know they are local.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import copy
 import functools
 import logging
 import os
+import socket
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +20,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 from inquiries.adapters.table import create_table
+
+from local.journal import JournaledStore
 
 REGION = "eu-central-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -43,7 +47,7 @@ _FOREIGN = (
 class LocalAws:
     """The running emulator and the clients the local stack itself uses."""
 
-    server: Any  # moto's ThreadedMotoServer
+    server: EmulatorServer
     endpoint: str
     dynamodb: Any
     scheduler: Any
@@ -53,18 +57,72 @@ class LocalAws:
         self.server.stop()
 
 
-def start_moto(host: str = "127.0.0.1") -> tuple[Any, str]:
-    """Start moto's server in this process on a free port; the server and its endpoint URL."""
-    from moto.server import ThreadedMotoServer  # noqa: PLC0415  (heavy; only when starting)
+def bind(host: str = "127.0.0.1") -> socket.socket:
+    """The emulator's listening socket on a free port, before moto is even imported.
 
+    The endpoint is known at once, so the function instances can start (and import)
+    while moto loads.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listening.bind((host, 0))
+        listening.listen(128)
+    except BaseException:
+        listening.close()
+        raise
+    return listening
+
+
+def endpoint_of(listening: socket.socket) -> str:
+    host, port = listening.getsockname()[:2]
+    return f"http://{host!s}:{port}"
+
+
+class EmulatorServer:
+    """moto's server, in a thread of this process, behind the journaled store."""
+
+    def __init__(self, listening: socket.socket) -> None:
+        from moto.moto_server.werkzeug_app import (  # noqa: PLC0415  (heavy; only when starting)
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server  # noqa: PLC0415
+
+        self.store = JournaledStore(DomainDispatcherApplication(create_backend_app))
+        host, port = listening.getsockname()[:2]
+        self._server = make_server(
+            host,
+            port,
+            self.store,
+            threaded=True,
+            request_handler=MotoRequestHandler,
+            fd=listening.fileno(),  # werkzeug takes a duplicate
+        )
+        listening.close()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="local-moto", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+
+def start_moto(host: str = "127.0.0.1", listening: socket.socket | None = None) -> EmulatorServer:
+    """Start moto's server in this process, on the socket given or on a free port."""
     _one_backup_per_transaction()
-
     # moto logs every request it serves; the gateway logs the ones that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
-    server.start()
-    bound_host, port = server.get_host_and_port()
-    return server, f"http://{bound_host}:{port}"
+    return EmulatorServer(listening if listening is not None else bind(host))
 
 
 class _TransactionBackups:
@@ -186,15 +244,16 @@ def function_environment(endpoint: str) -> dict[str, str]:
 
 
 def configure_environment(endpoint: str) -> None:
-    """Set the functions' environment in this process (the handlers run here)."""
+    """Set the functions' environment in this process; its clients and the workers use it."""
     for name in _FOREIGN:
         os.environ.pop(name, None)
     os.environ.update(function_environment(endpoint))
 
 
-def start(host: str = "127.0.0.1") -> LocalAws:
+def start(host: str = "127.0.0.1", listening: socket.socket | None = None) -> LocalAws:
     """Start the emulator, point this process at it and create the table and schedule group."""
-    server, endpoint = start_moto(host)
+    server = start_moto(host, listening)
+    endpoint = server.endpoint
     try:
         configure_environment(endpoint)
         session = boto3.session.Session()

@@ -41,11 +41,9 @@ class LocalRoutes:
         self,
         tokens: TokenIssuer,
         scheduler: LocalScheduler,
-        on_write: Callable[[], None] = lambda: None,
     ) -> None:
         self._tokens = tokens
         self._scheduler = scheduler
-        self._on_write = on_write
 
     def __call__(self, request: Request) -> Reply | None:
         routes: dict[str, dict[str, Callable[[Request], Reply]]] = {
@@ -84,7 +82,6 @@ class LocalRoutes:
             target = clock_target(data, self._scheduler.now())
             fired = self._scheduler.move_clock(target)
             now = self._scheduler.now()
-        self._on_write()
         return json_reply(200, {"now": iso(now), "fired": fired})
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from local import webapp
 from local.events import http_event, match, path_exists
 from local.tokens import InvalidToken, TokenIssuer, authorizer_claims
 
@@ -33,9 +34,11 @@ Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 ASSETS_PATH = "/docs/assets"
 MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's HTTP API payload limit
-_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# CORS as the deployed HTTP API answers it (infra/concerns/api.py), for any origin: a
-# website or app under development on another port can call the local API.
+# CORS as the deployed HTTP API answers it (infra/concerns/api.py), for any origin on this
+# machine (`http://127.0.0.1:*`, `http://localhost:*`): a website or app under development on
+# another port can call the local API. A page from anywhere else gets no CORS answer.
+CORS_ORIGIN = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$")
+LOCAL_ROUTES = "/_local/"
 CORS_METHODS = "GET, POST, PUT"
 CORS_HEADERS = "authorization, content-type, idempotency-key"
 CORS_MAX_AGE = "3600"
@@ -86,28 +89,42 @@ class Gateway:
         *,
         local_routes: Callable[[Request], Reply | None] | None = None,
         assets: Path | None = None,
-        on_write: Callable[[], None] = lambda: None,
+        own_origins: frozenset[str] = frozenset(),
     ) -> None:
         self._tokens = tokens
         self._invoke = invoke
         self._local_routes = local_routes
         self._assets = assets
-        self._on_write = on_write
+        self._own_origins = own_origins
+        # Tried in order; the first answer wins (a static-file fallback goes before the 404).
+        self._steps: list[Callable[[Request], Reply | None]] = [
+            self._local,
+            self._asset_step,
+            self._api,
+            self._web_app,
+        ]
 
     def handle(self, request: Request) -> Reply:
         """The answer to one request; never raises."""
         started = time.perf_counter()
         origin = request.header("origin")
         try:
-            if (
+            if request.path.startswith(LOCAL_ROUTES):
+                # The local-only routes (tokens, the clock) serve the local app alone: a page
+                # from any other origin must not mint tokens or move the clock (no CORS either).
+                if origin is not None and origin not in self._own_origins:
+                    reply = json_reply(403, {"message": "Forbidden: not the local app's origin"})
+                else:
+                    reply = self._dispatch(request)
+            elif (
                 origin
                 and request.method == "OPTIONS"
                 and request.header("access-control-request-method")
             ):
-                reply = _preflight(origin)
+                reply = _preflight(origin) if CORS_ORIGIN.match(origin) else _no_preflight()
             else:
                 reply = self._dispatch(request)
-                if origin:
+                if origin and CORS_ORIGIN.match(origin):
                     reply.headers += [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
         except Exception:
             logger.exception("the gateway failed on %s %s", request.method, request.path)
@@ -122,12 +139,30 @@ class Gateway:
         return reply
 
     def _dispatch(self, request: Request) -> Reply:
-        if request.path.startswith("/_local/") and self._local_routes is not None:
-            answer = self._local_routes(request)
-            if answer is not None:
-                return answer
+        for step in self._steps:
+            reply = step(request)
+            if reply is not None:
+                return reply
+        return json_reply(404, {"message": "Not Found"})
+
+    def _local(self, request: Request) -> Reply | None:
+        if request.path.startswith(LOCAL_ROUTES) and self._local_routes is not None:
+            return self._local_routes(request)
+        return None
+
+    def _web_app(self, request: Request) -> Reply | None:
+        """The web app's files and /config.json, for paths that are no route."""
+        if request.method in ("GET", "HEAD") and (page := webapp.serve(request.path)) is not None:
+            return Reply(*page)
+        return None
+
+    def _asset_step(self, request: Request) -> Reply | None:
         if request.path.startswith(ASSETS_PATH + "/") and request.method in ("GET", "HEAD"):
             return self._asset(request.path[len(ASSETS_PATH) + 1 :])
+        return None
+
+    def _api(self, request: Request) -> Reply | None:
+        """A route of the route table, as API Gateway answers it; None for an unknown path."""
         found = match(request.method, request.path)
         if found is None:
             if path_exists(request.path):
@@ -137,7 +172,7 @@ class Gateway:
                 return json_reply(
                     405, {"message": "Method Not Allowed"}, [("Allow", ", ".join(allowed))]
                 )
-            return json_reply(404, {"message": "Not Found"})
+            return None
         route, params = found
         claims: dict[str, Any] | None = None
         if not route.public:
@@ -167,8 +202,6 @@ class Gateway:
             return json_reply(500, {"message": "Internal Server Error"})
         reply = reply_of(result)
         reply.headers.append(("apigw-requestid", event["requestContext"]["requestId"]))
-        if request.method in _WRITES and reply.status < 500:
-            self._on_write()
         return reply
 
     def _asset(self, name: str) -> Reply:
@@ -199,6 +232,19 @@ def _preflight(origin: str) -> Reply:
             ("Vary", "Origin"),
         ],
     )
+
+
+def _no_preflight() -> Reply:
+    """A preflight from an origin that is not allowed: no CORS headers, so the browser stops."""
+    return Reply(204, [("Vary", "Origin")])
+
+
+def own_origins(host: str, port: int) -> frozenset[str]:
+    """The origins of pages the gateway itself serves (the local app): its own addresses."""
+    hosts = {"127.0.0.1", "localhost", "[::1]"}
+    if host not in ("", "0.0.0.0", "::"):
+        hosts.add(f"[{host}]" if ":" in host else host)
+    return frozenset(f"http://{name}:{port}" for name in hosts)
 
 
 def reply_of(result: Any) -> Reply:
@@ -237,6 +283,9 @@ class GatewayServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog is 5: a burst of connections got resets. The kernel caps
+    # it at net.core.somaxconn (4096 on current Linux).
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], gateway: Gateway | None) -> None:
         # Bound at once; it serves once a gateway is set and `serve_in_background` is called.

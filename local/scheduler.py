@@ -21,7 +21,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
-from inquiries.adapters.clock import SimulatedClock
+
+from local.clock import LocalClock
 
 logger = logging.getLogger("local.scheduler")
 
@@ -140,9 +141,8 @@ class LocalScheduler:
     def __init__(
         self,
         book: ScheduleBook,
-        clock: SimulatedClock,
+        clock: LocalClock,
         invoke: Invoke,
-        on_change: Callable[[], None] = lambda: None,
         *,
         tick_seconds: float = TICK_SECONDS,
         sweep_every: timedelta = SWEEP_EVERY,
@@ -150,7 +150,6 @@ class LocalScheduler:
         self._book = book
         self._clock = clock
         self._invoke = invoke
-        self._on_change = on_change
         self._tick_seconds = tick_seconds
         self._sweep_every = sweep_every
         # One lock for moving the clock and firing: a clock move answers only after
@@ -179,19 +178,14 @@ class LocalScheduler:
         """Fire every due schedule, and the sweeper when it is due (or asked); expiries done."""
         with self.lock:
             now = self._clock.now()
-            expired, changed = self._fire_due(now)
+            expired = self._fire_due(now)
             last = self._last_sweep
             if sweep or last is None or now < last or now - last >= self._sweep_every:
-                swept = self._sweep()
+                expired += self._sweep()
                 self._last_sweep = now
-                if swept:
-                    expired += swept
-                    changed = True
-            if changed:
-                self._on_change()
             return expired
 
-    def _fire_due(self, now: datetime) -> tuple[int, bool]:
+    def _fire_due(self, now: datetime) -> int:
         schedules = [_read(s) for s in self._book.current().values()]
         names = {s.name for s in schedules}
         self._done &= names
@@ -201,13 +195,10 @@ class LocalScheduler:
             for s in schedules
             if s.enabled and s.at is not None and s.at <= now and s.name not in self._done
         ]
-        expired, changed = 0, False
+        expired = 0
         for schedule in sorted(due, key=lambda s: (s.at, s.name)):
-            fired = self._fire(schedule)
-            if fired is not None:
-                expired += fired
-                changed = True
-        return expired, changed
+            expired += self._fire(schedule) or 0
+        return expired
 
     def _fire(self, schedule: _Due) -> int | None:
         """Invoke the target with the schedule's input; None when it failed (retried later)."""
@@ -244,7 +235,7 @@ class LocalScheduler:
     # --- the background loop ------------------------------------------------------------------
 
     def start(self) -> None:
-        """Fire due schedules every second in a background thread."""
+        """Fire due schedules at once, then every second, in a background thread."""
         self._thread = threading.Thread(target=self._loop, name="local-scheduler", daemon=True)
         self._thread.start()
 
@@ -254,6 +245,11 @@ class LocalScheduler:
             self._thread.join(timeout=10)
 
     def _loop(self) -> None:
+        # The first pass at once: what fell due while the stack was stopped, and the sweeper.
+        try:
+            self.run_due(sweep=True)
+        except Exception:
+            logger.exception("the local scheduler's first pass failed; trying again")
         while not self._stop.wait(self._tick_seconds):
             try:
                 self.run_due()

@@ -1,9 +1,10 @@
-"""Keeping the local data across restarts: table items, schedules and the clock, in one file.
+"""Keeping the local data across restarts: table items, schedules and the clock.
 
-moto keeps everything in memory. The local stack writes a snapshot to the data
-folder (`.local/` by default) shortly after every change and at shutdown, and
-loads it on start. The table is read with a Scan: acceptable in this dev tool
-against the emulator, never in product code.
+moto keeps everything in memory. Every change is in the journal before it is
+answered (local/journal.py); the snapshot in the data folder (`.local/` by
+default) holds everything up to a journal generation, and is written when the
+journal has grown, at start after a replay, and at a clean stop. At start the
+snapshot is loaded and the journal generations from the one it names replayed.
 """
 
 from __future__ import annotations
@@ -16,19 +17,20 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from inquiries.adapters.clock import SystemClock
-
-from local.scheduler import ScheduleBook
+from local import journal
+from local.aws import ACCOUNT, REGION
+from local.clock import ClockState
+from local.journal import JournaledStore
 
 logger = logging.getLogger("local.snapshot")
 
 FILE = "snapshot.json"
-FORMAT = 1
+FORMAT = 1  # the journal generation (`"journal"`) is an addition older versions ignore
+COMPACT_AT_BYTES = 8 * 1024 * 1024  # replaying a journal this big takes a few seconds
 _SCHEDULE_FIELDS = (
     "Name",
     "ScheduleExpression",
@@ -45,32 +47,49 @@ class UnreadableSnapshot(ValueError):
     """The data folder holds a snapshot this version cannot load."""
 
 
-@dataclass(frozen=True)
-class ClockState:
-    """The simulated time at a real instant: the clock runs on from there at real speed."""
+def dump_models(table: str, group: str, clock: ClockState) -> dict[str, Any]:
+    """Everything the local stack keeps, read from moto's models in this process.
 
-    simulated: datetime
-    real: datetime
+    Called with the store's lock held, so no request changes anything meanwhile:
+    the snapshot is an exact cut of the journal. Reading the models directly
+    (not with a Scan through the API) takes a fraction of a second for a big table.
+    """
+    from moto.dynamodb.models import dynamodb_backends  # noqa: PLC0415
+    from moto.scheduler.models import scheduler_backends  # noqa: PLC0415
 
-    def now(self, real_now: datetime) -> datetime:
-        """The simulated time now, the clock having run on while the stack was stopped."""
-        return self.simulated + (real_now - self.real)
-
-
-def dump(dynamodb: Any, table: str, schedules: ScheduleBook, clock_now: datetime) -> dict[str, Any]:
-    """Everything the local stack keeps, read through the DynamoDB and Scheduler APIs."""
-    items: list[dict[str, Any]] = []
-    for page in dynamodb.get_paginator("scan").paginate(TableName=table):
-        items += [_encode(item) for item in page.get("Items", [])]
+    dynamodb = dynamodb_backends[ACCOUNT][REGION]
+    items = [
+        {name: _encode_value(_wire(value)) for name, value in item.attrs.items()}
+        for item in dynamodb.get_table(table).all_items()
+    ]
+    schedules = scheduler_backends[ACCOUNT][REGION].get_schedule_group(group).schedules
     return {
         "format": FORMAT,
-        "clock": {"simulated": clock_now.isoformat(), "real": SystemClock().now().isoformat()},
+        "clock": clock.to_json(),
         "items": items,
         "schedules": [
-            {k: full[k] for k in _SCHEDULE_FIELDS if full.get(k) is not None}
-            for _, full in sorted(schedules.current().items())
+            {k: v for k, v in schedules[name].to_dict().items() if k in _SCHEDULE_FIELDS and v}
+            for name in sorted(schedules)
         ],
     }
+
+
+def _wire(value: Any) -> dict[str, Any]:
+    """A moto attribute value as DynamoDB's JSON has it (binary as base64 text)."""
+    kind, content = value.type, value.value
+    if kind == "M":
+        return {"M": {k: _wire(v) for k, v in content.items()}}
+    if kind == "L":
+        return {"L": [_wire(v) for v in content]}
+    if kind == "B":
+        return {"B": _base64(content)}
+    if kind == "BS":
+        return {"BS": [_base64(v) for v in content]}
+    return {kind: content}
+
+
+def _base64(content: bytes | str) -> str:
+    return base64.b64encode(content).decode() if isinstance(content, bytes) else content
 
 
 def restore(dynamodb: Any, scheduler: Any, table: str, group: str, data: dict[str, Any]) -> None:
@@ -87,12 +106,13 @@ def restore(dynamodb: Any, scheduler: Any, table: str, group: str, data: dict[st
 
 
 def clock_state(data: dict[str, Any]) -> ClockState | None:
-    clock = data.get("clock")
-    if not isinstance(clock, dict):
-        return None
-    return ClockState(
-        datetime.fromisoformat(clock["simulated"]), datetime.fromisoformat(clock["real"])
-    )
+    return ClockState.from_json(data.get("clock"))
+
+
+def journal_generation(data: dict[str, Any] | None) -> int:
+    """The first journal generation that follows the snapshot (0 without a snapshot)."""
+    generation = data.get("journal", 0) if data else 0
+    return generation if isinstance(generation, int) else 0
 
 
 def read(folder: Path) -> dict[str, Any] | None:
@@ -112,74 +132,97 @@ def read(folder: Path) -> dict[str, Any] | None:
 
 
 def write(folder: Path, data: dict[str, Any]) -> None:
-    """Replace the snapshot atomically: a crash mid-write leaves the previous one."""
+    """Replace the snapshot atomically and durably: a crash mid-write leaves the previous one."""
     folder.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".snapshot-", suffix=".json")
     try:
         with os.fdopen(descriptor, "w") as file:
             json.dump(data, file, separators=(",", ":"))
+            file.flush()
+            os.fsync(file.fileno())
         os.replace(temporary, folder / FILE)
+        journal.sync_folder(folder)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
 def remove(folder: Path) -> None:
+    """Drop the snapshot and the journal: the next start is a fresh one."""
     (folder / FILE).unlink(missing_ok=True)
+    for generation in journal.generations(folder):
+        (folder / journal.file_name(generation)).unlink(missing_ok=True)
 
 
-class Snapshotter:
-    """Writes the snapshot soon after a change and at shutdown.
+class Compactor:
+    """Folds the journal into the snapshot: when it has grown, and at the end.
 
-    At most every `every` seconds, and never busier than a fifth of the time: the
-    Scan of a big emulated table takes a while (moto serialises every item), and
-    requests should not wait behind it.
+    The store's lock is held while the models are read and the journal moves to
+    its next generation (a fraction of a second); the snapshot is written after,
+    while requests go on, and only then are the older generations deleted.
     """
 
     def __init__(
-        self, folder: Path, take: Callable[[], dict[str, Any]], every: float = 2.0
+        self,
+        folder: Path,
+        store: JournaledStore,
+        take: Callable[[], dict[str, Any]],
+        *,
+        threshold_bytes: int = COMPACT_AT_BYTES,
+        check_every: float = 0.2,
     ) -> None:
         self._folder = folder
+        self._store = store
         self._take = take
-        self._every = every
-        self._dirty = threading.Event()
+        self._threshold = threshold_bytes
+        self._check_every = check_every
+        self._compacting = threading.Lock()
         self._stop = threading.Event()
-        self._write_lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._pause = every
 
-    def changed(self) -> None:
-        """Something was written: save soon."""
-        self._dirty.set()
-
-    def flush(self) -> None:
-        """Write the snapshot now."""
-        with self._write_lock:
-            self._dirty.clear()
-            started = time.monotonic()
-            write(self._folder, self._take())
-            self._pause = max(self._every, 4 * (time.monotonic() - started))
+    def compact(self) -> None:
+        """Write the snapshot of now, and drop the journal it holds."""
+        with self._compacting:
+            current = self._store.journal
+            if current is None:
+                raise RuntimeError("the journal is not open")
+            started = time.perf_counter()
+            with self._store.lock:
+                data = self._take()
+                generation = current.rotate()
+            held = time.perf_counter() - started
+            data["journal"] = generation
+            write(self._folder, data)
+            for old in journal.generations(self._folder):
+                if old < generation:
+                    (self._folder / journal.file_name(old)).unlink(missing_ok=True)
+            logger.info(
+                "snapshot written: %d items, journal from generation %d (store held %.0f ms)",
+                len(data["items"]),
+                generation,
+                held * 1000,
+            )
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="local-snapshot", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name="local-compactor", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the background writer, then write what is not written yet."""
+        """Stop the background compaction, then fold everything into the snapshot."""
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._dirty.is_set():
-            self.flush()
+            self._thread.join(timeout=30)
+        self.compact()
 
     def _loop(self) -> None:
-        while not self._stop.wait(self._pause):
-            if self._dirty.is_set():
-                try:
-                    self.flush()
-                except Exception:
-                    logger.exception("could not write the snapshot; trying again")
-                    self._dirty.set()
+        while not self._stop.wait(self._check_every):
+            current = self._store.journal
+            if current is None or current.size < self._threshold:
+                continue
+            try:
+                self.compact()
+            except Exception:
+                logger.exception("could not compact the journal; it is kept, trying again")
 
 
 def clock_from(data: dict[str, Any] | None, real_now: datetime) -> datetime:
@@ -188,7 +231,8 @@ def clock_from(data: dict[str, Any] | None, real_now: datetime) -> datetime:
     return state.now(real_now) if state else real_now
 
 
-# Binary attribute values are bytes in boto3; JSON keeps them as base64 text ("B64", "BS64").
+# Binary attribute values are bytes in boto3 (base64 text on the wire); the file keeps them as
+# base64 text, marked ("B64", "BS64").
 def _encode(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _encode_value(value) for name, value in item.items()}
 
@@ -196,9 +240,9 @@ def _encode(item: dict[str, Any]) -> dict[str, Any]:
 def _encode_value(value: dict[str, Any]) -> dict[str, Any]:
     kind, content = next(iter(value.items()))
     if kind == "B":
-        return {"B64": base64.b64encode(content).decode()}
+        return {"B64": _base64(content)}
     if kind == "BS":
-        return {"BS64": [base64.b64encode(b).decode() for b in content]}
+        return {"BS64": [_base64(b) for b in content]}
     if kind == "M":
         return {"M": _encode(content)}
     if kind == "L":

@@ -1,10 +1,14 @@
-"""The whole local stack, put together: emulator, clock, scheduler, gateway, snapshot.
+"""The whole local stack, put together: emulator, journal, clock, scheduler, workers, gateway.
 
 Start order: bind the gateway's port (a taken port fails before anything else
-runs), start moto's server, restore the snapshot, install the simulated clock,
-load the demo partners on a fresh start, fire what fell due while stopped, then
-serve. Stop order is the reverse; the last snapshot is written before the
-emulator goes away. Everything runs in this one process, so nothing outlives it.
+runs), bind the emulator's socket and start the function instances' template
+(it imports the handlers meanwhile), start moto's server behind the journaled
+store, load the snapshot and replay the journal, set the simulated clock, open
+the journal, load the demo partners on a fresh start, then serve; the scheduler's
+first pass fires what fell due while stopped. Stop order is the reverse: no new
+requests, running invocations finish, the workers end, the journal is folded
+into the snapshot, the emulator stops. The workers are in the stack's process
+group and end when its pipes close, so nothing outlives it.
 """
 
 from __future__ import annotations
@@ -14,23 +18,22 @@ import json
 import logging
 import os
 import shlex
-import threading
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from inquiries import wiring
-from inquiries.adapters.clock import SimulatedClock, SystemClock
+from inquiries.adapters.clock import SystemClock
 from inquiries.api.openapi import ASSETS_SETTING
 from inquiries.api.routes import FUNCTIONS
 from inquiries.domain.view import iso
 
-from local import aws, demo, events, snapshot
+from local import aws, demo, journal, snapshot
+from local.clock import ClockState, LocalClock
 from local.control import LocalRoutes
-from local.gateway import ASSETS_PATH, Gateway, GatewayServer
+from local.gateway import ASSETS_PATH, Gateway, GatewayServer, own_origins
 from local.scheduler import LocalScheduler, ScheduleBook
 from local.tokens import TokenIssuer
+from local.workers import DEFAULT_SIZE, Workers
 
 logger = logging.getLogger("local")
 
@@ -54,6 +57,8 @@ class Options:
     data_dir: Path = DEFAULT_DATA_DIR
     reset: bool = False
     empty: bool = False
+    workers: int = DEFAULT_SIZE  # per function
+    compact_at: int = snapshot.COMPACT_AT_BYTES  # journal size that starts a compaction
 
 
 def swagger_assets() -> Path | None:
@@ -74,30 +79,27 @@ class Stack:
         self.fresh = True
         self.server: GatewayServer | None = None
         self.aws: aws.LocalAws | None = None
-        self.clock: SimulatedClock | None = None
+        self.clock: LocalClock | None = None
         self.scheduler: LocalScheduler | None = None
-        self.snapshots: snapshot.Snapshotter | None = None
+        self.compactor: snapshot.Compactor | None = None
+        self.workers: Workers | None = None
         self.tokens: TokenIssuer | None = None
         self.book: ScheduleBook | None = None
         self.assets: Path | None = None
-        self._invocations = threading.Lock()
+        self.replayed = 0
         self._serving = False
 
-    # --- one execution environment per process -----------------------------------------------
+    # --- the functions, as Lambda runs them ---------------------------------------------------
 
     def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
-        """Call a function's handler, one invocation at a time.
-
-        A Lambda execution environment runs one event at a time, and the handlers'
-        module state (Powertools' resolver and metrics) assumes it; the local stack
-        has one environment for all functions.
-        """
-        with self._invocations:
-            try:
-                return events.invoke(function, event)
-            finally:
-                if self.book is not None:
-                    self.book.touch()
+        """Run a function's handler in one of its workers, with the clock as it is now."""
+        assert self.workers is not None and self.clock is not None
+        try:
+            result: dict[str, Any] = self.workers.invoke(function, event, self.clock.state())
+            return result
+        finally:
+            if self.book is not None:
+                self.book.touch()
 
     # --- start and stop ----------------------------------------------------------------------
 
@@ -107,75 +109,96 @@ class Stack:
         if options.reset:
             snapshot.remove(data_dir)
         saved = snapshot.read(data_dir)
-        self.fresh = saved is None
+        first_generation = snapshot.journal_generation(saved)
+        journals = [g for g in journal.generations(data_dir) if g >= first_generation]
+        self.fresh = saved is None and not journals
         # The port first: if it is taken, nothing else has started.
         self.server = GatewayServer((options.host, options.port), None)
         for name, value in _POWERTOOLS.items():
             os.environ.setdefault(name, value)
-        warnings.filterwarnings("ignore", "No application metrics to publish")
         self.assets = swagger_assets()
         if self.assets is not None:
             os.environ[ASSETS_SETTING] = ASSETS_PATH
-        self.aws = aws.start(options.host)
+        # The emulator's address before moto loads: the function instances' template starts
+        # now and imports the handlers while this process imports moto and loads the data.
+        listening = aws.bind(options.host)
+        aws.configure_environment(aws.endpoint_of(listening))
+        self.workers = Workers(FUNCTIONS, dict(os.environ), options.workers)
+        self.workers.warm_up()
+        self.aws = aws.start(options.host, listening)
         if saved is not None:
             snapshot.restore(
                 self.aws.dynamodb, self.aws.scheduler, aws.TABLE_NAME, aws.SCHEDULE_GROUP, saved
             )
-        self.clock = SimulatedClock(snapshot.clock_from(saved, SystemClock().now()))
-        wiring.reset()
-        wiring.override(clock=self.clock)
-        wiring.dependencies()
-        self._warm_up()
+        clock_state = snapshot.clock_state(saved) if saved else None
+        store = self.aws.server.store
+        for generation in journals:
+            for entry in journal.read(data_dir, generation):
+                if "clock" in entry:
+                    clock_state = ClockState.from_json(entry["clock"])
+                else:
+                    store.replay(entry)
+                self.replayed += 1
+        start_time = SystemClock().now()
+        self.clock = clock = LocalClock(clock_state.now(start_time) if clock_state else None)
+        # From here on every change is journaled before it is answered.
+        store.journal = journal.Journal(data_dir, max([first_generation, *journals]))
+        clock.record = self._record_clock
+        self.compactor = snapshot.Compactor(
+            data_dir,
+            store,
+            lambda: snapshot.dump_models(aws.TABLE_NAME, aws.SCHEDULE_GROUP, clock.state()),
+            threshold_bytes=options.compact_at,
+        )
         if self.fresh and not options.empty:
             demo.load_partners(self.invoke)
+        if self.fresh or self.replayed:
+            self.compactor.compact()  # start from a snapshot: the next start replays little
         self.tokens = TokenIssuer.in_folder(data_dir)
         self.book = book = ScheduleBook(self.aws.scheduler, aws.SCHEDULE_GROUP)
-        dynamodb, clock = self.aws.dynamodb, self.clock
-        self.snapshots = snapshot.Snapshotter(
-            data_dir, lambda: snapshot.dump(dynamodb, aws.TABLE_NAME, book, clock.now())
-        )
-        if self.fresh:
-            self.snapshots.flush()  # the demo partners, and the key's folder, from the start
-        self.scheduler = LocalScheduler(book, self.clock, self.invoke, self.snapshots.changed)
-        # What fell due while the stack was stopped fires before the first request.
-        self.scheduler.run_due(sweep=True)
+        # What fell due while the stack was stopped fires in the scheduler's first pass, at once
+        # (the banner does not wait for the workers' start on a restart).
+        self.scheduler = LocalScheduler(book, clock, self.invoke)
         self.server.gateway = Gateway(
             self.tokens,
             self.invoke,
-            local_routes=LocalRoutes(self.tokens, self.scheduler, self.snapshots.changed),
+            local_routes=LocalRoutes(self.tokens, self.scheduler),
             assets=self.assets,
-            on_write=self.snapshots.changed,
+            own_origins=own_origins(options.host, self.server.server_address[1]),
         )
         self.server.serve_in_background()
         self._serving = True
         self.scheduler.start()
-        self.snapshots.start()
+        self.compactor.start()
 
-    def _warm_up(self) -> None:
-        """Import every handler now, so the first request does not pay for it."""
-        for function in FUNCTIONS:
-            try:
-                events.handler_of(function)
-            except ImportError:
-                logger.warning("function %s cannot be imported; its routes answer 500", function)
+    def _record_clock(self, state: ClockState) -> None:
+        """Journal a move of the clock before it is answered."""
+        assert self.aws is not None
+        current = self.aws.server.store.journal
+        if current is not None:
+            current.append({"clock": state.to_json()})
+            current.sync()
 
     def stop(self) -> None:
-        """Stop serving, stop firing, write the last snapshot, stop the emulator."""
+        """Stop serving and firing, let running invocations finish, fold the journal, stop."""
         if self.server is not None:
             if self._serving:
                 self.server.shutdown()
             self.server.server_close()
         if self.scheduler is not None:
             self.scheduler.stop()
-        # A request still in a handler finishes before the last snapshot, and none starts
-        # after it: the lock is not given back, the process is ending.
-        self._invocations.acquire(timeout=10)
-        if self.snapshots is not None:
+        if self.workers is not None:
+            self.workers.close()
+        if self.compactor is not None:
             try:
-                self.snapshots.stop()
+                self.compactor.stop()
             except Exception:
-                logger.exception("could not write the last snapshot")
+                # Nothing is lost: the journal still holds every change.
+                logger.exception("could not write the last snapshot; the journal keeps all")
         if self.aws is not None:
+            store = self.aws.server.store
+            if store.journal is not None:
+                store.journal.close()
             self.aws.stop()
 
     # --- what a person reads -----------------------------------------------------------------
@@ -199,6 +222,7 @@ class Stack:
         lines = [
             "",
             "Partner inquiries, running locally",
+            f"  Web app    {url}/  (sign in as HQ or with a partner id, e.g. {demo.SOUTH_TYROL})",
             f"  API        {url}",
             f"  Docs       {url}/docs{docs_note}",
             f"  OpenAPI    {url}/openapi.json",

@@ -134,13 +134,7 @@ class Api(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.users = Users(self, "Users")
-        self.authorizer = authorizers.HttpJwtAuthorizer(
-            "CognitoJwt",
-            jwt_issuer=self.users.issuer,
-            # ID tokens carry custom:role and custom:partner_id; their aud is the client.
-            jwt_audience=[self.users.client.user_pool_client_id],
-            identity_source=["$request.header.Authorization"],
-        )
+        self._functions = functions
         self.http_api = apigwv2.HttpApi(
             self,
             "HttpApi",
@@ -176,13 +170,27 @@ class Api(Construct):
                 apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FORMAT)),
             ),
         )
+        self.routes: dict[str, apigwv2.HttpRoute] = {}
+
+    def serve(self, *, clients: list[cognito.IUserPoolClient]) -> None:
+        """Add every route; the signed-in ones accept ID tokens of these app clients.
+
+        A step of its own: the web app's client needs the distribution, which needs the
+        API, so the routes and their authorizer come after both.
+        """
+        self.authorizer = authorizers.HttpJwtAuthorizer(
+            "CognitoJwt",
+            jwt_issuer=self.users.issuer,
+            # ID tokens carry custom:role and custom:partner_id; their aud is the client.
+            jwt_audience=[c.user_pool_client_id for c in (self.users.client, *clients)],
+            identity_source=["$request.header.Authorization"],
+        )
         served = {route.function for route in ROUTES}  # expire has no route
         integration = {
             name: integrations.HttpLambdaIntegration(f"{name.title()}Integration", function)
-            for name, function in functions.items()
+            for name, function in self._functions.items()
             if name in served
         }
-        self.routes: dict[str, apigwv2.HttpRoute] = {}
         for route in ROUTES:
             self.routes[route.key] = self._add(route, integration[route.function])
         self._throttle_public_routes()
@@ -200,7 +208,7 @@ class Api(Construct):
                 http_route,
                 "AwsSolutions-APIG4",
                 f"{route.key} is public by design ({route.summary}); it is throttled on the "
-                "stage and its function validates every input.",
+                "stage, rate-limited per client in WAF and its function validates every input.",
             )
         return http_route
 

@@ -161,9 +161,11 @@ class Functions(Construct):
                     resources=[self._scheduling.schedules_arn],
                 )
             )
+            region = cdk.Stack.of(role).region  # a literal once the app pins the region
+            region = "<AWS::Region>" if cdk.Token.is_unresolved(region) else region
             acknowledge(
                 role,
-                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:"
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{region}:"
                 f"<AWS::AccountId>:schedule/{names.SCHEDULE_GROUP}/*]",
                 "One schedule per offer, named at run time (expire-<inquiry>-<offer>); the "
                 "statement is confined to the schedules of our own group.",

@@ -1,4 +1,5 @@
-"""Alarms to an encrypted SNS topic: function errors and throttles, dead letters, API 5xx."""
+"""Alarms to an encrypted SNS topic: function errors and throttles, dead letters, API 5xx
+and API throttling (429)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -17,21 +19,17 @@ from constructs import Construct
 from infra import names
 
 PERIOD = cdk.Duration.minutes(5)
+THROTTLED_METRIC = "ThrottledRequests"
 
 
-class Monitoring(Construct):
-    """Every alarm fires on the first occurrence: each of these is worth a look."""
+class AlarmTopic(Construct):
+    """An SNS topic under its own KMS key, and alarms that publish to it.
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        functions: dict[str, lambda_.IFunction],
-        dead_letter_queues: dict[str, sqs.IQueue],
-        http_api: apigwv2.HttpApi,
-        settings: names.Settings,
-    ) -> None:
+    Also the base of the edge stack's monitoring: an alarm publishes only to a topic in
+    its own region. The key and the topic are children of the construct itself.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, settings: names.Settings) -> None:
         super().__init__(scope, construct_id)
         # CloudWatch cannot publish to a topic under the AWS managed SNS key: our own key.
         self.key = kms.Key(
@@ -59,32 +57,11 @@ class Monitoring(Construct):
         if settings.alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(settings.alarm_email))
         self.alarms: list[cloudwatch.Alarm] = []
-        for name, function in functions.items():
-            self._alarm(
-                f"{name.title()}Errors",
-                function.metric_errors(period=PERIOD, statistic="Sum"),
-                f"The {name} function failed",
-            )
-            self._alarm(
-                f"{name.title()}Throttles",
-                function.metric_throttles(period=PERIOD, statistic="Sum"),
-                f"The {name} function was throttled",
-            )
-        for name, queue in dead_letter_queues.items():
-            self._alarm(
-                f"{name}DeadLetters",
-                queue.metric_approximate_number_of_messages_visible(
-                    period=PERIOD, statistic="Maximum"
-                ),
-                f"A delivery failed for good and waits in a dead-letter queue ({name})",
-            )
-        self._alarm(
-            "Api5xx",
-            http_api.metric_server_error(period=PERIOD, statistic="Sum"),
-            "The API answered with a server error",
-        )
 
-    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str) -> None:
+    def alarm(
+        self, construct_id: str, metric: cloudwatch.IMetric, description: str
+    ) -> cloudwatch.Alarm:
+        """An alarm on the first occurrence in a period: each of these is worth a look."""
         alarm = cloudwatch.Alarm(
             self,
             construct_id,
@@ -97,3 +74,63 @@ class Monitoring(Construct):
         )
         alarm.add_alarm_action(actions.SnsAction(self.topic))
         self.alarms.append(alarm)
+        return alarm
+
+
+class Monitoring(AlarmTopic):
+    """Every alarm fires on the first occurrence: each of these is worth a look."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: dict[str, lambda_.IFunction],
+        dead_letter_queues: dict[str, sqs.IQueue],
+        http_api: apigwv2.HttpApi,
+        access_logs: logs.ILogGroup,
+        settings: names.Settings,
+    ) -> None:
+        super().__init__(scope, construct_id, settings=settings)
+        for name, function in functions.items():
+            self.alarm(
+                f"{name.title()}Errors",
+                function.metric_errors(period=PERIOD, statistic="Sum"),
+                f"The {name} function failed",
+            )
+            self.alarm(
+                f"{name.title()}Throttles",
+                function.metric_throttles(period=PERIOD, statistic="Sum"),
+                f"The {name} function was throttled",
+            )
+        for name, queue in dead_letter_queues.items():
+            self.alarm(
+                f"{name}DeadLetters",
+                queue.metric_approximate_number_of_messages_visible(
+                    period=PERIOD, statistic="Maximum"
+                ),
+                f"A delivery failed for good and waits in a dead-letter queue ({name})",
+            )
+        self.alarm(
+            "Api5xx",
+            http_api.metric_server_error(period=PERIOD, statistic="Sum"),
+            "The API answered with a server error",
+        )
+        # HTTP APIs publish no metric of their own for throttling: count the 429s of the
+        # access log, whose lines carry the status and the route (never an IP address).
+        throttled = logs.MetricFilter(
+            self,
+            "ThrottledRequests",
+            log_group=access_logs,
+            filter_pattern=logs.FilterPattern.number_value("$.status", "=", 429),
+            metric_namespace=names.METRICS_NAMESPACE,
+            metric_name=THROTTLED_METRIC,
+            metric_value="1",
+            default_value=0,
+        )
+        self.alarm(
+            "ApiThrottled",
+            throttled.metric(period=PERIOD, statistic="Sum"),
+            "API Gateway throttled requests (429): the route limits were reached, so real "
+            "prospects or users may have been turned away",
+        )

@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,10 @@ class LocalStack:
         stderr = data_dir.parent / f"{data_dir.name}-err-{run}.txt"
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.pop("TABLE_NAME", None)
+        # Compiled modules are cached (outside the repository) even where the environment
+        # turns that off: the tests start the stack many times.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "inquiries-e2e-pycache")
         with stdout.open("wb") as out, stderr.open("wb") as err:
             process = subprocess.Popen(
                 [sys.executable, "-m", "local", "--port", "0", "--data-dir", str(data_dir), *flags],
@@ -112,6 +117,8 @@ class LocalStack:
         return self.signal(signal.SIGINT)
 
     def kill(self) -> None:
+        """`kill -9` of the whole process group: the stack, its workers, their template."""
+        self.session.close()
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=STOP_TIMEOUT_S)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from local.gateway import Gateway, Request
+from local.gateway import Gateway, Reply, Request, json_reply, own_origins
 from local.scheduler import due_time
 from local.snapshot import _decode, _encode
 from local.tokens import TokenIssuer
@@ -157,6 +157,59 @@ def test_browsers_on_other_origins_get_cors_answers(tokens: TokenIssuer) -> None
     plain = gateway.handle(request("POST", "/inquiries", body=b"{}"))
     assert not [k for k, _ in plain.headers if k.startswith("Access-Control")]
 
+    # Only pages on this machine: a site elsewhere gets no CORS answer, so a browser stops it.
+    for foreign in ("https://evil.example", "http://localhost.evil.example:80", "null"):
+        headers = (("Origin", foreign), ("Access-Control-Request-Method", "POST"))
+        refused = gateway.handle(request("OPTIONS", "/inquiries", headers=headers))
+        assert not [k for k, _ in refused.headers if k.startswith("Access-Control")], foreign
+        posted = gateway.handle(
+            request("POST", "/inquiries", headers=(("Origin", foreign),), body=b"{}")
+        )
+        assert not [k for k, _ in posted.headers if k.startswith("Access-Control")], foreign
+    for local_origin in ("http://127.0.0.1:5173", "http://localhost", "http://[::1]:8080"):
+        answer = gateway.handle(
+            request("POST", "/inquiries", headers=(("Origin", local_origin),), body=b"{}")
+        )
+        assert ("Access-Control-Allow-Origin", local_origin) in answer.headers
+
+
+def test_local_routes_answer_only_the_local_apps_own_origin(tokens: TokenIssuer) -> None:
+    served: list[str] = []
+
+    def local_routes(req: Request) -> Reply | None:
+        served.append(req.path)
+        return json_reply(200, {"token": "t"})
+
+    gateway = Gateway(
+        tokens,
+        Recorder({"statusCode": 200, "body": "{}"}),
+        local_routes=local_routes,
+        own_origins=own_origins("127.0.0.1", 8000),
+    )
+    # Another origin, even another port on this machine: 403, the route is not reached.
+    for foreign in ("https://evil.example", "http://127.0.0.1:5173", "http://localhost:3000"):
+        for method, extra in (
+            ("POST", ()),
+            ("GET", ()),
+            ("OPTIONS", (("Access-Control-Request-Method", "POST"),)),
+        ):
+            answer = gateway.handle(
+                request(method, "/_local/token", headers=(("Origin", foreign), *extra), body=b"{}")
+            )
+            assert answer.status == 403, (foreign, method)
+            assert not [k for k, _ in answer.headers if k.startswith("Access-Control")]
+    assert served == []
+    # No Origin (curl, scripts) or the gateway's own (the app it serves): answered, no CORS echo.
+    for headers in (
+        (),
+        (("Origin", "http://127.0.0.1:8000"),),
+        (("Origin", "http://localhost:8000"),),
+    ):
+        answer = gateway.handle(request("POST", "/_local/token", headers=headers, body=b"{}"))
+        assert answer.status == 200
+        assert not [k for k, _ in answer.headers if k.startswith("Access-Control")]
+    assert len(served) == 3
+
 
 def test_one_time_schedules_fire_at_their_time_in_their_time_zone() -> None:
     assert due_time("at(2026-12-03T14:00:00)", "UTC") == datetime(2026, 12, 3, 14, tzinfo=UTC)
@@ -184,8 +237,8 @@ import boto3
 from local import aws
 from inquiries.adapters.table import create_table
 
-server, endpoint = aws.start_moto()
-aws.configure_environment(endpoint)
+server = aws.start_moto()
+aws.configure_environment(server.endpoint)
 import moto.dynamodb.models as models
 assert models.DynamoDBBackend.transact_write_items.touched_only
 db = boto3.client("dynamodb")

@@ -346,9 +346,10 @@ def test_reports_count_what_happened(local: LocalStack) -> None:
     csv = local.get("/reports/response-times", token=hq, query={**period, "format": "csv"})
     assert csv.status == 200
     assert csv.headers["Content-Type"].startswith("text/csv")
-    lines = csv.text.strip().splitlines()
-    assert lines[0].startswith("partner_id,assigned,accepted,rejected,expired,pending")
-    assert lines[-1].startswith("total,")
+    assert csv.text.startswith("\ufeff")  # for spreadsheets set to German: BOM and `;`
+    lines = csv.text.removeprefix("\ufeff").strip().splitlines()
+    assert lines[0].startswith("partner_id;assigned;accepted;rejected;expired;pending")
+    assert lines[-1].startswith("total;")
 
     own = local.get("/reports/response-times", token=partner, query=period)
     assert [row["partner_id"] for row in own.body["partners"]] == [SOUTH_TYROL]

@@ -32,7 +32,10 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 if importlib.util.find_spec("aws_cdk") is None:  # `pip install -e '.[cdk]'` brings it
     collect_ignore_glob = ["test_*.py"]
 
-OFFLINE = {names.BUNDLING_STACKS_CONTEXT: []}  # CDK's switch: bundle no stack's assets
+# CDK's switch: bundle no stack's assets. The web app's files: a small fixture, so the
+# tests need no `make web` (make synth builds the real one first).
+WEB_FIXTURE = Path(__file__).parent / "fixtures" / "web-dist"
+OFFLINE = {names.BUNDLING_STACKS_CONTEXT: [], names.CONTEXT_WEB_DIST: str(WEB_FIXTURE)}
 ACKNOWLEDGED = "aws:cdk:acknowledged-rules"
 
 
@@ -43,6 +46,7 @@ class Synthesis:
     outdir: Path
     output: str  # what the app printed
     template: dict[str, Any]
+    edge: dict[str, Any]  # the edge stack's template (us-east-1)
     report: dict[str, Any]  # validation-report.json: cdk-nag's findings
     metadata: dict[str, list[dict[str, Any]]]  # <stack>.metadata.json
 
@@ -51,6 +55,14 @@ class Synthesis:
         return {
             logical_id: resource
             for logical_id, resource in self.template["Resources"].items()
+            if resource["Type"] == kind
+        }
+
+    def edge_resources(self, kind: str) -> dict[str, dict[str, Any]]:
+        """The edge stack's resources of one CloudFormation type, by logical id."""
+        return {
+            logical_id: resource
+            for logical_id, resource in self.edge["Resources"].items()
             if resource["Type"] == kind
         }
 
@@ -97,8 +109,12 @@ def synthesize(outdir: Path, context: dict[str, Any] | None = None) -> Synthesis
         outdir=outdir,
         output=output,
         template=json.loads(template_file.read_text()),
+        edge=json.loads((outdir / f"{names.EDGE_STACK_ID}.template.json").read_text()),
         report=json.loads(report_file.read_text()),
-        metadata=json.loads((outdir / f"{names.STACK_ID}.metadata.json").read_text()),
+        metadata={
+            **json.loads((outdir / f"{names.STACK_ID}.metadata.json").read_text()),
+            **json.loads((outdir / f"{names.EDGE_STACK_ID}.metadata.json").read_text()),
+        },
     )
 
 

@@ -76,13 +76,14 @@ def test_the_authorizer_trusts_only_our_user_pool_and_app_client(synthesized: Sy
         _authorizer_id(synthesized)
     ]["Properties"]
     (pool_id,) = synthesized.resources("AWS::Cognito::UserPool")
-    (client_id,) = synthesized.resources("AWS::Cognito::UserPoolClient")
+    clients = synthesized.resources("AWS::Cognito::UserPoolClient")
+    assert len(clients) == 2  # the operators' SRP client and the web app's client
     assert authorizer["AuthorizerType"] == "JWT"
     assert authorizer["IdentitySource"] == ["$request.header.Authorization"]
     jwt = authorizer["JwtConfiguration"]
-    assert jwt["Audience"] == [{"Ref": client_id}]
+    assert sorted(a["Ref"] for a in jwt["Audience"]) == sorted(clients)
     issuer = jwt["Issuer"]["Fn::Join"][1]
-    assert issuer[0] == "https://cognito-idp."
+    assert issuer[0] == f"https://cognito-idp.{names.DEFAULT_REGION}.amazonaws.com/"
     assert issuer[-1] == {"Ref": pool_id}
 
 
@@ -94,10 +95,16 @@ def test_tokens_carry_role_and_partner_that_users_cannot_change(synthesized: Syn
     assert set(schema) == {names.ROLE_ATTRIBUTE, names.PARTNER_ATTRIBUTE}
     assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     assert pool["Properties"]["MfaConfiguration"] == "ON"
-    (client,) = synthesized.resources("AWS::Cognito::UserPoolClient").values()
-    properties = client["Properties"]
-    assert {"custom:role", "custom:partner_id"} <= set(properties["ReadAttributes"])
-    assert not [a for a in properties["WriteAttributes"] if a.startswith("custom:")]
+    for client in synthesized.resources("AWS::Cognito::UserPoolClient").values():
+        properties = client["Properties"]
+        assert {"custom:role", "custom:partner_id"} <= set(properties["ReadAttributes"])
+        assert not [a for a in properties["WriteAttributes"] if a.startswith("custom:")]
+    # The operators' client: SRP and admin sign-in, no OAuth (the web app's: test_web).
+    (properties,) = (
+        c["Properties"]
+        for c in synthesized.resources("AWS::Cognito::UserPoolClient").values()
+        if not c["Properties"].get("AllowedOAuthFlows")
+    )
     assert properties["GenerateSecret"] is False
     assert properties["AllowedOAuthFlowsUserPoolClient"] is False  # no implicit grant
     # No plain-password flow from browsers: SRP, or admin auth with AWS credentials.

@@ -50,14 +50,18 @@ def test_every_acknowledgment_answers_a_real_finding(synthesized: Synthesis) -> 
     assert acknowledged - used == set()
 
 
-def test_cfn_lint_finds_nothing(synthesized: Synthesis) -> None:
+@pytest.mark.parametrize("stack", ["main", "edge"])
+def test_cfn_lint_finds_nothing(synthesized: Synthesis, stack: str) -> None:
     from cfnlint.api import ManualArgs, lint  # noqa: PLC0415
 
+    template, regions = (
+        (synthesized.template, ["eu-central-1", "us-east-1"])
+        if stack == "main"
+        else (synthesized.edge, ["us-east-1"])  # where the edge stack must be
+    )
     matches = lint(
-        json.dumps(synthesized.template),
-        config=ManualArgs(
-            regions=["eu-central-1", "us-east-1"], ignore_checks=sorted(CFN_LINT_IGNORED)
-        ),
+        json.dumps(template),
+        config=ManualArgs(regions=regions, ignore_checks=sorted(CFN_LINT_IGNORED)),
     )
     assert [f"{m.rule.id} {m.message} at {m.path}" for m in matches] == []
 

@@ -49,6 +49,9 @@ def test_alarms_watch_functions_dead_letters_and_the_api(synthesized: Synthesis)
         assert properties["AlarmActions"] == [{"Ref": topic_id}]
         assert properties["Threshold"] == 1
         assert properties["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        if "Dimensions" not in properties:  # a metric of our own, from a log filter
+            watched.add((properties["MetricName"], properties["Namespace"]))
+            continue
         (dimension,) = properties["Dimensions"]
         value = dimension["Value"]
         target = value.get("Ref") or value.get("Fn::GetAtt", [None])[0]
@@ -60,6 +63,7 @@ def test_alarms_watch_functions_dead_letters_and_the_api(synthesized: Synthesis)
         assert ("ApproximateNumberOfMessagesVisible", queue) in watched, queue
     (api_id,) = synthesized.resources("AWS::ApiGatewayV2::Api")
     assert ("5xx", api_id) in watched
+    assert ("ThrottledRequests", names.METRICS_NAMESPACE) in watched  # 429s (test_edge)
 
 
 def test_the_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use(

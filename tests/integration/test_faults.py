@@ -312,24 +312,45 @@ def test_a_failed_schedule_is_201_and_the_sweeper_returns_the_inquiry(
     assert invoke("expire", {"sweep": True}) == {"expired": 0}
 
 
-def test_a_retried_submit_after_a_lost_answer_gives_the_same_inquiry(
-    world: dict[str, Any], clock: FixedClock
+def test_a_lost_answer_to_a_stored_write_is_read_back_and_answered_201(
+    world: dict[str, Any],
 ) -> None:
-    """The transaction went through, but the answer never reached the website."""
+    """The transaction went through, but its answer was lost: intake reads it back."""
 
     def lose_the_answer(**_: Any) -> None:
         raise ReadTimeoutError(endpoint_url="https://dynamodb.eu-central-1.amazonaws.com")
 
     events = dynamodb().meta.events
     events.register("after-call.dynamodb.TransactWriteItems", lose_the_answer)
-    first = submit(key=KEY)
+    first = submit()
     events.unregister("after-call.dynamodb.TransactWriteItems", lose_the_answer)
 
-    assert first.status >= 500, first.text  # the website saw a failure, not an id
-    assert "message" in first.body
+    assert first.status == 201, first.text
+    assert first.body["id"] == INQUIRY
+    assert all_inquiry_ids(world) == [INQUIRY]
+    assert kinds(items_of(world, INQUIRY)) == ["event", "event", "inquiry", "offer"]
+    assert schedules(world) == [f"expire-{INQUIRY}-1"]
+
+
+def test_a_retried_submit_after_a_lost_answer_gives_the_same_inquiry(
+    world: dict[str, Any], clock: FixedClock
+) -> None:
+    """The answer was lost and so was the read back: the website sees 503 and sends again."""
+
+    def lose_the_answer(**_: Any) -> None:
+        raise ReadTimeoutError(endpoint_url="https://dynamodb.eu-central-1.amazonaws.com")
+
+    events = dynamodb().meta.events
+    events.register("after-call.dynamodb.TransactWriteItems", lose_the_answer)
+    events.register("before-call.dynamodb.Query", lose_the_answer)  # the read back, too
+    first = submit(_form(partner_id=ALPIN), key=KEY)
+    events.unregister("after-call.dynamodb.TransactWriteItems", lose_the_answer)
+    events.unregister("before-call.dynamodb.Query", lose_the_answer)
+
+    assert_unavailable(first)  # the website saw a failure, not an id
     assert kinds(items_of(world, INQUIRY)) == ["event", "event", "inquiry", "offer"]
 
-    retried = submit(key=KEY)
+    retried = submit(_form(partner_id=ALPIN), key=KEY)
 
     assert retried.status == 201, retried.text
     assert retried.body["id"] == INQUIRY

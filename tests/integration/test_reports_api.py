@@ -8,18 +8,27 @@ Bolzano only.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+import openpyxl
 import pytest
 from botocore.client import BaseClient
 from inquiries import wiring
 from inquiries.adapters.clock import FixedClock
 from inquiries.service.expiry import sweep
 
+from local.events import http_event, invoke, match
 from tests.support.api import call, hq, partner
 
 BZ, BY = "P-BZ", "P-BY"
@@ -100,8 +109,9 @@ def history(clock: FixedClock) -> Iterator[FixedClock]:
     A3 offered Fri 16:00 local, accepted Wed 09:00 local across a weekend and a holiday:
     113 h, 41 working h (progress 0.5 h later); A4 withdrawn by HQ.
     P-BY (Munich): B0 offered at 00:00Z on the first day, rejected after 8 h; B1 accepted
-    after 4 h; B2 and A4's second offer pending. Outside the period: X0 (30 Nov) and
-    A5 (10 Dec 00:00Z, the first instant after it).
+    after 4 h, lost 1 h later; B2 and A4's second offer pending. A1 was contacted and won,
+    A3 contacted. Outside the period: X0 (30 Nov) and A5 (10 Dec 00:00Z, the first instant
+    after it).
     """
     put_partner(BZ, "IT", "BZ", "Europe/Rome")
     put_partner(BY, "DE", "BY", "Europe/Berlin")
@@ -117,8 +127,13 @@ def history(clock: FixedClock) -> Iterator[FixedClock]:
     act(BZ, a1, "accept")
     clock.set(at(1, 12))
     act(BY, b1, "accept")
+    clock.set(at(1, 13))
+    act(BY, b1, "progress", {"step": "lost"})
     clock.set(at(1, 14))
     act(BZ, a1, "progress", {"step": "contacted"})
+    clock.set(at(1, 15))
+    act(BZ, a1, "progress", {"step": "contacted"})  # again: counts once
+    act(BZ, a1, "progress", {"step": "won"})  # without recording the offer: it was sent
     submit(BZ)  # A2: deadline Thu 3 Dec 15:00 local
     clock.set(at(3, 15))
     assert sweep(wiring.dependencies()) == 2  # A2 and X0
@@ -147,11 +162,13 @@ ROW_BY = {
     "expired": 0,
     "pending": 2,
     "acceptance_rate": 0.5,
-    # [4, 8]
-    "decision_hours": {"median": 6.0, "p90": 7.6, "max": 8.0},
-    "decision_working_hours": {"median": 6.0, "p90": 7.6, "max": 8.0},
+    # [4, 8]: nearest ranks 1 and 2.
+    "decision_hours": {"median": 4.0, "p90": 8.0, "max": 8.0},
+    "decision_working_hours": {"median": 4.0, "p90": 8.0, "max": 8.0},
     "decided_in_time_rate": 1.0,
-    "first_progress_hours": {"median": None, "p90": None, "max": None},
+    "first_progress_hours": {"median": 1.0, "p90": 1.0, "max": 1.0},
+    "outcomes": {"contacted": 0, "offer_sent": 0, "won": 0, "lost": 1},
+    "win_rate": 0.0,
 }
 ROW_BZ = {
     "partner_id": BZ,
@@ -161,13 +178,16 @@ ROW_BZ = {
     "expired": 1,
     "pending": 0,
     "acceptance_rate": 0.667,
-    # [3, 113]: 58; 3 + 0.9 * 110.
-    "decision_hours": {"median": 58.0, "p90": 102.0, "max": 113.0},
-    # [3, 41]: 22; 3 + 0.9 * 38.
-    "decision_working_hours": {"median": 22.0, "p90": 37.2, "max": 41.0},
+    # [3, 113]
+    "decision_hours": {"median": 3.0, "p90": 113.0, "max": 113.0},
+    # [3, 41]
+    "decision_working_hours": {"median": 3.0, "p90": 41.0, "max": 41.0},
     "decided_in_time_rate": 0.667,
     # [0.5, 3]
-    "first_progress_hours": {"median": 1.75, "p90": 2.75, "max": 3.0},
+    "first_progress_hours": {"median": 0.5, "p90": 3.0, "max": 3.0},
+    # A1 won (so contacted, offer sent), A3 contacted.
+    "outcomes": {"contacted": 2, "offer_sent": 1, "won": 1, "lost": 0},
+    "win_rate": 1.0,
 }
 TOTAL = {
     "assigned": 8,
@@ -176,12 +196,15 @@ TOTAL = {
     "expired": 1,
     "pending": 2,
     "acceptance_rate": 0.6,
-    # [3, 4, 8, 113]: ranks 1.5 and 2.7.
-    "decision_hours": {"median": 6.0, "p90": 81.5, "max": 113.0},
+    # [3, 4, 8, 113]: ranks 2 and 4.
+    "decision_hours": {"median": 4.0, "p90": 113.0, "max": 113.0},
     # [3, 4, 8, 41]
-    "decision_working_hours": {"median": 6.0, "p90": 31.1, "max": 41.0},
+    "decision_working_hours": {"median": 4.0, "p90": 41.0, "max": 41.0},
     "decided_in_time_rate": 0.8,
-    "first_progress_hours": {"median": 1.75, "p90": 2.75, "max": 3.0},
+    # [0.5, 1, 3]
+    "first_progress_hours": {"median": 1.0, "p90": 3.0, "max": 3.0},
+    "outcomes": {"contacted": 2, "offer_sent": 1, "won": 1, "lost": 1},
+    "win_rate": 0.5,
 }
 
 
@@ -281,6 +304,12 @@ def test_the_period_is_whole_utc_days(history: FixedClock) -> None:
     assert empty.body["total"]["acceptance_rate"] is None
 
 
+def read_csv(text: str) -> list[dict[str, str]]:
+    """The rows as a spreadsheet program set to German reads them."""
+    assert text.startswith("\ufeff"), "no byte order mark"
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
 def test_csv_for_spreadsheets(history: FixedClock) -> None:
     answer = call("GET", "/reports/response-times", query={**PERIOD, "format": "csv"}, claims=hq())
 
@@ -289,15 +318,33 @@ def test_csv_for_spreadsheets(history: FixedClock) -> None:
     assert answer.headers["Content-Disposition"] == (
         'attachment; filename="response-times-2026-12-01-2026-12-09.csv"'
     )
-    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert answer.text.encode("utf-8")[:3] == b"\xef\xbb\xbf"
+    rows = read_csv(answer.text)
     assert [r["partner_id"] for r in rows] == [BY, BZ, "total"]
     by, bz, total = rows
     assert by["pending"] == "2"
-    assert by["first_progress_hours_median"] == ""
-    assert bz["acceptance_rate"] == "0.667"
-    assert bz["decision_working_hours_max"] == "41.0"
+    assert by["outcomes_lost"] == "1"
+    assert by["win_rate"] == "0,0"
+    assert bz["acceptance_rate"] == "0,667"
+    assert bz["decision_working_hours_max"] == "41,0"
+    assert bz["first_progress_hours_median"] == "0,5"
+    assert bz["outcomes_offer_sent"] == "1"
     assert total["assigned"] == "8"
-    assert total["decision_hours_p90"] == "81.5"
+    assert total["decision_hours_p90"] == "113,0"
+    assert total["win_rate"] == "0,5"
+
+
+def test_the_csv_leaves_series_to_json_and_the_workbook(history: FixedClock) -> None:
+    plain = call("GET", "/reports/response-times", query={**PERIOD, "format": "csv"}, claims=hq())
+    weekly = call(
+        "GET",
+        "/reports/response-times",
+        query={**PERIOD, "format": "csv", "interval": "week"},
+        claims=hq(),
+    )
+
+    assert weekly.status == 200
+    assert weekly.text == plain.text
 
 
 def test_a_partner_csv_has_its_row_and_the_total(history: FixedClock) -> None:
@@ -305,9 +352,232 @@ def test_a_partner_csv_has_its_row_and_the_total(history: FixedClock) -> None:
         "GET", "/reports/response-times", query={**PERIOD, "format": "csv"}, claims=partner(BZ)
     )
 
-    rows = list(csv.reader(io.StringIO(answer.text)))
+    rows = list(csv.reader(io.StringIO(answer.text.removeprefix("\ufeff")), delimiter=";"))
     assert [r[0] for r in rows] == ["partner_id", BZ, "total"]
     assert rows[1][1:] == rows[2][1:]
+
+
+EMPTY_WEEK = {
+    "assigned": 0,
+    "accepted": 0,
+    "rejected": 0,
+    "expired": 0,
+    "decision_hours": {"median": None, "p90": None, "max": None},
+}
+
+
+def test_weekly_series_in_json(history: FixedClock) -> None:
+    answer = call(
+        "GET", "/reports/response-times", query={**PERIOD, "interval": "week"}, claims=hq()
+    )
+
+    assert answer.status == 200, answer.body
+    by, bz = answer.body["partners"]
+    # 1-9 December: ISO weeks 49 (30 Nov - 6 Dec) and 50 (7-13 Dec).
+    assert by["series"] == [
+        {"period": "2026-W49", "assigned": 2, "accepted": 1, "rejected": 1, "expired": 0,
+         "decision_hours": {"median": 4.0, "p90": 8.0, "max": 8.0}},
+        {"period": "2026-W50", **EMPTY_WEEK, "assigned": 2},  # B2 and A4, pending
+    ]  # fmt: skip
+    assert bz["series"] == [
+        {"period": "2026-W49", "assigned": 3, "accepted": 2, "rejected": 0, "expired": 1,
+         "decision_hours": {"median": 3.0, "p90": 113.0, "max": 113.0}},
+        {"period": "2026-W50", **EMPTY_WEEK, "assigned": 1},  # A4, withdrawn
+    ]  # fmt: skip
+    assert answer.body["total"]["series"] == [
+        {"period": "2026-W49", "assigned": 5, "accepted": 3, "rejected": 1, "expired": 1,
+         "decision_hours": {"median": 4.0, "p90": 113.0, "max": 113.0}},
+        {"period": "2026-W50", **EMPTY_WEEK, "assigned": 3},
+    ]  # fmt: skip
+    # The rest of each row is the report without an interval.
+    assert {k: v for k, v in by.items() if k != "series"} == ROW_BY
+    assert {k: v for k, v in answer.body["total"].items() if k != "series"} == TOTAL
+
+
+def test_daily_series_of_a_partner_has_every_day_empty_ones_included(history: FixedClock) -> None:
+    answer = call(
+        "GET", "/reports/response-times", query={**PERIOD, "interval": "day"}, claims=partner(BZ)
+    )
+
+    assert answer.status == 200, answer.body
+    series = answer.body["partners"][0]["series"]
+    assert [e["period"] for e in series] == [f"2026-12-0{d}" for d in range(1, 10)]
+    assert [e["assigned"] for e in series] == [2, 0, 0, 1, 0, 0, 0, 0, 1]
+    assert series[1] == {"period": "2026-12-02", **EMPTY_WEEK}
+    assert answer.body["total"]["series"] == series
+
+
+def test_monthly_series_over_a_year_boundary(history: FixedClock) -> None:
+    answer = call(
+        "GET",
+        "/reports/response-times",
+        query={"from": "2026-11-15", "to": "2027-01-15", "interval": "month"},
+        claims=hq(),
+    )
+
+    assert answer.status == 200, answer.body
+    series = answer.body["total"]["series"]
+    assert [e["period"] for e in series] == ["2026-11", "2026-12", "2027-01"]
+    # X0 on 30 Nov (expired); December: the eight of the period and A5.
+    assert [(e["assigned"], e["expired"]) for e in series] == [(1, 1), (9, 1), (0, 0)]
+
+
+def test_a_quick_decision_reads_in_hundredths_of_an_hour(clock: FixedClock) -> None:
+    put_partner(BY, "DE", "BY", "Europe/Berlin")
+    clock.set(at(1, 9))
+    quick = submit(BY)
+    clock.set(at(1, 9, 2))  # two minutes: 0.033 h
+    act(BY, quick, "accept")
+    clock.set(at(1, 9, 3))  # and one more to the first call
+    act(BY, quick, "progress", {"step": "contacted"})
+
+    answer = call("GET", "/reports/response-times", query=PERIOD, claims=hq())
+
+    row = answer.body["partners"][0]
+    assert row["decision_hours"] == {"median": 0.03, "p90": 0.03, "max": 0.03}
+    assert row["first_progress_hours"] == {"median": 0.02, "p90": 0.02, "max": 0.02}
+
+
+# --- the workbook --------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook_of(query: dict[str, str], claims: dict[str, str]) -> tuple[dict[str, Any], bytes]:
+    """The raw Lambda answer (as API Gateway gets it) and the decoded workbook bytes."""
+    found = match("GET", "/reports/response-times")
+    assert found is not None
+    route, params = found
+    event = http_event(
+        route,
+        path="/reports/response-times",
+        path_parameters=params,
+        query=urlencode({**query, "format": "xlsx"}),
+        headers={},
+        body=None,
+        claims=claims,
+    )
+    raw = invoke(route.function, event)
+    return raw, base64.b64decode(raw["body"]) if raw.get("isBase64Encoded") else b""
+
+
+def flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            out |= flat(value, f"{prefix}{key}_")
+        elif not isinstance(value, list):
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def test_the_workbook_has_the_csv_columns_with_numbers_as_numbers(history: FixedClock) -> None:
+    raw, data = workbook_of({**PERIOD, "interval": "week"}, hq())
+    report = call(
+        "GET", "/reports/response-times", query={**PERIOD, "interval": "week"}, claims=hq()
+    ).body
+    csv_header = next(
+        iter(
+            csv.reader(
+                io.StringIO(
+                    call(
+                        "GET",
+                        "/reports/response-times",
+                        query={**PERIOD, "format": "csv"},
+                        claims=hq(),
+                    ).text.removeprefix("\ufeff")
+                ),
+                delimiter=";",
+            )
+        )
+    )
+
+    assert raw["statusCode"] == 200
+    assert raw["headers"]["Content-Type"] == XLSX
+    assert raw["headers"]["Content-Disposition"] == (
+        'attachment; filename="response-times-2026-12-01-2026-12-09.xlsx"'
+    )
+    assert raw["isBase64Encoded"] is True
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Response times", "Series"]
+    sheet = book["Response times"]
+    cells = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert cells[0] == csv_header
+    assert len(cells) == 4  # header, P-BY, P-BZ, total
+    # Cell by cell, the JSON answer: numbers as numbers, null as an empty cell.
+    expected = [flat(row) for row in report["partners"]] + [
+        flat({"partner_id": "total", **report["total"]})
+    ]
+    for line, row in zip(cells[1:], expected, strict=True):
+        assert line == [row[name] for name in csv_header]
+    by = dict(zip(csv_header, cells[1], strict=True))
+    assert by["partner_id"] == BY
+    assert by["assigned"] == 4 and isinstance(by["assigned"], int)
+    assert by["acceptance_rate"] == 0.5
+    assert by["decision_hours_p90"] == 8.0
+    assert by["win_rate"] == 0.0
+    assert by["first_progress_hours_p90"] == 1.0
+    total = dict(zip(csv_header, cells[3], strict=True))
+    assert total["partner_id"] == "total"
+    assert total["outcomes_contacted"] == 2
+    assert total["decision_working_hours_max"] == 41.0
+    # Shown as a spreadsheet user expects: rates as percentages, hours with two decimals.
+    column = {name: index + 1 for index, name in enumerate(csv_header)}
+    assert sheet.cell(2, column["acceptance_rate"]).number_format == "0.0%"
+    assert sheet.cell(2, column["decision_hours_median"]).number_format == "0.00"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.cell(1, 1).font.b
+    for letter in ("A", "G", "V"):
+        assert sheet.column_dimensions[letter].width >= 8
+    assert sheet.column_dimensions["H"].width >= len("decision_hours_median")
+    # The series: a row per partner and week, then the total's.
+    series = [[cell.value for cell in line] for line in book["Series"].iter_rows()]
+    assert series[0] == [
+        "partner_id", "period", "assigned", "accepted", "rejected", "expired",
+        "decision_hours_median", "decision_hours_p90", "decision_hours_max",
+    ]  # fmt: skip
+    assert series[1:] == [
+        [BY, "2026-W49", 2, 1, 1, 0, 4.0, 8.0, 8.0],
+        [BY, "2026-W50", 2, 0, 0, 0, None, None, None],
+        [BZ, "2026-W49", 3, 2, 0, 1, 3.0, 113.0, 113.0],
+        [BZ, "2026-W50", 1, 0, 0, 0, None, None, None],
+        ["total", "2026-W49", 5, 3, 1, 1, 4.0, 113.0, 113.0],
+        ["total", "2026-W50", 3, 0, 0, 0, None, None, None],
+    ]
+    assert book["Series"].freeze_panes == "A2"
+
+
+def test_a_workbook_without_interval_has_one_sheet_and_a_partner_only_its_row(
+    history: FixedClock,
+) -> None:
+    raw, data = workbook_of(PERIOD, partner(BZ))
+
+    assert raw["statusCode"] == 200
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Response times"]
+    assert [line[0].value for line in book.active.iter_rows()] == ["partner_id", BZ, "total"]
+
+
+def test_a_partner_asking_for_another_partners_workbook_is_forbidden(clock: FixedClock) -> None:
+    raw, data = workbook_of({**PERIOD, "partner_id": BY}, partner(BZ))
+
+    assert raw["statusCode"] == 403
+    assert data == b""
+    assert "message" in json.loads(raw["body"])
+
+
+def test_the_report_function_loads_the_workbook_library_only_for_a_workbook() -> None:
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import sys, functions.report.app; "
+        "print('xlsxwriter' in sys.modules, 'inquiries.adapters.workbook' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'layers/common/python'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True, cwd=root
+    )
+
+    assert done.stdout.split() == ["False", "False"]
 
 
 def test_a_partner_asking_for_another_partner_is_forbidden(clock: FixedClock) -> None:
@@ -339,7 +609,9 @@ def test_no_token_is_401(clock: FixedClock) -> None:
         ({"from": "2026-12-09", "to": "2026-12-01"}, "to"),
         ({"from": "2026-13-01", "to": "2026-12-09"}, "from"),
         ({"from": "yesterday", "to": "2026-12-09"}, "from"),
-        ({**PERIOD, "format": "xlsx"}, "format"),
+        ({**PERIOD, "format": "pdf"}, "format"),
+        ({**PERIOD, "interval": "year"}, "interval"),
+        ({**PERIOD, "interval": ""}, "interval"),
         ({**PERIOD, "partner_id": "no/such id"}, "partner_id"),
     ],
 )

@@ -40,6 +40,7 @@ from inquiries.service.ports import (
     DueOffer,
     IdempotencyClaim,
     IdempotencyKeyTaken,
+    InquiryExists,
     Page,
     Record,
 )
@@ -118,7 +119,7 @@ class InMemoryRepository:
         stored = self._inquiries.get(after.id)
         if change.before is None:
             if stored is not None:
-                raise ChangeRejected()
+                raise InquiryExists()
         elif (
             stored is None
             or stored.status is not change.before.status

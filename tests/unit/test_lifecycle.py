@@ -67,7 +67,9 @@ def state(status: Status) -> tuple[Inquiry, Offer | None]:
     if status is Status.CLOSED:
         won = ProgressEntry(ProgressStep.WON, START, "p1-user")
         inquiry = replace(base, status=status, user_id="p1-user", progress=(won,), **offered)  # type: ignore[arg-type]
-        return inquiry, replace(accepted, first_progress_at=START)
+        return inquiry, replace(
+            accepted, first_progress_at=START, steps=frozenset({ProgressStep.WON})
+        )
     rejected = pending_offer(outcome=Outcome.REJECTED, decided_at=START, decided_by="p1-user")
     returned = replace(
         base,
@@ -440,7 +442,7 @@ def test_progress_won_and_lost_close(step: ProgressStep, status: Status) -> None
     )
 
 
-def test_the_first_progress_is_stamped_on_the_offer_once() -> None:
+def test_the_offer_keeps_the_first_progress_time_and_each_step_reached_once() -> None:
     inquiry, offer = state(Status.ACCEPTED)
     first = lifecycle.record_progress(
         inquiry, offer=offer, principal=P1_USER, step=ProgressStep.CONTACTED, note=None, now=NOW
@@ -448,6 +450,7 @@ def test_the_first_progress_is_stamped_on_the_offer_once() -> None:
     [write] = first.offers
     assert write.expected is Outcome.ACCEPTED
     assert write.offer.first_progress_at == NOW
+    assert write.offer.steps == {ProgressStep.CONTACTED}
     later = NOW + timedelta(hours=5)
     second = lifecycle.record_progress(
         first.after,
@@ -457,11 +460,25 @@ def test_the_first_progress_is_stamped_on_the_offer_once() -> None:
         note=None,
         now=later,
     )
-    assert second.offers == ()
+    [write] = second.offers
+    assert write.expected is Outcome.ACCEPTED
+    assert write.offer.first_progress_at == NOW  # the first progress, not the latest
+    assert write.offer.steps == {ProgressStep.CONTACTED, ProgressStep.OFFER_SENT}
     assert [p.step for p in second.after.progress] == [
         ProgressStep.CONTACTED,
         ProgressStep.OFFER_SENT,
     ]
+    # A step the offer already has changes the inquiry's history only.
+    again = lifecycle.record_progress(
+        second.after,
+        offer=write.offer,
+        principal=P1_USER,
+        step=ProgressStep.CONTACTED,
+        note="called again",
+        now=later,
+    )
+    assert again.offers == ()
+    assert len(again.after.progress) == 3
 
 
 def test_link_contact_only_once() -> None:

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from inquiries.domain.errors import Forbidden, ValidationFailed
-from inquiries.domain.model import Calendar, Offer, Outcome, Principal, Role
+from inquiries.domain.model import Calendar, Offer, Outcome, Principal, ProgressStep, Role
+from inquiries.domain.report.periods import Interval
 from inquiries.service import reports
 from inquiries.service.ports import Dependencies
 
@@ -37,6 +38,7 @@ def offer(
     decided_at: datetime | None = None,
     first_progress_at: datetime | None = None,
     deadline: datetime | None = None,
+    steps: frozenset[ProgressStep] = frozenset(),
 ) -> Offer:
     return Offer(
         inquiry_id=f"inq-{next(_seq)}",
@@ -49,6 +51,7 @@ def offer(
         outcome=outcome,
         decided_at=decided_at,
         first_progress_at=first_progress_at,
+        steps=steps,
     )
 
 
@@ -56,10 +59,28 @@ def generated_offers() -> list[Offer]:
     """Three partners; every kind of outcome; weekends and holidays in between."""
     return [
         # P1, Bolzano. Tue 09:00 local -> 12:00 local: 3 h, 3 working h; progress 2 h later.
-        offer("P1", BOLZANO, at(1, 8), Outcome.ACCEPTED, at(1, 11), first_progress_at=at(1, 13)),
+        # Contacted, then won (so an offer was sent, recorded or not).
+        offer(
+            "P1",
+            BOLZANO,
+            at(1, 8),
+            Outcome.ACCEPTED,
+            at(1, 11),
+            first_progress_at=at(1, 13),
+            steps=frozenset({ProgressStep.CONTACTED, ProgressStep.WON}),
+        ),
         # Fri 16:00 local -> Mon 10:00 local: 66 h; 8 (Fri) + 10 (Mon) = 18 working h.
         # First progress Wed 09:00Z: 48 h after the acceptance.
-        offer("P1", BOLZANO, at(4, 15), Outcome.ACCEPTED, at(7, 9), first_progress_at=at(9, 9)),
+        # An offer sent (so the contact was contacted); not decided yet.
+        offer(
+            "P1",
+            BOLZANO,
+            at(4, 15),
+            Outcome.ACCEPTED,
+            at(7, 9),
+            first_progress_at=at(9, 9),
+            steps=frozenset({ProgressStep.OFFER_SENT}),
+        ),
         # Mon 11:00 local -> Wed 09:00 local: 46 h; 13 (Mon) + 0 (Tue, holiday) + 9 = 22 working h.
         offer("P1", BOLZANO, at(7, 10), Outcome.REJECTED, at(9, 8)),
         # Expired by the expiry.
@@ -72,8 +93,16 @@ def generated_offers() -> list[Offer]:
         offer("P1", BOLZANO, at(14, 8), Outcome.WITHDRAWN, at(14, 9)),
         # 08:00Z -> 09:30Z on a Monday: 1.5 h, 1.5 working h; no progress yet.
         offer("P1", BOLZANO, at(14, 8), Outcome.ACCEPTED, at(14, 9, 30)),
-        # P2, Munich. 20 minutes: 0.333 h.
-        offer("P2", MUNICH, at(2, 12), Outcome.ACCEPTED, at(2, 12, 20)),
+        # P2, Munich. 20 minutes: 0.333 h; contacted 40 minutes later (0.667 h), then lost.
+        offer(
+            "P2",
+            MUNICH,
+            at(2, 12),
+            Outcome.ACCEPTED,
+            at(2, 12, 20),
+            first_progress_at=at(2, 13),
+            steps=frozenset({ProgressStep.CONTACTED, ProgressStep.LOST}),
+        ),
         # Thu 24th 11:00 local -> Mon 28th 08:00 local: 93 h; 13 (Thu) + 0 (Fri, Christmas;
         # weekend) + 8 (Mon) = 21 working h.
         offer("P2", MUNICH, at(24, 10), Outcome.REJECTED, at(28, 7)),
@@ -83,7 +112,9 @@ def generated_offers() -> list[Offer]:
 
 
 NO_DATA = {"median": None, "p90": None, "max": None}
+NO_OUTCOMES = {"contacted": 0, "offer_sent": 0, "won": 0, "lost": 0}
 
+# Percentiles are nearest-rank: the value at rank ceil(p * n) of the n sorted values.
 EXPECTED_P1 = {
     "partner_id": "P1",
     "assigned": 8,
@@ -92,13 +123,16 @@ EXPECTED_P1 = {
     "expired": 2,
     "pending": 1,
     "acceptance_rate": 0.5,  # 3 / 6
-    # [1.5, 3, 46, 66]: median halfway between 3 and 46; p90 at rank 2.7: 46 + 0.7 * 20.
-    "decision_hours": {"median": 24.5, "p90": 60.0, "max": 66.0},
-    # [1.5, 3, 18, 22]: 3 + 0.5 * 15; 18 + 0.7 * 4.
-    "decision_working_hours": {"median": 10.5, "p90": 20.8, "max": 22.0},
+    # [1.5, 3, 46, 66]: ranks 2 and 4.
+    "decision_hours": {"median": 3.0, "p90": 66.0, "max": 66.0},
+    # [1.5, 3, 18, 22]
+    "decision_working_hours": {"median": 3.0, "p90": 22.0, "max": 22.0},
     "decided_in_time_rate": 0.667,  # 4 / 6
-    # [2, 48]: 25; 2 + 0.9 * 46.
-    "first_progress_hours": {"median": 25.0, "p90": 43.4, "max": 48.0},
+    # [2, 48]: ranks 1 and 2.
+    "first_progress_hours": {"median": 2.0, "p90": 48.0, "max": 48.0},
+    # {contacted, won} reached all three sales steps; {offer_sent} the first two.
+    "outcomes": {"contacted": 2, "offer_sent": 2, "won": 1, "lost": 0},
+    "win_rate": 1.0,
 }
 
 EXPECTED_P2 = {
@@ -109,12 +143,14 @@ EXPECTED_P2 = {
     "expired": 0,
     "pending": 0,
     "acceptance_rate": 0.5,
-    # [1/3, 93]: (1/3 + 93) / 2 = 46.667; 1/3 + 0.9 * (93 - 1/3) = 83.733.
-    "decision_hours": {"median": 46.67, "p90": 83.73, "max": 93.0},
-    # [1/3, 21]: 10.667; 1/3 + 0.9 * (21 - 1/3) = 18.933.
-    "decision_working_hours": {"median": 10.67, "p90": 18.93, "max": 21.0},
+    # [1/3, 93]: ranks 1 and 2.
+    "decision_hours": {"median": 0.33, "p90": 93.0, "max": 93.0},
+    # [1/3, 21]
+    "decision_working_hours": {"median": 0.33, "p90": 21.0, "max": 21.0},
     "decided_in_time_rate": 1.0,
-    "first_progress_hours": NO_DATA,
+    "first_progress_hours": {"median": 0.67, "p90": 0.67, "max": 0.67},
+    "outcomes": {"contacted": 1, "offer_sent": 0, "won": 0, "lost": 1},
+    "win_rate": 0.0,
 }
 
 EXPECTED_P3 = {
@@ -129,6 +165,8 @@ EXPECTED_P3 = {
     "decision_working_hours": NO_DATA,
     "decided_in_time_rate": None,
     "first_progress_hours": NO_DATA,
+    "outcomes": NO_OUTCOMES,
+    "win_rate": None,
 }
 
 EXPECTED_TOTAL = {
@@ -138,12 +176,15 @@ EXPECTED_TOTAL = {
     "expired": 2,
     "pending": 1,
     "acceptance_rate": 0.5,  # 4 / 8
-    # [1/3, 1.5, 3, 46, 66, 93]: ranks 2.5 and 4.5.
-    "decision_hours": {"median": 24.5, "p90": 79.5, "max": 93.0},
+    # [1/3, 1.5, 3, 46, 66, 93]: ranks 3 and 6.
+    "decision_hours": {"median": 3.0, "p90": 93.0, "max": 93.0},
     # [1/3, 1.5, 3, 18, 21, 22]
-    "decision_working_hours": {"median": 10.5, "p90": 21.5, "max": 22.0},
+    "decision_working_hours": {"median": 3.0, "p90": 22.0, "max": 22.0},
     "decided_in_time_rate": 0.75,  # 6 / 8
-    "first_progress_hours": {"median": 25.0, "p90": 43.4, "max": 48.0},
+    # [2/3, 2, 48]: ranks 2 and 3.
+    "first_progress_hours": {"median": 2.0, "p90": 48.0, "max": 48.0},
+    "outcomes": {"contacted": 3, "offer_sent": 2, "won": 1, "lost": 1},
+    "win_rate": 0.5,
 }
 
 
@@ -214,29 +255,6 @@ def test_a_decision_made_over_the_weekend_counts_no_working_hours() -> None:
     assert row["decision_working_hours"] == {"median": 0.0, "p90": 0.0, "max": 0.0}
 
 
-@pytest.mark.parametrize(
-    ("values", "fraction", "expected"),
-    [
-        ([7.0], 0.5, 7.0),
-        ([7.0], 0.9, 7.0),
-        ([4.0, 1.0], 0.5, 2.5),
-        ([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 0.9, 9.1),
-        ([10.0, 1.0, 3.0], 0.5, 3.0),
-        ([10.0, 1.0, 3.0], 0.9, 8.6),  # 3 + 0.8 * 7
-        ([0.0, 100.0], 0.9, 90.0),
-    ],
-)
-def test_percentile_interpolates_linearly_between_closest_ranks(
-    values: list[float], fraction: float, expected: float
-) -> None:
-    assert reports.percentile(values, fraction) == pytest.approx(expected)
-
-
-def test_spread_rounds_to_two_decimals_and_is_null_without_data() -> None:
-    assert reports.spread([]) == {"median": None, "p90": None, "max": None}
-    assert reports.spread([1 / 3, 2 / 3]) == {"median": 0.5, "p90": 0.63, "max": 0.67}
-
-
 def test_rates_round_to_three_decimals() -> None:
     offers = [
         offer("P1", BOLZANO, at(1, 8), Outcome.ACCEPTED, at(1, 9)),
@@ -279,7 +297,18 @@ CSV_HEADER = [
     "first_progress_hours_median",
     "first_progress_hours_p90",
     "first_progress_hours_max",
+    "outcomes_contacted",
+    "outcomes_offer_sent",
+    "outcomes_won",
+    "outcomes_lost",
+    "win_rate",
 ]
+
+
+def read_csv(text: str) -> list[list[str]]:
+    """The cells as a spreadsheet set to German reads them: BOM, `;`, decimal comma."""
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
 
 
 def test_csv_has_a_header_a_row_per_partner_and_a_total_row_last() -> None:
@@ -287,33 +316,176 @@ def test_csv_has_a_header_a_row_per_partner_and_a_total_row_last() -> None:
         generated_offers(), first=date(2026, 12, 1), last=date(2026, 12, 31), now=NOW
     )
 
-    text = reports.csv_of(report)
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = read_csv(reports.csv_of(report))
 
     assert rows[0] == CSV_HEADER
     assert [r[0] for r in rows[1:]] == ["P1", "P2", "P3", "total"]
     p1 = dict(zip(CSV_HEADER, rows[1], strict=True))
     assert p1["assigned"] == "8"
-    assert p1["acceptance_rate"] == "0.5"
-    assert p1["decision_hours_median"] == "24.5"
-    assert p1["decision_working_hours_p90"] == "20.8"
-    assert p1["first_progress_hours_max"] == "48.0"
+    assert p1["acceptance_rate"] == "0,5"
+    assert p1["decision_hours_median"] == "3,0"
+    assert p1["decision_working_hours_p90"] == "22,0"
+    assert p1["first_progress_hours_max"] == "48,0"
+    assert p1["outcomes_offer_sent"] == "2"
+    assert p1["win_rate"] == "1,0"
+    p2 = dict(zip(CSV_HEADER, rows[2], strict=True))
+    assert p2["decision_hours_median"] == "0,33"
+    assert p2["win_rate"] == "0,0"
     # Null is an empty cell.
     p3 = dict(zip(CSV_HEADER, rows[3], strict=True))
     assert p3["acceptance_rate"] == ""
     assert p3["decision_hours_median"] == ""
+    assert p3["win_rate"] == ""
     total = dict(zip(CSV_HEADER, rows[4], strict=True))
     assert total["assigned"] == "11"
-    assert total["decision_hours_p90"] == "79.5"
-    assert total["decided_in_time_rate"] == "0.75"
+    assert total["decision_hours_p90"] == "93,0"
+    assert total["decided_in_time_rate"] == "0,75"
+    assert total["outcomes_contacted"] == "3"
 
 
 def test_csv_of_an_empty_report_is_the_header_and_the_total() -> None:
     report = reports.report_of([], first=date(2026, 12, 1), last=date(2026, 12, 1), now=NOW)
 
-    rows = list(csv.reader(io.StringIO(reports.csv_of(report))))
+    rows = read_csv(reports.csv_of(report))
 
-    assert rows == [CSV_HEADER, ["total", "0", "0", "0", "0", "0", *[""] * 11]]
+    assert rows == [
+        CSV_HEADER,
+        ["total", "0", "0", "0", "0", "0", *[""] * 11, "0", "0", "0", "0", ""],
+    ]
+
+
+def test_csv_leaves_the_series_out_and_keeps_its_columns() -> None:
+    report = reports.report_of(
+        generated_offers(),
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 31),
+        now=NOW,
+        interval=Interval.WEEK,
+    )
+
+    rows = read_csv(reports.csv_of(report))
+
+    assert rows[0] == CSV_HEADER
+    assert len(rows) == 5
+
+
+def test_csv_keeps_umlauts_and_quotes_a_cell_holding_the_separator() -> None:
+    # Partner ids are plain, but the writer must not depend on it.
+    report = reports.report_of(
+        [offer("Müller;Söhne", MUNICH, at(1, 8), Outcome.ACCEPTED, at(1, 9))],
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 1),
+        now=NOW,
+    )
+
+    text = reports.csv_of(report)
+
+    assert text.encode("utf-8").startswith(b"\xef\xbb\xbfpartner_id;assigned;")
+    assert '"Müller;Söhne";1;1;' in text
+    assert read_csv(text)[1][0] == "Müller;Söhne"
+
+
+# --- series ----------------------------------------------------------------------------------
+
+EMPTY_ENTRY = {"assigned": 0, "accepted": 0, "rejected": 0, "expired": 0, "decision_hours": NO_DATA}
+
+
+def test_weekly_series_has_every_iso_week_of_the_period_with_empty_weeks_as_zeros() -> None:
+    report = reports.report_of(
+        generated_offers(),
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 31),
+        now=NOW,
+        interval=Interval.WEEK,
+    )
+
+    p2, p3 = report["partners"][1], report["partners"][2]
+    weeks = ["2026-W49", "2026-W50", "2026-W51", "2026-W52", "2026-W53"]
+    assert [e["period"] for e in p2["series"]] == weeks
+    assert [e["period"] for e in report["total"]["series"]] == weeks
+    # P2: accepted on 2 Dec (W49) after 1/3 h; rejected 24 Dec (W52) after 93 h.
+    assert p2["series"] == [
+        {"period": "2026-W49", "assigned": 1, "accepted": 1, "rejected": 0, "expired": 0,
+         "decision_hours": {"median": 0.33, "p90": 0.33, "max": 0.33}},
+        {"period": "2026-W50", **EMPTY_ENTRY},
+        {"period": "2026-W51", **EMPTY_ENTRY},
+        {"period": "2026-W52", "assigned": 1, "accepted": 0, "rejected": 1, "expired": 0,
+         "decision_hours": {"median": 93.0, "p90": 93.0, "max": 93.0}},
+        {"period": "2026-W53", **EMPTY_ENTRY},
+    ]  # fmt: skip
+    # P3's withdrawn offer (3 Dec) is assigned and nothing else.
+    assert p3["series"][0] == {"period": "2026-W49", **EMPTY_ENTRY, "assigned": 1}
+    # P1 in W49: accepted 1 Dec (3 h), accepted 4 Dec (66 h); W50: rejected 7 Dec (46 h),
+    # expired 10 Dec, expired as of now 11 Dec, withdrawn and accepted 14 Dec (1.5 h)...
+    w49, w50, w51 = report["total"]["series"][:3]
+    assert w49 == {
+        "period": "2026-W49", "assigned": 4, "accepted": 3, "rejected": 0, "expired": 0,
+        "decision_hours": {"median": 3.0, "p90": 66.0, "max": 66.0},
+    }  # fmt: skip
+    assert w50 == {
+        "period": "2026-W50", "assigned": 3, "accepted": 0, "rejected": 1, "expired": 2,
+        "decision_hours": {"median": 46.0, "p90": 46.0, "max": 46.0},
+    }  # fmt: skip
+    # ...and in W51 (14-20 Dec): the withdrawn, the accepted and the pending one of 15 Dec.
+    assert w51 == {
+        "period": "2026-W51", "assigned": 3, "accepted": 1, "rejected": 0, "expired": 0,
+        "decision_hours": {"median": 1.5, "p90": 1.5, "max": 1.5},
+    }  # fmt: skip
+
+
+def test_series_entries_add_up_to_their_row() -> None:
+    report = reports.report_of(
+        generated_offers(),
+        first=date(2026, 11, 1),
+        last=date(2027, 1, 31),
+        now=NOW,
+        interval=Interval.DAY,
+    )
+
+    for row in [*report["partners"], report["total"]]:
+        assert len(row["series"]) == 92
+        for key in ("assigned", "accepted", "rejected", "expired"):
+            assert sum(entry[key] for entry in row["series"]) == row[key]
+
+
+def test_monthly_series_names_months_and_cuts_the_period_at_its_ends() -> None:
+    report = reports.report_of(
+        generated_offers(),
+        first=date(2026, 11, 20),
+        last=date(2027, 1, 3),
+        now=NOW,
+        interval=Interval.MONTH,
+    )
+
+    series = report["total"]["series"]
+    assert [e["period"] for e in series] == ["2026-11", "2026-12", "2027-01"]
+    assert [e["assigned"] for e in series] == [0, 11, 0]
+    assert series[0]["decision_hours"] == NO_DATA
+
+
+def test_no_interval_no_series() -> None:
+    report = reports.report_of(
+        generated_offers(), first=date(2026, 12, 1), last=date(2026, 12, 31), now=NOW
+    )
+
+    assert "series" not in report["total"]
+    assert all("series" not in row for row in report["partners"])
+
+
+def test_a_series_too_long_for_one_answer_is_refused_with_the_interval_at_fault() -> None:
+    # A year by day over 60 partners and the total: 366 * 61 entries.
+    offers = [offer(f"P{n:02d}", MUNICH, at(1, 8)) for n in range(60)]
+
+    with pytest.raises(ValidationFailed) as refused:
+        reports.report_of(
+            offers, first=date(2026, 1, 1), last=date(2026, 12, 31), now=NOW, interval=Interval.DAY
+        )
+    by_week = reports.report_of(
+        offers, first=date(2026, 1, 1), last=date(2026, 12, 31), now=NOW, interval=Interval.WEEK
+    )
+
+    assert refused.value.errors[0]["loc"] == ["query", "interval"]
+    assert len(by_week["total"]["series"]) == 53
 
 
 # --- who sees what, and the use case ---------------------------------------------------------

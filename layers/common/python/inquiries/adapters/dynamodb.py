@@ -11,7 +11,9 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -37,7 +39,14 @@ from inquiries.domain.model import (
     Status,
     Territory,
 )
-from inquiries.service.ports import DueOffer, IdempotencyClaim, IdempotencyKeyTaken, Page, Record
+from inquiries.service.ports import (
+    DueOffer,
+    IdempotencyClaim,
+    IdempotencyKeyTaken,
+    InquiryExists,
+    Page,
+    Record,
+)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -54,6 +63,15 @@ _TRANSIENT = frozenset(
     }
 )
 _CONFLICT_RETRIES = 3
+# A transaction cancelled only by conflicts or throttling is tried this often, with full
+# jitter under a doubling cap of _BACKOFF_BASE seconds: at most 0.02+0.04+0.08+0.16+0.32
+# = 0.62 s of waiting in all, well inside the API's time budget.
+_TRANSACTION_ATTEMPTS = 6
+_BACKOFF_BASE = 0.02
+# Cancellation reasons that say nothing about the state: the same transaction may succeed.
+_RETRYABLE_REASONS = frozenset(
+    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "None"}
+)
 
 
 # --- formats -------------------------------------------------------------------------------
@@ -234,6 +252,7 @@ def offer_item(offer: Offer) -> dict[str, Any]:
         "decided_by": offer.decided_by,
         "reason": offer.reason,
         "first_progress_at": stamp(offer.first_progress_at) if offer.first_progress_at else None,
+        "steps": sorted(step.value for step in offer.steps) or None,
         "gsi1pk": f"PARTNER#{offer.partner_id}",
         "gsi1sk": f"OFFER#{offered}#{offer.inquiry_id}#{offer.seq}",
         "gsi3pk": f"OFFERS#{offered[:7]}",
@@ -259,6 +278,7 @@ def offer_from(data: dict[str, Any]) -> Offer:
         decided_by=data.get("decided_by"),
         reason=data.get("reason"),
         first_progress_at=_unstamp(data.get("first_progress_at")),
+        steps=frozenset(ProgressStep(step) for step in data.get("steps", ())),
     )
 
 
@@ -341,9 +361,12 @@ def _decode_cursor(
 class DynamoRepository:
     """The Repository port on DynamoDB."""
 
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(
+        self, client: Any, table_name: str, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._client = client
         self._table = table_name
+        self._sleep = sleep  # the pause between transaction attempts; tests record it
 
     # errors ---------------------------------------------------------------------------------
 
@@ -409,32 +432,32 @@ class DynamoRepository:
 
     def apply(self, change: Change, claim: IdempotencyClaim | None = None) -> None:
         items = self._transaction(change, claim)
-        # The same transaction gets the same token: when botocore resends one that was
-        # already stored (its answer lost), DynamoDB answers success instead of failing
-        # the conditions of the first.
-        token = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:36]
-        for attempt in range(_CONFLICT_RETRIES):
+        digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode())
+        for attempt in range(_TRANSACTION_ATTEMPTS):
+            # botocore's own resends of one attempt share its token: when the answer to a
+            # stored transaction is lost, DynamoDB answers success instead of failing the
+            # conditions of the first. A new attempt after a cancellation (which wrote
+            # nothing) is a new request, with a token of its own.
+            attempt_digest = digest.copy()
+            attempt_digest.update(str(attempt).encode())
+            token = attempt_digest.hexdigest()[:36]
             try:
                 self._client.transact_write_items(TransactItems=items, ClientRequestToken=token)
                 return
             except BotoCoreError as error:
                 raise _unavailable(error) from error
             except ClientError as error:
-                code = error.response.get("Error", {}).get("Code", "")
-                if code != "TransactionCanceledException":
+                if (
+                    error.response.get("Error", {}).get("Code", "")
+                    != "TransactionCanceledException"
+                ):
                     raise _unavailable(error) from error
-                reasons = [
-                    r.get("Code", "None") for r in error.response.get("CancellationReasons", [])
-                ]
-                if claim is not None and reasons and reasons[-1] == "ConditionalCheckFailed":
-                    raise IdempotencyKeyTaken() from None
-                if "ConditionalCheckFailed" in reasons:
-                    raise ChangeRejected() from None
-                if "TransactionConflict" in reasons and attempt + 1 < _CONFLICT_RETRIES:
-                    continue  # safe to retry: the conditions still guard the state
-                if "TransactionConflict" in reasons:
-                    raise ChangeRejected() from None
-                raise _unavailable(error) from error
+                verdict = _cancellation(error, created=change.before is None, claimed=claim)
+                if verdict is not None:
+                    raise verdict from None
+                if attempt + 1 < _TRANSACTION_ATTEMPTS:
+                    self._sleep(_backoff(attempt))
+        raise Unavailable("the store is busy; nothing was changed, please retry")
 
     def _transaction(self, change: Change, claim: IdempotencyClaim | None) -> list[dict[str, Any]]:
         after = change.after
@@ -829,3 +852,33 @@ def _unavailable(error: ClientError | BotoCoreError) -> Exception:
     if code in _TRANSIENT:
         return Unavailable("the store is busy; nothing was changed, please retry")
     return Unavailable(f"the store refused the request ({code}); nothing was changed")
+
+
+def _cancellation(
+    error: ClientError, *, created: bool, claimed: IdempotencyClaim | None
+) -> Exception | None:
+    """What a cancelled transaction says about the state, or None when it may be retried.
+
+    The reasons come in the order of the transaction's items: the inquiry first, the
+    idempotency claim (when there is one) last.
+    """
+    reasons = [r.get("Code") or "None" for r in error.response.get("CancellationReasons", [])]
+    if claimed is not None and reasons and reasons[-1] == "ConditionalCheckFailed":
+        return IdempotencyKeyTaken()
+    if created and reasons and reasons[0] == "ConditionalCheckFailed":
+        return InquiryExists()
+    if "ConditionalCheckFailed" in reasons:
+        return ChangeRejected()
+    if reasons and all(reason in _RETRYABLE_REASONS for reason in reasons):
+        if set(reasons) == {"None"}:  # no reason given at all: nothing to go on
+            return Unavailable("the store refused the request; nothing was changed")
+        return None
+    return Unavailable(
+        f"the store refused the request ({', '.join(sorted(set(reasons) - {'None'}))}); "
+        "nothing was changed"
+    )
+
+
+def _backoff(attempt: int) -> float:
+    """Full jitter: concurrent writers that collided do not collide again in lockstep."""
+    return random.uniform(0, _BACKOFF_BASE * 2**attempt)  # noqa: S311 (not for secrets)

@@ -35,6 +35,7 @@ from inquiries.api.schemas import (
     SubmissionIn,
 )
 from inquiries.domain.model import Product, ProgressStep, RejectReason, Status
+from inquiries.domain.report.periods import Interval
 
 TITLE = "Partner inquiries"
 VERSION = "1.0.0"
@@ -88,7 +89,7 @@ def _request_schemas() -> dict[str, Any]:
         ref_template=SCHEMAS + "{model}",
     )
     schemas: dict[str, Any] = top.get("$defs", {})
-    for enum in (Status, Product, ProgressStep, RejectReason):
+    for enum in (Status, Product, ProgressStep, RejectReason, Interval):
         schemas[enum.__name__] = {"type": "string", "enum": [member.value for member in enum]}
     _refine(schemas)
     return schemas
@@ -180,6 +181,26 @@ def _response_schemas() -> dict[str, Any]:
     count = {"type": "integer", "minimum": 0}
     rate = _nullable({"type": "number", "minimum": 0, "maximum": 1})
     totals = {k: count for k in ("assigned", "accepted", "rejected", "expired", "pending")}
+    figures = {
+        "acceptance_rate": rate,
+        "decision_hours": _stats(),
+        "decision_working_hours": _stats(),
+        "decided_in_time_rate": rate,
+        "first_progress_hours": _stats(),
+        "outcomes": _object({k: count for k in ("contacted", "offer_sent", "won", "lost")}),
+        "win_rate": rate,
+    }
+    # Only with ?interval=: one entry per day, ISO week or month of the period.
+    series = {
+        "type": "array",
+        "items": _object(
+            {
+                "period": {"type": "string"},
+                **{k: count for k in ("assigned", "accepted", "rejected", "expired")},
+                "decision_hours": _stats(),
+            }
+        ),
+    }
     return {
         "Error": _object({"message": {"type": "string"}}),
         "ValidationError": _object(
@@ -289,17 +310,10 @@ def _response_schemas() -> dict[str, Any]:
             }
         ),
         "PartnerList": _object({"items": {"type": "array", "items": _ref("Partner")}}),
-        "ReportTotals": _object(totals),
+        "ReportTotals": _object({**totals, **figures, "series": series}, [*totals, *figures]),
         "ReportRow": _object(
-            {
-                "partner_id": {"type": "string"},
-                **totals,
-                "acceptance_rate": rate,
-                "decision_hours": _stats(),
-                "decision_working_hours": _stats(),
-                "decided_in_time_rate": rate,
-                "first_progress_hours": _stats(),
-            }
+            {"partner_id": {"type": "string"}, **totals, **figures, "series": series},
+            ["partner_id", *totals, *figures],
         ),
         "Report": _object(
             {
@@ -466,6 +480,9 @@ def _operation(route: Route) -> dict[str, Any]:
         content = _json(_ref(schema))
         if key == "GET /reports/response-times":
             content["text/csv"] = {"schema": {"type": "string"}}
+            content["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = {
+                "schema": {"type": "string", "format": "binary"}
+            }
         responses[str(success)] = {"description": "Done", "content": content}
     errors: list[str] = []
     if not route.public:

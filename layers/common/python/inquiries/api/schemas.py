@@ -21,6 +21,7 @@ from pydantic import (
 
 from inquiries.api.countries import ISO_COUNTRIES
 from inquiries.domain.model import Product, ProgressStep, RejectReason, Status
+from inquiries.domain.report.periods import Interval
 
 ID_PATTERN = r"^[A-Za-z0-9_.~-]{1,64}$"
 
@@ -192,7 +193,8 @@ class ReportQuery(BaseModel):
     from_: date = Field(alias="from")
     to: date
     partner_id: Id | None = None
-    format: Literal["json", "csv"] = "json"
+    format: Literal["json", "csv", "xlsx"] = "json"
+    interval: Interval | None = None
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 

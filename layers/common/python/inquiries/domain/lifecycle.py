@@ -336,8 +336,12 @@ def record_progress(
         progress=(*inquiry.progress, entry),
     )
     offers: tuple[OfferWrite, ...] = ()
-    if offer is not None and offer.first_progress_at is None:
-        offers = (OfferWrite(replace(offer, first_progress_at=now), Outcome.ACCEPTED),)
+    if offer is not None and (offer.first_progress_at is None or step not in offer.steps):
+        # The offer keeps what the report needs: when progress began, which steps were reached.
+        progressed = replace(
+            offer, first_progress_at=offer.first_progress_at or now, steps=offer.steps | {step}
+        )
+        offers = (OfferWrite(progressed, Outcome.ACCEPTED),)
     details: dict[str, object] = {"step": step.value}
     if note:
         details["note"] = note

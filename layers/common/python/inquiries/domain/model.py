@@ -168,6 +168,8 @@ class Offer:
     decided_by: str | None = None
     reason: str | None = None
     first_progress_at: datetime | None = None
+    # The progress steps recorded while this offer was the accepted one (for the report).
+    steps: frozenset[ProgressStep] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,29 @@ from datetime import timedelta
 from aws_lambda_powertools import Logger
 
 from inquiries.domain import lifecycle, routing
-from inquiries.domain.errors import ChangeRejected, Conflict
+from inquiries.domain.errors import Conflict, Unavailable
+from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import SYSTEM, Channel, Contact, Inquiry, Partner, Status
 from inquiries.service.deadlines import deadline_for
 from inquiries.service.partners import known_partner
-from inquiries.service.ports import Dependencies, IdempotencyClaim, IdempotencyKeyTaken
+from inquiries.service.ports import (
+    Dependencies,
+    IdempotencyClaim,
+    IdempotencyKeyTaken,
+    InquiryExists,
+)
 from inquiries.service.scheduling import schedule_expiry
 
 logger = Logger(child=True)
 
 IDEMPOTENCY_WINDOW = timedelta(hours=72)
+# New random ids tried when the one drawn belongs to another inquiry (9 random bytes:
+# a second collision in a row does not happen; the bound only keeps the loop finite).
+_ID_ATTEMPTS = 3
+
+
+class _IdTaken(Exception):
+    """The new inquiry's random id belongs to another, stored inquiry."""
 
 
 @dataclass(frozen=True)
@@ -41,11 +54,13 @@ def submit(
     *,
     idempotency_key: str | None = None,
     fingerprint: str = "",
+    _attempt: int = 1,
 ) -> Submitted:
     """Store a new inquiry and offer it to the partner routing picks (or queue it at HQ).
 
-    Answers only once the inquiry is stored. The inquiry, its first offer, its
-    events and the idempotency claim are one transaction.
+    Answers only once the inquiry is stored, read back where the store's answer left
+    any doubt; otherwise raises Unavailable (503) with nothing written. The inquiry,
+    its first offer, its events and the idempotency claim are one transaction.
     """
     repo = deps.repository
     now = deps.clock.now()
@@ -80,16 +95,29 @@ def submit(
             idempotency_key, fingerprint, inquiry.id, now, now + IDEMPOTENCY_WINDOW
         )
     try:
-        repo.apply(change, claim)
-    except ChangeRejected:
-        # Our new, random id already exists: a resend of this very write was stored first.
-        logger.info("intake write was already stored", extra={"inquiry_id": inquiry.id})
+        _store(deps, change, claim)
+    except _IdTaken:
+        if _attempt >= _ID_ATTEMPTS:
+            raise Unavailable(
+                "could not store the inquiry; nothing was changed, please retry"
+            ) from None
+        return submit(
+            deps,
+            submission,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+            _attempt=_attempt + 1,
+        )
     except IdempotencyKeyTaken:
         assert idempotency_key is not None
         earlier = repo.claim_of(idempotency_key, now)
         if earlier is None:  # expired between the write and the read: a new submission
             return submit(
-                deps, submission, idempotency_key=idempotency_key, fingerprint=fingerprint
+                deps,
+                submission,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+                _attempt=_attempt,
             )
         if earlier.fingerprint != fingerprint:
             raise Conflict("this Idempotency-Key was used with another body") from None
@@ -109,6 +137,49 @@ def submit(
         },
     )
     return Submitted(inquiry.id, replayed=False)
+
+
+def _store(deps: Dependencies, change: Change, claim: IdempotencyClaim | None) -> None:
+    """Write the new inquiry; return only when it is stored, verified where in doubt.
+
+    Raises IdempotencyKeyTaken (the key answers an earlier inquiry), _IdTaken (another
+    inquiry has this id) or Unavailable (nothing of ours is stored).
+    """
+    inquiry = change.after
+    try:
+        deps.repository.apply(change, claim)
+    except InquiryExists:
+        # Our id is stored: by this very write, sent before and answered late, or by
+        # another inquiry that drew the same random id. Only the stored item tells.
+        if not _is_stored(deps, inquiry):
+            raise _IdTaken() from None
+        logger.info("intake write was already stored", extra={"inquiry_id": inquiry.id})
+    except Unavailable:
+        # A timeout or a lost answer: the transaction may have landed all the same.
+        if not _is_stored(deps, inquiry):
+            raise
+        logger.info(
+            "intake write landed though its answer was lost", extra={"inquiry_id": inquiry.id}
+        )
+
+
+def _is_stored(deps: Dependencies, inquiry: Inquiry) -> bool:
+    """Whether the stored inquiry under this id is this one (not merely one with its id).
+
+    What never changes after intake tells: the moment it was received (to the
+    microsecond), the prospect's contact, the product and the channel. The state may
+    have moved on, and a stored message may be kept in another form.
+    """
+    record = deps.repository.load(inquiry.id)
+    if record is None:
+        return False
+    stored = record.inquiry
+    return (
+        stored.created_at == inquiry.created_at
+        and stored.contact == inquiry.contact
+        and stored.product == inquiry.product
+        and stored.channel is inquiry.channel
+    )
 
 
 def _route(deps: Dependencies, inquiry: Inquiry) -> Partner | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from inquiries.domain.errors import ValidationFailed
 from inquiries.domain.model import Partner
+from inquiries.domain.partner_limits import check_storable
 from inquiries.service.ports import Dependencies
 
 
 def put_partner(deps: Dependencies, partner: Partner) -> Partner:
-    """Create or replace a partner; its calendar must be one we can count deadlines in."""
+    """Create or replace a partner; its calendar must be one we can count deadlines in,
+    and it must fit in the one change that stores it (else 422 naming `territories`)."""
     from inquiries import business_time  # noqa: PLC0415  (only this route needs it here)
 
     calendar = partner.calendar
@@ -22,6 +24,8 @@ def put_partner(deps: Dependencies, partner: Partner) -> Partner:
             raise ValidationFailed.at(
                 f"invalid {field}: {error}", "body", field, msg=str(error)
             ) from None
+    # A partner one transaction cannot store is refused as bad input, not retried as 503.
+    check_storable(partner, replacing=deps.repository.get_partner(partner.id))
     deps.repository.put_partner(partner)
     return partner
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import Event, Inquiry, Offer, Partner, Status
 
@@ -48,6 +49,13 @@ class IdempotencyKeyTaken(Exception):
     """The key is held by an earlier, still valid submission."""
 
 
+class InquiryExists(ChangeRejected):
+    """A new inquiry's id is already stored: by this very write, sent before, or by another.
+
+    Only a read of the stored inquiry tells which; never take it for success unread.
+    """
+
+
 class Repository(Protocol):
     """Storage of inquiries, offers, events, partners and contacts."""
 
@@ -58,8 +66,10 @@ class Repository(Protocol):
     def apply(self, change: Change, claim: IdempotencyClaim | None = None) -> None:
         """Store the change atomically, conditional on the state it started from.
 
-        Raises ChangeRejected when that state changed meanwhile, and
-        IdempotencyKeyTaken when the claim's key is held by another inquiry.
+        Raises ChangeRejected when that state changed meanwhile (InquiryExists when a new
+        inquiry's id is already stored), IdempotencyKeyTaken when the claim's key is held
+        by another inquiry, and Unavailable when conflicts or throttling outlast the
+        retries (nothing was written).
         """
 
     def claim_of(self, key: str, now: datetime) -> IdempotencyClaim | None: ...

@@ -3,34 +3,50 @@
 Per partner and in total, over the offers made in a period (whole UTC days):
 how many were assigned, accepted, rejected, expired or are still pending, the
 acceptance rate, the share decided before the deadline, the time to decision
-in hours and in working hours of the partner's calendar, and the time from
-acceptance to the first progress step. The offers come from the offers index
-(`Repository.offers_between`), never from a Scan.
+in hours and in working hours of the partner's calendar, the time from
+acceptance to the first progress step, how far the accepted offers got
+(`outcomes`, `win_rate`) and, when asked for, a `series` per day, ISO week or
+month. The offers come from the offers index (`Repository.offers_between`),
+never from a Scan.
 
-The computation is pure (`summarise`, `report_of`, `csv_of`); `response_times`
-is the use case: who may see what, then the figures.
+The computation is pure (`report_of`, `table_of`, `csv_of`; the arithmetic in
+`inquiries.domain.report`); `response_times` is the use case: who may see
+what, then the figures. The Excel workbook is `inquiries.adapters.workbook`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from inquiries.domain.errors import Forbidden, ValidationFailed
 from inquiries.domain.model import Offer, Outcome, Principal
+from inquiries.domain.report.figures import hours_between
+from inquiries.domain.report.periods import Interval, period_of, periods
+from inquiries.domain.report.tally import Tally
 from inquiries.domain.view import iso
 from inquiries.service.deadlines import working_hours
 from inquiries.service.ports import Dependencies
 
 TOTAL = "total"
-_SECONDS_PER_HOUR = 3600.0
-
-
+# Series entries in one answer (rows and total): about 150 bytes each, so the JSON stays
+# well under Lambda's 6 MB response limit. A year by day is 366 per row.
+MAX_SERIES_ENTRIES = 20_000
+SERIES_COLUMNS = (
+    "partner_id",
+    "period",
+    "assigned",
+    "accepted",
+    "rejected",
+    "expired",
+    "decision_hours_median",
+    "decision_hours_p90",
+    "decision_hours_max",
+)
 # --- who may see what ----------------------------------------------------------------------
 
 
@@ -75,95 +91,92 @@ def standing(offer: Offer, now: datetime) -> Outcome:
     return offer.outcome
 
 
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """The percentile by linear interpolation between closest ranks (numpy's default)."""
-    if not values:
-        raise ValueError("no values")
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * fraction
-    below = math.floor(position)
-    above = min(below + 1, len(ordered) - 1)
-    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+def count(tally: Tally, offer: Offer, now: datetime) -> None:
+    """Add one offer to a tally: its standing outcome, durations and the steps reached.
 
-
-def spread(values: Sequence[float]) -> dict[str, float | None]:
-    """Median, 90th percentile and maximum, rounded to 2 decimals; all null without data."""
-    if not values:
-        return {"median": None, "p90": None, "max": None}
-    return {
-        "median": round(percentile(values, 0.5), 2),
-        "p90": round(percentile(values, 0.9), 2),
-        "max": round(max(values), 2),
-    }
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 3) if whole else None
-
-
-def _hours(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / _SECONDS_PER_HOUR
+    Decision times cover accepted and rejected offers; working hours use the
+    calendar snapshot the offer was made with, so a later calendar change does
+    not rewrite history. Time to first progress is in plain hours.
+    """
+    outcome = standing(offer, now)
+    decided_at = offer.decided_at
+    if outcome not in (Outcome.ACCEPTED, Outcome.REJECTED) or decided_at is None:
+        tally.add(outcome)
+        return
+    progress_at = offer.first_progress_at if outcome is Outcome.ACCEPTED else None
+    tally.add(
+        outcome,
+        decision_hours=hours_between(offer.offered_at, decided_at),
+        decision_working_hours=working_hours(offer.calendar, offer.offered_at, decided_at),
+        first_progress_hours=hours_between(decided_at, progress_at) if progress_at else None,
+        recorded_steps=offer.steps,
+    )
 
 
 def summarise(offers: Iterable[Offer], now: datetime) -> dict[str, Any]:
-    """The figures of a set of offers, as of `now` (the keys of a report row).
-
-    Withdrawn offers count in `assigned` and nowhere else. Decision times cover
-    accepted and rejected offers; working hours use the calendar snapshot the
-    offer was made with, so a later calendar change does not rewrite history.
-    """
-    assigned = 0
-    counts: Counter[Outcome] = Counter()
-    decision: list[float] = []
-    decision_working: list[float] = []
-    first_progress: list[float] = []
+    """The figures of a set of offers, as of `now` (the keys of a report row)."""
+    tally = Tally()
     for offer in offers:
-        assigned += 1
-        outcome = standing(offer, now)
-        counts[outcome] += 1
-        if outcome in (Outcome.ACCEPTED, Outcome.REJECTED) and offer.decided_at is not None:
-            decision.append(_hours(offer.offered_at, offer.decided_at))
-            decision_working.append(
-                working_hours(offer.calendar, offer.offered_at, offer.decided_at)
-            )
-            if outcome is Outcome.ACCEPTED and offer.first_progress_at is not None:
-                first_progress.append(_hours(offer.decided_at, offer.first_progress_at))
-    accepted, rejected = counts[Outcome.ACCEPTED], counts[Outcome.REJECTED]
-    expired = counts[Outcome.EXPIRED]
-    decided = accepted + rejected + expired
-    return {
-        "assigned": assigned,
-        "accepted": accepted,
-        "rejected": rejected,
-        "expired": expired,
-        "pending": counts[Outcome.PENDING],
-        "acceptance_rate": _rate(accepted, decided),
-        "decision_hours": spread(decision),
-        "decision_working_hours": spread(decision_working),
-        "decided_in_time_rate": _rate(accepted + rejected, decided),
-        "first_progress_hours": spread(first_progress),
-    }
+        count(tally, offer, now)
+    return tally.row()
 
 
-def report_of(offers: Iterable[Offer], *, first: date, last: date, now: datetime) -> dict[str, Any]:
-    """The report body: one row per partner with offers (sorted by id), and the total."""
-    every = list(offers)
-    by_partner: dict[str, list[Offer]] = {}
-    for offer in every:
-        by_partner.setdefault(offer.partner_id, []).append(offer)
+def _series(days: dict[date, Tally], names: list[str], interval: Interval) -> list[dict[str, Any]]:
+    """One entry per period name, merging the day tallies that fall in it."""
+    by_period: dict[str, Tally] = defaultdict(Tally)
+    for day, tally in days.items():
+        by_period[period_of(day, interval)].merge(tally)
+    return [by_period.get(name, Tally()).series_entry(name) for name in names]
+
+
+def report_of(
+    offers: Iterable[Offer],
+    *,
+    first: date,
+    last: date,
+    now: datetime,
+    interval: Interval | None = None,
+) -> dict[str, Any]:
+    """The report body: one row per partner with offers (sorted by id), and the total.
+
+    With an interval, each row and the total get a `series` over every period
+    of [first, last], empty periods included.
+    """
+    # One tally per partner and UTC day of the offer: what a rollup could store.
+    days: dict[str, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    for offer in offers:
+        count(days[offer.partner_id][offer.offered_at.astimezone(UTC).date()], offer, now)
+    names = periods(first, last, interval) if interval is not None else []
+    if interval is not None and len(names) * (len(days) + 1) > MAX_SERIES_ENTRIES:
+        raise ValidationFailed.at(
+            f"the series would have more than {MAX_SERIES_ENTRIES} entries: "
+            "ask for a coarser interval, a shorter period or one partner",
+            "query",
+            "interval",
+            msg="too many periods",
+        )
+    rows: list[dict[str, Any]] = []
+    every_day: dict[date, Tally] = defaultdict(Tally)
+    for partner_id in sorted(days):
+        row = {"partner_id": partner_id, **Tally.of(days[partner_id].values()).row()}
+        if interval is not None:
+            row["series"] = _series(days[partner_id], names, interval)
+        rows.append(row)
+        for day, tally in days[partner_id].items():
+            every_day[day].merge(tally)
+    total = Tally.of(every_day.values()).row()
+    if interval is not None:
+        total["series"] = _series(every_day, names, interval)
     return {
         "from": first.isoformat(),
         "to": last.isoformat(),
         "as_of": iso(now),
-        "partners": [
-            {"partner_id": partner_id, **summarise(by_partner[partner_id], now)}
-            for partner_id in sorted(by_partner)
-        ],
-        "total": summarise(every, now),
+        "partners": rows,
+        "total": total,
     }
 
 
-# --- CSV -----------------------------------------------------------------------------------
+# --- tables: CSV and workbook ----------------------------------------------------------------
 
 
 def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -173,21 +186,62 @@ def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(_flat(value, f"{name}_"))
-        else:
+        elif not isinstance(value, list):  # a series is not a column
             flat[name] = value
     return flat
 
 
-def csv_of(report: dict[str, Any]) -> str:
-    """The report as CSV: a header, one row per partner, a last row `total`; null is empty."""
+def table_of(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The report as a table: the column names and one row per partner, the `total` last.
+
+    Columns are the JSON keys, nested ones joined with `_`; null stays None.
+    Series are left out (they are rows of their own: `series_table_of`).
+    """
     total = _flat({"partner_id": TOTAL, **report["total"]})
-    rows = [_flat(row) for row in report["partners"]]
-    out = io.StringIO()
     # The total row has every column, so the header is right even without partner rows.
-    writer = csv.DictWriter(out, fieldnames=list(total), restval="", extrasaction="ignore")
-    writer.writeheader()
-    for row in [*rows, total]:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    header = list(total)
+    rows = [_flat(row) for row in report["partners"]] + [total]
+    return header, [[row.get(name) for name in header] for row in rows]
+
+
+def series_table_of(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]] | None:
+    """The series as one table: a row per partner and period, then the total's; None without."""
+    if "series" not in report["total"]:
+        return None
+    owners = [(row["partner_id"], row["series"]) for row in report["partners"]]
+    owners.append((TOTAL, report["total"]["series"]))
+    lines = [
+        [owner, *(_flat(entry).get(name) for name in SERIES_COLUMNS[1:])]
+        for owner, series in owners
+        for entry in series
+    ]
+    return list(SERIES_COLUMNS), lines
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell for a spreadsheet set to German (or Italian, French...): decimal comma."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return str(value)
+
+
+def csv_of(report: dict[str, Any]) -> str:
+    """The report as CSV for spreadsheet programs (see docs/decisions.md).
+
+    Starts with a UTF-8 byte order mark (so umlauts survive), separates
+    columns with `;` and writes decimals with a comma, as Excel and LibreOffice
+    expect them in German-speaking and most European locales. A header, one
+    row per partner, a last row `total`; null is an empty cell.
+    """
+    header, rows = table_of(report)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
     return out.getvalue()
 
 
@@ -201,12 +255,17 @@ def response_times(
     first: date,
     last: date,
     partner_id: str | None = None,
+    interval: Interval | None = None,
 ) -> dict[str, Any]:
-    """The response-time report for the period the caller may see (Forbidden otherwise)."""
+    """The response-time report for the period the caller may see (Forbidden otherwise).
+
+    With an interval, every row and the total carry a series (ValidationFailed
+    when it would be too long for one answer).
+    """
     partner = scope(principal, partner_id)
     start, end = period(first, last)
     offers = deps.repository.offers_between(start, end, partner)
     if partner is not None:
         # The index query already narrows to the partner; this keeps a row from ever leaking.
         offers = [o for o in offers if o.partner_id == partner]
-    return report_of(offers, first=first, last=last, now=deps.clock.now())
+    return report_of(offers, first=first, last=last, now=deps.clock.now(), interval=interval)

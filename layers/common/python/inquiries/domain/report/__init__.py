@@ -1,0 +1,1 @@
+"""The report's pure arithmetic: periods of a series, figures of a group of offers, outcomes."""

@@ -1,0 +1,314 @@
+"""HQ's console, the reports and the languages in a real browser."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Request, expect
+
+from tests.e2e.stack import LocalStack
+from tests.e2e.web import (
+    App,
+    app,
+    browser,
+    copy_for_readme,
+    make_partner,
+    playwright,
+    stack,
+    submit,
+    to_next_monday_morning,
+)
+
+__all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module uses
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-hq")]
+
+UPDATE = os.environ.get("UPDATE_SCREENSHOTS") == "1"
+
+
+def returned_inquiry(stack: LocalStack, partner: str, reason: str = "out_of_area") -> str:
+    inquiry = submit(stack, partner, email=f"{reason}@example.com")
+    token = stack.token("partner", partner)
+    answer = stack.post(f"/inquiries/{inquiry}/reject", {"reason": reason}, token=token)
+    assert answer.status == 200, answer.text
+    return inquiry
+
+
+def unassigned_inquiry(stack: LocalStack) -> str:
+    # No partner covers France: nobody gets it, HQ has to.
+    answer = stack.post(
+        "/inquiries",
+        {
+            "product": "sunrooms",
+            "contact": {
+                "last_name": "Martin",
+                "email": "martin@example.fr",
+                "postal_code": "75001",
+                "country": "FR",
+            },
+            "consent": True,
+        },
+    )
+    assert answer.status == 201, answer.text
+    inquiry: str = answer.body["id"]
+    return inquiry
+
+
+def test_queue_shows_returned_with_reason_and_unassigned(app: App, stack: LocalStack) -> None:
+    partner = make_partner(stack, "queue")
+    returned = returned_inquiry(stack, partner, "no_capacity")
+    unassigned = unassigned_inquiry(stack)
+    app.sign_in_hq()
+    expect(app.page.get_by_role("heading", name="Inquiry queue")).to_be_visible()
+    expect(app.row(returned)).to_contain_text("Returned")
+    expect(app.row(returned)).to_contain_text("Rejected")
+    expect(app.row(unassigned)).to_contain_text("Unassigned")
+    app.axe("HQ queue")
+    app.shot("hq-queue", full_page=False)
+    app.menu(returned, "Open")
+    expect(app.page.get_by_role("heading", level=1)).to_contain_text(returned)
+    expect(app.page.get_by_text("You rejected this inquiry")).to_have_count(0)  # HQ's words
+    expect(app.page.locator(".info")).to_contain_text("The partner rejected this inquiry")
+    history = app.page.get_by_role("region", name="History")
+    expect(history).to_contain_text("No capacity")
+
+
+def test_filters_send_the_contract_parameters_and_survive_a_refusal(
+    app: App, stack: LocalStack
+) -> None:
+    partner = make_partner(stack, "filters")
+    returned = returned_inquiry(stack, partner)
+    app.sign_in_hq()
+    expect(app.row(returned)).to_be_visible()
+    sent: list[str] = []
+
+    def remember(request: Request) -> None:
+        if "/inquiries?" in request.url:
+            sent.append(request.url)
+
+    app.page.on("request", remember)
+    page = app.page
+    page.get_by_label("Status").select_option("returned")
+    page.get_by_label("Partner", exact=True).select_option(partner)
+    page.get_by_label("From").fill("2026-01-01")
+    page.get_by_label("To").fill("2030-12-31")
+    page.get_by_label("Search").fill("out_of_area@example.com")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("table", name="Inquiries")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert sent, "no list request"
+    query = sent[-1]
+    for part in (
+        "status=returned",
+        f"partner_id={partner}",
+        "from=2026-01-01",
+        "to=2030-12-31",
+        "q=out_of_area%40example.com",
+    ):
+        assert part in query, (part, query)
+    # The API answers with the filtered list, or refuses a filter it does not know: either
+    # way the page stands, and a refusal shows the API's own message.
+    alert = page.get_by_role("alert")
+    if alert.count():
+        expect(alert).to_contain_text("did not accept these filters")
+    else:
+        expect(app.row(returned)).to_be_visible()
+    app.axe("HQ queue filtered")
+
+
+def test_assign_to_a_partner_then_to_an_hq_user(app: App, stack: LocalStack) -> None:
+    target = make_partner(stack, "target")
+    inquiry = unassigned_inquiry(stack)
+    app.sign_in_hq()
+    app.open(f"/inquiries/{inquiry}")
+    page = app.page
+    page.get_by_role("button", name="Assign").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Partner", exact=True).select_option(target)
+    app.axe("assign dialog")
+    app.shot("assign-dialog")
+    dialog.get_by_role("button", name="Assign").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".detail-head .status")).to_have_text("Waiting for decision")
+    hq = stack.token("hq")
+    view = stack.get(f"/inquiries/{inquiry}", token=hq).body
+    assert view["status"] == "pending" and view["partner_id"] == target
+
+    other = unassigned_inquiry(stack)
+    app.open(f"/inquiries/{other}")
+    page.get_by_role("button", name="Assign").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("An HQ user").check()
+    dialog.get_by_label("HQ user ID").fill("giulia.hq")
+    dialog.get_by_role("button", name="Assign").click()
+    expect(page.locator(".detail-head .status")).to_have_text("With HQ user")
+    view = stack.get(f"/inquiries/{other}", token=hq).body
+    assert view["status"] == "assigned" and view["user_id"] == "giulia.hq"
+
+
+def test_discard_a_returned_inquiry(app: App, stack: LocalStack) -> None:
+    partner = make_partner(stack, "discard")
+    inquiry = returned_inquiry(stack, partner, "spam")
+    app.sign_in_hq()
+    app.open(f"/inquiries/{inquiry}")
+    app.page.get_by_role("button", name="Discard").click()
+    dialog = app.page.get_by_role("dialog")
+    dialog.get_by_label("Note (optional)").fill("Obvious spam")
+    app.axe("discard dialog")
+    dialog.get_by_role("button", name="Discard").click()
+    expect(app.page.locator(".detail-head .status")).to_have_text("Discarded")
+    view = stack.get(f"/inquiries/{inquiry}", token=stack.token("hq")).body
+    assert view["status"] == "discarded"
+
+
+def test_partners_create_with_the_apis_messages_beside_the_fields_then_edit(
+    app: App, stack: LocalStack
+) -> None:
+    app.sign_in_hq()
+    page = app.page
+    page.get_by_role("link", name="Partners").click()
+    table = page.get_by_role("table", name="Partners")
+    expect(table).to_contain_text("Fenster Alpin (South Tyrol)")
+    page.get_by_role("link", name="New partner").click()
+    page.get_by_label("ID", exact=True).fill("trento-new")
+    page.get_by_label("Name").fill("Serramenti Trento")
+    page.get_by_label("Country").fill("XX")
+    page.get_by_label("Time zone").fill("Mars/Olympus")
+    page.get_by_label("Territories").fill("IT 38")
+    page.get_by_role("button", name="Save").click()
+    country = page.get_by_label("Country")
+    expect(country).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#p-country-err")).to_contain_text("ISO 3166-1")
+    expect(page.locator("#p-timezone-err")).to_contain_text("IANA time zone")
+    expect(page.get_by_label("Name")).not_to_have_attribute("aria-invalid", "true")
+    app.axe("partner form with errors")
+    app.shot("partner-form-errors")
+    country.fill("IT")
+    page.get_by_label("Subdivision").fill("TN")
+    page.get_by_label("Time zone").fill("Europe/Rome")
+    page.get_by_label("Sliding doors").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Partner saved")
+    row = table.get_by_role("row").filter(has_text="trento-new")
+    expect(row).to_contain_text("Serramenti Trento")
+    expect(row).to_contain_text("IT 38")
+    saved = stack.get("/partners", token=stack.token("hq")).body["items"]
+    mine = next(p for p in saved if p["id"] == "trento-new")
+    assert mine["products"] == ["sliding_doors"] and mine["subdivision"] == "TN"
+
+    page.get_by_role("link", name="Edit Serramenti Trento").click()
+    expect(page.get_by_label("Name")).to_have_value("Serramenti Trento")
+    page.get_by_label("Name").fill("Serramenti Trento Nord")
+    page.get_by_label("Territories").fill("IT 38\nIT 390")
+    page.get_by_role("button", name="Save").click()
+    expect(row).to_contain_text("Serramenti Trento Nord")
+    expect(row).to_contain_text("IT 390")
+    app.axe("partners")
+
+
+def _report_data(stack: LocalStack) -> str:
+    to_next_monday_morning(stack)
+    partner = make_partner(stack, "report")
+    token = stack.token("partner", partner)
+    for index in range(4):
+        inquiry = submit(stack, partner, email=f"r{index}@example.com")
+        stack.post("/_local/clock", {"advance_hours": 3 + index * 5})
+        if index == 3:
+            stack.post(f"/inquiries/{inquiry}/reject", {"reason": "no_capacity"}, token=token)
+        else:
+            stack.post(f"/inquiries/{inquiry}/accept", token=token)
+            stack.post(f"/inquiries/{inquiry}/progress", {"step": "contacted"}, token=token)
+    submit(stack, partner, email="late@example.com")
+    stack.post("/_local/clock", {"advance_hours": 24 * 5})  # this one expires
+    return partner
+
+
+def test_reports_for_hq_table_charts_and_downloads(
+    app: App, stack: LocalStack, tmp_path: Path
+) -> None:
+    partner = _report_data(stack)
+    app.sign_in_hq()
+    page = app.page
+    page.get_by_role("link", name="Reports").click()
+    expect(page.get_by_label("From")).to_be_visible()
+    expect(page.get_by_label("To")).to_be_visible()
+    table = page.get_by_role("table", name="Response times")
+    row = table.get_by_role("row").filter(has_text="Fenster Report")
+    expect(row).to_be_visible()
+    cells = row.get_by_role("cell")
+    expect(cells.nth(0)).to_have_text("5")  # assigned
+    expect(cells.nth(1)).to_have_text("3")  # accepted
+    expect(cells.nth(2)).to_have_text("1")  # rejected
+    expect(cells.nth(3)).to_have_text("1")  # expired
+    charts = page.get_by_role("img", name=re.compile(r"^Chart"))
+    expect(charts.first).to_be_visible()
+    assert charts.count() >= 2
+    expect(charts.first).to_have_accessible_name(re.compile(r"Accepted \d+"))
+    app.axe("reports HQ")
+    app.shot("reports-hq", full_page=False)
+
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Download CSV").click()
+    csv_path = tmp_path / "report.csv"
+    csv_download.value.save_as(csv_path)
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "partner_id" in text.splitlines()[0] and partner in text
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="Download Excel").click()
+    xlsx_path = tmp_path / "report.xlsx"
+    xlsx_download.value.save_as(xlsx_path)
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    assert xlsx_path.read_bytes()[:2] == b"PK"  # a workbook is a zip
+
+    # Another period: nothing in it.
+    page.get_by_label("From").fill("2020-01-01")
+    page.get_by_label("To").fill("2020-01-31")
+    page.get_by_role("button", name="Show").click()
+    expect(table).to_contain_text("No offers in this period")
+
+
+def test_reports_for_a_partner_show_its_own(app: App, stack: LocalStack) -> None:
+    partner = _report_data(stack)
+    app.sign_in_partner(partner)
+    page = app.page
+    page.get_by_role("link", name="Reports").click()
+    table = page.get_by_role("table", name="Response times")
+    expect(table.get_by_role("row").filter(has_text=partner)).to_be_visible()
+    expect(table.get_by_role("row").filter(has_text="alpin-bz")).to_have_count(0)
+    expect(page.get_by_role("img", name=re.compile(r"^Chart")).first).to_be_visible()
+    page.get_by_label("Interval").select_option("day")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("img", name=re.compile(r"^Chart")).first).to_be_visible()
+    app.axe("reports partner")
+    path = app.shot("reports-partner", full_page=True)
+    if UPDATE:
+        copy_for_readme(path, "reports.png")
+
+
+@pytest.mark.browser(locale="de-DE")
+def test_languages_from_the_browser_and_the_switcher(app: App, stack: LocalStack) -> None:
+    partner = make_partner(stack, "sprache")
+    inquiry = submit(stack, partner)
+    app.open("/")
+    page = app.page
+    expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
+    page.get_by_label("Partner-ID").fill(partner)
+    page.get_by_role("button", name="Als Partner anmelden").click()
+    expect(page.get_by_role("heading", name="Deine Anfragen")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "de"
+    row = page.get_by_role("table", name="Anfragen").get_by_role("row").filter(has_text=inquiry)
+    expect(row).to_contain_text("Fenster")
+    # German dates: day.month.year, 24-hour clock; hours left as "Std.".
+    expect(row).to_contain_text(re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}, \d{2}:\d{2}"))
+    expect(row).to_contain_text(re.compile(r"\d+ Std\. \d+ Min\."))
+    app.axe("inbox in German")
+    page.get_by_label("Sprache").select_option("it")
+    expect(page.get_by_role("heading", name="Le tue richieste")).to_be_visible()
+    expect(page.get_by_role("link", name="Richieste")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "it"
+    app.shot("inbox-italian", full_page=False)
+    page.get_by_label("Lingua").select_option("en")
+    expect(page.get_by_role("heading", name="Your inquiries")).to_be_visible()

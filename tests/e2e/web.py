@@ -1,0 +1,234 @@
+"""The web app in Debian's Chromium, against a local stack started for the tests.
+
+Playwright drives `/usr/bin/chromium` (never a browser download). Each test saves a
+screenshot under .local/screenshots/ and runs axe-core (from web/node_modules) on every page
+it visits: no serious or critical violation may remain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from tests.e2e.stack import REPOSITORY, LocalStack
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DIST = REPOSITORY / "web" / "dist" / "index.html"
+AXE = REPOSITORY / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = REPOSITORY / ".local" / "screenshots"
+AXE_LOG = SHOTS / "axe.jsonl"
+BLOCKING = ("serious", "critical")
+
+_numbers = itertools.count(1)
+
+
+def prerequisites() -> None:
+    """The browser, the built app and axe-core must be there: `make test` provides them."""
+    missing = [str(p) for p in (CHROMIUM, DIST, AXE) if not p.exists()]
+    if missing:
+        pytest.fail(f"missing {missing}: run `make web` and install Debian's chromium")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    prerequisites()
+    data_dir: Path = tmp_path_factory.mktemp("web") / "data"
+    local = LocalStack.start(data_dir, "--reset")
+    try:
+        yield local
+    finally:
+        if local.process.poll() is None:
+            local.stop()
+        local.kill()
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    prerequisites()
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@dataclass
+class App:
+    """One browser tab on the app, with the checks every test makes."""
+
+    stack: LocalStack
+    page: Page
+    name: str
+    errors: list[str] = field(default_factory=list)
+    axe_pages: list[str] = field(default_factory=list)
+
+    def open(self, hash_path: str = "/") -> None:
+        self.page.goto(f"{self.stack.url}/#{hash_path}")
+
+    def sign_in_partner(self, partner_id: str) -> None:
+        self.open("/")
+        self.page.get_by_label("Partner ID").fill(partner_id)
+        self.page.get_by_role("button", name="Sign in as partner").click()
+        expect(self.page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    def sign_in_hq(self) -> None:
+        self.open("/")
+        self.page.get_by_role("button", name="Sign in as HQ").click()
+        expect(self.page.get_by_role("link", name="Partners")).to_be_visible()
+
+    def row(self, inquiry_id: str) -> Any:
+        table = self.page.get_by_role("table", name="Inquiries")
+        return table.get_by_role("row").filter(has_text=inquiry_id)
+
+    def menu(self, inquiry_id: str, item: str) -> None:
+        self.row(inquiry_id).get_by_role("button", name="Actions").click()
+        self.page.get_by_role("menuitem", name=item).click()
+
+    def axe(self, label: str) -> list[dict[str, Any]]:
+        """Run axe-core on the page as it is; fail on serious or critical violations."""
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,"
+            " targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+        )
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        with AXE_LOG.open("a") as log:
+            log.write(json.dumps({"test": self.name, "page": label, "violations": result}) + "\n")
+        self.axe_pages.append(label)
+        blocking = [v for v in result if v["impact"] in BLOCKING]
+        assert not blocking, f"axe on {label}: {blocking}"
+        return list(result)
+
+    def shot(self, label: str, *, full_page: bool = True) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{self.name}--{label}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, stack: LocalStack, browser: Browser) -> Iterator[App]:
+    """A fresh browser context (no tokens, no storage) in English, in Rome's time zone."""
+    options: dict[str, Any] = {
+        "locale": "en-GB",
+        "timezone_id": "Europe/Rome",
+        "viewport": {"width": 1280, "height": 860},
+        "accept_downloads": True,
+        "bypass_csp": True,  # axe-core is injected as a script; the app itself keeps the CSP
+    }
+    marker = request.node.get_closest_marker("browser")
+    if marker is not None:
+        options.update(marker.kwargs)
+    context = browser.new_context(**options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    name = re.sub(r"[^A-Za-z0-9_]+", "_", request.node.name)
+    current = App(stack, page, name)
+    page.on("pageerror", lambda error: current.errors.append(str(error)))
+    try:
+        yield current
+        assert not current.errors, f"errors in the page: {current.errors}"
+    finally:
+        with contextlib.suppress(Exception):  # a failed test still closes its context
+            current.shot("final")
+        context.close()
+
+
+# --- data through the API, as the website and HQ would make it -----------------------------------
+
+
+def hq_token(stack: LocalStack) -> str:
+    return stack.token("hq")
+
+
+def make_partner(stack: LocalStack, name: str, **extra: Any) -> str:
+    """A partner of its own for one test (dealer-page inquiries go straight to it)."""
+    partner_id = f"{name}-{next(_numbers)}"
+    body = {
+        "name": f"Fenster {name.title()}",
+        "country": "IT",
+        "subdivision": "BZ",
+        "timezone": "Europe/Rome",
+        "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
+        **extra,
+    }
+    answer = stack.request("PUT", f"/partners/{partner_id}", body=body, token=hq_token(stack))
+    assert answer.status == 200, answer.text
+    return partner_id
+
+
+def submit(
+    stack: LocalStack,
+    partner_id: str | None,
+    *,
+    email: str = "anna@example.com",
+    last_name: str = "Rossi",
+    product: str = "windows",
+    message: str = "We are renovating and need 12 new windows. Call me on +39 0471 123456.",
+) -> str:
+    body: dict[str, Any] = {
+        "product": product,
+        "contact": {
+            "first_name": "Anna",
+            "last_name": last_name,
+            "email": email,
+            "phone": "+39 0471 123456",
+            "street": "Via Roma 1",
+            "postal_code": "39100",
+            "city": "Bolzano",
+            "country": "IT",
+        },
+        "message": message,
+        "language": "it",
+        "consent": True,
+    }
+    if partner_id is not None:
+        body["partner_id"] = partner_id
+    answer = stack.post("/inquiries", body)
+    assert answer.status == 201, answer.text
+    inquiry_id: str = answer.body["id"]
+    return inquiry_id
+
+
+def to_next_monday_morning(stack: LocalStack) -> None:
+    """Move the simulated clock forward to the next Monday, 09:00 in Rome (a working hour)."""
+    now = datetime.fromisoformat(stack.get("/_local/clock").body["now"].replace("Z", "+00:00"))
+    days = (7 - now.weekday()) % 7 or 7
+    monday = (now + timedelta(days=days)).replace(hour=8, minute=0, second=0, microsecond=0)
+    answer = stack.post("/_local/clock", {"now": monday.isoformat()})
+    assert answer.status == 200, answer.text
+
+
+def copy_for_readme(source: Path, name: str) -> None:
+    """Keep the README's screenshots current when asked (UPDATE_SCREENSHOTS=1)."""
+    target = REPOSITORY / "docs" / "screenshots" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)

@@ -1,0 +1,117 @@
+// What a partner does with an offer, shared by the list and the detail view.
+
+import { useState } from "preact/hooks";
+import { ApiError, api, type Duplicate, type Inquiry } from "./api";
+import { Dialog } from "./components/Dialog";
+import { t, word } from "./i18n";
+import { go, pendingDuplicates, say } from "./state";
+
+export const REASONS = ["out_of_area", "no_capacity", "product_not_offered", "spam", "other"] as const;
+
+/** An API failure in words a person understands; 404 and 409 never show as codes. */
+export function describe(error: unknown): string {
+  const words = t();
+  if (error instanceof ApiError) {
+    if (error.status === 404) return `${words.gone}. ${words.goneWhy}`;
+    if (error.status === 409) return `${words.conflict} (${error.message})`;
+    return error.message;
+  }
+  return `${words.error} ${String((error as Error)?.message ?? error)}`;
+}
+
+/** Accept; then the duplicate check when the API found candidates, else the detail view. */
+export async function acceptInquiry(id: string): Promise<void> {
+  try {
+    const answer = await api<{ inquiry: Inquiry; duplicates: Duplicate[] }>(
+      "POST",
+      `/inquiries/${encodeURIComponent(id)}/accept`,
+    );
+    if (answer.duplicates?.length) {
+      pendingDuplicates.set(id, answer);
+      go(`/inquiries/${encodeURIComponent(id)}/duplicates`);
+    } else {
+      say(word("accepted"));
+      go(`/inquiries/${encodeURIComponent(id)}`);
+    }
+  } catch (error) {
+    say(describe(error), "error");
+    throw error;
+  }
+}
+
+export function RejectDialog({
+  id,
+  onClose,
+  onDone,
+}: {
+  id: string;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const words = t();
+  const [reason, setReason] = useState<string>("");
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!reason) {
+      setError(`${words.reason}?`);
+      return;
+    }
+    setBusy(true);
+    try {
+      const body: Record<string, string> = { reason };
+      if (note.trim()) body.note = note.trim();
+      await api("POST", `/inquiries/${encodeURIComponent(id)}/reject`, body);
+      say(words.rejected);
+      onDone();
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={`${words.rejectTitle} ${id}`} onClose={onClose}>
+      <form onSubmit={submit}>
+        <div class="field">
+          <label for="reject-reason">{words.reason}</label>
+          <select
+            id="reject-reason"
+            required
+            value={reason}
+            aria-invalid={Boolean(error && !reason)}
+            onChange={(event) => setReason((event.target as HTMLSelectElement).value)}
+          >
+            <option value="" disabled>
+              —
+            </option>
+            {REASONS.map((code) => (
+              <option value={code} key={code}>
+                {word(code)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="reject-note">{words.note}</label>
+          <textarea id="reject-note" rows={3} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+        </div>
+        {error && (
+          <p class="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="row end">
+          <button type="button" onClick={onClose}>
+            {words.cancel}
+          </button>
+          <button type="submit" class="danger" disabled={busy}>
+            {words.rejectBtn}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError, api, fieldErrors, setToken, withQuery } from "./api";
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setToken(null);
+});
+
+describe("the API client", () => {
+  it("maps a 422 body to messages per field", () => {
+    const body = {
+      message: "invalid body: timezone, territories.0.country",
+      errors: [
+        { loc: ["body", "timezone"], msg: "Value error, not an IANA time zone such as Europe/Rome" },
+        { loc: ["body", "territories", 0, "country"], msg: "Value error, not an ISO 3166-1 alpha-2 country code" },
+      ],
+    };
+    expect(fieldErrors(body)).toEqual([
+      { field: "timezone", message: "not an IANA time zone such as Europe/Rome" },
+      { field: "territories.0.country", message: "not an ISO 3166-1 alpha-2 country code" },
+    ]);
+  });
+
+  it("falls back to `fields` with the message", () => {
+    expect(fieldErrors({ message: "bad", fields: ["email"] })).toEqual([{ field: "email", message: "bad" }]);
+  });
+
+  it("leaves empty filters out of the query", () => {
+    expect(withQuery("/inquiries", { status: "returned", q: "", partner_id: undefined, limit: 50 })).toBe(
+      "/inquiries?status=returned&limit=50",
+    );
+    expect(withQuery("/inquiries", { q: "a@b.c" })).toBe("/inquiries?q=a%40b.c");
+  });
+
+  it("sends the bearer token from memory and raises the API's message", async () => {
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) =>
+      new Response(JSON.stringify({ message: "inquiry not found" }), {
+        status: 404,
+        headers: { "content-type": "application/json" },
+      }),
+    );
+    vi.stubGlobal("fetch", fetch);
+    setToken("abc.def.ghi");
+    const failure = await api("GET", "/inquiries/x").catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).status).toBe(404);
+    expect((failure as ApiError).message).toBe("inquiry not found");
+    const init = fetch.mock.calls[0]![1] as RequestInit;
+    expect((init.headers as Record<string, string>).Authorization).toBe("Bearer abc.def.ghi");
+    expect(localStorage.length).toBe(0);
+  });
+});

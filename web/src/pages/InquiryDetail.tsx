@@ -1,0 +1,461 @@
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, api, type Candidate, type Contact, type Inquiry, type InquiryEvent, type Partner } from "../api";
+import { RejectDialog, acceptInquiry, describe } from "../actions";
+import { DeadlineText, TimeLeft } from "../components/Deadline";
+import { Dialog } from "../components/Dialog";
+import { formatDateTime } from "../format";
+import { lang, t, word } from "../i18n";
+import { go, pendingDuplicates, refresh, say, user } from "../state";
+import { place } from "./InquiryList";
+
+export const STEPS = ["contacted", "offer_sent", "won", "lost"] as const;
+type Step = (typeof STEPS)[number];
+
+/** Steps already recorded, from `progress` (strings or `{step}`) or the events. */
+export function stepsDone(inquiry: Inquiry): Set<string> {
+  const done = new Set<string>();
+  for (const entry of inquiry.progress ?? []) done.add(typeof entry === "string" ? entry : entry.step);
+  for (const event of inquiry.events ?? []) {
+    if (event.action === "progress" && typeof event.step === "string") done.add(event.step);
+    if ((STEPS as readonly string[]).includes(event.action)) done.add(event.action);
+  }
+  return done;
+}
+
+export function ContactCard({ contact }: { contact: Contact }) {
+  const name = [contact.first_name, contact.last_name].filter(Boolean).join(" ");
+  return (
+    <address class="contact">
+      <strong>{name || "–"}</strong>
+      {contact.company && <span>{contact.company}</span>}
+      {contact.email && <a href={`mailto:${contact.email}`}>{contact.email}</a>}
+      {contact.phone && <a href={`tel:${contact.phone.replace(/\s+/g, "")}`}>{contact.phone}</a>}
+      {contact.street && <span>{contact.street}</span>}
+      <span>{[contact.postal_code, contact.city, contact.country].filter(Boolean).join(" ")}</span>
+    </address>
+  );
+}
+
+function eventText(event: InquiryEvent): string {
+  const words = t();
+  const bits: string[] = [word(event.action)];
+  if (event.action === "progress" && typeof event.step === "string") bits[0] = word(event.step);
+  if (typeof event.reason === "string") bits.push(word(event.reason));
+  if (typeof event.partner_id === "string") bits.push(`→ ${event.partner_id}`);
+  else if (typeof event.user_id === "string" && event.action !== "accepted") bits.push(`→ ${event.user_id}`);
+  if (typeof event.note === "string" && event.note) bits.push(`“${event.note}”`);
+  if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTime(event.deadline, lang.value)})`);
+  return bits.join(" ");
+}
+
+export function InquiryDetail({ id }: { id: string }) {
+  const words = t();
+  const hq = user.value?.role === "hq";
+  const [inquiry, setInquiry] = useState<Inquiry | null>(null);
+  const [gone, setGone] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<"reject" | "assign" | "discard" | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [colleague, setColleague] = useState("");
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    api<Inquiry>("GET", `/inquiries/${encodeURIComponent(id)}`)
+      .then((found) => live && (setInquiry(found), setGone(false)))
+      .catch((failure) => {
+        if (!live) return;
+        if (failure instanceof ApiError && failure.status === 404) setGone(true);
+        else setError(describe(failure));
+      });
+    return () => {
+      live = false;
+    };
+  }, [id, version, refresh.value]);
+
+  const reload = () => setVersion((v) => v + 1);
+
+  const post = async (path: string, body: unknown, done: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api<Inquiry | { inquiry: Inquiry }>("POST", `/inquiries/${encodeURIComponent(id)}/${path}`, body);
+      say(done);
+      if (answer && "inquiry" in answer) setInquiry(answer.inquiry);
+      reload();
+      return true;
+    } catch (failure) {
+      setError(describe(failure));
+      if (failure instanceof ApiError && failure.status === 404) setGone(true);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (gone) {
+    return (
+      <section class="gone" aria-labelledby="gone-heading">
+        <h1 id="gone-heading">
+          {words.gone} <span class="id">({id})</span>
+        </h1>
+        <p>{words.goneWhy}</p>
+        <p>
+          <a href="#/" class="button">{words.backToList}</a>
+        </p>
+      </section>
+    );
+  }
+  if (!inquiry) {
+    return error ? (
+      <p class="alert" role="alert">
+        {error}
+      </p>
+    ) : (
+      <p role="status">{words.loading}</p>
+    );
+  }
+
+  const done = stepsDone(inquiry);
+  const pending = inquiry.status === "pending";
+  const accepted = inquiry.status === "accepted";
+  const closed = inquiry.status === "closed";
+  const remembered = pendingDuplicates.get(id);
+  const returnWords: Record<string, string> = hq
+    ? { rejected: words.returnedRejected, expired: words.returnedExpired, withdrawn: words.returnedWithdrawn }
+    : { rejected: words.goneRejected, expired: words.goneExpired, withdrawn: words.goneWithdrawn };
+
+  return (
+    <article class="detail">
+      <p class="crumbs">
+        <a href="#/">← {words.inquiries}</a>
+      </p>
+      <div class="detail-head">
+        <h1>
+          {word(inquiry.product)} <span class="id">{inquiry.id}</span>
+        </h1>
+        <span class={`status s-${inquiry.status}`}>{word(inquiry.status)}</span>
+      </div>
+      {inquiry.status === "returned" && inquiry.return_reason && (
+        <p class="info">{returnWords[inquiry.return_reason] ?? word(inquiry.return_reason)}</p>
+      )}
+      {error && (
+        <p class="alert" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="detail-grid">
+        <div class="stack">
+          {pending && inquiry.deadline && (
+            <section class="panel deadline-panel" aria-labelledby="deadline-h">
+              <h2 id="deadline-h">{words.deadline}</h2>
+              <p class="big">
+                <DeadlineText deadline={inquiry.deadline} timeZone={inquiry.timezone} />
+              </p>
+              <p>
+                {words.timeLeft}: <TimeLeft deadline={inquiry.deadline} timeZone={inquiry.timezone} />
+              </p>
+              {!hq && (
+                <div class="row">
+                  <button type="button" class="primary" disabled={busy} onClick={() => void acceptInquiry(id).catch(reload)}>
+                    {words.accept}
+                  </button>
+                  <button type="button" class="danger-outline" disabled={busy} onClick={() => setDialog("reject")}>
+                    {words.reject}
+                  </button>
+                </div>
+              )}
+            </section>
+          )}
+          <section class="panel" aria-labelledby="contact-h">
+            <h2 id="contact-h">{words.contact}</h2>
+            {inquiry.contact ? (
+              <ContactCard contact={inquiry.contact} />
+            ) : (
+              <p class="muted">{words.hiddenUntilAccept}</p>
+            )}
+            <dl class="facts">
+              <dt>{words.place}</dt>
+              <dd>{place(inquiry)}</dd>
+              <dt>{words.received}</dt>
+              <dd>{formatDateTime(inquiry.created_at, lang.value)}</dd>
+              <dt>{words.partnerCol}</dt>
+              <dd>{[inquiry.partner_id, inquiry.user_id].filter(Boolean).join(" / ") || "–"}</dd>
+            </dl>
+            {!hq && accepted && !inquiry.contact_id && (
+              <div class="row">
+                {remembered && (
+                  <a class="button" href={`#/inquiries/${encodeURIComponent(id)}/duplicates`}>
+                    {words.duplicateCheck}
+                  </a>
+                )}
+                <button type="button" disabled={busy} onClick={() => void post("contact", { new: true }, words.created)}>
+                  {words.createContact}
+                </button>
+              </div>
+            )}
+          </section>
+          <section class="panel" aria-labelledby="message-h">
+            <h2 id="message-h">{words.message}</h2>
+            {inquiry.message ? <p class="message">{inquiry.message}</p> : <p class="muted">{words.noMessage}</p>}
+          </section>
+        </div>
+        <div class="stack">
+          {(accepted || closed) && (
+            <section class="panel" aria-labelledby="progress-h">
+              <h2 id="progress-h">{words.progressTitle}</h2>
+              <ol class="steps">
+                <li class="done">{word("accepted")}</li>
+                {STEPS.map((step) => (
+                  <li key={step} class={done.has(step) ? "done" : undefined}>
+                    {words[step as Step]}
+                    {done.has(step) && <span class="visually-hidden"> ({words.done})</span>}
+                  </li>
+                ))}
+              </ol>
+              {!hq && accepted && (
+                <div class="row wrap">
+                  {STEPS.map((step) => (
+                    <button
+                      type="button"
+                      key={step}
+                      class={step === "won" ? "success" : step === "lost" ? "danger-outline" : undefined}
+                      disabled={busy}
+                      aria-pressed={done.has(step)}
+                      onClick={() => void post("progress", { step }, words[step as Step])}
+                    >
+                      {done.has(step) && <span aria-hidden="true">✓</span>}
+                      {words[step as Step]}
+                    </button>
+                  ))}
+                </div>
+              )}
+            </section>
+          )}
+          {!hq && (accepted || pending) && (
+            <section class="panel" aria-labelledby="handover-h">
+              <h2 id="handover-h">{words.handOver}</h2>
+              <form
+                class="row"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  const target = colleague.trim();
+                  if (target) void post("assign", { user_id: target }, words.handedOver(target)).then((ok) => ok && setColleague(""));
+                }}
+              >
+                <div class="field grow">
+                  <label for="colleague">{words.colleague}</label>
+                  <input id="colleague" value={colleague} onInput={(e) => setColleague((e.target as HTMLInputElement).value)} />
+                </div>
+                <button type="submit" disabled={busy || !colleague.trim()}>
+                  {words.handOverBtn}
+                </button>
+              </form>
+            </section>
+          )}
+          {hq && ["unassigned", "assigned", "returned", "pending"].includes(inquiry.status) && (
+            <section class="panel" aria-labelledby="hq-h">
+              <h2 id="hq-h">{words.actions}</h2>
+              <div class="row">
+                <button type="button" class="primary" onClick={() => setDialog("assign")}>
+                  {words.assign}
+                </button>
+                {inquiry.status !== "pending" && (
+                  <button type="button" class="danger-outline" onClick={() => setDialog("discard")}>
+                    {words.discard}
+                  </button>
+                )}
+              </div>
+            </section>
+          )}
+          <section class="panel" aria-labelledby="events-h">
+            <h2 id="events-h">{words.events}</h2>
+            <ol class="timeline">
+              {[...(inquiry.events ?? [])].reverse().map((event, index) => (
+                <li key={index}>
+                  <time dateTime={event.at}>{formatDateTime(event.at, lang.value)}</time>
+                  <span>{eventText(event)}</span>
+                  {event.actor && <span class="muted small">{event.actor}</span>}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+      </div>
+      {dialog === "reject" && (
+        <RejectDialog
+          id={id}
+          onClose={() => setDialog(null)}
+          onDone={() => {
+            setDialog(null);
+            go("/");
+          }}
+        />
+      )}
+      {dialog === "assign" && (
+        <AssignDialog
+          id={id}
+          onClose={() => setDialog(null)}
+          onDone={() => {
+            setDialog(null);
+            reload();
+          }}
+        />
+      )}
+      {dialog === "discard" && (
+        <DiscardDialog
+          id={id}
+          onClose={() => setDialog(null)}
+          onDone={() => {
+            setDialog(null);
+            reload();
+          }}
+        />
+      )}
+    </article>
+  );
+}
+
+/** HQ assigns to a partner (the routing rule's candidates first, when the API has them) or a user. */
+export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () => void; onDone: () => void }) {
+  const words = t();
+  const [candidates, setCandidates] = useState<Candidate[]>([]);
+  const [partners, setPartners] = useState<Partner[]>([]);
+  const [target, setTarget] = useState<"partner" | "user">("partner");
+  const [partnerId, setPartnerId] = useState("");
+  const [userId, setUserId] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api<{ candidates: Candidate[] }>("GET", `/inquiries/${encodeURIComponent(id)}/suggestions`)
+      .then((answer) => {
+        setCandidates(answer.candidates ?? []);
+        if (answer.candidates?.[0]) setPartnerId(answer.candidates[0].partner_id);
+      })
+      .catch(() => setCandidates([])); // the route may not exist yet: all partners then
+    api<{ items: Partner[] }>("GET", "/partners")
+      .then((answer) => setPartners((answer.items ?? []).filter((p) => p.active !== false)))
+      .catch((failure) => setError(describe(failure)));
+  }, [id]);
+
+  const others = partners.filter((p) => !candidates.some((c) => c.partner_id === (p.id ?? p.partner_id)));
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const body = target === "partner" ? { partner_id: partnerId } : { user_id: userId.trim() };
+    if (!Object.values(body)[0]) return setError(target === "partner" ? `${words.partner}?` : `${words.hqUser}?`);
+    setBusy(true);
+    try {
+      await api("POST", `/inquiries/${encodeURIComponent(id)}/assign`, body);
+      say(words.assigned);
+      onDone();
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={`${words.assignTitle} ${id}`} onClose={onClose}>
+      <form onSubmit={submit}>
+        <fieldset class="choice">
+          <legend>{words.assignTo}</legend>
+          <label>
+            <input type="radio" name="target" checked={target === "partner"} onChange={() => setTarget("partner")} /> {words.toPartner}
+          </label>
+          <label>
+            <input type="radio" name="target" checked={target === "user"} onChange={() => setTarget("user")} /> {words.toHqUser}
+          </label>
+        </fieldset>
+        {target === "partner" ? (
+          <div class="field">
+            <label for="assign-partner">{words.partner}</label>
+            <select id="assign-partner" value={partnerId} onChange={(e) => setPartnerId((e.target as HTMLSelectElement).value)}>
+              <option value="">—</option>
+              {candidates.length > 0 && (
+                <optgroup label={words.suggested}>
+                  {candidates.map((c) => (
+                    <option value={c.partner_id} key={c.partner_id}>
+                      {c.name ?? c.partner_id}
+                      {c.why?.length ? ` (${c.why.map(word).join(", ")})` : ""}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
+              <optgroup label={words.allPartners}>
+                {others.map((p) => (
+                  <option value={p.id ?? p.partner_id} key={p.id ?? p.partner_id}>
+                    {p.name}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          </div>
+        ) : (
+          <div class="field">
+            <label for="assign-user">{words.hqUser}</label>
+            <input id="assign-user" value={userId} onInput={(e) => setUserId((e.target as HTMLInputElement).value)} />
+          </div>
+        )}
+        {error && (
+          <p class="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="row end">
+          <button type="button" onClick={onClose}>
+            {words.cancel}
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {words.assign}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function DiscardDialog({ id, onClose, onDone }: { id: string; onClose: () => void; onDone: () => void }) {
+  const words = t();
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      await api("POST", `/inquiries/${encodeURIComponent(id)}/discard`, note.trim() ? { note: note.trim() } : {});
+      say(words.discarded);
+      onDone();
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={`${words.discardTitle} ${id}`} onClose={onClose}>
+      <form onSubmit={submit}>
+        <p>{words.discardIntro}</p>
+        <div class="field">
+          <label for="discard-note">{words.note}</label>
+          <textarea id="discard-note" rows={3} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+        </div>
+        {error && (
+          <p class="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="row end">
+          <button type="button" onClick={onClose}>
+            {words.cancel}
+          </button>
+          <button type="submit" class="danger" disabled={busy}>
+            {words.discard}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,306 @@
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, api, type Inquiry, type Partner } from "../api";
+import { RejectDialog, acceptInquiry, describe } from "../actions";
+import { DeadlineText, TimeLeft } from "../components/Deadline";
+import { Menu } from "../components/Menu";
+import { formatDateTime } from "../format";
+import { lang, t, word } from "../i18n";
+import { go, user } from "../state";
+
+interface Page {
+  items: Inquiry[];
+  next: string | null;
+}
+
+const STATUSES = ["unassigned", "returned", "assigned", "pending", "accepted", "discarded", "closed"];
+const ATTENTION = ["unassigned", "returned", "assigned"];
+
+export interface Filters {
+  status: string; // "attention", "" (all) or one status
+  partner_id: string;
+  from: string;
+  to: string;
+  q: string;
+}
+
+export const NO_FILTERS: Filters = { status: "attention", partner_id: "", from: "", to: "", q: "" };
+
+/** The query of `GET /inquiries` for one status and the HQ's filters (contract names). */
+export function queryOf(filters: Filters, status: string, cursor?: string | null) {
+  return {
+    status: status || undefined,
+    partner_id: filters.partner_id || undefined,
+    from: filters.from || undefined,
+    to: filters.to || undefined,
+    q: filters.q.trim() || undefined,
+    limit: 50,
+    cursor: cursor || undefined,
+  };
+}
+
+/** A partner's pending offers first, earliest deadline first; then the rest newest first. */
+export function inboxOrder(items: Inquiry[]): Inquiry[] {
+  const pending = items.filter((i) => i.status === "pending");
+  const rest = items.filter((i) => i.status !== "pending");
+  // Earliest deadline first; on the same deadline, the one offered first.
+  pending.sort(
+    (a, b) =>
+      (a.deadline ?? "").localeCompare(b.deadline ?? "") ||
+      (a.assigned_at ?? a.created_at).localeCompare(b.assigned_at ?? b.created_at),
+  );
+  rest.sort((a, b) => b.created_at.localeCompare(a.created_at));
+  return [...pending, ...rest];
+}
+
+export function place(inquiry: Inquiry): string {
+  const l = inquiry.location;
+  if (!l) return "";
+  return [l.postal_code, l.city].filter(Boolean).join(" ") + (l.country ? ` (${l.country})` : "");
+}
+
+export function InquiryList() {
+  const words = t();
+  const hq = user.value?.role === "hq";
+  const [items, setItems] = useState<Inquiry[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [partners, setPartners] = useState<Partner[]>([]);
+  const [rejecting, setRejecting] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    if (!hq) return;
+    api<{ items: Partner[] }>("GET", "/partners")
+      .then((answer) => setPartners(answer.items ?? []))
+      .catch(() => setPartners([]));
+  }, [hq]);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    const load = async () => {
+      if (!hq) {
+        const page = await api<Page>("GET", "/inquiries", undefined, { limit: 100 });
+        return { items: inboxOrder(page.items), next: page.next, problems: [] as string[] };
+      }
+      const statuses = filters.status === "attention" ? ATTENTION : [filters.status];
+      const answers = await Promise.allSettled(
+        statuses.map((status) => api<Page>("GET", "/inquiries", undefined, queryOf(filters, status))),
+      );
+      const found: Inquiry[] = [];
+      const problems: string[] = [];
+      let cursor: string | null = null;
+      for (const answer of answers) {
+        if (answer.status === "fulfilled") {
+          found.push(...answer.value.items);
+          if (statuses.length === 1) cursor = answer.value.next;
+        } else {
+          const reason = answer.reason as unknown;
+          if (reason instanceof ApiError && reason.status < 500) problems.push(reason.message);
+          else throw reason;
+        }
+      }
+      found.sort((a, b) => b.created_at.localeCompare(a.created_at));
+      return { items: found, next: cursor, problems: [...new Set(problems)] };
+    };
+    load()
+      .then((page) => {
+        if (!live) return;
+        setItems(page.items);
+        setNext(page.next);
+        if (page.problems.length) setError(`${words.filterRefused} ${page.problems.join("; ")}`);
+      })
+      .catch((failure) => live && (setItems([]), setError(describe(failure))));
+    return () => {
+      live = false;
+    };
+  }, [filters, version, hq]);
+
+  const more = async () => {
+    if (!next) return;
+    try {
+      const page = hq
+        ? await api<Page>("GET", "/inquiries", undefined, queryOf(filters, filters.status === "attention" ? "" : filters.status, next))
+        : await api<Page>("GET", "/inquiries", undefined, { limit: 100, cursor: next });
+      setItems((current) => [...(current ?? []), ...page.items]);
+      setNext(page.next);
+    } catch (failure) {
+      setError(describe(failure));
+    }
+  };
+
+  const zoneOf = (inquiry: Inquiry) =>
+    inquiry.timezone ?? partners.find((p) => (p.id ?? p.partner_id) === inquiry.partner_id)?.timezone;
+  const daysOf = (inquiry: Inquiry) =>
+    partners.find((p) => (p.id ?? p.partner_id) === inquiry.partner_id)?.working_days;
+  const waiting = (items ?? []).filter((i) => i.status === "pending").length;
+
+  return (
+    <>
+      <div class="page-head">
+        <h1>{hq ? words.queueTitle : words.inboxTitle}</h1>
+        <p class="muted">{hq ? words.queueIntro : words.inboxIntro}</p>
+        {!hq && items !== null && waiting > 0 && <p class="badge-line"><span class="badge">{waiting}</span> {words.waiting(waiting)}</p>}
+      </div>
+      {hq && (
+        <form
+          class="filters"
+          aria-label={words.filters}
+          onSubmit={(event) => {
+            event.preventDefault();
+            setFilters({ ...draft });
+          }}
+        >
+          <div class="field">
+            <label for="f-status">{words.status}</label>
+            <select id="f-status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: (e.target as HTMLSelectElement).value })}>
+              <option value="attention">{words.needsAttention}</option>
+              <option value="">{words.all}</option>
+              {STATUSES.map((s) => (
+                <option value={s} key={s}>
+                  {word(s)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-partner">{words.partner}</label>
+            <select id="f-partner" value={draft.partner_id} onChange={(e) => setDraft({ ...draft, partner_id: (e.target as HTMLSelectElement).value })}>
+              <option value="">{words.anyPartner}</option>
+              {partners.map((p) => (
+                <option value={p.id ?? p.partner_id} key={p.id ?? p.partner_id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-from">{words.from}</label>
+            <input id="f-from" type="date" value={draft.from} onInput={(e) => setDraft({ ...draft, from: (e.target as HTMLInputElement).value })} />
+          </div>
+          <div class="field">
+            <label for="f-to">{words.to}</label>
+            <input id="f-to" type="date" value={draft.to} onInput={(e) => setDraft({ ...draft, to: (e.target as HTMLInputElement).value })} />
+          </div>
+          <div class="field grow">
+            <label for="f-q">{words.search}</label>
+            <input id="f-q" type="search" placeholder={words.searchHint} value={draft.q} onInput={(e) => setDraft({ ...draft, q: (e.target as HTMLInputElement).value })} />
+          </div>
+          <div class="row">
+            <button type="submit" class="primary">
+              {words.apply}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setDraft(NO_FILTERS);
+                setFilters(NO_FILTERS);
+              }}
+            >
+              {words.reset}
+            </button>
+          </div>
+        </form>
+      )}
+      {error && (
+        <p class="alert" role="alert">
+          {error}
+        </p>
+      )}
+      {items === null ? (
+        <p role="status">{words.loading}</p>
+      ) : (
+        <div class="table-wrap" role="region" aria-label={words.inquiries} tabIndex={0}>
+          <table role="table" class="inquiries cards" aria-label={words.inquiries}>
+            <thead role="rowgroup">
+              <tr role="row">
+                <th role="columnheader" scope="col">{words.id}</th>
+                <th role="columnheader" scope="col">{words.product}</th>
+                <th role="columnheader" scope="col">{words.place}</th>
+                <th role="columnheader" scope="col">{words.status}</th>
+                <th role="columnheader" scope="col">{hq ? words.received : words.deadline}</th>
+                {hq ? <th role="columnheader" scope="col">{words.partnerCol}</th> : <th role="columnheader" scope="col">{words.timeLeft}</th>}
+                <th role="columnheader" scope="col">
+                  <span class="visually-hidden">{words.actions}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody role="rowgroup">
+              {items.length === 0 && (
+                <tr role="row">
+                  <td role="cell" colSpan={7} class="empty">
+                    {words.nothing}
+                  </td>
+                </tr>
+              )}
+              {items.map((inquiry) => {
+                const pending = inquiry.status === "pending";
+                const href = `#/inquiries/${encodeURIComponent(inquiry.id)}`;
+                const menu = [{ label: words.open, onSelect: () => go(`/inquiries/${encodeURIComponent(inquiry.id)}`) }];
+                if (!hq && pending) {
+                  menu.push(
+                    { label: words.accept, onSelect: () => void acceptInquiry(inquiry.id).catch(() => setVersion((v) => v + 1)) },
+                    { label: words.reject, onSelect: () => setRejecting(inquiry.id) },
+                  );
+                }
+                return (
+                  <tr role="row" key={inquiry.id} class={pending && !hq ? "pending" : undefined}>
+                    <td role="cell" data-label={words.id}>
+                      <a href={href} class="id">
+                        {inquiry.id}
+                      </a>
+                    </td>
+                    <td role="cell" data-label={words.product}>{word(inquiry.product)}</td>
+                    <td role="cell" data-label={words.place}>{place(inquiry)}</td>
+                    <td role="cell" data-label={words.status}>
+                      <span class={`status s-${inquiry.status}`}>{word(inquiry.status)}</span>
+                      {inquiry.return_reason && <span class="reason"> · {word(inquiry.return_reason)}</span>}
+                    </td>
+                    <td role="cell" data-label={hq ? words.received : words.deadline}>
+                      {hq ? (
+                        <time dateTime={inquiry.created_at}>{formatDateTime(inquiry.created_at, lang.value)}</time>
+                      ) : inquiry.deadline ? (
+                        <DeadlineText deadline={inquiry.deadline} timeZone={zoneOf(inquiry)} />
+                      ) : (
+                        "–"
+                      )}
+                    </td>
+                    {hq ? (
+                      <td role="cell" data-label={words.partnerCol}>{inquiry.partner_id ?? inquiry.user_id ?? "–"}</td>
+                    ) : (
+                      <td role="cell" data-label={words.timeLeft}>
+                        {pending && inquiry.deadline ? <TimeLeft deadline={inquiry.deadline} timeZone={zoneOf(inquiry)} workingDays={daysOf(inquiry)} /> : "–"}
+                      </td>
+                    )}
+                    <td role="cell" class="actions-cell">
+                      <Menu label={words.actions} items={menu} context={inquiry.id} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {next && (
+        <p>
+          <button type="button" onClick={() => void more()}>
+            {words.loadMore}
+          </button>
+        </p>
+      )}
+      {rejecting && (
+        <RejectDialog
+          id={rejecting}
+          onClose={() => setRejecting(null)}
+          onDone={() => {
+            setRejecting(null);
+            setVersion((v) => v + 1);
+          }}
+        />
+      )}
+    </>
+  );
+}
