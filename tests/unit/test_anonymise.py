@@ -6,7 +6,9 @@ import json
 from dataclasses import replace
 
 import pytest
-from inquiries.domain.anonymise import REDACTED, anonymise_message
+from boto3.dynamodb.types import TypeDeserializer
+from inquiries.adapters.dynamodb import inquiry_from, inquiry_item
+from inquiries.domain.anonymise import REDACTED, anonymise_message, district_postal_code
 from inquiries.domain.errors import NotFound
 from inquiries.domain.model import Contact, Event, Inquiry, Status
 from inquiries.domain.view import inquiry_view
@@ -209,3 +211,68 @@ def test_a_returned_inquiry_is_not_found_for_the_partner_that_had_it() -> None:
     returned = replace(inquiry, status=Status.RETURNED, partner_id=None)
     with pytest.raises(NotFound):
         inquiry_view(returned, partner_user("P1"))
+
+
+# --- computed once, at intake ----------------------------------------------------------------
+
+
+def test_intake_stores_the_redacted_message_with_the_inquiry() -> None:
+    _, inquiry, _ = pending_inquiry()
+    assert inquiry.redacted_message == anonymise_message(MESSAGE, CONTACT)
+    assert inquiry.redacted_message is not None
+    assert "gudrun" not in inquiry.redacted_message.casefold()
+
+
+def test_a_partner_reads_the_stored_redaction_without_computing_it_again() -> None:
+    _, inquiry, _ = pending_inquiry()
+    stored = replace(inquiry, redacted_message=f"as stored: {REDACTED}")
+    view = inquiry_view(stored, partner_user("P1"))
+    assert view["message"] == f"as stored: {REDACTED}"
+
+
+def test_an_item_stored_before_the_field_existed_is_redacted_on_read() -> None:
+    _, inquiry, _ = pending_inquiry()
+    older = replace(inquiry, redacted_message=None)
+    assert inquiry_view(older, partner_user("P1"))["message"] == inquiry.redacted_message
+
+
+def test_the_dynamodb_item_keeps_the_redacted_message() -> None:
+    _, inquiry, _ = pending_inquiry()
+    item = inquiry_item(inquiry)
+    assert item["redacted_message"] == {"S": inquiry.redacted_message}
+    plain = {k: TypeDeserializer().deserialize(v) for k, v in item.items()}
+    assert inquiry_from(plain).redacted_message == inquiry.redacted_message
+
+
+# --- location before accept ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("country", "postal_code", "district"),
+    [
+        ("GB", "SW1A 1AA", "SW1A"),
+        ("GB", "sw1a1aa", "SW1A"),
+        ("GB", "M1 1AE", "M1"),
+        ("NL", "1012 AB", "1012"),
+        ("NL", "1012AB", "1012"),
+        ("IE", "D02 X285", "D02"),
+        ("PT", "1000-001", "1000"),
+        ("CA", "K1A 0B1", "K1A"),
+        ("IT", "39100", "39100"),
+        ("DE", "80331", "80331"),
+        ("LU", "L-1616", "L-1616"),
+    ],
+)
+def test_the_district_part_of_a_postal_code(country: str, postal_code: str, district: str) -> None:
+    assert district_postal_code(postal_code, country) == district
+
+
+def test_a_partner_sees_only_the_district_until_it_accepts() -> None:
+    _, inquiry, _ = pending_inquiry()
+    london = replace(inquiry, contact=replace(CONTACT, country="GB", postal_code="SW1A 1AA"))
+    before = inquiry_view(london, partner_user("P1"))
+    assert before["location"] == {"postal_code": "SW1A", "city": "Bolzano", "country": "GB"}
+    assert "1AA" not in json.dumps(before)
+    accepted = replace(london, status=Status.ACCEPTED, deadline=None)
+    assert inquiry_view(accepted, partner_user("P1"))["location"]["postal_code"] == "SW1A 1AA"
+    assert inquiry_view(london, HQ)["location"]["postal_code"] == "SW1A 1AA"

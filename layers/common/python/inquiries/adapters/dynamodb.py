@@ -179,6 +179,7 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
         # The person's data lives here and nowhere else in the item.
         "contact": {k: v for k, v in _contact_data(inquiry.contact).items() if v is not None},
         "message": inquiry.message,
+        "redacted_message": inquiry.redacted_message,
         "language": inquiry.language,
         "partner_id": inquiry.partner_id,
         "user_id": inquiry.user_id,
@@ -218,6 +219,7 @@ def inquiry_from(data: dict[str, Any]) -> Inquiry:
         contact=Contact(**{k: contact.get(k) for k in _contact_data(Contact("", "", "", ""))}),
         created_at=_unstamp(data["created_at"]),  # type: ignore[arg-type]
         message=data.get("message"),
+        redacted_message=data.get("redacted_message"),
         language=data.get("language"),
         partner_id=data.get("partner_id"),
         user_id=data.get("user_id"),

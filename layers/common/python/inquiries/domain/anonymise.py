@@ -1,72 +1,66 @@
-"""What a partner may read of a message before it has accepted the inquiry.
+"""What a partner may read of an inquiry before it has accepted it: message and location.
 
-E-mail addresses, phone numbers and URLs are replaced, and so is everything
-of the contact's own data that the prospect typed into the message (names,
-e-mail, phone, street, company), in any spelling of case.
+The message goes through the redaction pipeline (`inquiries.domain.redaction`): every
+contact detail of anyone and everything of the contact's own data is `[redacted]`,
+the rest stays as written. It is computed once, when the inquiry is stored; items
+stored before that field existed compute it on read.
+
+The location keeps the postal code only down to its district where the full code
+points at a street or a building.
 """
 
 from __future__ import annotations
 
 import re
 
-from inquiries.domain.model import Contact
+from inquiries.domain.model import Contact, Location
+from inquiries.domain.redaction import REDACTED, redact
 
-REDACTED = "[redacted]"
-
-_EMAIL = re.compile(
-    r"[\w.!#$%&'*+/=?^`{|}~-]+\s*(?:@|\(at\)|\[at\]|\{at\})\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\])\s*[\w-]+)+",
-    re.IGNORECASE,
-)
-_URL = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)\S+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|eu|it|de|at|ch|fr|li|lu|nl|be|uk|io|co|shop)\b(?:/\S*)?",
-    re.IGNORECASE,
-)
-# Seven or more digits with the separators people use in phone numbers.
-_PHONE = re.compile(r"(?<![\w])(?:\+|00)?\(?\d(?:[\s./()-]{0,3}\d){6,}")
-# A plausible date (2026-12-03, 03.12.2026, 3/12/26), not any 3 groups: "0471-12-3456" is a phone.
-_DATE = re.compile(
-    r"^(?:(?:19|20)\d\d[./-][01]?\d[./-][0-3]?\d|[0-3]?\d[./-][0-3]?\d[./-](?:(?:19|20)\d\d|\d\d))$"
-)
-
-
-def _phone(match: re.Match[str]) -> str:
-    text = match.group(0)
-    if _DATE.match(text):
-        return text
-    # "2026-12-03 10:00": a date and the hour of a time, not a number to call.
-    head, _, hour = text.rpartition(" ")
-    if match.string.startswith(":", match.end()) and len(hour) <= 2 and _DATE.match(head.strip()):
-        return text
-    return REDACTED
-
-
-def _own_values(contact: Contact) -> list[str]:
-    values = [contact.first_name, contact.last_name, contact.company, contact.email]
-    if contact.street:
-        values.append(contact.street)
-        # "Via Roma 1" is also recognised as "Via Roma".
-        values.append(re.sub(r"[\s,]*\d+\w?$", "", contact.street))
-        # "12, rue de la Gare" (Luxembourg, France) also as "rue de la Gare".
-        values.append(re.sub(r"^\d+\w?[\s,]*", "", contact.street))
-    if contact.phone:
-        values.append(contact.phone)
-    return sorted({v.strip() for v in values if v and len(v.strip()) >= 2}, key=len, reverse=True)
+__all__ = ["REDACTED", "anonymise_message", "district_location", "district_postal_code"]
 
 
 def anonymise_message(message: str | None, contact: Contact) -> str | None:
     """The message with contact details and the contact's own data replaced by `[redacted]`."""
     if not message:
         return message
-    text = _EMAIL.sub(REDACTED, message)
-    text = _URL.sub(REDACTED, text)
-    text = _PHONE.sub(_phone, text)
-    for value in _own_values(contact):
-        pattern = r"(?<!\w)" + r"\s*".join(_spelling(part) for part in value.split()) + r"(?!\w)"
-        text = re.sub(pattern, REDACTED, text, flags=re.IGNORECASE)
-    return text
+    return redact(message, contact)
 
 
-def _spelling(part: str) -> str:
-    """A pattern for a word in any case, with ß and ss taken as the same letters."""
-    return re.escape(part.casefold()).replace("ss", "(?:ss|ß)")
+_SPACES = re.compile(r"\s+")
+# GB: the outward code is all but the last three characters (the inward code).
+_GB_INWARD = 3
+
+
+def district_postal_code(postal_code: str, country: str) -> str:
+    """The district part of a postal code that points at a street or building (api.md).
+
+    `GB` the outward code (`SW1A 1AA` -> `SW1A`), `NL` the four digits (`1012 AB` ->
+    `1012`), `IE` the routing key (`D02 X285` -> `D02`), `PT` the first four digits
+    (`1000-001` -> `1000`), `CA` the first three characters (`K1A 0B1` -> `K1A`).
+    Other countries: the whole code.
+    """
+    code = postal_code.strip()
+    compact = _SPACES.sub("", code).upper()
+    match country.upper():
+        case "GB":
+            head = code.split()[0].upper() if len(code.split()) > 1 else ""
+            return head or compact[:-_GB_INWARD] or compact
+        case "NL":
+            return compact[:4]
+        case "IE":
+            return compact[:3]
+        case "PT":
+            return compact.replace("-", "")[:4]
+        case "CA":
+            return compact[:3]
+        case _:
+            return postal_code
+
+
+def district_location(location: Location) -> Location:
+    """The location as a partner sees it before accepting."""
+    return Location(
+        district_postal_code(location.postal_code, location.country),
+        location.city,
+        location.country,
+    )

@@ -212,6 +212,9 @@ class Inquiry:
     contact_id: str | None = None
     progress: tuple[ProgressEntry, ...] = ()
     version: int = 0
+    # The message as a partner reads it before accepting, computed once at intake;
+    # None for items stored before it existed (then the view computes it).
+    redacted_message: str | None = None
 
     @property
     def location(self) -> Location:

@@ -10,9 +10,9 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from inquiries.domain.anonymise import anonymise_message
+from inquiries.domain.anonymise import anonymise_message, district_location
 from inquiries.domain.errors import NotFound
-from inquiries.domain.model import Event, Inquiry, Principal, Status
+from inquiries.domain.model import Event, Inquiry, Location, Principal, Status
 
 # What a partner sees of an inquiry it has taken: its own, with the person's data.
 _PARTNER_OWNS = frozenset({Status.ACCEPTED, Status.CLOSED})
@@ -66,10 +66,8 @@ def inquiry_view(
         "deadline": iso(inquiry.deadline) if inquiry.status is Status.PENDING else None,
         "partner_id": inquiry.partner_id,
         "user_id": inquiry.user_id,
-        "location": asdict(inquiry.location),
-        "message": (
-            anonymise_message(inquiry.message, inquiry.contact) if anonymised else inquiry.message
-        ),
+        "location": asdict(_location(inquiry, anonymised)),
+        "message": _message_before_accept(inquiry) if anonymised else inquiry.message,
         "anonymized": anonymised,
         "contact": None if anonymised else asdict(inquiry.contact),
         "contact_id": None if anonymised else inquiry.contact_id,
@@ -82,6 +80,19 @@ def inquiry_view(
     if events is not None:
         view["events"] = [event_view(e) for e in _events_for(inquiry, viewer, events)]
     return view
+
+
+def _location(inquiry: Inquiry, anonymised: bool) -> Location:
+    return district_location(inquiry.location) if anonymised else inquiry.location
+
+
+def _message_before_accept(inquiry: Inquiry) -> str | None:
+    """The redacted message stored at intake; computed here only for older items."""
+    if not inquiry.message:
+        return inquiry.message
+    if inquiry.redacted_message is not None:
+        return inquiry.redacted_message
+    return anonymise_message(inquiry.message, inquiry.contact)
 
 
 def _events_for(inquiry: Inquiry, viewer: Principal, events: list[Event]) -> list[Event]:

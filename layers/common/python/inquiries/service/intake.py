@@ -8,6 +8,7 @@ from datetime import timedelta
 from aws_lambda_powertools import Logger
 
 from inquiries.domain import lifecycle, routing
+from inquiries.domain.anonymise import anonymise_message
 from inquiries.domain.errors import Conflict, Unavailable
 from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import SYSTEM, Channel, Contact, Inquiry, Partner, Status
@@ -76,6 +77,8 @@ def submit(
         created_at=now,
         message=submission.message,
         language=submission.language,
+        # Computed once, here: no partner's read pays for it again.
+        redacted_message=anonymise_message(submission.message, submission.contact),
     )
     change = lifecycle.receive(inquiry, now)
     partner = dealer or _route(deps, inquiry)

@@ -1,0 +1,252 @@
+"""The contact's own data in the message: names, company, street, e-mail, phone, however spelled.
+
+Both the contact's values and the message's words are reduced to a canonical spelling:
+the shadow copy has already folded case, diacritics (`ü` -> `ue`), other alphabets'
+look-alike letters and invisible characters; here `ae`/`oe`/`ue` become `a`/`o`/`u` and
+doubled letters one, so `Müller`, `Mueller`, `MULLER` and `Muller` meet, and so do
+`Oberhöller` and `Oberhoeller`. Street types meet their abbreviations (`Str.`/`Strasse`/
+`Straße`, also glued to the name as in `Hauptstr.`; `V.`/`Via`, `P.zza`/`Piazza`,
+`V.le`/`Viale`, `C.so`/`Corso`). A value matches a run of whole words (so `Berg` does not
+match inside `Bergamo`), and letters spelled out one by one (`R o s s i`, `R-o-s-s-i`)
+are read as one word. One pass over the words with a dictionary look-up each: linear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from inquiries.domain.model import Contact
+from inquiries.domain.redaction.shadow import shadow_of
+
+Span = tuple[int, int]
+
+_LETTERS = r"[^\W\d_]"
+# Words, with the Italian street abbreviations (`p.zza`, `v.le`, `c.so`) as one word each.
+_WORD = re.compile(
+    rf"(?:p\.? ?zz?a|v\.le|c\.so)(?!{_LETTERS})|{_LETTERS}++",
+)
+# Letters typed one by one: `r o s s i`, `r-o-s-s-i`, `r.o.s.s.i` (a transliterated `ü` is two).
+_UNIT = rf"(?:ae|oe|ue|ss|{_LETTERS})(?!{_LETTERS})"
+_SPACED = re.compile(rf"(?<!{_LETTERS}){_UNIT}(?:[ .\-_*/]{{1,2}}{_UNIT})++")
+_NOT_LETTERS = re.compile(rf"(?:(?!{_LETTERS}).)+", re.DOTALL)
+_UMLAUT = re.compile(r"(?<=[aou])e")
+_DOUBLED = re.compile(r"(.)\1+")
+_HOUSE_NUMBER = re.compile(r"[ ,.]{0,3}(?:(?:nr|no|n)\. ?)?\d{1,5}(?: ?[a-z]\b|/\d{1,3})?(?!\d)")
+_DIGITS = re.compile(r"(?<!\d)\d(?:[ ./()\-]{0,2}\d){5,}+")
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def canonical(word: str) -> str:
+    """The canonical spelling of one shadow word: umlauts and doubled letters reduced."""
+    return _DOUBLED.sub(r"\1", _UMLAUT.sub("", word))
+
+
+def _canonical_set(words: set[str]) -> frozenset[str]:
+    return frozenset(canonical(w) for w in words)
+
+
+_STREET = "str"
+_ALIASES = {"v": "via", "pza": "piaza", "vle": "viale", "cso": "corso", "strase": _STREET}
+_STREET_TYPES = _canonical_set(
+    {"via", "viale", "corso", "piazza", "vicolo", "largo", _STREET, "rue", "avenue", "platz",
+     "gasse", "weg", "road", "street", "lane", "place", "allee"}
+)  # fmt: skip
+# Parts of a name that are words of their own: not matched alone.
+_PARTICLES = _canonical_set(
+    {"de", "di", "da", "del", "della", "dei", "van", "von", "der", "den", "la", "le", "lo",
+     "du", "dos", "zu", "mc", "al", "el", "y", "e"}
+)  # fmt: skip
+# Words of a company name that say what, not who: matched only with the rest of the name.
+_GENERIC = _canonical_set(
+    {"gmbh", "ag", "kg", "og", "ohg", "ug", "ev", "srl", "sas", "snc", "spa", "sa", "sarl",
+     "ltd", "limited", "inc", "llc", "plc", "co", "und", "and", "the", "e", "ed", "group",
+     "grupo", "holding", "service", "services", "solutions", "consulting", "tischlerei",
+     "schreinerei", "bau", "holz", "fenster", "tueren", "tuer", "immobilien", "hotel",
+     "restaurant", "pizzeria", "studio", "architekten", "architetti", "impresa", "edilizia",
+     "costruzioni", "falegnameria", "serramenti", "handel", "technik", "haus", "casa",
+     "immobiliare", "building", "construction", "windows", "doors", "porte", "finestre",
+     "albergo", "gasthof", "pension", "garten", "home", "house"}
+)  # fmt: skip
+_MIN_ALONE = 2  # letters: a one-letter initial alone is no one's name
+
+
+_ITEMS: dict[str, tuple[str, ...]] = {}
+
+
+def _items(word: str) -> tuple[str, ...]:
+    """A word as canonical items; a street glued to its type (`hauptstr`) is two."""
+    found = _ITEMS.get(word)
+    if found is None:
+        found = _items_of(word)
+        if len(_ITEMS) < 65536:  # bounded: a hostile text cannot grow it without end
+            _ITEMS[word] = found
+    return found
+
+
+def _items_of(word: str) -> tuple[str, ...]:
+    letters = _NOT_LETTERS.sub("", word)
+    # The type comes off before letters are reduced: `moos|strasse`, not `mo|strase`.
+    for suffix in ("strasse", "strase", "str"):
+        if letters.endswith(suffix) and len(letters) > len(suffix):
+            return (_canonical_word(letters[: -len(suffix)]), _STREET)
+    return (_canonical_word(letters),)
+
+
+def _canonical_word(letters: str) -> str:
+    base = canonical(letters)
+    return _ALIASES.get(base, base)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    words: tuple[str, ...]
+    street: bool = False  # a house number after it goes with it
+
+
+def _words_of(value: str) -> list[str]:
+    return [item for m in _WORD.finditer(shadow_of(value).text) for item in _items(m.group(0))]
+
+
+def _is_glued_street(value: str) -> bool:
+    """`Hauptstraße`: the street's type is part of its name's word."""
+    return any(len(_items(m.group(0))) > 1 for m in _WORD.finditer(shadow_of(value).text))
+
+
+def _patterns(contact: Contact) -> list[_Pattern]:
+    found: set[_Pattern] = set()
+    for value in (contact.first_name, contact.last_name):
+        words = _words_of(value or "")
+        if words:
+            found.add(_Pattern(tuple(words)))
+        found.update(_Pattern((w,)) for w in words if len(w) >= _MIN_ALONE and w not in _PARTICLES)
+    company = _words_of(contact.company or "")
+    if company:
+        found.add(_Pattern(tuple(company)))
+        found.update(_Pattern((w,)) for w in company if len(w) >= 4 and w not in _GENERIC)
+    street = _words_of(contact.street or "")
+    if street:
+        found.add(_Pattern(tuple(street), street=True))
+        # `Via Cavour` also as `Cavour`, `Rue de la Gare` as `de la Gare`: the name without
+        # its type, where the type is a word of its own (not `Haupt` of `Hauptstraße`).
+        stripped = [w for w in street if w not in _STREET_TYPES]
+        glued = _is_glued_street(contact.street or "")
+        if stripped and len("".join(stripped)) >= 4 and not glued:
+            found.add(_Pattern(tuple(stripped), street=True))
+    return [p for p in found if p.words and all(p.words)]
+
+
+# Other spellings of a street type's abbreviations, for the search below.
+_ALIAS_SURFACES = {
+    "via": r"v(?![^\W\d_])",
+    "piaza": r"p\.? ?zz?a",
+    "viale": r"v\.le",
+    "corso": r"c\.so",
+}
+_WORD_START = rf"(?<!{_LETTERS})"
+
+
+def _surface(word: str) -> str:
+    """A pattern for the start of every word whose canonical spelling starts with `word`.
+
+    Each letter may be doubled, and `e`s may follow `a`/`o`/`u` (`ue` of `ü`, `oeo` read as
+    `o`). Adjacent letters of a canonical word differ, so every repetition is possessive
+    and never has to give back: linear.
+    """
+    return "".join(re.escape(c) + (f"(?:{c}|e)*+" if c in "aou" else "++") for c in word)
+
+
+def _search(patterns: list[_Pattern]) -> re.Pattern[str]:
+    """Where a pattern may start: at the start of a word spelled like its first word."""
+    firsts = sorted({p.words[0] for p in patterns}, key=len, reverse=True)
+    alternatives = [_surface(w) for w in firsts]
+    alternatives += [_ALIAS_SURFACES[w] for w in firsts if w in _ALIAS_SURFACES]
+    return re.compile(rf"{_WORD_START}(?:{'|'.join(alternatives)})")
+
+
+def own_data(text: str, contact: Contact) -> Iterator[Span]:
+    """Spans of `text` (a shadow copy) that hold the contact's own data."""
+    patterns = _patterns(contact)
+    if not patterns:
+        return
+    by_first: dict[str, list[_Pattern]] = {}
+    for pattern in patterns:
+        by_first.setdefault(pattern.words[0], []).append(pattern)
+    longest = max(len(p.words) for p in patterns)
+    # A regular expression finds the few places worth a look; only there are words read.
+    for candidate in _search(patterns).finditer(text):
+        start = candidate.start()
+        items = _items_from(text, start, longest)
+        if not items:
+            continue
+        word = items[0][0]
+        options = list(by_first.get(word, ()))
+        if word.endswith("s"):  # the genitive: `Müllers Haus`, `Rossi's`
+            options += [p for p in by_first.get(word[:-1], ()) if len(p.words) == 1]
+        for pattern in options:
+            end = _match(items, pattern.words)
+            if end is None:
+                continue
+            if pattern.street:
+                number = _HOUSE_NUMBER.match(text, end)
+                if number is not None:
+                    end = number.end()
+            yield start, end
+    yield from _spaced_out(text, patterns)
+    yield from _email_and_phone(text, contact)
+
+
+_GAP = re.compile(r"[^\w]{0,3}")
+
+
+def _items_from(text: str, start: int, count: int) -> list[tuple[str, int]]:
+    """Up to `count` canonical items from `start`, each with its end; stops at a wide gap."""
+    items: list[tuple[str, int]] = []
+    position = start
+    while len(items) < count:
+        word = _WORD.match(text, position)
+        if word is None:
+            break
+        items.extend((item, word.end()) for item in _items(word.group(0)))
+        gap = _GAP.match(text, word.end())
+        assert gap is not None  # `{0,3}` always matches
+        position = gap.end()
+    return items
+
+
+def _match(items: list[tuple[str, int]], words: tuple[str, ...]) -> int | None:
+    """The end of `words` matched at the start of `items`, or None."""
+    if len(items) < len(words):
+        return None
+    for index, expected in enumerate(words):
+        word = items[index][0]
+        last = index == len(words) - 1
+        if word != expected and not (last and word == expected + "s"):
+            return None
+    return items[len(words) - 1][1]
+
+
+def _spaced_out(text: str, patterns: list[_Pattern]) -> Iterator[Span]:
+    joined = {"".join(p.words) for p in patterns if len("".join(p.words)) >= 3}
+    if not joined:
+        return
+    for match in _SPACED.finditer(text):
+        letters = canonical(_NOT_LETTERS.sub("", match.group(0)))
+        if any(value in letters for value in joined):
+            yield match.span()
+
+
+def _email_and_phone(text: str, contact: Contact) -> Iterator[Span]:
+    local = contact.email.partition("@")[0].casefold()
+    if len(local) >= 4:
+        position = text.find(local)
+        while position != -1:
+            yield position, position + len(local)
+            position = text.find(local, position + len(local))
+    phone = _NON_DIGITS.sub("", contact.phone or "")
+    if len(phone) >= 6:
+        tail = phone[-6:]  # the subscriber's part, whatever prefix is written before it
+        for match in _DIGITS.finditer(text):
+            if tail in _NON_DIGITS.sub("", match.group(0)):
+                yield match.span()
