@@ -7,7 +7,7 @@ UV := $(BIN)/uv
 INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 PORT ?= 8000
 
-.PHONY: run test lint typecheck unit synth bench clean web web-test chromium
+.PHONY: run test lint typecheck unit synth bench bench-load clean web web-test chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,11 +66,15 @@ unit: $(VENV)/.dev-ready
 synth: $(VENV)/.dev-ready web
 	$(BIN)/python infra/app.py
 
+# Every benchmark script in bench/ but load.py (minutes of load through the local stack).
+BENCH := $(filter-out bench/load.py,$(sort $(wildcard bench/[!_]*.py)))
+
 bench: $(VENV)/.dev-ready
-	$(BIN)/python bench/business_time.py
-	$(BIN)/python bench/cold_start.py
-	$(BIN)/python bench/calls.py
-	$(BIN)/python bench/anonymise.py
+	@set -e; for script in $(BENCH); do echo "== $$script"; $(BIN)/python $$script; done
+
+bench-load: $(VENV)/.dev-ready
+	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache web/dist web/node_modules
+	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+		layers/common/python/*.egg-info web/dist web/node_modules

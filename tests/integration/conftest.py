@@ -1,8 +1,17 @@
-"""Integration fixtures: moto in-process, the table from the shared definition."""
+"""Integration fixtures: moto in-process, the table from the shared definition.
+
+moto starts once per test module, with the table and the schedule group; each
+test then gets them as new (every backend reset, the empty table put back as it
+was created), new clients and a new composition root. Starting moto and creating
+the table through its API (five calls, a waiter among them) for every test was
+most of an integration test's set-up time.
+"""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -11,6 +20,9 @@ from inquiries import wiring
 from inquiries.adapters.clock import FixedClock
 from inquiries.adapters.table import create_table
 from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.base_backend import BackendDict
+from moto.dynamodb.models import dynamodb_backends
 
 from tests.conftest import START
 
@@ -18,30 +30,60 @@ TABLE = "inquiries-test"
 GROUP = "inquiries"
 EXPIRE_ARN = "arn:aws:lambda:eu-central-1:123456789012:function:inquiries-expire"
 ROLE_ARN = "arn:aws:iam::123456789012:role/inquiries-scheduler"
+REGION = "eu-central-1"
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "TABLE_NAME": TABLE,
+    "SCHEDULE_GROUP": GROUP,
+    "EXPIRE_FUNCTION_ARN": EXPIRE_ARN,
+    "SCHEDULER_ROLE_ARN": ROLE_ARN,
+}
+
+
+def _environment(patch: pytest.MonkeyPatch) -> None:
+    for name, value in ENVIRONMENT.items():
+        patch.setenv(name, value)
+    patch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
+@dataclass(frozen=True)
+class Moto:
+    """moto, started for a module, and the table as `create_table` made it."""
+
+    blank_table: Any  # moto's model of the empty table
+
+    def reset(self) -> None:
+        """Every backend as new, then the empty table as it was created."""
+        BackendDict.reset()  # what starting moto does
+        tables = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables
+        tables[TABLE] = copy.deepcopy(self.blank_table)
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[Moto]:
+    """moto for one module: the table is created through the API once."""
+    with pytest.MonkeyPatch.context() as patch:
+        _environment(patch)
+        with mock_aws():
+            create_table(boto3.client("dynamodb"), TABLE)
+            blank = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables[TABLE]
+            yield Moto(copy.deepcopy(blank))
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "TABLE_NAME": TABLE,
-        "SCHEDULE_GROUP": GROUP,
-        "EXPIRE_FUNCTION_ARN": EXPIRE_ARN,
-        "SCHEDULER_ROLE_ARN": ROLE_ARN,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb")
-        scheduler = boto3.client("scheduler")
-        create_table(dynamodb, TABLE)
-        scheduler.create_schedule_group(Name=GROUP)
-        wiring.reset()
-        yield {"dynamodb": dynamodb, "scheduler": scheduler}
-        wiring.reset()
+def aws(monkeypatch: pytest.MonkeyPatch, moto: Moto) -> Iterator[dict[str, Any]]:
+    """A new table and schedule group, with clients of their own."""
+    _environment(monkeypatch)
+    moto.reset()
+    dynamodb = boto3.client("dynamodb")
+    scheduler = boto3.client("scheduler")
+    scheduler.create_schedule_group(Name=GROUP)
+    wiring.reset()
+    yield {"dynamodb": dynamodb, "scheduler": scheduler}
+    wiring.reset()
 
 
 @pytest.fixture
