@@ -51,6 +51,7 @@ CHECKS = (
 )
 # How often a generated id is replaced by a real one.
 REAL_ID_PROBABILITY = 0.5
+PER_ROLE = 16  # inquiries made for each role's run
 
 
 @dataclass
@@ -206,11 +207,12 @@ def seeded(fuzzed_stack: LocalStack) -> dict[str, dict[str, list[str]]]:
     for offset, role in enumerate(("hq", "partner")):
         inquiries: list[str] = []
         contacts: list[str] = []
-        for number in range(offset * 10, offset * 10 + 10):
-            # Six from the partner's dealer page (offered to it whatever the generated
-            # requests do to its territories), four in HQ's queue (Paris: nobody's).
+        for number in range(offset * PER_ROLE, (offset + 1) * PER_ROLE):
+            # Twelve from the partner's dealer page (offered to it whatever the generated
+            # requests do to its territories), four in HQ's queue (Paris: nobody's). Nine
+            # stay pending, so generated rejects cannot use up every one an accept could take.
             body = _inquiry(number, "75001", "FR")
-            if number % 10 < 6:
+            if number % PER_ROLE < 12:
                 body = {**_inquiry(number, "39100", "IT"), "partner_id": PARTNER}
             answer = stack.post("/inquiries", body)
             assert answer.status == 201, answer.text
