@@ -269,6 +269,8 @@ def operations(b: Bench) -> None:
         lambda: expect(call("POST", f"/inquiries/{again}/accept", claims=partner(first)), 200),
     )
     assert duplicate.body["duplicates"], "the second acceptance must find the first contact"
+    # With candidates, one more BatchGetItem reads their contacts for the answer.
+    assert all(d["contact"] for d in duplicate.body["duplicates"])
 
     rejecting = owner(keyed)
     b.measure(

@@ -103,7 +103,15 @@ def test_accepting_gives_the_contact_and_finds_a_duplicate(local: LocalStack) ->
 
     again = local.post(f"/inquiries/{second}/accept", token=partner)
     assert again.status == 200, again.text
-    assert again.body["duplicates"] == [{"contact_id": contact_id, "matched_on": ["email"]}]
+    [duplicate] = again.body["duplicates"]
+    assert {k: duplicate[k] for k in ("contact_id", "matched_on")} == {
+        "contact_id": contact_id,
+        "matched_on": ["email"],
+    }
+    # The candidate as the address book holds it, to compare with the inquiry's contact.
+    assert duplicate["contact"]["contact_id"] == contact_id
+    assert duplicate["contact"]["email"] == email
+    assert duplicate["contact"]["source"] == "inquiry"
 
     linked = local.post(f"/inquiries/{second}/contact", {"contact_id": contact_id}, token=partner)
     assert linked.status == 200, linked.text

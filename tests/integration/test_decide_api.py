@@ -20,6 +20,7 @@ from tests.support.api import call, hq, partner
 from tests.support.demo import (
     BAVARIA,
     BERLIN,
+    CONTACTS,
     SOUTH_TYROL,
     VIENNA,
     accept,
@@ -425,7 +426,17 @@ def test_accept_finds_duplicates_among_the_partners_own_contacts(
         ),
         "none": _prospect(last_name="Rossi"),  # the name alone, elsewhere, is not enough
     }
-    found = {name: accept(submit(body), SOUTH_TYROL) for name, body in cases.items()}
+    answers = {name: accept(submit(body), SOUTH_TYROL) for name, body in cases.items()}
+    # What matched; the candidates' contacts are checked in the test after this one.
+    found = {
+        name: {
+            **answer,
+            "duplicates": [
+                {k: v for k, v in d.items() if k != "contact"} for d in answer["duplicates"]
+            ],
+        }
+        for name, answer in answers.items()
+    }
 
     assert found["email"]["duplicates"] == [{"contact_id": contact_id, "matched_on": ["email"]}]
     assert found["phone"]["duplicates"] == [{"contact_id": contact_id, "matched_on": ["phone"]}]
@@ -441,6 +452,44 @@ def test_accept_finds_duplicates_among_the_partners_own_contacts(
         assert found[name]["inquiry"]["contact_id"] is None
         assert found[name]["inquiry"]["contact"] is not None
     assert found["none"]["inquiry"]["contact_id"] not in (None, contact_id)
+
+
+def test_each_candidate_carries_its_contact_to_compare_with_the_inquirys(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    put_partners(SOUTH_TYROL)
+    contact_id = accept(submit(), SOUTH_TYROL)["inquiry"]["contact_id"]
+    # Anna again, moved house: the address book still has the old street.
+    moved = form(contact={"street": "Via Museo 9", "email": "Anna.Rossi@example.com"})
+
+    answer = accept(submit(moved), SOUTH_TYROL)
+
+    assert answer["duplicates"] == [
+        {
+            "contact_id": contact_id,
+            "matched_on": ["email", "phone", "name_postal_code"],
+            "contact": {"contact_id": contact_id, **CONTACTS[SOUTH_TYROL], "source": "inquiry"},
+        }
+    ]
+    assert answer["inquiry"]["contact"]["street"] == "Via Museo 9"
+
+
+def test_the_deadline_time_zone_is_the_offered_partners_while_pending(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    put_partners(SOUTH_TYROL, BAVARIA)
+    inquiry_id = submit()
+    assert view(inquiry_id, ST)["timezone"] == "Europe/Rome"
+    assert view(inquiry_id)["timezone"] == "Europe/Rome"
+    [listed] = listing(ST)
+    assert listed["timezone"] == "Europe/Rome"
+
+    assert assign(inquiry_id, partner_id=BAVARIA)["timezone"] == "Europe/Berlin"
+    assert view(inquiry_id, BY)["timezone"] == "Europe/Berlin"
+
+    assert accept(inquiry_id, BAVARIA)["inquiry"]["timezone"] is None
+    assert view(inquiry_id)["timezone"] is None
+    assert view(inquiry_id, BY)["timezone"] is None
 
 
 def test_a_duplicate_is_linked_or_a_new_contact_is_made_once(

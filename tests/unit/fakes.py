@@ -15,7 +15,7 @@ import base64
 import binascii
 import copy
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,6 +78,7 @@ class InMemoryRepository:
         self._contact_keys: dict[tuple[str, str, str], set[str]] = {}
         self.applied: list[Change] = []
         self.pending_count_calls: list[str] = []
+        self.contacts_calls: list[list[str]] = []
         self.fail_on: set[str] = set()
         for partner in partners:
             self.put_partner(partner)
@@ -273,6 +274,15 @@ class InMemoryRepository:
 
     def has_contact(self, partner_id: str, contact_id: str) -> bool:
         return (partner_id, contact_id) in self._contacts
+
+    def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, Contact]:
+        self._check("contacts")
+        self.contacts_calls.append(sorted(contact_ids))
+        return {
+            cid: self._contacts[(partner_id, cid)].contact
+            for cid in contact_ids
+            if (partner_id, cid) in self._contacts
+        }
 
     # for tests ------------------------------------------------------------------------------
 

@@ -273,12 +273,55 @@ def test_accept_with_duplicates_lists_them_and_creates_nothing(world: Fakes) -> 
     # The same person, another e-mail spelling, her phone in local format.
     inquiry_id = submitted(world, a_contact(phone="0471 987654"))
     answer = accept(world, inquiry_id)
+    # Each candidate carries the contact as the address book holds it (the earlier
+    # spelling, no phone), so the partner can compare it with the inquiry's.
     assert answer["duplicates"] == [
-        {"contact_id": old_contact, "matched_on": ["email", "name_postal_code"]}
+        {
+            "contact_id": old_contact,
+            "matched_on": ["email", "name_postal_code"],
+            "contact": {
+                "contact_id": old_contact,
+                "first_name": "Gudrun",
+                "last_name": "Oberhollenzer",
+                "email": "GUDRUN.Oberhollenzer@example.com",
+                "phone": None,
+                "street": "Via Cavour 17",
+                "postal_code": "39100",
+                "city": "Bolzano",
+                "country": "IT",
+                "company": "Tischlerei Sonnwend",
+                "source": "inquiry",
+            },
+        }
     ]
+    assert world.repository.contacts_calls == [[old_contact]]  # one batch read
     assert answer["inquiry"]["contact_id"] is None
     assert list(world.repository.contacts_of("P1")) == [old_contact]
     assert "contact_created" not in [a for _, a in actions(world, inquiry_id)]
+
+
+def test_accept_without_candidates_reads_no_contacts(world: Fakes) -> None:
+    answer = accept(world, submitted(world))
+    assert answer["duplicates"] == []
+    assert world.repository.contacts_calls == []
+
+
+def test_a_pending_inquiry_shows_the_deadline_time_zone_of_the_offered_partner(
+    world: Fakes,
+) -> None:
+    munich = submitted(world, a_contact(postal_code="80331", city="München", country="DE"))
+    bolzano = submitted(world)
+    p3_user = partner_user("P3")
+    for who in (p3_user, HQ):
+        view = inquiry_detail(loaded(world, munich, who), who)
+        assert (view["status"], view["timezone"]) == ("pending", "Europe/Berlin")
+    assert inquiry_detail(loaded(world, bolzano, HQ), HQ)["timezone"] == "Europe/Rome"
+    # Accepted or returned: no deadline, so no time zone either.
+    assert accept(world, munich, p3_user)["inquiry"]["timezone"] is None
+    assert inquiry_detail(loaded(world, munich, HQ), HQ)["timezone"] is None
+    reject(world, bolzano)
+    assert inquiry_detail(loaded(world, bolzano, HQ), HQ)["timezone"] is None
+    assert stored(world, bolzano).deadline_timezone is None
 
 
 def test_another_partners_contacts_are_no_duplicates(world: Fakes) -> None:

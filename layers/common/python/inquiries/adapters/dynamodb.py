@@ -12,7 +12,7 @@ import hashlib
 import json
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from inquiries.adapters.cursors import decode_cursor, encode_cursor
 from inquiries.adapters.items import (
     claim_from,
     claim_item,
+    contact_from,
     contact_item,
     event_from,
     event_item,
@@ -57,7 +58,7 @@ from inquiries.adapters.keys import (
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
-from inquiries.domain.model import Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
 from inquiries.service.ports import (
     DueOffer,
     IdempotencyClaim,
@@ -77,6 +78,7 @@ _TRANSIENT = frozenset(
     }
 )
 _CONFLICT_RETRIES = 3
+_BATCH_KEYS = 100  # BatchGetItem's most keys a call
 # A transaction cancelled only by conflicts or throttling is tried this often, with full
 # jitter under a doubling cap of _BACKOFF_BASE seconds: at most 0.02+0.04+0.08+0.16+0.32
 # = 0.62 s of waiting in all, well inside the API's time budget.
@@ -448,28 +450,45 @@ class DynamoRepository:
 
     # contacts -------------------------------------------------------------------------------
 
-    def contacts_matching(self, partner_id: str, keys: dict[str, str]) -> dict[str, frozenset[str]]:
-        pk = partner_pk(partner_id)
-        wanted = {contact_match_sort_key(kind, value): kind for kind, value in keys.items()}
-        request = {
-            self._table: {
-                "Keys": [
-                    {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sort_key}} for sort_key in wanted
-                ],
-                "ProjectionExpression": "sk, contact_ids",
+    def _batch_get(
+        self, pk: str, sort_keys: list[str], projection: str
+    ) -> Iterator[dict[str, Any]]:
+        """The items of one partition with these sort keys: BatchGetItem, 100 keys a call,
+        with what DynamoDB left unprocessed asked for again."""
+        for start in range(0, len(sort_keys), _BATCH_KEYS):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": [
+                        {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sort_key}}
+                        for sort_key in sort_keys[start : start + _BATCH_KEYS]
+                    ],
+                    "ProjectionExpression": projection,
+                }
             }
+            while request:
+                try:
+                    answer = self._client.batch_get_item(RequestItems=request)
+                except (ClientError, BotoCoreError) as error:
+                    raise _unavailable(error) from error
+                for item in answer.get("Responses", {}).get(self._table, []):
+                    yield from_item(item)
+                request = answer.get("UnprocessedKeys") or {}
+
+    def contacts_matching(self, partner_id: str, keys: dict[str, str]) -> dict[str, frozenset[str]]:
+        wanted = {contact_match_sort_key(kind, value): kind for kind, value in keys.items()}
+        return {
+            wanted[data["sk"]]: frozenset(data.get("contact_ids", set()))
+            for data in self._batch_get(partner_pk(partner_id), list(wanted), "sk, contact_ids")
         }
-        found: dict[str, frozenset[str]] = {}
-        while request:
-            try:
-                answer = self._client.batch_get_item(RequestItems=request)
-            except (ClientError, BotoCoreError) as error:
-                raise _unavailable(error) from error
-            for item in answer.get("Responses", {}).get(self._table, []):
-                data = from_item(item)
-                found[wanted[data["sk"]]] = frozenset(data.get("contact_ids", set()))
-            request = answer.get("UnprocessedKeys") or {}
-        return found
+
+    def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, Contact]:
+        if not contact_ids:
+            return {}
+        sort_keys = [contact_sort_key(contact_id) for contact_id in sorted(set(contact_ids))]
+        return {
+            data["contact_id"]: contact_from(data)
+            for data in self._batch_get(partner_pk(partner_id), sort_keys, "contact_id, contact")
+        }
 
     def _contact_writes(self, new: NewContact, created_at: datetime) -> list[dict[str, Any]]:
         from inquiries.domain.duplicates import match_keys  # noqa: PLC0415

@@ -123,6 +123,7 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
         "created_at": stamp(inquiry.created_at),
         "assigned_at": stamp(inquiry.assigned_at) if inquiry.assigned_at else None,
         "deadline": stamp(inquiry.deadline) if inquiry.deadline else None,
+        "deadline_timezone": inquiry.deadline_timezone,
         "offer_seq": inquiry.offer_seq,
         "return_reason": inquiry.return_reason.value if inquiry.return_reason else None,
         "declined_by": sorted(inquiry.declined_by),
@@ -143,14 +144,17 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
     return to_item(data)
 
 
+def _contact(contact: Any) -> Contact:
+    return Contact(**{k: contact.get(k) for k in _contact_data(Contact("", "", "", ""))})
+
+
 def inquiry_from(data: dict[str, Any]) -> Inquiry:
-    contact = data["contact"]
     return Inquiry(
         id=data["id"],
         status=Status(data["status"]),
         channel=Channel(data["channel"]),
         product=data["product"],
-        contact=Contact(**{k: contact.get(k) for k in _contact_data(Contact("", "", "", ""))}),
+        contact=_contact(data["contact"]),
         created_at=unstamp(data["created_at"]),  # type: ignore[arg-type]
         message=data.get("message"),
         redacted_message=data.get("redacted_message"),
@@ -159,6 +163,7 @@ def inquiry_from(data: dict[str, Any]) -> Inquiry:
         user_id=data.get("user_id"),
         assigned_at=unstamp(data.get("assigned_at")),
         deadline=unstamp(data.get("deadline")),
+        deadline_timezone=data.get("deadline_timezone"),
         offer_seq=data.get("offer_seq", 0),
         return_reason=ReturnReason(data["return_reason"]) if data.get("return_reason") else None,
         declined_by=frozenset(data.get("declined_by", [])),
@@ -338,3 +343,8 @@ def contact_item(
             "inquiry_id": inquiry_id,
         }
     )
+
+
+def contact_from(data: dict[str, Any]) -> Contact:
+    """The person's data of a contact item of the partner's address book."""
+    return _contact(data["contact"])

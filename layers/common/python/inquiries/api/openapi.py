@@ -142,6 +142,7 @@ _INQUIRY_FIELDS: dict[str, Any] = {
     "created_at": _TIME,
     "assigned_at": _nullable(_TIME),
     "deadline": _nullable(_TIME),
+    "timezone": _TEXT_OR_NULL,
     "partner_id": _TEXT_OR_NULL,
     "user_id": _TEXT_OR_NULL,
     "location": _ref("Location"),
@@ -255,8 +256,27 @@ def _response_schemas() -> dict[str, Any]:
                     "items": {"enum": ["email", "phone", "name_postal_code"]},
                     "minItems": 1,
                 },
+                "contact": _ref("PartnerContact"),
             }
         ),
+        "PartnerContact": {
+            **_object(
+                {
+                    "contact_id": {"type": "string"},
+                    "first_name": _TEXT_OR_NULL,
+                    "last_name": {"type": "string"},
+                    "email": {"type": "string"},
+                    "phone": _TEXT_OR_NULL,
+                    "street": _TEXT_OR_NULL,
+                    "postal_code": {"type": "string"},
+                    "city": _TEXT_OR_NULL,
+                    "country": {"type": "string"},
+                    "company": _TEXT_OR_NULL,
+                    "source": {"enum": ["inquiry", "import"]},
+                }
+            ),
+            "description": "A contact in the partner's address book.",
+        },
         "Accepted": _object(
             {
                 "inquiry": _ref("InquiryDetail"),

@@ -4,9 +4,10 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from inquiries.domain.model import Calendar, Partner, Principal, RejectReason, Territory
+from inquiries.domain.model import Calendar, Contact, Partner, Principal, RejectReason, Territory
 from inquiries.domain.routing import normalise_postal_code
 from inquiries.domain.view import inquiry_view
 from inquiries.service.decisions import Accepted, Loaded
@@ -27,8 +28,22 @@ def inquiry_page(page: Page, who: Principal) -> dict[str, Any]:
 
 
 def accepted_view(accepted: Accepted, who: Principal) -> dict[str, Any]:
-    """The accepted inquiry (now with the contact) and the possible duplicates."""
-    return {"inquiry": inquiry_detail(accepted.loaded, who), "duplicates": accepted.duplicates}
+    """The accepted inquiry (now with the contact) and the possible duplicates, each with
+    its contact as the address book holds it."""
+    duplicates = []
+    for candidate in accepted.duplicates:
+        contact_id = str(candidate["contact_id"])
+        contact = accepted.contacts.get(contact_id)
+        if contact is None:  # vanished between the look-up and the read: nothing to compare
+            continue
+        duplicates.append({**candidate, "contact": contact_view(contact_id, contact)})
+    return {"inquiry": inquiry_detail(accepted.loaded, who), "duplicates": duplicates}
+
+
+def contact_view(contact_id: str, contact: Contact) -> dict[str, Any]:
+    """A contact of the partner's address book, as api.md describes a contact."""
+    # Every contact comes from an accepted inquiry so far; imports would say "import".
+    return {"contact_id": contact_id, **asdict(contact), "source": "inquiry"}
 
 
 def rejected_view(after: Loaded, reason: RejectReason) -> dict[str, Any]:

@@ -173,6 +173,7 @@ def offer_to(
         user_id=None,
         assigned_at=now,
         deadline=deadline,
+        deadline_timezone=partner.calendar.timezone,
         offer_seq=seq,
         return_reason=None,
         version=inquiry.version + (0 if base else 1),
@@ -205,6 +206,7 @@ def assign_to_hq_user(
         user_id=user_id,
         assigned_at=now,
         deadline=None,
+        deadline_timezone=None,
         return_reason=None,
     )
     event = Event(now, actor, Action.ASSIGNED, {"user_id": user_id})
@@ -261,6 +263,7 @@ def accept(
         status=Status.ACCEPTED,
         user_id=principal.user_id,
         deadline=None,
+        deadline_timezone=None,
         contact_id=new_contact.contact_id if new_contact else inquiry.contact_id,
     )
     events: tuple[Event, ...] = (
@@ -337,6 +340,7 @@ def _return_to_hq(inquiry: Inquiry, partner_id: str, reason: ReturnReason) -> In
         partner_id=None,
         user_id=None,
         deadline=None,
+        deadline_timezone=None,
         return_reason=reason,
         declined_by=inquiry.declined_by | {partner_id},
     )
@@ -345,7 +349,9 @@ def _return_to_hq(inquiry: Inquiry, partner_id: str, reason: ReturnReason) -> In
 def discard(inquiry: Inquiry, *, principal: Principal, note: str | None, now: datetime) -> Change:
     """HQ drops an inquiry that is not with a partner."""
     _require(Transition.DISCARD, inquiry)
-    after = _next(inquiry, status=Status.DISCARDED, partner_id=None, deadline=None)
+    after = _next(
+        inquiry, status=Status.DISCARDED, partner_id=None, deadline=None, deadline_timezone=None
+    )
     event = Event(now, principal.user_id, Action.DISCARDED, {"note": note} if note else {})
     return Change(inquiry, after, events=(event,))
 

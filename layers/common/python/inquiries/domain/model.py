@@ -236,6 +236,8 @@ class Inquiry:
     # The message as a partner reads it before accepting, computed once at intake;
     # None for items stored before it existed (then the view computes it).
     redacted_message: str | None = None
+    # The time zone of `deadline`: the offered partner's calendar, set with the offer.
+    deadline_timezone: str | None = None
 
     @property
     def location(self) -> Location:

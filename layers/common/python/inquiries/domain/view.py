@@ -64,6 +64,8 @@ def inquiry_view(
         "created_at": iso(inquiry.created_at),
         "assigned_at": iso(inquiry.assigned_at),
         "deadline": iso(inquiry.deadline) if inquiry.status is Status.PENDING else None,
+        # The zone the deadline's working hours are counted in (the offered partner's).
+        "timezone": inquiry.deadline_timezone if inquiry.status is Status.PENDING else None,
         "partner_id": inquiry.partner_id,
         "user_id": inquiry.user_id,
         "location": asdict(_location(inquiry, anonymised)),

@@ -8,7 +8,7 @@ answer domain objects; what a caller sees of them is built at the API's edge.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aws_lambda_powertools import Logger
 
@@ -23,6 +23,7 @@ from inquiries.domain.errors import (
 )
 from inquiries.domain.lifecycle import Change, NewContact
 from inquiries.domain.model import (
+    Contact,
     Event,
     Offer,
     Outcome,
@@ -69,6 +70,8 @@ class Accepted:
 
     loaded: Loaded
     duplicates: list[dict[str, object]]
+    # The candidates' contacts by id, so the partner can compare them with the inquiry's.
+    contacts: dict[str, Contact] = field(default_factory=dict)
 
 
 def _store(deps: Dependencies, loaded: Loaded, change: Change) -> Loaded:
@@ -136,7 +139,15 @@ def accept(deps: Dependencies, loaded: Loaded, principal: Principal) -> Accepted
         now=deps.clock.now(),
         new_contact=new_contact,
     )
-    return Accepted(_store(deps, loaded, change), candidates)
+    after = _store(deps, loaded, change)
+    # Read only now: a refused acceptance reads nothing more. The contacts exist, as an
+    # address-book entry is never deleted while its keys still name it.
+    contacts = (
+        deps.repository.contacts(principal.partner_id, [str(c["contact_id"]) for c in candidates])
+        if candidates
+        else {}
+    )
+    return Accepted(after, candidates, contacts)
 
 
 def reject(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
-from inquiries.domain.model import Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,10 @@ class Repository(Protocol):
         ...
 
     def has_contact(self, partner_id: str, contact_id: str) -> bool: ...
+
+    def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, Contact]:
+        """The partner's contacts of these ids (one batch read); unknown ids are left out."""
+        ...
 
 
 class ExpiryScheduler(Protocol):
