@@ -14,10 +14,12 @@ from inquiries.adapters.clock import FixedClock
 from tests.support.api import call, hq, partner
 from tests.support.demo import (
     BAVARIA,
+    BERLIN,
     PARTNERS,
     SOUTH_TYROL,
     VIENNA,
     ZURICH,
+    act,
     form,
     partner_body,
     put_partner,
@@ -52,6 +54,7 @@ def test_defaults_are_monday_to_friday_and_all_products(
     assert created["products"] == []
     assert created["territories"] == []
     assert created["subdivision"] is None
+    assert (created["active"], created["notify_emails"], created["language"]) == (True, [], "en")
 
 
 def test_get_lists_every_partner(aws: dict[str, Any], clock: FixedClock) -> None:
@@ -138,6 +141,15 @@ INVALID: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "unknown product": ({"products": ["garage_doors"]}, "products"),
     "no name": ({"name": ""}, "name"),
+    "unknown language": ({"language": "fr"}, "language"),
+    "language as a tag": ({"language": "de-AT"}, "language"),
+    "not an e-mail address": ({"notify_emails": ["sales.example.com"]}, "notify_emails"),
+    "e-mail addresses not a list": ({"notify_emails": "a@b.example"}, "notify_emails"),
+    "too many e-mail addresses": (
+        {"notify_emails": [f"sales{n}@dealer.example" for n in range(21)]},
+        "notify_emails",
+    ),
+    "active not a boolean": ({"active": "no"}, "active"),
 }
 
 
@@ -184,3 +196,93 @@ def test_only_hq_manages_partners(aws: dict[str, Any], clock: FixedClock) -> Non
     assert call("GET", "/partners").status == 401
     assert call("PUT", "/partners/x", body=PARTNERS[VIENNA]).status == 401
     assert _partners()[0]["name"] == "Fenster Alpin"
+
+
+# --- the optional fields: active, notify_emails, language -----------------------------------
+
+
+def test_put_stores_and_answers_the_optional_fields(aws: dict[str, Any], clock: FixedClock) -> None:
+    body = partner_body(
+        VIENNA,
+        active=False,
+        notify_emails=["sales@wiener-tueren.example", "office@wiener-tueren.example"],
+        language="de",
+    )
+
+    answer = call("PUT", f"/partners/{VIENNA}", body=body, claims=hq())
+
+    assert answer.status == 200, answer.text
+    expected = {
+        "active": False,
+        "notify_emails": ["sales@wiener-tueren.example", "office@wiener-tueren.example"],
+        "language": "de",
+    }
+    assert {k: answer.body[k] for k in expected} == expected
+    assert {k: _partners()[0][k] for k in expected} == expected
+
+
+def test_notify_emails_may_be_empty_and_are_kept_once_whatever_their_case(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    twice = ["sales@dealer.example", "SALES@dealer.example", "office@dealer.example"]
+
+    assert put_partner(VIENNA, notify_emails=twice)["notify_emails"] == [
+        "sales@dealer.example",
+        "office@dealer.example",
+    ]
+    assert put_partner(VIENNA, notify_emails=[])["notify_emails"] == []
+
+
+def test_an_inactive_partner_is_not_routed_to_and_pending_offers_stay(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    put_partners(SOUTH_TYROL)
+    before = submit()
+    assert view(before)["status"] == "pending"
+
+    put_partner(SOUTH_TYROL, active=False)
+
+    after = view(submit())
+    assert (after["status"], after["partner_id"]) == ("unassigned", None)
+    kept = view(before)
+    assert (kept["status"], kept["partner_id"]) == ("pending", SOUTH_TYROL)
+    assert accept_status(before) == 200
+
+    put_partner(SOUTH_TYROL, active=True)
+    assert view(submit())["partner_id"] == SOUTH_TYROL
+
+
+def accept_status(inquiry_id: str) -> int:
+    return act(inquiry_id, "accept", partner(SOUTH_TYROL), {}).status
+
+
+def test_hq_assigning_to_an_inactive_partner_is_409_and_changes_nothing(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    put_partners(SOUTH_TYROL, VIENNA)
+    put_partner(VIENNA, active=False)
+    queued = submit(form(BERLIN))
+    pending = submit()
+    before = {i: view(i) for i in (queued, pending)}
+
+    for inquiry_id in (queued, pending):
+        answer = act(inquiry_id, "assign", hq(), {"partner_id": VIENNA})
+        assert answer.status == 409, answer.text
+        assert "inactive" in answer.body["message"]
+
+    assert {i: view(i) for i in (queued, pending)} == before
+    assert act(queued, "assign", hq(), {"partner_id": SOUTH_TYROL}).status == 200
+
+
+def test_a_dealer_page_of_an_inactive_partner_waits_unassigned_at_hq(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    put_partners(SOUTH_TYROL, VIENNA)
+    put_partner(VIENNA, active=False)
+
+    # The dealer's page still answers like any submission; the inquiry is kept for HQ,
+    # not handed to the territory's partner behind the dealer's back.
+    inquiry = view(submit(form(SOUTH_TYROL, partner_id=VIENNA)))
+
+    assert (inquiry["status"], inquiry["partner_id"]) == ("unassigned", None)
+    assert inquiry["channel"] == "dealer_page"

@@ -62,6 +62,9 @@ PARTNERS: dict[str, dict[str, Any]] = {
         "working_days": [1, 2, 3, 4, 5],
         "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
         "products": [],
+        "active": True,
+        "notify_emails": ["verkauf@fenster-alpin.example"],
+        "language": "de",
     },
     BAVARIA: {
         "name": "Bayern Fenster & Türen",

@@ -504,3 +504,16 @@ def test_link_to_a_new_contact_records_its_creation() -> None:
     )
     assert change.new_contact == new
     assert change.events[0].action == "contact_created"
+
+
+def test_an_inactive_partner_gets_no_new_offer() -> None:
+    inquiry, offer = state(Status.PENDING)
+    with pytest.raises(Conflict, match="inactive"):
+        lifecycle.offer_to(
+            inquiry,
+            replace(P2, active=False),
+            current=offer,
+            deadline=NOW + timedelta(hours=48),
+            actor=HQ.user_id,
+            now=NOW,
+        )

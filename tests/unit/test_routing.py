@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from inquiries.domain.model import Channel, Partner, Status
@@ -204,3 +205,26 @@ def test_routing_normalises_the_prospects_postal_code(postal_code: str) -> None:
 def test_routing_with_a_swiss_prefix() -> None:
     partners = [a_partner("ZH", "80", country="CH"), a_partner("BE", "30", country="CH")]
     assert route(partners, postal_code="CH-8001", country="CH") == "ZH"
+
+
+# --- inactive partners ----------------------------------------------------------------------
+
+
+def test_an_inactive_partner_is_never_a_candidate_even_with_the_longest_prefix() -> None:
+    partners = [replace(a_partner("NEAR", "391"), active=False), a_partner("FAR", "39")]
+    assert route(partners, postal_code="39100") == "FAR"
+    assert route([partners[0]], postal_code="39100") is None
+
+
+def test_a_dealer_page_of_an_inactive_dealer_waits_unassigned_at_hq() -> None:
+    dealer = replace(a_partner("DEALER", "39"), active=False)
+    fakes = fake_dependencies(partners=[dealer, a_partner("LOCAL", "391")])
+    submitted = submit(
+        fakes.deps, Submission("windows", a_contact(postal_code="39100"), partner_id="DEALER")
+    )
+    record = fakes.repository.load(submitted.inquiry_id)
+    assert record is not None
+    # Kept, not routed elsewhere behind the dealer's back, not refused: HQ decides.
+    assert (record.inquiry.status, record.inquiry.partner_id) == (Status.UNASSIGNED, None)
+    assert record.inquiry.channel is Channel.DEALER_PAGE
+    assert record.offers == ()

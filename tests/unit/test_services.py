@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -486,6 +487,24 @@ def test_hq_may_offer_to_a_partner_that_declined(world: Fakes) -> None:
     reject(world, inquiry_id)
     assign(world, inquiry_id, partner_id="P1")
     assert stored(world, inquiry_id).partner_id == "P1"
+    assert accept(world, inquiry_id)["inquiry"]["status"] == "accepted"
+
+
+def test_hq_cannot_offer_to_an_inactive_partner_and_nothing_changes(world: Fakes) -> None:
+    inquiry_id = submitted(world)
+    reject(world, inquiry_id)
+    world.repository.put_partner(replace(P2, active=False))
+    before = (stored(world, inquiry_id), offers(world, inquiry_id), dict(world.scheduler.active))
+    with pytest.raises(Conflict, match="P2 is inactive"):
+        assign(world, inquiry_id, partner_id="P2")
+    after = (stored(world, inquiry_id), offers(world, inquiry_id), dict(world.scheduler.active))
+    assert after == before
+
+
+def test_a_pending_offer_stays_when_its_partner_becomes_inactive(world: Fakes) -> None:
+    inquiry_id = submitted(world)
+    world.repository.put_partner(replace(P1, active=False))
+    assert stored(world, inquiry_id).status is Status.PENDING
     assert accept(world, inquiry_id)["inquiry"]["status"] == "accepted"
 
 

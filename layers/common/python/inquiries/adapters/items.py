@@ -251,6 +251,9 @@ def partner_data(partner: Partner) -> dict[str, Any]:
             for t in partner.territories
         ],
         "products": sorted(partner.products),
+        "active": partner.active,
+        "notify_emails": list(partner.notify_emails),
+        "language": partner.language,
     }
 
 
@@ -263,6 +266,10 @@ def partner_from(data: dict[str, Any]) -> Partner:
             Territory(t["country"], tuple(t["postal_prefixes"])) for t in data["territories"]
         ),
         products=frozenset(data.get("products", [])),
+        # Items written before these fields existed read as the defaults.
+        active=data.get("active", True),
+        notify_emails=tuple(data.get("notify_emails", ())),
+        language=data.get("language", "en"),
     )
 
 

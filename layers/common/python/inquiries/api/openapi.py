@@ -304,6 +304,16 @@ def _response_schemas() -> dict[str, Any]:
                     ),
                 },
                 "products": {"type": "array", "items": _ref("Product")},
+                "active": {
+                    "type": "boolean",
+                    "description": "false: no new offers, automatic or by HQ; pending ones stay",
+                },
+                "notify_emails": {
+                    "type": "array",
+                    "items": {"type": "string", "format": "email"},
+                    "maxItems": 20,
+                },
+                "language": {"enum": ["de", "it", "en"]},
             }
         ),
         "PartnerList": _object({"items": {"type": "array", "items": _ref("Partner")}}),
@@ -377,6 +387,9 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
         "working_days": [1, 2, 3, 4, 5],
         "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
         "products": ["windows", "entrance_doors"],
+        "active": True,
+        "notify_emails": ["sales@fenster-alpin.example"],
+        "language": "de",
     },
 }
 

@@ -64,6 +64,17 @@ def _working_days(value: list[int]) -> list[int]:
     return sorted(value)
 
 
+def _distinct_emails(value: list[str]) -> list[str]:
+    """The addresses in their given order, each once: `A@x.example` and `a@x.example` are one."""
+    seen: set[str] = set()
+    distinct = []
+    for address in value:
+        if address.casefold() not in seen:
+            seen.add(address.casefold())
+            distinct.append(address)
+    return distinct
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Country = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)]
@@ -71,6 +82,8 @@ PostalCode = Annotated[str, StringConstraints(max_length=20), AfterValidator(_po
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Email = Annotated[EmailStr, StringConstraints(max_length=254)]
+MAX_NOTIFY_EMAILS = 20
 
 
 class Strict(BaseModel):
@@ -177,6 +190,11 @@ class PartnerIn(Strict):
     territories: list[TerritoryIn] = Field(default=[], max_length=50)
     # Bounded: each wrong item would be one more error in the answer (see requests.parse).
     products: list[Product] = Field(default=[], max_length=100)
+    active: StrictBool = True
+    notify_emails: Annotated[
+        list[Email], Field(max_length=MAX_NOTIFY_EMAILS), AfterValidator(_distinct_emails)
+    ] = []
+    language: Literal["de", "it", "en"] = "en"
 
 
 class ListQuery(BaseModel):

@@ -75,6 +75,9 @@ def partner_from_input(partner_id: str, data: PartnerIn) -> Partner:
             for t in data.territories
         ),
         products=frozenset(p.value for p in data.products),
+        active=data.active,
+        notify_emails=tuple(data.notify_emails),
+        language=data.language,
     )
 
 
@@ -93,4 +96,7 @@ def partner_view(partner: Partner) -> dict[str, Any]:
             for t in partner.territories
         ],
         "products": sorted(partner.products),
+        "active": partner.active,
+        "notify_emails": list(partner.notify_emails),
+        "language": partner.language,
     }

@@ -147,9 +147,15 @@ def offer_to(
     """Offer the inquiry to a partner with a deadline; an open offer elsewhere is withdrawn.
 
     With `base` (a change not yet stored, as on intake) the offer is added to it.
+    An inactive partner gets no new offer (Conflict).
     """
     if base is None:
         _require(Transition.OFFER, inquiry)
+    if not partner.active:
+        raise Conflict(
+            f"partner {partner.id} is inactive and takes no new inquiries; "
+            "activate it first or choose another partner"
+        )
     withdrawals, withdraw_events = _withdraw_open_offer(inquiry, current, actor, now)
     seq = inquiry.offer_seq + 1
     offer = Offer(

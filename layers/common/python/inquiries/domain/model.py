@@ -137,6 +137,10 @@ class Partner:
     calendar: Calendar
     territories: tuple[Territory, ...] = ()
     products: frozenset[str] = frozenset()  # empty: all products
+    # False: no new offers, automatic or by HQ; offers already pending stay.
+    active: bool = True
+    notify_emails: tuple[str, ...] = ()  # where offers are announced (issue 15)
+    language: str = "en"  # of those mails: de, it or en
 
     def handles(self, product: str) -> bool:
         return not self.products or product in self.products

@@ -1,7 +1,8 @@
 """Automatic assignment: which partner gets a new inquiry.
 
-1. Sent from a dealer's page: that partner.
-2. Else the partners whose territory covers the location and who handle the
+1. Sent from a dealer's page: that partner; if it is inactive, nobody (the HQ
+   queue; see service/intake.py).
+2. Else the active partners whose territory covers the location and who handle the
    product; the longest matching postal prefix wins; among equals, the one with
    the fewest pending inquiries; then the smallest partner id. Partners that
    already declined or let this inquiry expire are never candidates.
@@ -40,7 +41,7 @@ def best_candidates(
     best_len = -1
     best: list[Partner] = []
     for partner in partners:
-        if partner.id in excluded or not partner.handles(product):
+        if not partner.active or partner.id in excluded or not partner.handles(product):
             continue
         length = partner.longest_prefix(country, code)
         if length is None or length < best_len:

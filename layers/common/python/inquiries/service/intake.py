@@ -81,7 +81,9 @@ def submit(
         redacted_message=anonymise_message(submission.message, submission.contact),
     )
     change = lifecycle.receive(inquiry, now)
-    partner = dealer or _route(deps, inquiry)
+    # A dealer's page of an inactive partner still works (the website cannot know):
+    # the inquiry is kept and waits unassigned in the HQ queue instead of being refused.
+    partner = _route(deps, inquiry) if dealer is None else (dealer if dealer.active else None)
     if partner is not None:
         change = lifecycle.offer_to(
             change.after,
