@@ -2,7 +2,7 @@
 
 import { useState } from "preact/hooks";
 import { ApiError, api, type Duplicate, type Inquiry } from "./api";
-import { Dialog } from "./components/Dialog";
+import { Dialog, DialogActions } from "./components/Dialog";
 import { t, word } from "./i18n";
 import { go, pendingDuplicates, say } from "./state";
 
@@ -98,19 +98,7 @@ export function RejectDialog({
           <label for="reject-note">{words.note}</label>
           <textarea id="reject-note" rows={3} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
         </div>
-        {error && (
-          <p class="field-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="row end">
-          <button type="button" onClick={onClose}>
-            {words.cancel}
-          </button>
-          <button type="submit" class="danger" disabled={busy}>
-            {words.rejectBtn}
-          </button>
-        </div>
+        <DialogActions error={error} busy={busy} cancel={words.cancel} action={words.rejectBtn} kind="danger" onClose={onClose} />
       </form>
     </Dialog>
   );

@@ -37,3 +37,38 @@ export function Dialog({
     </dialog>
   );
 }
+
+/** A dialog form's foot: the API's message (if any), then Cancel and the action. */
+export function DialogActions({
+  error,
+  busy,
+  cancel,
+  action,
+  kind,
+  onClose,
+}: {
+  error: string | null;
+  busy: boolean;
+  cancel: string;
+  action: string;
+  kind: "primary" | "danger";
+  onClose: () => void;
+}) {
+  return (
+    <>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="row end">
+        <button type="button" onClick={onClose}>
+          {cancel}
+        </button>
+        <button type="submit" class={kind} disabled={busy}>
+          {action}
+        </button>
+      </div>
+    </>
+  );
+}

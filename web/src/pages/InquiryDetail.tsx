@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Candidate, type Contact, type Inquiry, type InquiryEvent, type Partner } from "../api";
 import { RejectDialog, acceptInquiry, describe } from "../actions";
 import { DeadlineText, TimeLeft } from "../components/Deadline";
-import { Dialog } from "../components/Dialog";
+import { Dialog, DialogActions } from "../components/Dialog";
 import { formatDateTime } from "../format";
 import { lang, t, word } from "../i18n";
 import { go, pendingDuplicates, refresh, say, user } from "../state";
@@ -398,19 +398,7 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
             <input id="assign-user" value={userId} onInput={(e) => setUserId((e.target as HTMLInputElement).value)} />
           </div>
         )}
-        {error && (
-          <p class="field-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="row end">
-          <button type="button" onClick={onClose}>
-            {words.cancel}
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {words.assign}
-          </button>
-        </div>
+        <DialogActions error={error} busy={busy} cancel={words.cancel} action={words.assign} kind="primary" onClose={onClose} />
       </form>
     </Dialog>
   );
@@ -442,19 +430,7 @@ function DiscardDialog({ id, onClose, onDone }: { id: string; onClose: () => voi
           <label for="discard-note">{words.note}</label>
           <textarea id="discard-note" rows={3} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
         </div>
-        {error && (
-          <p class="field-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="row end">
-          <button type="button" onClick={onClose}>
-            {words.cancel}
-          </button>
-          <button type="submit" class="danger" disabled={busy}>
-            {words.discard}
-          </button>
-        </div>
+        <DialogActions error={error} busy={busy} cancel={words.cancel} action={words.discard} kind="danger" onClose={onClose} />
       </form>
     </Dialog>
   );
