@@ -42,23 +42,6 @@ PARTNERS: dict[str, dict[str, Any]] = {
     },
 }
 
-# What the website would send for a prospect in Bolzano: routed to the South Tyrol partner.
-SAMPLE_INQUIRY: dict[str, Any] = {
-    "product": "windows",
-    "contact": {
-        "first_name": "Anna",
-        "last_name": "Rossi",
-        "email": "anna@example.com",
-        "phone": "+39 0471 123456",
-        "street": "Via Roma 1",
-        "postal_code": "39100",
-        "city": "Bolzano",
-        "country": "IT",
-    },
-    "message": "We are renovating our house and need 12 new windows.",
-    "language": "it",
-    "consent": True,
-}
 
 _HQ_SETUP = {"sub": "local-setup", "custom:role": "hq"}
 

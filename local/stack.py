@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from inquiries.adapters.clock import SystemClock
-from inquiries.api.openapi import ASSETS_SETTING
+from inquiries.api.openapi import ASSETS_SETTING, EXAMPLE_SUBMISSION
 from inquiries.api.routes import FUNCTIONS
 from inquiries.domain.view import iso
 
@@ -214,7 +214,7 @@ class Stack:
         url = self.url
         hq = self.tokens.mint("hq")
         partner = self.tokens.mint("partner", partner_id=demo.SOUTH_TYROL)
-        body = json.dumps(demo.SAMPLE_INQUIRY, separators=(",", ":"))
+        body = json.dumps(EXAMPLE_SUBMISSION, separators=(",", ":"))
         data = "fresh, demo partners loaded" if self.fresh else "restored from the snapshot"
         if self.fresh and self.options.empty:
             data = "fresh, empty"

@@ -354,27 +354,31 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
+# A submission from Bolzano: routed to the demo partner `alpin-bz`. The local stack's
+# banner prints it as its `curl` example too.
+EXAMPLE_SUBMISSION: dict[str, Any] = {
+    "product": "windows",
+    "contact": {
+        "first_name": "Anna",
+        "last_name": "Rossi",
+        "email": "anna@example.com",
+        "phone": "+39 0471 123456",
+        "street": "Via Roma 1",
+        "postal_code": "39100",
+        "city": "Bolzano",
+        "country": "IT",
+    },
+    "message": "We are renovating our house and need 12 new windows.",
+    "language": "it",
+    "consent": True,
+}
+
 # Request examples that work against the demo data of the local stack (`make run`): the
 # submission is from Bolzano, so it is routed and offered to the demo partner `alpin-bz`.
 # None for reject and discard: a client (or schemathesis) trying the examples out would
 # close the very inquiries it then wants to accept.
 _EXAMPLES: dict[str, dict[str, Any]] = {
-    "SubmissionIn": {
-        "product": "windows",
-        "contact": {
-            "first_name": "Anna",
-            "last_name": "Rossi",
-            "email": "anna@example.com",
-            "phone": "+39 0471 123456",
-            "street": "Via Roma 1",
-            "postal_code": "39100",
-            "city": "Bolzano",
-            "country": "IT",
-        },
-        "message": "We are renovating our house and need 12 new windows.",
-        "language": "it",
-        "consent": True,
-    },
+    "SubmissionIn": EXAMPLE_SUBMISSION,
     "AcceptIn": {},
     "ContactLinkIn": {"new": True},
     "AssignIn": {"partner_id": "alpin-bz"},
