@@ -29,8 +29,10 @@ from infra.nag import acknowledge
 TABLE_ACCESS: dict[str, tuple[str, ...]] = {
     # get_partner, claim_of; territory and pending-count queries; the new inquiry.
     "intake": ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"),
-    # + duplicate lookup (BatchGetItem), contact keys (Update), old territories (Delete).
+    # + duplicate lookup (BatchGetItem), contact keys (Update), old territories (Delete),
+    # the partner still active when HQ's offer is written (ConditionCheck).
     "decide": (
+        "dynamodb:ConditionCheckItem",
         "dynamodb:GetItem",
         "dynamodb:Query",
         "dynamodb:BatchGetItem",

@@ -6,6 +6,7 @@ and routing follows the territories as they are now.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -286,3 +287,27 @@ def test_a_dealer_page_of_an_inactive_partner_waits_unassigned_at_hq(
 
     assert (inquiry["status"], inquiry["partner_id"]) == ("unassigned", None)
     assert inquiry["channel"] == "dealer_page"
+
+
+def test_a_deactivation_racing_an_hq_assign_wins(
+    aws: dict[str, Any], clock: FixedClock, monkeypatch: Any
+) -> None:
+    """HQ read the partner while it was active; it was deactivated before the offer was written."""
+    from inquiries.adapters.dynamodb import DynamoRepository  # noqa: PLC0415
+
+    put_partners(SOUTH_TYROL, VIENNA)
+    stale = DynamoRepository.get_partner
+    queued = submit(form(BERLIN))
+    put_partner(VIENNA, active=False)
+    before = view(queued)
+
+    def read_before_the_deactivation(self: DynamoRepository, partner_id: str) -> Any:
+        found = stale(self, partner_id)
+        return replace(found, active=True) if found is not None else None
+
+    monkeypatch.setattr(DynamoRepository, "get_partner", read_before_the_deactivation)
+    answer = act(queued, "assign", hq(), {"partner_id": VIENNA})
+
+    assert answer.status == 409, answer.text
+    assert view(queued) == before
+    assert act(queued, "assign", hq(), {"partner_id": SOUTH_TYROL}).status == 200

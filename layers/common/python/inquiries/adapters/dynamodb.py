@@ -224,6 +224,14 @@ class DynamoRepository:
             }
         items: list[dict[str, Any]] = [{"Put": put}]
         items += [{"Put": self._offer_put(write)} for write in change.offers]
+        if change.before is not None:
+            # An offer made by hand goes only to a partner that is still active when it is
+            # written: a deactivation at the same instant wins, and the assign is refused.
+            items += [
+                {"ConditionCheck": self._still_active(write.offer.partner_id)}
+                for write in change.offers
+                if write.expected is None
+            ]
         items += [
             {
                 "Put": {
@@ -248,6 +256,18 @@ class DynamoRepository:
             put["ConditionExpression"] = "outcome = :expected"
             put["ExpressionAttributeValues"] = {":expected": {"S": write.expected.value}}
         return put
+
+    def _still_active(self, partner_id: str) -> dict[str, Any]:
+        return {
+            "TableName": self._table,
+            "Key": partner_key(partner_id),
+            "ConditionExpression": (
+                f"attribute_exists({PARTITION_KEY})"
+                " AND (attribute_not_exists(#p.#a) OR #p.#a = :yes)"
+            ),
+            "ExpressionAttributeNames": {"#p": "partner", "#a": "active"},
+            "ExpressionAttributeValues": {":yes": {"BOOL": True}},
+        }
 
     def _claim_put(self, claim: IdempotencyClaim) -> dict[str, Any]:
         return {
