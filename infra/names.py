@@ -166,3 +166,9 @@ def settings_from(scope: Construct) -> Settings:
         log_retention_days=int(get(CONTEXT_LOG_RETENTION_DAYS) or DEFAULT_LOG_RETENTION_DAYS),
         log_level=str(get(CONTEXT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).upper(),
     )
+
+
+# CloudFront adds this header, with a secret value, to what it sends to the HTTP API; the
+# intake function refuses a submission without it (functions/intake/app.py), so nobody
+# can go around the WAF's per-client limit by calling the API's own address.
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra import names
@@ -15,6 +16,7 @@ from infra.concerns.monitoring import Monitoring
 from infra.concerns.scheduling import Scheduling
 from infra.concerns.web import WebApp
 from infra.layer import CommonLayer
+from infra.nag import acknowledge
 
 
 class InquiriesStack(cdk.Stack):
@@ -33,6 +35,24 @@ class InquiriesStack(cdk.Stack):
         self.data = Data(self, "Data")
         self.common = CommonLayer(self, "Common")
         self.scheduling = Scheduling(self, "Scheduling")
+        # What CloudFront tells the API with every request, so that submissions reach
+        # intake only through CloudFront and its WAF (names.ORIGIN_VERIFY_HEADER).
+        self.origin_secret = secretsmanager.Secret(
+            self,
+            "OriginVerify",
+            description="Header value CloudFront sends to the HTTP API (origin verification)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=48
+            ),
+        )
+        acknowledge(
+            self.origin_secret,
+            "AwsSolutions-SMG4",
+            "The value is written into CloudFront's origin header and intake's environment "
+            "at deployment; a rotation outside a deployment would lock the website out. "
+            "Rotate it by redeploying with a new secret.",
+        )
+        origin_verify = self.origin_secret.secret_value.unsafe_unwrap()
         self.functions = Functions(
             self,
             "Functions",
@@ -41,6 +61,7 @@ class InquiriesStack(cdk.Stack):
             layer=self.common.layer,
             scheduling=self.scheduling,
             settings=settings,
+            origin_verify=origin_verify,
         )
         self.scheduling.fire(self.functions.expire)
         self.api = Api(self, "Api", functions=dict(self.functions.by_name), settings=settings)
@@ -51,6 +72,7 @@ class InquiriesStack(cdk.Stack):
             pool=self.api.users.pool,
             web_acl_arn=web_acl_arn,
             settings=settings,
+            origin_verify=origin_verify,
         )
         self.api.serve(clients=[self.web.client])
         self.monitoring = Monitoring(

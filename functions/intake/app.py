@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -13,16 +14,35 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.api.endpoints import Endpoints, Request
 from inquiries.api.resolver import json_response
-from inquiries.domain.errors import ValidationFailed
+from inquiries.config import settings
+from inquiries.domain.errors import Forbidden, ValidationFailed
 from inquiries.domain.model import Contact
 from inquiries.service.intake import Submission, submit
 
 logger = Logger()
 metrics = Metrics()
-api = Endpoints("intake")
-app = api.app
 
 _KEY_HEADER = "idempotency-key"
+ORIGIN_HEADER = "x-origin-verify"
+
+
+def _through_the_edge(request: Request) -> None:
+    """On AWS a submission must come through CloudFront, whose WAF limits each client.
+
+    CloudFront adds a secret header to what it sends on (it replaces one a client sends);
+    a request to the API's own address lacks it and is refused, so no client can go
+    around the per-client rate limit. Locally there is no such setting.
+    """
+    expected = settings().origin_verify
+    if expected is None or request.route.operation_id != "submitInquiry":
+        return
+    sent = request.headers.get(ORIGIN_HEADER, "")
+    if not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise Forbidden("submit through the website's address")
+
+
+api = Endpoints("intake", before=_through_the_edge)
+app = api.app
 
 
 def _idempotency_key(headers: dict[str, str]) -> str | None:

@@ -92,8 +92,10 @@ class Functions(Construct):
         layer: lambda_.ILayerVersion,
         scheduling: Scheduling,
         settings: names.Settings,
+        origin_verify: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self._origin_verify = origin_verify
         self._table = table
         self._index_arns = index_arns
         self._layer = layer
@@ -131,6 +133,8 @@ class Functions(Construct):
                 "SCHEDULER_ROLE_ARN": self._scheduling.role.role_arn,
                 "EXPIRY_DLQ_ARN": self._scheduling.expiry_dead_letters.queue_arn,
             }
+        if name == "intake" and self._origin_verify is not None:
+            environment["ORIGIN_VERIFY"] = self._origin_verify
         return environment
 
     def _role(self, name: str, log_group: logs.LogGroup) -> iam.Role:

@@ -61,6 +61,7 @@ class WebApp(Construct):
         pool: cognito.UserPool,
         web_acl_arn: str,
         settings: names.Settings,
+        origin_verify: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         if not (settings.web_dist / "index.html").is_file():
@@ -90,6 +91,10 @@ class WebApp(Construct):
             f"{http_api.api_id}.execute-api.{stack.region}.{stack.url_suffix}",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2],
+            # Replaces a header of that name that a viewer sends.
+            custom_headers=(
+                {names.ORIGIN_VERIFY_HEADER: origin_verify} if origin_verify is not None else None
+            ),
         )
         api = cloudfront.BehaviorOptions(
             origin=api_origin,

@@ -18,7 +18,13 @@ from inquiries.api.routes import ROUTES
 from infra import names
 from infra.concerns.web import APP_PATHS, WebApp, api_path_patterns
 from tests.infra.conftest import WEB_FIXTURE, Synthesis
-from tests.infra.support import BUCKET_DEPLOYMENT, actions, as_list, identity_statements
+from tests.infra.support import (
+    BUCKET_DEPLOYMENT,
+    actions,
+    as_list,
+    function_ids,
+    identity_statements,
+)
 
 pytestmark = pytest.mark.xdist_group("cdk")
 
@@ -320,3 +326,20 @@ def test_without_a_built_app_the_synthesis_says_how_to_build_it(tmp_path: Path) 
             web_acl_arn="arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y",
             settings=names.Settings(web_dist=tmp_path / "missing"),
         )
+
+
+def test_only_cloudfront_can_submit_an_inquiry(synthesized: Synthesis) -> None:
+    """CloudFront tells the API a secret header; intake alone checks it (submissions only)."""
+    _, config = _distribution(synthesized)
+    (secret_id,) = synthesized.resources("AWS::SecretsManager::Secret")
+    behaviour = _behaviour_for(config, "/inquiries")
+    origin = _origins(config)[behaviour["TargetOriginId"]]
+    (header,) = origin["OriginCustomHeaders"]
+    assert header["HeaderName"] == names.ORIGIN_VERIFY_HEADER
+    value = header["HeaderValue"]
+    assert {"Ref": secret_id} in value["Fn::Join"][1]  # resolved from the secret at deploy
+
+    template = synthesized.template
+    for name, logical_id in function_ids(template).items():
+        env = template["Resources"][logical_id]["Properties"]["Environment"]["Variables"]
+        assert env.get("ORIGIN_VERIFY") == (value if name == "intake" else None), name

@@ -39,6 +39,8 @@ from tests.support.demo import (
     view,
 )
 
+JSON_HEADERS = {"Content-Type": "application/json"}
+
 # --- 201: stored, then answered -----------------------------------------------------------------
 
 
@@ -101,6 +103,36 @@ def test_a_store_failure_is_never_a_201(aws: dict[str, Any], clock: FixedClock) 
 
     assert answer.status == 503
     assert "message" in answer.body
+
+
+# --- 403: on AWS, only through CloudFront ------------------------------------------------------
+
+
+def test_with_an_origin_secret_only_requests_that_carry_it_are_stored(
+    aws: dict[str, Any], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On AWS CloudFront adds the secret; a call to the API's own address lacks it."""
+    put_partners(SOUTH_TYROL)
+    monkeypatch.setenv("ORIGIN_VERIFY", "s3cr3t-from-cloudfront")
+    wiring.reset()  # the settings are read again
+    body = json.dumps(form())
+
+    for headers in ({}, {"X-Origin-Verify": "guess"}, {"X-Origin-Verify": ""}):
+        answer = call("POST", "/inquiries", raw=body.encode(), headers=headers | JSON_HEADERS)
+        assert answer.status == 403, answer.text
+        assert "s3cr3t" not in answer.text
+    _nothing_stored()
+
+    through = call(
+        "POST",
+        "/inquiries",
+        raw=body.encode(),
+        headers={"X-Origin-Verify": "s3cr3t-from-cloudfront"} | JSON_HEADERS,
+    )
+    assert through.status == 201, through.text
+    assert view(through.body["id"])["status"] == "pending"
+    # The documents stay public: only submissions are checked.
+    assert call("GET", "/openapi.json").status == 200
 
 
 # --- 400, 413, 422: nothing is stored -----------------------------------------------------------

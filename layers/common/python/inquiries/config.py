@@ -19,6 +19,8 @@ class Settings:
     scheduler_role_arn: str
     expiry_dead_letter_arn: str | None
     deadline_hours: float
+    # On AWS: the value CloudFront adds to every request it sends on; None locally.
+    origin_verify: str | None = None
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | None = None) -> Settings:
@@ -39,6 +41,7 @@ class Settings:
             scheduler_role_arn=source.get("SCHEDULER_ROLE_ARN", ""),
             expiry_dead_letter_arn=source.get("EXPIRY_DLQ_ARN") or None,
             deadline_hours=hours,
+            origin_verify=source.get("ORIGIN_VERIFY") or None,
         )
 
 

@@ -516,6 +516,11 @@ def _operation(route: Route) -> dict[str, Any]:
     errors.append("5XX")
     for status in sorted(errors):
         responses[status] = _error(status)
+    if route.operation_id == "submitInquiry":
+        responses["403"] = {
+            **_error("403"),
+            "description": "Deployed: not sent through the website's address (CloudFront)",
+        }
     operation["responses"] = responses
     if not route.public:
         operation["security"] = [{BEARER: []}]
