@@ -39,6 +39,25 @@ export async function acceptInquiry(id: string): Promise<void> {
   }
 }
 
+/** A dialog's action on one inquiry: busy while it runs, the API's message if it fails. */
+export function useInquiryAction(id: string, action: string, done: string, onDone: () => void) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const send = async (body: object) => {
+    setBusy(true);
+    try {
+      await api("POST", `/inquiries/${encodeURIComponent(id)}/${action}`, body);
+      say(done);
+      onDone();
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, setError, busy, send };
+}
+
 export function RejectDialog({
   id,
   onClose,
@@ -51,26 +70,16 @@ export function RejectDialog({
   const words = t();
   const [reason, setReason] = useState<string>("");
   const [note, setNote] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, send } = useInquiryAction(id, "reject", words.rejected, onDone);
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!reason) {
       setError(`${words.reason}?`);
       return;
     }
-    setBusy(true);
-    try {
-      const body: Record<string, string> = { reason };
-      if (note.trim()) body.note = note.trim();
-      await api("POST", `/inquiries/${encodeURIComponent(id)}/reject`, body);
-      say(words.rejected);
-      onDone();
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setBusy(false);
-    }
+    const body: Record<string, string> = { reason };
+    if (note.trim()) body.note = note.trim();
+    await send(body);
   };
   return (
     <Dialog title={`${words.rejectTitle} ${id}`} onClose={onClose}>

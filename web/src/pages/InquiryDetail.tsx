@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Candidate, type Contact, type Inquiry, type InquiryEvent, type Partner } from "../api";
-import { RejectDialog, acceptInquiry, describe } from "../actions";
+import { RejectDialog, acceptInquiry, describe, useInquiryAction } from "../actions";
 import { DeadlineText, TimeLeft } from "../components/Deadline";
 import { Dialog, DialogActions } from "../components/Dialog";
 import { formatDateTime } from "../format";
@@ -325,8 +325,7 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
   const [target, setTarget] = useState<"partner" | "user">("partner");
   const [partnerId, setPartnerId] = useState("");
   const [userId, setUserId] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, send } = useInquiryAction(id, "assign", words.assigned, onDone);
 
   useEffect(() => {
     api<{ candidates: Candidate[] }>("GET", `/inquiries/${encodeURIComponent(id)}/suggestions`)
@@ -345,16 +344,7 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
     event.preventDefault();
     const body = target === "partner" ? { partner_id: partnerId } : { user_id: userId.trim() };
     if (!Object.values(body)[0]) return setError(target === "partner" ? `${words.partner}?` : `${words.hqUser}?`);
-    setBusy(true);
-    try {
-      await api("POST", `/inquiries/${encodeURIComponent(id)}/assign`, body);
-      say(words.assigned);
-      onDone();
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setBusy(false);
-    }
+    await send(body);
   };
   return (
     <Dialog title={`${words.assignTitle} ${id}`} onClose={onClose}>
@@ -407,20 +397,10 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
 function DiscardDialog({ id, onClose, onDone }: { id: string; onClose: () => void; onDone: () => void }) {
   const words = t();
   const [note, setNote] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, send } = useInquiryAction(id, "discard", words.discarded, onDone);
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    try {
-      await api("POST", `/inquiries/${encodeURIComponent(id)}/discard`, note.trim() ? { note: note.trim() } : {});
-      say(words.discarded);
-      onDone();
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setBusy(false);
-    }
+    await send(note.trim() ? { note: note.trim() } : {});
   };
   return (
     <Dialog title={`${words.discardTitle} ${id}`} onClose={onClose}>
