@@ -6,6 +6,7 @@ import { Menu } from "../components/Menu";
 import { formatDateTime } from "../format";
 import { lang, t, word } from "../i18n";
 import { go, user } from "../state";
+import { PartnerSelect } from "../components/PartnerSelect";
 
 interface Page {
   items: Inquiry[];
@@ -165,17 +166,7 @@ export function InquiryList() {
               ))}
             </select>
           </div>
-          <div class="field">
-            <label for="f-partner">{words.partner}</label>
-            <select id="f-partner" value={draft.partner_id} onChange={(e) => setDraft({ ...draft, partner_id: (e.target as HTMLSelectElement).value })}>
-              <option value="">{words.anyPartner}</option>
-              {partners.map((p) => (
-                <option value={p.id ?? p.partner_id} key={p.id ?? p.partner_id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <PartnerSelect id="f-partner" value={draft.partner_id} partners={partners} onChange={(partner_id) => setDraft({ ...draft, partner_id })} />
           <div class="field">
             <label for="f-from">{words.from}</label>
             <input id="f-from" type="date" value={draft.from} onInput={(e) => setDraft({ ...draft, from: (e.target as HTMLInputElement).value })} />

@@ -5,6 +5,7 @@ import { Chart } from "../components/Chart";
 import { formatDate, formatNumber, formatPercent, isoDay } from "../format";
 import { lang, t } from "../i18n";
 import { clockOffset, now, user } from "../state";
+import { PartnerSelect } from "../components/PartnerSelect";
 
 const COLORS = { accepted: "#1f7a4d", rejected: "#b3261e", expired: "#8a6d00", median: "#1d4f91", p90: "#7a3e9d" };
 
@@ -138,17 +139,7 @@ export function Reports() {
           </select>
         </div>
         {hq && (
-          <div class="field">
-            <label for="r-partner">{words.partner}</label>
-            <select id="r-partner" value={draft.partner_id} onChange={(e) => setDraft({ ...draft, partner_id: (e.target as HTMLSelectElement).value })}>
-              <option value="">{words.anyPartner}</option>
-              {partners.map((p) => (
-                <option value={p.id ?? p.partner_id} key={p.id ?? p.partner_id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <PartnerSelect id="r-partner" value={draft.partner_id} partners={partners} onChange={(partner_id) => setDraft({ ...draft, partner_id })} />
         )}
         <div class="row">
           <button type="submit" class="primary">
