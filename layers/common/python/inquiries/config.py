@@ -21,6 +21,8 @@ class Settings:
     deadline_hours: float
     # On AWS: the value CloudFront adds to every request it sends on; None locally.
     origin_verify: str | None = None
+    # The privacy notice the website form's consent links to; None: the notice on `GET /form`.
+    privacy_url: str | None = None
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | None = None) -> Settings:
@@ -42,6 +44,7 @@ class Settings:
             expiry_dead_letter_arn=source.get("EXPIRY_DLQ_ARN") or None,
             deadline_hours=hours,
             origin_verify=source.get("ORIGIN_VERIFY") or None,
+            privacy_url=source.get("PRIVACY_URL") or None,
         )
 
 

@@ -488,6 +488,11 @@ def _operation(route: Route) -> dict[str, Any]:
             },
         }
         responses["404"] = _error("404")
+    elif route.operation_id == "getInquiryForm":
+        responses["200"] = {
+            "description": "The page with the `<inquiry-form>` element",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        }
     elif route.operation_id == "getSwaggerUi":
         responses["200"] = {
             "description": "A Swagger UI of this API",

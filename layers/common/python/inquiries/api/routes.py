@@ -197,6 +197,17 @@ ROUTES: tuple[Route, ...] = (
         answer="Report",
         csv=True,
     ),
+    # the website form (issue 15)
+    Route(
+        "GET",
+        "/form",
+        "intake",
+        _PUBLIC,
+        "The website's inquiry form, as a page (HTML)",
+        "getInquiryForm",
+        query="FormQuery",
+        answer="FormPage",  # text/html, see api/openapi.py
+    ),
 )
 
 FUNCTIONS: tuple[str, ...] = ("intake", "decide", "expire", "report")

@@ -114,6 +114,10 @@ class SubmissionIn(Strict):
     ) = None
     partner_id: Id | None = None
     consent: StrictBool
+    # The website form's spam defence (docs/decisions.md): the hidden field people never see
+    # (bots fill it in) and the milliseconds from the form's render to its submission.
+    form_trap: Annotated[str, StringConstraints(max_length=200)] | None = None
+    form_fill_ms: Annotated[StrictInt, Field(ge=0, le=10**10)] | None = None
 
     # A field validator, so that the 422 names `consent` as the field at fault.
     @field_validator("consent")
@@ -223,3 +227,12 @@ class ReportQuery(BaseModel):
         if (self.to - self.from_).days > 366:
             raise ValueError("the period is longer than a year")
         return self
+
+
+class FormQuery(BaseModel):
+    """`GET /form`: a dealer's page names its partner; `lang` overrides the browser's."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    partner: Id | None = None
+    lang: Literal["de", "it", "en"] | None = None
