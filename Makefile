@@ -25,7 +25,7 @@ $(VENV)/.dev-ready: pyproject.toml | $(BIN)/python
 
 # The web app (web/): npm ci once per lockfile, then a Vite build whenever a source changed.
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
-	web/vite.config.ts web/tsconfig.json
+	web/vite.config.ts web/vite.form.config.ts web/tsconfig.json
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
