@@ -17,7 +17,7 @@ const INPUTS: Partial<Record<Field, { type?: string; autocomplete: string; wide?
   street: { autocomplete: "street-address", wide: true },
   postal_code: { autocomplete: "postal-code" },
   city: { autocomplete: "address-level2" },
-  company: { autocomplete: "organization", wide: true },
+  company: { autocomplete: "organization" },
 };
 // The default privacy notice: the one on the service's own form page.
 const PRIVACY_PATH = "form#privacy";
@@ -67,12 +67,18 @@ export class InquiryForm extends HTMLElement {
     const base = SCRIPT_URL ?? location.href;
     this.sender = new Sender(endpointOf(SCRIPT_URL, location.href), t);
     this.startedAt = performance.now();
-    const privacy = new URL(this.getAttribute("privacy-url") || PRIVACY_PATH, new URL(".", base)).href;
+    // The host page's own notice (resolved as its other links are), else the service's.
+    const own = this.getAttribute("privacy-url");
+    const privacy = own ? new URL(own, document.baseURI) : new URL(PRIVACY_PATH, new URL(".", base));
+    // A notice elsewhere opens beside the form, so that nothing typed in is lost.
+    const samePage = privacy.href.split("#")[0] === location.href.split("#")[0];
+    const target = samePage ? "" : ' target="_blank" rel="noopener"';
     const star = `<span class="star" aria-hidden="true"> *</span>`;
     const field = (name: Field, control: string, wide = false): string =>
-      `<div class="field${wide ? " wide" : ""}"><label for="f-${name}">${escape(t.labels[name])}${
+      // The star outside the label: the field's name is the label's text alone.
+      `<div class="field${wide ? " wide" : ""}"><div><label for="f-${name}">${escape(t.labels[name])}</label>${
         REQUIRED.has(name) ? star : ""
-      }</label>${control}<p class="error" id="e-${name}" hidden></p></div>`;
+      }</div>${control}<p class="error" id="e-${name}" hidden></p></div>`;
     const attributes = (name: string): string =>
       `id="f-${name}" name="${name}" aria-describedby="e-${name}"${REQUIRED.has(name) ? ' aria-required="true"' : ""}`;
     const text = (name: Field): string => {
@@ -106,9 +112,9 @@ export class InquiryForm extends HTMLElement {
       `</div><div class="trap" aria-hidden="true"><label for="f-website">${escape(t.trap)}</label>` +
       `<input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>` +
       `<div class="consent"><input type="checkbox" ${attributes("consent")}>` +
-      `<label for="f-consent">${escape(t.consent)} (<a href="${escape(privacy)}" target="_blank" rel="noopener">${escape(
+      `<div><label for="f-consent">${escape(t.consent)} (<a href="${escape(privacy.href)}"${target}>${escape(
         t.privacy,
-      )}</a>).${star}</label><p class="error" id="e-consent" hidden></p></div>` +
+      )}</a>).</label>${star}</div><p class="error" id="e-consent" hidden></p></div>` +
       `<button type="submit">${escape(t.send)}</button><p class="status" role="status"></p></form>` +
       `<div class="done" tabindex="-1" hidden><p class="thanks"></p><p>${escape(t.idIs)} <strong class="id"></strong></p>` +
       `<p>${escape(t.next)}</p><button type="button" class="another">${escape(t.another)}</button></div>`;
