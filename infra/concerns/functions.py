@@ -135,6 +135,8 @@ class Functions(Construct):
             }
         if name == "intake" and self._origin_verify is not None:
             environment["ORIGIN_VERIFY"] = self._origin_verify
+        if name == "intake" and self._settings.privacy_url:
+            environment["PRIVACY_URL"] = self._settings.privacy_url  # GET /form's consent link
         return environment
 
     def _role(self, name: str, log_group: logs.LogGroup) -> iam.Role:
