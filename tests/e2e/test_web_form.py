@@ -145,6 +145,12 @@ def test_a_person_fills_in_the_form_and_sees_the_inquiry_id(app: App, stack: Loc
     assert stored.body["message"] == PROSPECT["Message"]
     assert len(sent) == 1 and sent[0].headers.get("idempotency-key")
 
+    # Another inquiry: an empty form again, ready to type in.
+    page.get_by_role("button", name="Send another inquiry").click()
+    expect(page.get_by_label("First name", exact=True)).to_be_focused()
+    expect(page.get_by_label("Last name", exact=True)).to_have_value("")
+    expect(page.get_by_role("checkbox", name=re.compile("^I agree"))).not_to_be_checked()
+
 
 def test_a_wrong_field_shows_the_apis_message_beside_it(app: App, stack: LocalStack) -> None:
     dealer = make_partner(stack, "formfehler")

@@ -131,7 +131,10 @@ export class InquiryForm extends HTMLElement {
       event.preventDefault();
       void this.submit(form);
     });
-    wrapper.querySelector(".another")!.addEventListener("click", () => this.render());
+    wrapper.querySelector(".another")!.addEventListener("click", () => {
+      this.render(); // a new filled-in form: a new key, a new start
+      this.root.querySelector<HTMLElement>("input")?.focus();
+    });
   }
 
   /** What is typed in, by control name (checkboxes as "on" when ticked). */

@@ -116,8 +116,16 @@ class SubmissionIn(Strict):
     consent: StrictBool
     # The website form's spam defence (docs/decisions.md): the hidden field people never see
     # (bots fill it in) and the milliseconds from the form's render to its submission.
-    form_trap: Annotated[str, StringConstraints(max_length=200)] | None = None
-    form_fill_ms: Annotated[StrictInt, Field(ge=0, le=10**10)] | None = None
+    form_trap: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None,
+        description="The website form's hidden field: filled in, the submission is a bot's "
+        "(answered 201, stored as nothing)",
+    )
+    form_fill_ms: Annotated[StrictInt, Field(ge=0, le=10**10)] | None = Field(
+        default=None,
+        description="Milliseconds from the website form's render to its submission: under "
+        "3000, the submission is a bot's (answered 201, stored as nothing)",
+    )
 
     # A field validator, so that the 422 names `consent` as the field at fault.
     @field_validator("consent")
