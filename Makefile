@@ -34,7 +34,12 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
 	cd web && npm run build
 
-web: web/dist/index.html
+# The website form's script is built by the same `npm run build`; this rebuilds it alone
+# where a build of the app predates it.
+web/dist/form.js: web/dist/index.html
+	test -f $@ || (cd web && npx vite build --config vite.form.config.ts)
+
+web: web/dist/index.html web/dist/form.js
 
 # The web app's component tests (Vitest).
 web-test: web/node_modules/.installed

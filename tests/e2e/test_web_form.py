@@ -23,6 +23,7 @@ from playwright.sync_api import Page, Request, expect
 
 from tests.e2e.stack import LocalStack
 from tests.e2e.web import (
+    DIST,
     App,
     app,
     browser,
@@ -36,6 +37,15 @@ __all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-form")]
 
 SCRIPT = "/form.js"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built_form_script() -> None:
+    """`make web` builds the form's script beside the app."""
+    if not (DIST.parent / "form.js").is_file():
+        pytest.fail("missing web/dist/form.js: run `make web`")
+
+
 # The API's minimum fill time (inquiries.domain.spam.MIN_FILL_MS) and a margin: a person
 # in these tests takes a little longer than that.
 PERSON_S = 3.4
