@@ -182,9 +182,15 @@ export class InquiryForm extends HTMLElement {
     summary.hidden = outcome.kind === "sent";
     if (outcome.kind === "failed") summary.textContent = outcome.message;
     if (outcome.kind === "invalid") {
-      // Errors of what the form has no field for (a dealer page's unknown partner) go on top.
+      // Errors of what the form has no field for (a dealer page's unknown partner) go on top:
+      // the person cannot put them right, the site's owner can.
       const others = [...outcome.errors].filter(([name]) => !form.querySelector(`#e-${CSS.escape(name)}`));
-      summary.textContent = [this.texts.check, ...others.map(([name, text]) => (name ? `${name}: ${text}` : text))].join(" ");
+      const marked = others.length < outcome.errors.size;
+      summary.textContent = [
+        ...(marked ? [this.texts.check] : []),
+        ...(others.length ? [this.texts.setup] : []),
+        ...others.map(([name, text]) => (name ? `(${name}: ${text})` : `(${text})`)),
+      ].join(" ");
       const first = form.querySelector<HTMLElement>("[aria-invalid=true]");
       (first ?? summary).focus();
     }

@@ -156,4 +156,21 @@ describe("<inquiry-form>", () => {
     expect(body.contact).not.toHaveProperty("first_name");
     vi.unstubAllGlobals();
   });
+
+  it("tells that a dealer's page names no partner, which the person cannot put right", async () => {
+    const answer = {
+      message: "partner_id names no partner",
+      errors: [{ loc: ["body", "partner_id"], msg: "unknown partner", type: "invalid" }],
+      fields: ["partner_id"],
+    };
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(answer), { status: 422 })));
+    document.body.innerHTML = `<inquiry-form lang="en" partner="gone"></inquiry-form>`;
+    const root = document.querySelector("inquiry-form")!.shadowRoot!;
+    root.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    const summary = root.querySelector<HTMLElement>(".summary")!;
+    await vi.waitFor(() => expect(summary.hidden).toBe(false));
+    expect(summary.textContent).toBe(`${TEXTS.en.setup} (partner_id: unknown partner)`);
+    expect(root.querySelectorAll("[aria-invalid=true]")).toHaveLength(0);
+    vi.unstubAllGlobals();
+  });
 });

@@ -46,6 +46,7 @@ export interface Texts {
   network: string;
   busy: string;
   unavailable: string;
+  setup: string;
   // A field's message in this language, where the API's own (English) is not shown.
   missing?: string;
   invalid?: Partial<Record<Field | "consent", string>> & { any: string };
@@ -89,6 +90,7 @@ export const TEXTS: Record<Language, Texts> = {
     network: "The inquiry could not be sent. Please check your connection and try again.",
     busy: "Too many inquiries from your connection. Please try again in a minute.",
     unavailable: "The inquiry could not be sent just now. Please try again.",
+    setup: "This form is not set up correctly; please tell the site's owner.",
   },
   de: {
     labels: {
@@ -127,6 +129,7 @@ export const TEXTS: Record<Language, Texts> = {
     network: "Die Anfrage konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     busy: "Zu viele Anfragen von Ihrer Verbindung. Bitte versuchen Sie es in einer Minute erneut.",
     unavailable: "Die Anfrage konnte gerade nicht gesendet werden. Bitte versuchen Sie es erneut.",
+    setup: "Dieses Formular ist falsch eingerichtet; bitte sagen Sie es dem Betreiber der Website.",
     missing: "Bitte ausfüllen.",
     invalid: {
       email: "Bitte geben Sie eine gültige E-Mail-Adresse an.",
@@ -175,6 +178,7 @@ export const TEXTS: Record<Language, Texts> = {
     network: "Non è stato possibile inviare la richiesta. Controlli la connessione e riprovi.",
     busy: "Troppe richieste dalla sua connessione. Riprovi tra un minuto.",
     unavailable: "Non è stato possibile inviare la richiesta in questo momento. Riprovi.",
+    setup: "Questo modulo non è configurato correttamente; lo segnali al gestore del sito.",
     missing: "Campo obbligatorio.",
     invalid: {
       email: "Indichi un indirizzo e-mail valido.",
