@@ -317,6 +317,35 @@ def _response_schemas() -> dict[str, Any]:
             }
         ),
         "PartnerList": _object({"items": {"type": "array", "items": _ref("Partner")}}),
+        "Suggestions": _object(
+            {
+                "candidates": {
+                    "type": "array",
+                    "description": "best first: the order the routing rule follows",
+                    "items": _object(
+                        {
+                            "partner_id": {"type": "string"},
+                            "name": {"type": "string"},
+                            "why": {
+                                "type": "array",
+                                "items": {
+                                    "enum": [
+                                        "territory",
+                                        "product",
+                                        "closest_territory",
+                                        "fewest_pending",
+                                    ]
+                                },
+                            },
+                            "postal_prefix": _TEXT_OR_NULL,
+                            "pending": _nullable({"type": "integer"}),
+                        },
+                        ["partner_id", "name", "why"],
+                    ),
+                }
+            },
+            ["candidates"],
+        ),
         "ReportTotals": _object({**totals, **figures, "series": series}, [*totals, *figures]),
         "ReportRow": _object(
             {"partner_id": {"type": "string"}, **totals, **figures, "series": series},
