@@ -368,7 +368,7 @@ _ERRORS: dict[str, str] = {
     "400": "The body is not JSON",
     "401": "No bearer token, or not a valid one",
     "403": "The caller's role may not use this route",
-    "404": "No such inquiry (or file), or one the caller may not see",
+    "404": "No such inquiry, partner (or file), or one the caller may not see",
     "409": "The inquiry's state does not allow it, or the Idempotency-Key was used with "
     "another body",
     "413": f"The body is over {MAX_BODY_BYTES // 1024} KiB",
@@ -534,7 +534,10 @@ def _operation(route: Route) -> dict[str, Any]:
     errors: list[str] = []
     if not route.public:
         errors += ["401", "403"]
-    if "inquiry_id" in route.parameters:
+    # One inquiry, or one existing partner (PUT creates one: no 404 there).
+    if "inquiry_id" in route.parameters or (
+        "partner_id" in route.parameters and route.method != "PUT"
+    ):
         errors.append("404")
     if route.body:
         errors += ["400", "413", "415"]
