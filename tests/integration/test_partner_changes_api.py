@@ -194,39 +194,36 @@ def test_two_patches_racing_both_land_each_with_its_fields(
     """Another PATCH lands between this one's read and its write: the version condition
     refuses the stale write, and this PATCH is applied again on what is stored then."""
     put_partners(SOUTH_TYROL)
-    read = DynamoRepository.partner_for_change
-    raced: list[int] = []
+    write = DynamoRepository.replace_partner
+    attempts: list[str] = []
 
-    def read_then_lose_the_race(self: DynamoRepository, partner_id: str) -> Any:
-        found = read(self, partner_id)
-        if not raced:
-            raced.append(1)
+    def lose_the_first_race(self: DynamoRepository, partner: Any, old: Any, version: int) -> None:
+        attempts.append(partner.name)
+        if len(attempts) == 1:  # the other PATCH writes first
             assert _patch(SOUTH_TYROL, {"language": "it"}).status == 200
-        return found
+        write(self, partner, old, version)
 
-    monkeypatch.setattr(DynamoRepository, "partner_for_change", read_then_lose_the_race)
+    monkeypatch.setattr(DynamoRepository, "replace_partner", lose_the_first_race)
     answer = _patch(SOUTH_TYROL, {"name": "Renamed"})
 
     assert answer.status == 200, answer.text
     stored = _get(SOUTH_TYROL).body
     assert (stored["name"], stored["language"]) == ("Renamed", "it")
-    assert raced == [1]
+    # This PATCH's first write was refused, its second (on the new version) stored.
+    assert attempts.count("Renamed") == 2
 
 
 def test_a_patch_that_always_loses_its_race_is_409_and_writes_nothing_stale(
     aws: dict[str, Any], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     put_partners(SOUTH_TYROL)
-    read = DynamoRepository.partner_for_change
+    write = DynamoRepository.replace_partner
 
-    def stale(self: DynamoRepository, partner_id: str) -> Any:
-        found = read(self, partner_id)
-        assert found is not None
-        # A PUT lands after every read: the version read is never the stored one.
-        put_partner(SOUTH_TYROL, language="en")
-        return found
+    def always_overtaken(self: DynamoRepository, partner: Any, old: Any, version: int) -> None:
+        put_partner(SOUTH_TYROL, language="en")  # a PUT lands before every write
+        write(self, partner, old, version)
 
-    monkeypatch.setattr(DynamoRepository, "partner_for_change", stale)
+    monkeypatch.setattr(DynamoRepository, "replace_partner", always_overtaken)
     answer = _patch(SOUTH_TYROL, {"name": "Never stored"})
 
     assert answer.status == 409, answer.text

@@ -40,11 +40,12 @@ def _check(deps: Dependencies, partner: Partner, replacing: Partner | None) -> N
 
 
 def get_partner(deps: Dependencies, partner_id: str) -> Partner:
-    """The partner of a path (`/partners/{partner_id}`), or NotFound."""
-    partner = deps.repository.get_partner(partner_id)
-    if partner is None:
+    """The partner of a path (`/partners/{partner_id}`), or NotFound. A consistent read:
+    a partner just created or changed is found as it was stored."""
+    found = deps.repository.partner_for_change(partner_id)
+    if found is None:
         raise NotFound("partner not found")
-    return partner
+    return found[0]
 
 
 def patch_partner(
