@@ -248,7 +248,7 @@ def test_assign_to_colleague_keeps_the_partner() -> None:
     assert (event.actor, event.action, event.details) == (
         P1_USER.user_id,
         "assigned",
-        {"user_id": "p1-colleague"},
+        {"user_id": "p1-colleague", "partner_id": "P1"},
     )
 
 

@@ -48,6 +48,13 @@ export function eventText(event: InquiryEvent): string {
     return bits.join(" ");
   }
   const bits: string[] = [word(event.action)];
+  if (event.action === "assigned" && typeof event.partner_id === "string" && typeof event.user_id === "string") {
+    // A partner's hand-over to a colleague (HQ's own assignments name no partner).
+    bits[0] = words.handedOverEvent;
+    bits.push(`→ ${event.user_id}`);
+    if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTime(event.deadline, lang.value)})`);
+    return bits.join(" ");
+  }
   if (event.action === "progress" && typeof event.step === "string") bits[0] = word(event.step);
   if (typeof event.reason === "string") bits.push(word(event.reason));
   if (typeof event.partner_id === "string") bits.push(`→ ${event.partner_id}`);

@@ -113,4 +113,10 @@ describe("the history", () => {
     });
     expect(ended).toBe("Left with HQ (Deadline passed) alpin : automatic passes used up");
   });
+
+  it("tells a partner's hand-over from HQ's assignment to its own user", () => {
+    const handed = eventText({ at: "2026-12-01T10:00:00Z", action: "assigned", user_id: "luca", partner_id: "alpin" });
+    expect(handed).toBe("Handed to a colleague → luca");
+    expect(eventText({ at: "2026-12-01T10:00:00Z", action: "assigned", user_id: "giulia.hq" })).toBe("With HQ user → giulia.hq");
+  });
 });

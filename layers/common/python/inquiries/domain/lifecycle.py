@@ -235,7 +235,8 @@ def assign_to_colleague(
     elif inquiry.partner_id != principal.partner_id:
         raise NotFound("inquiry not found")
     after = _next(inquiry, user_id=user_id)
-    details: dict[str, object] = {"user_id": user_id}
+    # The partner names whose hand-over it is (HQ's hand-over to its own user has none).
+    details: dict[str, object] = {"user_id": user_id, "partner_id": principal.partner_id}
     if inquiry.status is Status.PENDING:
         details["deadline"] = iso(inquiry.deadline) if inquiry.deadline else None
     event = Event(now, principal.user_id, Action.ASSIGNED, details)
