@@ -88,6 +88,7 @@ CONTEXT_WEBSITE_ORIGIN = "website_origin"
 CONTEXT_APP_ORIGINS = "app_origins"
 CONTEXT_ALARM_EMAIL = "alarm_email"
 CONTEXT_DEADLINE_HOURS = "deadline_hours"
+CONTEXT_AUTO_REROUTE_MAX = "auto_reroute_max"
 CONTEXT_LOG_RETENTION_DAYS = "log_retention_days"
 CONTEXT_LOG_LEVEL = "log_level"
 CONTEXT_REGION = "region"
@@ -117,6 +118,7 @@ class Settings:
     app_origins: tuple[str, ...] = ()
     alarm_email: str | None = None
     deadline_hours: float = DEFAULT_DEADLINE_HOURS
+    auto_reroute_max: int = 0  # automatic re-routes after a rejection or expiry; 0: off
     log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
     log_level: str = DEFAULT_LOG_LEVEL
     region: str = DEFAULT_REGION
@@ -161,6 +163,9 @@ def settings_from(scope: Construct) -> Settings:
     hours = float(get(CONTEXT_DEADLINE_HOURS) or DEFAULT_DEADLINE_HOURS)
     if not 0 < hours <= 24 * 365:
         raise ValueError(f"{CONTEXT_DEADLINE_HOURS} must be positive and at most a year")
+    reroutes = int(get(CONTEXT_AUTO_REROUTE_MAX) or 0)
+    if not 0 <= reroutes <= 10:
+        raise ValueError(f"{CONTEXT_AUTO_REROUTE_MAX} must be 0 (off) to 10")
     app_domain = get(CONTEXT_APP_DOMAIN) or None
     certificate = get(CONTEXT_APP_CERTIFICATE_ARN) or None
     if bool(app_domain) != bool(certificate):
@@ -193,6 +198,7 @@ def settings_from(scope: Construct) -> Settings:
         privacy_url=str(privacy_url) if privacy_url else None,
         alarm_email=get(CONTEXT_ALARM_EMAIL) or None,
         deadline_hours=hours,
+        auto_reroute_max=reroutes,
         log_retention_days=int(get(CONTEXT_LOG_RETENTION_DAYS) or DEFAULT_LOG_RETENTION_DAYS),
         log_level=str(get(CONTEXT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).upper(),
     )

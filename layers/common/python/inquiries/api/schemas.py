@@ -244,3 +244,54 @@ class FormQuery(BaseModel):
 
     partner: Id | None = None
     lang: Literal["de", "it", "en"] | None = None
+
+
+# partners (issue 13) ----------------------------------------------------------------------
+
+
+class PartnerPatchIn(Strict):
+    """`PATCH /partners/{partner_id}`: the fields of `PartnerIn` to change, each validated
+    as there; a field left out keeps its value. Only `subdivision` may be set to null."""
+
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = None
+    country: Country | None = None
+    subdivision: Annotated[str, StringConstraints(max_length=10)] | None = None
+    timezone: (
+        Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_timezone)]
+        | None
+    ) = None
+    working_days: (
+        Annotated[list[StrictInt], Field(min_length=1, max_length=7), AfterValidator(_working_days)]
+        | None
+    ) = None
+    territories: Annotated[list[TerritoryIn], Field(max_length=50)] | None = None
+    products: Annotated[list[Product], Field(max_length=100)] | None = None
+    active: StrictBool | None = None
+    notify_emails: (
+        Annotated[
+            list[Email], Field(max_length=MAX_NOTIFY_EMAILS), AfterValidator(_distinct_emails)
+        ]
+        | None
+    ) = None
+    language: Literal["de", "it", "en"] | None = None
+
+    @field_validator(
+        "name",
+        "country",
+        "timezone",
+        "working_days",
+        "territories",
+        "products",
+        "active",
+        "notify_emails",
+        "language",
+        mode="before",
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
