@@ -12,8 +12,8 @@ import hashlib
 import json
 import random
 import time
-from collections.abc import Callable, Collection, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -55,10 +55,12 @@ from inquiries.adapters.keys import (
     territory_pk,
     unstamp,
 )
+from inquiries.adapters.rollups import put_rollups, read_rollups, rollup_updates
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
 from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.report.rollup import DayRollup
 from inquiries.service.ports import (
     DueOffer,
     IdempotencyClaim,
@@ -242,6 +244,8 @@ class DynamoRepository:
             }
             for index, event in enumerate(change.events)
         ]
+        # The report's rollups move with the offers, in this same transaction.
+        items += rollup_updates(self._table, change)
         if change.new_contact is not None:
             items += self._contact_writes(change.new_contact, after.created_at)
         if claim is not None:
@@ -467,6 +471,12 @@ class DynamoRepository:
             ]
         offers = [offer_from(from_item(i)) for q in queries for i in self._pages(**q)]
         return [o for o in offers if start <= o.offered_at < end]
+
+    def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
+        return read_rollups(self._pages, partner_ids, first, last)
+
+    def put_rollups(self, rollups: Sequence[DayRollup]) -> None:
+        put_rollups(self._client, self._table, rollups, self._sleep)
 
     # contacts -------------------------------------------------------------------------------
 
