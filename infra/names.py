@@ -87,6 +87,7 @@ CONTEXT_ALARM_EMAIL = "alarm_email"
 CONTEXT_DEADLINE_HOURS = "deadline_hours"
 CONTEXT_LOG_RETENTION_DAYS = "log_retention_days"
 CONTEXT_LOG_LEVEL = "log_level"
+CONTEXT_TRACING = "tracing"
 CONTEXT_REGION = "region"
 CONTEXT_WEB_DIST = "web_dist"
 CONTEXT_AUTH_DOMAIN_PREFIX = "auth_domain_prefix"
@@ -97,6 +98,15 @@ DEFAULT_WEBSITE_ORIGIN = "https://www.example.com"
 DEFAULT_DEADLINE_HOURS = 48.0
 DEFAULT_LOG_RETENTION_DAYS = 30
 DEFAULT_LOG_LEVEL = "INFO"
+# X-Ray: Lambda's active tracing records the first call each second and 5 % of the rest,
+# not tunable; at this product's volumes that is nearly every call, 5 USD a million traces,
+# more than the rest of the stack per inquiry (docs/performance.md, "Cost"). The HTTP API
+# starts no traces, so `pass_through` records none; `-c tracing=active` while investigating.
+TRACING_MODES = ("pass_through", "active")
+DEFAULT_TRACING = "pass_through"
+# Lambda's own START/END/REPORT lines (about 330 bytes a call) are left out of the logs;
+# its metrics (duration, errors, throttles) do not depend on them.
+SYSTEM_LOG_LEVEL = "WARN"
 
 # CDK's own switch: an empty list skips asset bundling (tests; `cdk synth` of nothing).
 BUNDLING_STACKS_CONTEXT = "aws:cdk:bundling-stacks"
@@ -112,6 +122,7 @@ class Settings:
     deadline_hours: float = DEFAULT_DEADLINE_HOURS
     log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
     log_level: str = DEFAULT_LOG_LEVEL
+    tracing: str = DEFAULT_TRACING
     region: str = DEFAULT_REGION
     web_dist: Path = WEB_DIST
     auth_domain_prefix: str | None = None  # None: partner-inquiries-<account id>
@@ -153,6 +164,9 @@ def settings_from(scope: Construct) -> Settings:
     if certificate and f":{EDGE_REGION}:" not in str(certificate):
         raise ValueError(f"{CONTEXT_APP_CERTIFICATE_ARN} must be in {EDGE_REGION} (CloudFront)")
     web_dist = Path(str(get(CONTEXT_WEB_DIST) or WEB_DIST))
+    tracing = str(get(CONTEXT_TRACING) or DEFAULT_TRACING).lower()
+    if tracing not in TRACING_MODES:
+        raise ValueError(f"{CONTEXT_TRACING} must be one of {', '.join(TRACING_MODES)}")
     return Settings(
         region=str(get(CONTEXT_REGION) or DEFAULT_REGION),
         web_dist=web_dist,
@@ -162,6 +176,7 @@ def settings_from(scope: Construct) -> Settings:
         website_origin=origin,
         app_origins=_origins(get(CONTEXT_APP_ORIGINS)),
         alarm_email=get(CONTEXT_ALARM_EMAIL) or None,
+        tracing=tracing,
         deadline_hours=hours,
         log_retention_days=int(get(CONTEXT_LOG_RETENTION_DAYS) or DEFAULT_LOG_RETENTION_DAYS),
         log_level=str(get(CONTEXT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).upper(),

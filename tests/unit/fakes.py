@@ -258,18 +258,6 @@ class InMemoryRepository:
         )
         return [DueOffer(o.inquiry_id, o.seq, o.deadline) for o in due[:limit]]
 
-    def offers_between(self, start: datetime, end: datetime, partner_id: str | None) -> list[Offer]:
-        """Offers whose offered_at is in [start, end), optionally of one partner."""
-        return sorted(
-            (
-                o
-                for o in self._offers.values()
-                if start <= o.offered_at < end
-                and (partner_id is None or o.partner_id == partner_id)
-            ),
-            key=lambda o: (stamp(o.offered_at), o.inquiry_id, o.seq),
-        )
-
     def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
         """The stored rollups of these partners for the days first..last (copies)."""
         self._check("rollups")

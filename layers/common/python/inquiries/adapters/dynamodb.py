@@ -13,7 +13,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -47,7 +47,6 @@ from inquiries.adapters.keys import (
     contact_match_sort_key,
     contact_sort_key,
     inquiry_pk,
-    offers_month_pk,
     partner_key,
     partner_pk,
     stamp,
@@ -441,37 +440,6 @@ class DynamoRepository:
             for d in (from_item(i) for i in page.get("Items", []))
         ]
 
-    def offers_between(self, start: datetime, end: datetime, partner_id: str | None) -> list[Offer]:
-        """Offers whose offered_at is in [start, end)."""
-        low, high = stamp(start), stamp(end)
-        if partner_id is not None:
-            queries = [
-                {
-                    "IndexName": "gsi1",
-                    "KeyConditionExpression": "gsi1pk = :pk AND gsi1sk BETWEEN :a AND :b",
-                    "ExpressionAttributeValues": {
-                        ":pk": {"S": partner_pk(partner_id)},
-                        ":a": {"S": f"OFFER#{low}"},
-                        ":b": {"S": f"OFFER#{high}"},
-                    },
-                }
-            ]
-        else:
-            queries = [
-                {
-                    "IndexName": "gsi3",
-                    "KeyConditionExpression": "gsi3pk = :pk AND gsi3sk BETWEEN :a AND :b",
-                    "ExpressionAttributeValues": {
-                        ":pk": {"S": offers_month_pk(month)},
-                        ":a": {"S": low},
-                        ":b": {"S": high},
-                    },
-                }
-                for month in _months(start, end)
-            ]
-        offers = [offer_from(from_item(i)) for q in queries for i in self._pages(**q)]
-        return [o for o in offers if start <= o.offered_at < end]
-
     def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
         return read_rollups(self._pages, partner_ids, first, last)
 
@@ -564,16 +532,6 @@ class DynamoRepository:
             ProjectionExpression="pk",
         ).get("Item")
         return bool(item)
-
-
-def _months(start: datetime, end: datetime) -> list[str]:
-    months = []
-    year, month = start.astimezone(UTC).year, start.astimezone(UTC).month
-    last = (end - timedelta(microseconds=1)).astimezone(UTC)  # the end is exclusive
-    while (year, month) <= (last.year, last.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
 
 
 def _unavailable(error: ClientError | BotoCoreError) -> Exception:

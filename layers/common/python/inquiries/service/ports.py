@@ -93,10 +93,6 @@ class Repository(Protocol):
 
     def due_offers(self, now: datetime, limit: int) -> list[DueOffer]: ...
 
-    def offers_between(
-        self, start: datetime, end: datetime, partner_id: str | None
-    ) -> list[Offer]: ...
-
     def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
         """The stored rollups of these partners for the UTC days first..last (every shard)."""
         ...
