@@ -7,6 +7,7 @@ decided through the API.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -155,3 +156,54 @@ def test_a_decision_that_lost_the_race_for_its_inquiry_is_409_and_counts_once(
     row = report()["partners"][0]
     assert (row["assigned"], row["accepted"], row["rejected"], row["pending"]) == (1, 0, 1, 0)
     assert row["decision_hours"] == {"median": 2.0, "p90": 2.0, "max": 2.0}
+
+
+def test_a_larger_duration_stored_meanwhile_is_no_conflict_and_the_max_stays_exact(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    """A (3 h) read no largest decision time and writes its own under the condition that
+    none is larger; meanwhile B (4 h) on the same rollup stores 4 h. A's condition fails,
+    A is built again from a consistent read and stored; the maximum is B's, exactly."""
+    put_partner(BZ, "IT", "BZ", "Europe/Rome")
+    ids = iter([*reversed(same_shard_ids()), *(f"id-{n}" for n in range(100))])
+    wiring.dependencies().new_id = lambda: next(ids)
+    clock.set(at(1, 7, 0))
+    b = submit(BZ)
+    clock.set(at(1, 8, 0))
+    a = submit(BZ)
+    clock.set(at(1, 11, 0))
+    repository: Any = wiring.dependencies().repository
+    repository._client = aws["dynamodb"]
+    sent: list[list[str]] = []
+    events = aws["dynamodb"].meta.events
+
+    def b_decides_meanwhile(params: dict[str, Any], **_: Any) -> None:
+        sent.append([json.dumps(item) for item in json.loads(params["body"])["TransactItems"]])
+        if len(sent) == 1:
+            answer = call(
+                "POST", f"/inquiries/{b}/reject", body={"reason": "spam"}, claims=partner(BZ)
+            )
+            assert answer.status == 200, answer.body
+
+    events.register("before-call.dynamodb.TransactWriteItems", b_decides_meanwhile)
+
+    accepted = call("POST", f"/inquiries/{a}/accept", body={}, claims=partner(BZ))
+
+    assert accepted.status == 200, accepted.body
+    first, _b, again = sent
+    assert any("x:d" in item for item in first)  # A's 3 h, as the largest it read (none)
+    assert not any("x:d" in item for item in again)  # 4 h is stored: nothing to raise
+    row = report()["partners"][0]
+    assert (row["accepted"], row["rejected"], row["pending"]) == (1, 1, 0)
+    assert row["decision_hours"] == {"median": 3.0, "p90": 4.0, "max": 4.0}
+
+
+def test_the_largest_duration_is_exact_not_sketched(aws: dict[str, Any], clock: FixedClock) -> None:
+    put_partner(BZ, "IT", "BZ", "Europe/Rome")
+    clock.set(at(1, 8, 0))
+    a = submit(BZ)
+    clock.set(at(1, 8, 0) + timedelta(hours=6, minutes=26))  # 6.43 h: sketched as 6.4
+    assert call("POST", f"/inquiries/{a}/accept", body={}, claims=partner(BZ)).status == 200
+
+    row = report()["partners"][0]
+    assert row["decision_hours"] == {"median": 6.4, "p90": 6.4, "max": 6.43}

@@ -58,7 +58,9 @@ durations = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(durations)
-def test_sketch_percentiles_are_within_one_percent_of_the_exact_ones(values: list[float]) -> None:
+def test_sketch_percentiles_are_within_one_percent_and_the_max_is_exact(
+    values: list[float],
+) -> None:
     sketch = Sketch()
     for value in values:
         sketch.add(value)
@@ -73,6 +75,8 @@ def test_sketch_percentiles_are_within_one_percent_of_the_exact_ones(values: lis
         value = shown[name]
         assert value is not None
         assert abs(value - rounded_hours(exact)) <= 0.01 * exact + 0.01 + 1e-9, (name, exact)
+    # The maximum is kept exactly.
+    assert shown["max"] == rounded_hours(max(values))
 
 
 @given(durations, durations)

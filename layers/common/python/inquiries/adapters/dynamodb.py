@@ -54,7 +54,12 @@ from inquiries.adapters.keys import (
     territory_pk,
     unstamp,
 )
-from inquiries.adapters.rollups import put_rollups, read_rollups, rollup_updates
+from inquiries.adapters.rollups import (
+    only_maxima_failed,
+    put_rollups,
+    read_rollups,
+    rollup_updates,
+)
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
@@ -184,13 +189,12 @@ class DynamoRepository:
 
     def apply(self, change: Change, claim: IdempotencyClaim | None = None) -> None:
         items = self._transaction(change, claim)
-        digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode())
         for attempt in range(_TRANSACTION_ATTEMPTS):
             # botocore's own resends of one attempt share its token: when the answer to a
             # stored transaction is lost, DynamoDB answers success instead of failing the
             # conditions of the first. A new attempt after a cancellation (which wrote
             # nothing) is a new request, with a token of its own.
-            attempt_digest = digest.copy()
+            attempt_digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode())
             attempt_digest.update(str(attempt).encode())
             token = attempt_digest.hexdigest()[:36]
             try:
@@ -204,6 +208,13 @@ class DynamoRepository:
                     != "TransactionCanceledException"
                 ):
                     raise _unavailable(error) from error
+                reasons = [
+                    r.get("Code") or "None" for r in error.response.get("CancellationReasons", [])
+                ]
+                if only_maxima_failed(items, reasons):
+                    # A concurrent decision raised a rollup's largest duration: read it again.
+                    items = self._transaction(change, claim, consistent=True)
+                    continue
                 verdict = _cancellation(error, created=change.before is None, claimed=claim)
                 if verdict is not None:
                     raise verdict from None
@@ -211,7 +222,9 @@ class DynamoRepository:
                     self._sleep(_backoff(attempt))
         raise Unavailable("the store is busy; nothing was changed, please retry")
 
-    def _transaction(self, change: Change, claim: IdempotencyClaim | None) -> list[dict[str, Any]]:
+    def _transaction(
+        self, change: Change, claim: IdempotencyClaim | None, *, consistent: bool = False
+    ) -> list[dict[str, Any]]:
         after = change.after
         put: dict[str, Any] = {"TableName": self._table, "Item": inquiry_item(after)}
         if change.before is None:
@@ -244,12 +257,25 @@ class DynamoRepository:
             for index, event in enumerate(change.events)
         ]
         # The report's rollups move with the offers, in this same transaction.
-        items += rollup_updates(self._table, change)
+        items += rollup_updates(
+            self._table, change, lambda key, names: self._maxima(key, names, consistent)
+        )
         if change.new_contact is not None:
             items += self._contact_writes(change.new_contact, after.created_at)
         if claim is not None:
             items.append({"Put": self._claim_put(claim)})  # last: its failure is told apart
         return items
+
+    def _maxima(self, key: dict[str, Any], names: list[str], consistent: bool) -> dict[str, float]:
+        """A rollup's stored largest durations (of these attribute names)."""
+        item = self._call(
+            "get_item",
+            Key=key,
+            ProjectionExpression=", ".join(f"#m{i}" for i in range(len(names))),
+            ExpressionAttributeNames={f"#m{i}": name for i, name in enumerate(names)},
+            ConsistentRead=consistent,
+        ).get("Item", {})
+        return {name: float(value["N"]) for name, value in item.items()}
 
     def _offer_put(self, write: OfferWrite) -> dict[str, Any]:
         put: dict[str, Any] = {"TableName": self._table, "Item": offer_item(write.offer)}

@@ -11,8 +11,14 @@ with one `ADD` (which creates the item and the attribute when missing) and no re
     d:<bucket>     decisions per bucket of decision hours (sketch.py: `66`, `0.333`)
     w:<bucket>     the same in working hours
     f:<bucket>     accepted offers per bucket of hours to the first progress step
+    x:d x:w x:f    the exact largest of each of these durations
 
 Rollup items carry no index attributes: keeping them up costs no index writes.
+DynamoDB has no "max" in update expressions, so a duration larger than the stored
+largest (read before the transaction) is SET under the condition that the stored one is
+still smaller; when a concurrent decision raised it meanwhile, only that condition fails,
+and the repository builds the transaction again from a consistent read
+(`only_maxima_failed`), never answering 409 for it.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import Any
 
 from inquiries.adapters.keys import (
     ROLLUP_DAY_PREFIX,
+    ROLLUP_PREFIX,
     ROLLUP_SHARDS,
     rollup_pk,
     rollup_sk,
@@ -44,6 +51,9 @@ _SKETCHES = {
     _WORKING: "decision_working_hours",
     _PROGRESS: "first_progress_hours",
 }
+_LARGEST = "x:"
+# The stored largest durations of a rollup (attribute name -> hours), read by key.
+Maxima = Callable[[dict[str, Any], list[str]], dict[str, float]]
 # Parallel queries of one report: partners x shards partitions, each a short key range.
 _READERS = 8
 _BATCH_WRITES = 25  # BatchWriteItem's most requests a call
@@ -70,11 +80,21 @@ def figures_of(tally: Tally) -> dict[str, int]:
     return {name: n for name, n in figures.items() if n}
 
 
+def largest_of(tally: Tally) -> dict[str, float]:
+    """The exact largest durations of a tally, by attribute name."""
+    found = {}
+    for prefix, name in _SKETCHES.items():
+        largest = getattr(tally, name).largest
+        if largest is not None:
+            found[_LARGEST + prefix[0]] = largest
+    return found
+
+
 def tally_of(item: dict[str, Any]) -> Tally:
     """The tally stored in a rollup item (typed form); unknown attributes are ignored."""
     tally = Tally()
     for name, value in item.items():
-        if "N" not in value:
+        if "N" not in value or name.startswith(_LARGEST):
             continue
         n = int(value["N"])
         prefix, _, rest = name.partition(":")
@@ -89,28 +109,59 @@ def tally_of(item: dict[str, Any]) -> Tally:
             tally.steps[ProgressStep(rest)] += n
         elif prefix in _SKETCHES:
             getattr(tally, _SKETCHES[prefix]).buckets[Decimal(rest)] += n
+    for prefix, name in _SKETCHES.items():
+        stored = item.get(_LARGEST + prefix[0])
+        if stored is not None:
+            getattr(tally, name).largest = float(stored["N"])
     return tally
 
 
-def rollup_updates(table: str, change: Change) -> list[dict[str, Any]]:
-    """The transaction items that add the change to its rollups: one Update per item."""
+def rollup_updates(table: str, change: Change, maxima: Maxima) -> list[dict[str, Any]]:
+    """The transaction items that add the change to its rollups: one Update per item.
+
+    `maxima(key, names)` tells the stored largest durations of a rollup; only a larger
+    one is written, conditional on the stored one being still smaller.
+    """
     updates = []
     for delta in rollup_deltas(change):
+        key = rollup_key(delta.partner_id, delta.day, delta.shard)
         figures = figures_of(delta.tally)
         names = {f"#{i}": name for i, name in enumerate(figures)}
-        values = {f":{i}": {"N": str(n)} for i, n in enumerate(figures.values())}
-        updates.append(
-            {
-                "Update": {
-                    "TableName": table,
-                    "Key": rollup_key(delta.partner_id, delta.day, delta.shard),
-                    "UpdateExpression": "ADD " + ", ".join(f"#{i} :{i}" for i in range(len(names))),
-                    "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": values,
-                }
-            }
-        )
+        values: dict[str, Any] = {f":{i}": {"N": str(n)} for i, n in enumerate(figures.values())}
+        expression = "ADD " + ", ".join(f"#{i} :{i}" for i in range(len(figures)))
+        update: dict[str, Any] = {"TableName": table, "Key": key}
+        largest = largest_of(delta.tally)
+        if largest:
+            stored = maxima(key, list(largest))
+            raised = {a: v for a, v in largest.items() if a not in stored or v > stored[a]}
+            if raised:
+                sets, conditions = [], []
+                for i, (attribute, hours) in enumerate(raised.items()):
+                    names[f"#m{i}"] = attribute
+                    values[f":m{i}"] = {"N": repr(hours)}
+                    sets.append(f"#m{i} = :m{i}")
+                    conditions.append(f"(attribute_not_exists(#m{i}) OR #m{i} < :m{i})")
+                expression += " SET " + ", ".join(sets)
+                update["ConditionExpression"] = " AND ".join(conditions)
+        update |= {
+            "UpdateExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        updates.append({"Update": update})
     return updates
+
+
+def only_maxima_failed(items: Sequence[dict[str, Any]], reasons: Sequence[str]) -> bool:
+    """Whether a cancelled transaction failed only on the largest-duration conditions of
+    rollups (a concurrent decision raised them): build it again, it is no conflict."""
+    failed = [n for n, reason in enumerate(reasons) if reason == "ConditionalCheckFailed"]
+    return bool(failed) and all(
+        n < len(items)
+        and "Update" in items[n]
+        and items[n]["Update"]["Key"][PARTITION_KEY]["S"].startswith(ROLLUP_PREFIX)
+        for n in failed
+    )
 
 
 def read_rollups(
@@ -161,6 +212,7 @@ def put_rollups(
                 "Item": {
                     **rollup_key(r.partner_id, r.day, r.shard),
                     **{name: {"N": str(n)} for name, n in figures_of(r.tally).items()},
+                    **{name: {"N": repr(h)} for name, h in largest_of(r.tally).items()},
                 }
             }
         }
