@@ -11,6 +11,7 @@ their stated bound of the exact percentiles.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -308,3 +309,25 @@ def test_a_rejected_change_leaves_the_rollups_as_they_were() -> None:
     after = repository.stored_rollups
     changed = {key for key in after if after[key].tally != before.get(key)}
     assert len(changed) == 1  # only the reject's rollup
+
+
+def test_a_rebuild_counts_the_progress_of_offers_stored_before_they_kept_steps() -> None:
+    world = generated_history(11, inquiries=40)
+    repository = world.repository
+    progressed = [
+        i for i in repository.all_inquiries() if i.progress and i.status is not Status.PENDING
+    ]
+    assert progressed
+    live = {key: copy.deepcopy(r.tally) for key, r in repository.stored_rollups.items()}
+    # As an offer written before `steps` and `first_progress_at` existed reads back.
+    for inquiry in progressed:
+        record = repository.load(inquiry.id)
+        assert record is not None
+        for offer in record.offers:
+            old = dataclasses.replace(offer, steps=frozenset(), first_progress_at=None)
+            repository._offers[(offer.inquiry_id, offer.seq)] = old
+    repository.stored_rollups.clear()
+
+    rebuild(repository)
+
+    assert {key: r.tally for key, r in repository.stored_rollups.items()} == live

@@ -13,12 +13,12 @@ Counts can go down (a pending offer that is decided); durations only get added.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from inquiries.adapters.keys import rollup_shard
 from inquiries.domain.lifecycle import Change
-from inquiries.domain.model import Offer, Outcome
+from inquiries.domain.model import Inquiry, Offer, Outcome
 from inquiries.domain.report.figures import hours_between
 from inquiries.domain.report.outcomes import reached
 from inquiries.domain.report.rollup import DayRollup, day_of
@@ -106,6 +106,20 @@ def rollups_from(offers: Iterable[Offer]) -> list[DayRollup]:
     return list(rollups.values())
 
 
+def with_progress(inquiry: Inquiry, offer: Offer) -> Offer:
+    """The accepted offer with the steps and first progress its inquiry recorded: offers
+    accepted before they kept `steps` count their outcomes in a rebuild too."""
+    if offer.outcome is not Outcome.ACCEPTED or offer.seq != inquiry.offer_seq:
+        return offer
+    if not inquiry.progress:
+        return offer
+    return replace(
+        offer,
+        steps=offer.steps | {entry.step for entry in inquiry.progress},
+        first_progress_at=offer.first_progress_at or inquiry.progress[0].at,
+    )
+
+
 @dataclass(frozen=True)
 class Rebuilt:
     """What a rebuild read and wrote."""
@@ -130,7 +144,8 @@ def rebuild(repository: Repository, page_size: int = 100) -> Rebuilt:
         for inquiry in page.items:
             record = repository.load(inquiry.id)
             inquiries += 1
-            for offer in record.offers if record else ():
+            for stored in record.offers if record else ():
+                offer = with_progress(record.inquiry, stored) if record else stored
                 rollup = rollup_of(offer)
                 count_stored(rollups.setdefault(rollup.key, rollup).tally, offer)
                 offers += 1
