@@ -148,6 +148,9 @@ def settings_from(scope: Construct) -> Settings:
     def get(key: str) -> Any:
         return scope.node.try_get_context(key)
 
+    tracing = str(get(CONTEXT_TRACING) or DEFAULT_TRACING).lower()
+    if tracing not in TRACING_MODES:
+        raise ValueError(f"{CONTEXT_TRACING} must be one of {', '.join(TRACING_MODES)}")
     origin = str(get(CONTEXT_WEBSITE_ORIGIN) or DEFAULT_WEBSITE_ORIGIN).rstrip("/")
     if not origin.startswith("https://") and not origin.startswith("http://localhost"):
         raise ValueError(f"{CONTEXT_WEBSITE_ORIGIN} must be an https:// origin, not {origin!r}")
@@ -164,9 +167,6 @@ def settings_from(scope: Construct) -> Settings:
     if certificate and f":{EDGE_REGION}:" not in str(certificate):
         raise ValueError(f"{CONTEXT_APP_CERTIFICATE_ARN} must be in {EDGE_REGION} (CloudFront)")
     web_dist = Path(str(get(CONTEXT_WEB_DIST) or WEB_DIST))
-    tracing = str(get(CONTEXT_TRACING) or DEFAULT_TRACING).lower()
-    if tracing not in TRACING_MODES:
-        raise ValueError(f"{CONTEXT_TRACING} must be one of {', '.join(TRACING_MODES)}")
     return Settings(
         region=str(get(CONTEXT_REGION) or DEFAULT_REGION),
         web_dist=web_dist,
@@ -176,10 +176,10 @@ def settings_from(scope: Construct) -> Settings:
         website_origin=origin,
         app_origins=_origins(get(CONTEXT_APP_ORIGINS)),
         alarm_email=get(CONTEXT_ALARM_EMAIL) or None,
-        tracing=tracing,
         deadline_hours=hours,
         log_retention_days=int(get(CONTEXT_LOG_RETENTION_DAYS) or DEFAULT_LOG_RETENTION_DAYS),
         log_level=str(get(CONTEXT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).upper(),
+        tracing=tracing,
     )
 
 
