@@ -80,6 +80,11 @@ def figures_of(tally: Tally) -> dict[str, int]:
     return {name: n for name, n in figures.items() if n}
 
 
+def _number(hours: float) -> str:
+    """A duration as a DynamoDB number without exponent (1e-05 -> 0.00001)."""
+    return format(Decimal(repr(hours)), "f")
+
+
 def largest_of(tally: Tally) -> dict[str, float]:
     """The exact largest durations of a tally, by attribute name."""
     found = {}
@@ -138,7 +143,7 @@ def rollup_updates(table: str, change: Change, maxima: Maxima) -> list[dict[str,
                 sets, conditions = [], []
                 for i, (attribute, hours) in enumerate(raised.items()):
                     names[f"#m{i}"] = attribute
-                    values[f":m{i}"] = {"N": repr(hours)}
+                    values[f":m{i}"] = {"N": _number(hours)}
                     sets.append(f"#m{i} = :m{i}")
                     conditions.append(f"(attribute_not_exists(#m{i}) OR #m{i} < :m{i})")
                 expression += " SET " + ", ".join(sets)
@@ -212,7 +217,7 @@ def put_rollups(
                 "Item": {
                     **rollup_key(r.partner_id, r.day, r.shard),
                     **{name: {"N": str(n)} for name, n in figures_of(r.tally).items()},
-                    **{name: {"N": repr(h)} for name, h in largest_of(r.tally).items()},
+                    **{name: {"N": _number(h)} for name, h in largest_of(r.tally).items()},
                 }
             }
         }
