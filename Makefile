@@ -80,6 +80,13 @@ bench: $(VENV)/.dev-ready
 bench-load: $(VENV)/.dev-ready
 	$(BIN)/python bench/load.py
 
+# Rebuild the report's rollups from the stored offers (idempotent; docs/data-model.md).
+# TABLE_NAME and the AWS settings as for the functions; for `make run`'s stack set
+# AWS_ENDPOINT_URL to the moto address it prints.
+.PHONY: rebuild-rollups
+rebuild-rollups: $(VENV)/.dev-ready
+	TABLE_NAME=$${TABLE_NAME:-inquiries} $(BIN)/python -m inquiries.tools.rebuild_rollups
+
 clean:
 	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache .hypothesis \
 		layers/common/python/*.egg-info web/dist web/node_modules

@@ -91,6 +91,7 @@ CONTEXT_DEADLINE_HOURS = "deadline_hours"
 CONTEXT_AUTO_REROUTE_MAX = "auto_reroute_max"
 CONTEXT_LOG_RETENTION_DAYS = "log_retention_days"
 CONTEXT_LOG_LEVEL = "log_level"
+CONTEXT_TRACING = "tracing"
 CONTEXT_REGION = "region"
 CONTEXT_WEB_DIST = "web_dist"
 CONTEXT_AUTH_DOMAIN_PREFIX = "auth_domain_prefix"
@@ -105,6 +106,15 @@ DEFAULT_WEBSITE_ORIGIN = "https://www.example.com"
 DEFAULT_DEADLINE_HOURS = 48.0
 DEFAULT_LOG_RETENTION_DAYS = 30
 DEFAULT_LOG_LEVEL = "INFO"
+# X-Ray: Lambda's active tracing records the first call each second and 5 % of the rest,
+# not tunable; at this product's volumes that is nearly every call, 5 USD a million traces,
+# more than the rest of the stack per inquiry (docs/performance.md, "Cost"). The HTTP API
+# starts no traces, so `pass_through` records none; `-c tracing=active` while investigating.
+TRACING_MODES = ("pass_through", "active")
+DEFAULT_TRACING = "pass_through"
+# Lambda's own START/END/REPORT lines (about 330 bytes a call) are left out of the logs;
+# its metrics (duration, errors, throttles) do not depend on them.
+SYSTEM_LOG_LEVEL = "WARN"
 
 # CDK's own switch: an empty list skips asset bundling (tests; `cdk synth` of nothing).
 BUNDLING_STACKS_CONTEXT = "aws:cdk:bundling-stacks"
@@ -121,6 +131,7 @@ class Settings:
     auto_reroute_max: int = 0  # automatic re-routes after a rejection or expiry; 0: off
     log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
     log_level: str = DEFAULT_LOG_LEVEL
+    tracing: str = DEFAULT_TRACING
     region: str = DEFAULT_REGION
     web_dist: Path = WEB_DIST
     auth_domain_prefix: str | None = None  # None: partner-inquiries-<account id>
@@ -157,6 +168,9 @@ def settings_from(scope: Construct) -> Settings:
     def get(key: str) -> Any:
         return scope.node.try_get_context(key)
 
+    tracing = str(get(CONTEXT_TRACING) or DEFAULT_TRACING).lower()
+    if tracing not in TRACING_MODES:
+        raise ValueError(f"{CONTEXT_TRACING} must be one of {', '.join(TRACING_MODES)}")
     origin = str(get(CONTEXT_WEBSITE_ORIGIN) or DEFAULT_WEBSITE_ORIGIN).rstrip("/")
     if not origin.startswith("https://") and not origin.startswith("http://localhost"):
         raise ValueError(f"{CONTEXT_WEBSITE_ORIGIN} must be an https:// origin, not {origin!r}")
@@ -201,6 +215,7 @@ def settings_from(scope: Construct) -> Settings:
         auto_reroute_max=reroutes,
         log_retention_days=int(get(CONTEXT_LOG_RETENTION_DAYS) or DEFAULT_LOG_RETENTION_DAYS),
         log_level=str(get(CONTEXT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).upper(),
+        tracing=tracing,
     )
 
 

@@ -192,11 +192,11 @@ class Functions(Construct):
                     conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
                 )
             )
-        # Added by active tracing (below): X-Ray has no resource-level permissions.
+        # Added by tracing (below, also pass-through): X-Ray has no resource-level permissions.
         acknowledge(
             role,
             "AwsSolutions-IAM5[Resource::*]",
-            "xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no "
+            "xray:PutTraceSegments and xray:PutTelemetryRecords (tracing) support no "
             "resource-level permissions; no other statement has a wildcard resource.",
         )
         return role
@@ -225,8 +225,20 @@ class Functions(Construct):
             role=role,
             memory_size=names.MEMORY_MB[name],
             timeout=cdk.Duration.seconds(names.TIMEOUT_S[name]),
-            tracing=lambda_.Tracing.ACTIVE,
+            tracing=(
+                lambda_.Tracing.ACTIVE
+                if self._settings.tracing == "active"
+                else lambda_.Tracing.PASS_THROUGH
+            ),
             log_group=log_group,
+            # JSON lines (ours already are); Lambda's platform lines only from WARN up.
+            logging_format=lambda_.LoggingFormat.JSON,
+            system_log_level_v2=lambda_.SystemLogLevel(names.SYSTEM_LOG_LEVEL),
+            application_log_level_v2=lambda_.ApplicationLogLevel(
+                {"WARNING": "WARN", "CRITICAL": "FATAL"}.get(
+                    self._settings.log_level, self._settings.log_level
+                )
+            ),
             environment=self._environment(name),
             dead_letter_queue=self.expire_dead_letters if is_expire else None,
             retry_attempts=2 if is_expire else None,

@@ -36,7 +36,11 @@ def test_functions_run_python_3_13_on_arm64_with_active_tracing(synthesized: Syn
         properties = synthesized.template["Resources"][logical_id]["Properties"]
         assert properties["Runtime"] == "python3.13", name
         assert properties["Architectures"] == ["arm64"], name
-        assert properties["TracingConfig"] == {"Mode": "Active"}, name
+        # Traces only on demand (-c tracing=active): active tracing records nearly every call.
+        assert properties["TracingConfig"] == {"Mode": "PassThrough"}, name
+        assert properties["LoggingConfig"]["LogFormat"] == "JSON", name
+        assert properties["LoggingConfig"]["SystemLogLevel"] == "WARN", name
+        assert properties["LoggingConfig"]["ApplicationLogLevel"] == "INFO", name
         assert properties["Handler"] == "app.handler", name
         assert properties["Layers"] == [{"Ref": layer_id}], name
 

@@ -15,9 +15,9 @@ import base64
 import binascii
 import copy
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from inquiries.adapters.clock import FixedClock
 from inquiries.adapters.keys import (
@@ -45,6 +45,7 @@ from inquiries.domain.model import (
     Status,
     Territory,
 )
+from inquiries.domain.report.rollup import DayRollup
 from inquiries.service.ports import (
     Dependencies,
     DueOffer,
@@ -54,6 +55,7 @@ from inquiries.service.ports import (
     Page,
     Record,
 )
+from inquiries.service.rollups import rollup_deltas
 
 from tests.conftest import START
 
@@ -78,6 +80,8 @@ class InMemoryRepository:
         self._contacts: dict[tuple[str, str], NewContact] = {}
         self._contact_keys: dict[tuple[str, str, str], set[str]] = {}
         self.applied: list[Change] = []
+        self.stored_rollups: dict[tuple[str, date, int], DayRollup] = {}
+        self.rollup_reads: list[list[str]] = []
         self.pending_count_calls: list[str] = []
         self.contacts_calls: list[list[str]] = []
         self.fail_on: set[str] = set()
@@ -148,6 +152,11 @@ class InMemoryRepository:
                 )
         if claim is not None:
             self._claims[claim.key] = claim
+        for delta in rollup_deltas(change):
+            stored = self.stored_rollups.setdefault(
+                delta.key, DayRollup(delta.partner_id, delta.day, delta.shard)
+            )
+            stored.tally.merge(copy.deepcopy(delta.tally))
         self.applied.append(change)
 
     def claim_of(self, key: str, now: datetime) -> IdempotencyClaim | None:
@@ -262,17 +271,20 @@ class InMemoryRepository:
         )
         return [DueOffer(o.inquiry_id, o.seq, o.deadline) for o in due[:limit]]
 
-    def offers_between(self, start: datetime, end: datetime, partner_id: str | None) -> list[Offer]:
-        """Offers whose offered_at is in [start, end), optionally of one partner."""
-        return sorted(
-            (
-                o
-                for o in self._offers.values()
-                if start <= o.offered_at < end
-                and (partner_id is None or o.partner_id == partner_id)
-            ),
-            key=lambda o: (stamp(o.offered_at), o.inquiry_id, o.seq),
-        )
+    def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
+        """The stored rollups of these partners for the days first..last (copies)."""
+        self._check("rollups")
+        self.rollup_reads.append(list(partner_ids))
+        return [
+            copy.deepcopy(r)
+            for r in self.stored_rollups.values()
+            if r.partner_id in partner_ids and first <= r.day <= last
+        ]
+
+    def put_rollups(self, rollups: Sequence[DayRollup]) -> None:
+        """Replace these rollups whole."""
+        for rollup in rollups:
+            self.stored_rollups[rollup.key] = copy.deepcopy(rollup)
 
     # contacts -------------------------------------------------------------------------------
 

@@ -19,9 +19,7 @@ from inquiries.adapters.keys import (
     event_sort_key,
     inbox_sort_key,
     inquiry_pk,
-    offer_partner_sort_key,
     offer_sort_key,
-    offers_month_pk,
     partner_pk,
     stamp,
     status_pk,
@@ -196,11 +194,9 @@ def offer_item(offer: Offer) -> dict[str, Any]:
         "reason": offer.reason,
         "first_progress_at": stamp(offer.first_progress_at) if offer.first_progress_at else None,
         "steps": sorted(step.value for step in offer.steps) or None,
-        "gsi1pk": partner_pk(offer.partner_id),
-        "gsi1sk": offer_partner_sort_key(offered, offer.inquiry_id, offer.seq),
-        "gsi3pk": offers_month_pk(offered[:7]),
-        "gsi3sk": f"{offered}#{offer.inquiry_id}#{offer.seq}",
     }
+    # No gsi1/gsi3 entries: the report reads rollups, nothing lists offers by partner or
+    # month any more, and each entry cost a write with every change of the offer.
     if offer.outcome is Outcome.PENDING:
         # Sparse: only pending offers are in the sweeper's index.
         data["gsi4pk"] = DUE

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.report.rollup import DayRollup
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,13 @@ class Repository(Protocol):
 
     def due_offers(self, now: datetime, limit: int) -> list[DueOffer]: ...
 
-    def offers_between(
-        self, start: datetime, end: datetime, partner_id: str | None
-    ) -> list[Offer]: ...
+    def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
+        """The stored rollups of these partners for the UTC days first..last (every shard)."""
+        ...
+
+    def put_rollups(self, rollups: Sequence[DayRollup]) -> None:
+        """Replace these rollups whole (the rebuild); other rollups stay as they are."""
+        ...
 
     def contacts_matching(self, partner_id: str, keys: dict[str, str]) -> dict[str, frozenset[str]]:
         """The partner's contact ids filed under each kind of key."""
