@@ -29,6 +29,9 @@ TABLE_NAME = "inquiries"
 SCHEDULE_GROUP = "inquiries"
 EXPIRE_FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:inquiries-expire"
 SCHEDULER_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/inquiries-scheduler"
+NOTIFY_FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:inquiries-notify"
+# Where HQ's mails go locally (they land in the outbox); HQ_EMAIL overrides it.
+LOCAL_HQ_EMAIL = "hq@inquiries.localhost"
 
 # Never let a developer's own AWS configuration leak into the local stack.
 _FOREIGN = (
@@ -51,6 +54,7 @@ class LocalAws:
     endpoint: str
     dynamodb: Any
     scheduler: Any
+    streams: Any  # DynamoDB Streams: the local event source of the notify function
 
     def stop(self) -> None:
         """Stop the emulator's server thread (its data is gone: keep a snapshot first)."""
@@ -240,6 +244,10 @@ def function_environment(endpoint: str) -> dict[str, str]:
         "SCHEDULE_GROUP": SCHEDULE_GROUP,
         "EXPIRE_FUNCTION_ARN": EXPIRE_FUNCTION_ARN,
         "SCHEDULER_ROLE_ARN": SCHEDULER_ROLE_ARN,
+        # Mail goes into the local outbox (GET /_local/outbox), by the same code as on AWS.
+        "NOTIFY_FUNCTION_ARN": NOTIFY_FUNCTION_ARN,
+        "MAILER": "outbox",
+        "HQ_EMAIL": os.environ.get("HQ_EMAIL") or LOCAL_HQ_EMAIL,
     }
 
 
@@ -268,4 +276,4 @@ def start(host: str = "127.0.0.1", listening: socket.socket | None = None) -> Lo
     except BaseException:
         server.stop()
         raise
-    return LocalAws(server, endpoint, dynamodb, scheduler)
+    return LocalAws(server, endpoint, dynamodb, scheduler, session.client("dynamodbstreams"))

@@ -12,6 +12,8 @@ from typing import Any
 PARTITION_KEY = "pk"
 SORT_KEY = "sk"
 TTL_ATTRIBUTE = "expires_at_epoch"
+# The stream carries each new item's image to the notify function (issue 15).
+STREAM_VIEW_TYPE = "NEW_IMAGE"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def create_table_request(table_name: str) -> dict[str, Any]:
             }
             for index in INDEXES
         ],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": STREAM_VIEW_TYPE},
     }
 
 
