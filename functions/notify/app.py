@@ -36,7 +36,11 @@ from inquiries.service.stream import stored_event
 
 logger = Logger()
 metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+# A batch whose every record failed is reported like any other (each item), not raised:
+# Lambda retries from the first failure either way, and the handler's answer says which.
+processor = BatchProcessor(
+    event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False
+)
 
 
 def _record(record: DynamoDBRecord) -> None:
