@@ -26,6 +26,7 @@ from tests.support.demo import (
     stored_items,
     submit,
 )
+from tests.support.stream import stream_records as records_of
 
 SENDER = "inquiries@mail.example"
 HQ_MAIL = "hq@mail.example"
@@ -51,26 +52,7 @@ def sent_by_ses() -> list[Any]:
 
 
 def stream_records(aws: dict[str, Any], inquiry_id: str) -> list[dict[str, Any]]:
-    """The inquiry's event items as DynamoDB Streams records (INSERT, NEW_IMAGE)."""
-    records = []
-    for number, item in enumerate(stored_items(aws["dynamodb"], TABLE, inquiry_id)):
-        if not item["sk"]["S"].startswith("EVENT#"):
-            continue
-        records.append(
-            {
-                "eventID": f"e{number}",
-                "eventName": "INSERT",
-                "eventSource": "aws:dynamodb",
-                "awsRegion": REGION,
-                "dynamodb": {
-                    "Keys": {"pk": item["pk"], "sk": item["sk"]},
-                    "NewImage": item,
-                    "SequenceNumber": f"{1000 + number}",
-                    "StreamViewType": "NEW_IMAGE",
-                },
-            }
-        )
-    return records
+    return records_of(aws["dynamodb"], TABLE, inquiry_id)
 
 
 def test_a_submission_sends_the_receipt_and_the_new_offer_through_ses(
