@@ -244,6 +244,7 @@ class Stack:
             f"  Docs       {url}/docs{docs_note}",
             f"  OpenAPI    {url}/openapi.json",
             f"  Clock      {iso(self.clock.now())} (simulated; POST {url}/_local/clock)",
+            f"  Outbox     {url}/#/outbox  (every mail the stack sent; GET {url}/_local/outbox)",
             f"  Data       {self.options.data_dir} ({data}; RESET=1 starts clean)",
             f"  moto       {self.aws.endpoint} (DynamoDB table {aws.TABLE_NAME}, "
             f"schedule group {aws.SCHEDULE_GROUP})",
