@@ -195,6 +195,15 @@ class _TransactionBackups:
                 )
         return touched
 
+    def _stream_ends(self, backend: Any) -> list[tuple[Any, int]]:
+        """The stream of each table the transaction touches, and its length before it."""
+        ends = []
+        for name in self._local.touched:
+            shard = getattr(backend.tables.get(name), "stream_shard", None)
+            if shard is not None:
+                ends.append((shard, len(shard.items)))
+        return ends
+
     def wrap(self, transact: Any) -> Any:
         @functools.wraps(transact)
         def transact_write_items(
@@ -202,8 +211,16 @@ class _TransactionBackups:
         ) -> Any:
             self._local.touched = self._touched(backend, transact_items)
             self._local.backups = {}
+            streams = self._stream_ends(backend)
             try:
                 return transact(backend, transact_items, *args, **kwargs)
+            except Exception:
+                # The backups share the stream with the live table: the records of the items
+                # applied before the transaction failed must go with them, or the stream
+                # would carry changes that never happened (mails for a lost race).
+                for shard, end in streams:
+                    del shard.items[end:]
+                raise
             finally:
                 self._local.backups = None
 
