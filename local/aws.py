@@ -284,7 +284,7 @@ def start(host: str = "127.0.0.1", listening: socket.socket | None = None) -> Lo
         session = boto3.session.Session()
         dynamodb = session.client("dynamodb")
         scheduler = session.client("scheduler")
-        create_table(dynamodb, TABLE_NAME)
+        create_table(dynamodb, TABLE_NAME, stream=True)
         try:
             scheduler.create_schedule_group(Name=SCHEDULE_GROUP)
         except ClientError as error:

@@ -242,7 +242,7 @@ aws.configure_environment(server.endpoint)
 import moto.dynamodb.models as models
 assert models.DynamoDBBackend.transact_write_items.touched_only
 db = boto3.client("dynamodb")
-create_table(db, "t")
+create_table(db, "t", stream=True)
 def key(pk):
     return {"pk": {"S": pk}, "sk": {"S": "1"}}
 def item(pk, v):
