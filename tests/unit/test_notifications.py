@@ -422,3 +422,15 @@ def test_a_subject_stays_on_one_line() -> None:
     partner = replace(bolzano_partner(), name="Evil\r\nBcc: all@example.com")
     mail = compose.accepted(new_inquiry("en"), partner)
     assert "\n" not in mail.subject and "\r" not in mail.subject
+
+
+def test_a_return_rerouted_in_the_same_change_does_not_trouble_hq() -> None:
+    partner = bolzano_partner()
+    world = World(partner)
+    world.deliver(offered_at_intake(world, partner))
+    rejected = Event(START, "p1-user", "rejected", {"partner_id": "P1", "reason": "no_capacity"})
+    offered = Event(START, "system", "offered", {"partner_id": "P2", "offer": 2})
+    world.deliveries.events[("inq-1", 2)] = [rejected, offered]
+    before = len(world.mailer.sent)
+    on_event(world.deps, world.mailing, StoredEvent("inq-1", 2, 0, rejected))
+    assert len(world.mailer.sent) == before

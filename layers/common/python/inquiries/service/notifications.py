@@ -224,6 +224,9 @@ def _planned(
         )
 
         def returned() -> Mail | None:
+            change = mailing.deliveries.events_of_version(inquiry.id, stored.version)
+            if any(e.action == Action.OFFERED for e in change):
+                return None  # re-routed in the same change: it never waited for HQ
             found = partner()
             mail = compose.returned(hq, inquiry, found, reason, app, mailing.hq_language)
             return _tagged(mail, inquiry.id, found.id if found else None)
