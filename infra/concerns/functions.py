@@ -27,8 +27,9 @@ from infra.nag import acknowledge
 # tests/infra/test_permissions.py runs every function on moto and checks that these
 # grants cover each call made, and that none goes unused.
 TABLE_ACCESS: dict[str, tuple[str, ...]] = {
-    # get_partner, claim_of; territory and pending-count queries; the new inquiry.
-    "intake": ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"),
+    # get_partner, claim_of; territory and pending-count queries; the new inquiry and
+    # its offer's report rollup (an Update that adds to the counters).
+    "intake": ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"),
     # + duplicate lookup (BatchGetItem), contact keys (Update), old territories (Delete),
     # the partner still active when HQ's offer is written (ConditionCheck).
     "decide": (
@@ -41,8 +42,14 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
         "dynamodb:DeleteItem",
     ),
     # load the inquiry, the sweeper's index; the expiry transaction; when it re-routes,
-    # the territory and pending-count queries and the next partner still active.
-    "expire": ("dynamodb:ConditionCheckItem", "dynamodb:Query", "dynamodb:PutItem"),
+    # the territory and pending-count queries and the next partner still active; the
+    # offer's report rollup (Update).
+    "expire": (
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+    ),
     # offers by period from the indexes, nothing else.
     "report": ("dynamodb:Query",),
     # the inquiry and the events of a change (Query), partner and sent markers (GetItem),
