@@ -225,3 +225,33 @@ def test_every_request_example_is_valid_and_the_submission_reaches_a_demo_partne
         claims=partner(local_demo.SOUTH_TYROL),
     )
     assert accepted.status == 200, accepted.text
+
+
+# --- the document: Powertools' own, from every route's models --------------------------------
+
+
+def test_the_document_describes_every_route_with_its_models() -> None:
+    from inquiries.api import answers, openapi  # noqa: PLC0415
+
+    document = openapi.document()
+    schemas_ = document["components"]["schemas"]
+    for route in ROUTES:
+        operation = document["paths"][route.path][route.method.lower()]
+        assert operation["operationId"] == route.operation_id
+        if route.body:
+            body = operation["requestBody"]
+            assert body.get("required", False) is not route.body_optional, route.key
+            assert f"#/components/schemas/{route.body}" in str(body), route.key
+            assert route.body in schemas_
+        if route.query:
+            model = getattr(schemas, route.query)
+            names = {field.alias or name for name, field in model.model_fields.items()}
+            documented = {p["name"] for p in operation["parameters"] if p["in"] == "query"}
+            assert documented == names, route.key
+        if route.answer:
+            assert getattr(answers, route.answer, None) is not None, route.key
+            done = operation["responses"][str(route.status)]["content"]["application/json"]
+            assert done["schema"] == {"$ref": f"#/components/schemas/{route.answer}"}, route.key
+        statuses = set(operation["responses"])
+        assert {"422", "503"} <= statuses, route.key
+        assert ({"401", "403"} <= statuses) is not route.public, route.key

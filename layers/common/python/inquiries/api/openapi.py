@@ -91,27 +91,30 @@ def _build() -> str:
             merge.add_schema(_function_document(function))
     merged = json.loads(merge.get_openapi_json_schema())
     for route in ROUTES:
-        if route.query is not None:
-            operation = merged["paths"][route.path][route.method.lower()]
-            _describe_query(operation["parameters"], model(route.query))
+        operation = merged["paths"][route.path][route.method.lower()]
+        for where, name in (("query", route.query), ("header", route.header)):
+            if name is not None:
+                _describe_parameters(operation["parameters"], where, model(name))
     _drop_unused(merged["components"]["schemas"], merged)
     # Kept as text: every caller gets its own copy, and the cached one cannot be changed.
     return json.dumps(merged, separators=(",", ":"))
 
 
-def _describe_query(parameters: list[dict[str, Any]], query: Any) -> None:
-    """The query parameters with their models' constraints.
+def _describe_parameters(parameters: list[dict[str, Any]], where: str, typed: Any) -> None:
+    """The query's (or headers') parameters with their model's constraints.
 
     Powertools expands a query model into one parameter per field but gives each only
     its basic type (`limit`: integer, `status`: string); the model's JSON Schema has the
     bounds and the enums, so requests generated from the document agree with it.
     """
     ref_template = "#/components/schemas/{model}"
-    properties = query.model_json_schema(by_alias=True, ref_template=ref_template)["properties"]
+    properties = typed.model_json_schema(by_alias=True, ref_template=ref_template)["properties"]
     for parameter in parameters:
-        described = properties.get(parameter["name"]) if parameter["in"] == "query" else None
+        described = properties.get(parameter["name"]) if parameter["in"] == where else None
         if described is None:
             continue
+        if "description" in described:
+            parameter["description"] = described.pop("description")
         schema = {k: v for k, v in described.items() if k not in ("title", "default")}
         # A query parameter is absent rather than null.
         options = schema.pop("anyOf", None)

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 
 BEARER = "bearer"
 _DEMO = "Works against the demo data of `make run`"
-# The name of the body's and the query's parameter in the generated signature; the
-# 422 handler drops it from an error's location (`query.query.limit` -> `query.limit`).
-BODY, QUERY = "body", "query"
+# The names of the body's, the query's and the headers' parameters in the generated
+# signature; the 422 handler drops them from an error's location (`query.query.limit`
+# -> `query.limit`).
+BODY, QUERY, HEADER = "body", "query", "header"
 
 ERRORS: dict[int, str] = {
     400: "The body is not JSON",
@@ -59,7 +60,12 @@ def typed_signature(route: Route, described: bool = False) -> inspect.Signature:
 
     `described`: with the body's example (the document's; the functions need none).
     """
-    from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query  # noqa: PLC0415
+    from aws_lambda_powertools.event_handler.openapi.params import (  # noqa: PLC0415
+        Body,
+        Header,
+        Path,
+        Query,
+    )
 
     from inquiries.api.schemas import ID_PATTERN  # noqa: PLC0415
 
@@ -77,6 +83,10 @@ def typed_signature(route: Route, described: bool = False) -> inspect.Signature:
     if route.query is not None:
         parameters.append(
             inspect.Parameter(QUERY, keyword, annotation=Annotated[model(route.query), Query()])
+        )
+    if route.header is not None:
+        parameters.append(
+            inspect.Parameter(HEADER, keyword, annotation=Annotated[model(route.header), Header()])
         )
     if route.body is not None:
         body = model(route.body)

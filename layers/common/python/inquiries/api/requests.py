@@ -87,14 +87,15 @@ def invalid(
     """The 422 of Powertools' validation errors, without the input values (personal data).
 
     Locations read as the request has them: `["query", "limit"]`, `["body", "contact",
-    "email"]` (the name of the typed parameter, `query`, is left out). The query's errors
-    come first and alone, as the query is checked before the body. An error of a whole
-    model (such as "give either a or b") names the fields in `whole[where]`.
+    "email"]` (the name of the typed parameter, `query` or `header`, is left out). The
+    query's errors come first and alone, as the query is checked before the body. An
+    error of a whole model (such as "give either a or b") names the fields in
+    `whole[where]`.
     """
     found: list[dict[str, Any]] = []
     for error in errors:
         where, *loc = error["loc"]
-        if where == "query" and loc[:1] == ["query"]:
+        if where in ("query", "header") and loc[:1] == [where]:
             loc = loc[1:]
         locations = [loc] if loc else [[name] for name in (whole or {}).get(where, ())] or [[]]
         found += [

@@ -320,3 +320,21 @@ class ReportQuery(BaseModel):
         if (self.to - self.from_).days > 366:
             raise ValueError("the period is longer than a year")
         return self
+
+
+class SubmissionHeaders(BaseModel):
+    """The headers `POST /inquiries` reads (by their names, in any case)."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    idempotency_key: Annotated[
+        str | None,
+        Field(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            pattern=r"^[ -~]+$",  # printable ASCII
+            description="The same key with the same body within 72 hours answers as the first "
+            "time; with another body it is 409",
+        ),
+    ] = None
