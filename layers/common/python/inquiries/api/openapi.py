@@ -17,7 +17,7 @@ import os
 from functools import cache
 from typing import Any
 
-from inquiries.api.operations import BEARER, model, register
+from inquiries.api.operations import BEARER, SERVER_ERRORS, model, register
 from inquiries.api.routes import FUNCTIONS, ROUTES, routes_of
 from inquiries.api.schemas import EXAMPLE_SUBMISSION
 
@@ -95,6 +95,8 @@ def _build() -> str:
         for where, name in (("query", route.query), ("header", route.header)):
             if name is not None:
                 _describe_parameters(operation["parameters"], where, model(name))
+        answers = operation["responses"]
+        answers["5XX"] = answers.pop(str(SERVER_ERRORS))
     _drop_unused(merged["components"]["schemas"], merged)
     # Kept as text: every caller gets its own copy, and the cached one cannot be changed.
     return json.dumps(merged, separators=(",", ":"))

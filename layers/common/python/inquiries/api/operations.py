@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
+from inquiries.api.ids import ID_PATTERN
 from inquiries.api.requests import MAX_BODY_BYTES
 from inquiries.api.routes import HQ, PARTNER, Route
 
@@ -43,6 +44,9 @@ ERRORS: dict[int, str] = {
     "the fields at fault",
     503: "The service or one of its dependencies failed; retry later",
 }
+# Documented as the range `5XX` (`api/openapi.py`): API Gateway answers 500, 503 or 504
+# on its own when the function fails or times out. Powertools' models take numbers only.
+SERVER_ERRORS = 503
 
 
 def model(name: str) -> Any:
@@ -66,8 +70,6 @@ def typed_signature(route: Route, described: bool = False) -> inspect.Signature:
         Path,
         Query,
     )
-
-    from inquiries.api.schemas import ID_PATTERN  # noqa: PLC0415
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     parameters = [
@@ -166,7 +168,7 @@ def error_statuses(route: Route) -> list[int]:
     statuses.append(422)  # every route refuses query parameters it does not take
     if route.conflicts:
         statuses.append(409)
-    return [*statuses, 503]
+    return [*statuses, SERVER_ERRORS]
 
 
 def responses(route: Route) -> dict[int, Any]:
@@ -198,6 +200,11 @@ def tag(route: Route) -> str:
     return "docs" if first in ("docs", "openapi.json") else first
 
 
+def validated(route: Route) -> bool:
+    """Whether Powertools validates the route's requests: it names a model to validate."""
+    return any(name is not None for name in (route.body, route.query, route.header))
+
+
 def register(
     app: APIGatewayHttpResolver,
     route: Route,
@@ -224,6 +231,8 @@ def register(
         summary=route.summary,
         operation_id=route.operation_id,
         status_code=route.status,  # of a plain (dict) answer
-        enable_validation=True,
+        # A route that names no model has nothing for Powertools to validate (its path ids
+        # are checked where they are looked up): it does not load pydantic at all.
+        enable_validation=described or validated(route),
         **extra,
     )(Operation(route, call, described))

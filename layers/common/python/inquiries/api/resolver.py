@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from inquiries.api.errors import Error, RequestError, error_response
+from inquiries.api.ids import ID_PATTERN
 from inquiries.api.requests import invalid
 from inquiries.domain.errors import DomainError, NotFound
 
@@ -96,9 +97,6 @@ def refusal(error: Exception) -> dict[str, Any]:
 
 def inquiry_id_of(value: str) -> str:
     """A path id that cannot name an inquiry is simply not found."""
-    # Not at module level: the request models (pydantic) load when a request needs them.
-    from inquiries.api.schemas import ID_PATTERN  # noqa: PLC0415
-
     if not re.fullmatch(ID_PATTERN, value):  # fullmatch: no trailing newline slips through
         raise NotFound("inquiry not found")
     return value

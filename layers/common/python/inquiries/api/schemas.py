@@ -28,10 +28,10 @@ from pydantic import (
 )
 
 from inquiries.api.countries import ISO_COUNTRIES
+from inquiries.api.ids import ID_PATTERN
 from inquiries.domain.model import Product, ProgressStep, RejectReason, Status
 from inquiries.domain.report.periods import Interval
 
-ID_PATTERN = r"^[A-Za-z0-9_.~-]{1,64}$"
 _POSTAL_CODE = r"^(?:[A-Za-z]{1,3}-)?[A-Za-z0-9][A-Za-z0-9 -]{0,14}$"
 _PHONE = r"^[+0-9][0-9 ()./-]{3,39}$"
 # Strings are stripped before their length is checked: a required one may not be blank.
