@@ -38,12 +38,10 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from inquiries.api.operations import BODY, QUERY, register
 from inquiries.api.principal import principal_of
 from inquiries.api.requests import json_body, query_names, query_of, refuse_unknown
-from inquiries.api.resolver import make_resolver, refusal
+from inquiries.api.resolver import REQUEST, make_resolver, refusal
 from inquiries.api.routes import Route, route_for, routes_of
 from inquiries.domain.errors import ValidationFailed
 from inquiries.domain.model import Principal
-
-_REQUEST = "request"  # where the checked request waits in Powertools' context
 
 
 @dataclass
@@ -98,12 +96,8 @@ class Endpoints:
 
         def register_handler(handler: Handler) -> Handler:
             def endpoint(**values: Any) -> Any:
-                request: Request = self.app.context[_REQUEST]
-                request.body = values.get(BODY)
-                if route.body is not None and request.body is None:  # an optional body left out
-                    from inquiries.api.operations import model  # noqa: PLC0415
-
-                    request.body = model(route.body).model_validate({})
+                request: Request = self.app.context[REQUEST]
+                request.body = values.get(BODY)  # never None: an empty body is sent as `{}`
                 request.query = values.get(QUERY)
                 answer = handler(request)
                 # A plain answer gets the route's status; a Response is sent as it is.
@@ -170,5 +164,5 @@ class Endpoints:
             request, checked = self._check(route, event)
         except Exception as error:  # refusal maps and logs every kind
             return refusal(error)
-        self.app.context[_REQUEST] = request
+        self.app.context[REQUEST] = request
         return self.app.resolve(checked, context)

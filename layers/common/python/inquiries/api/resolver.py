@@ -17,6 +17,8 @@ from inquiries.api.requests import invalid
 from inquiries.domain.errors import DomainError, NotFound
 
 logger = Logger(child=True)
+# Where `api/endpoints.py` leaves the checked request in Powertools' context.
+REQUEST = "request"
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
@@ -59,7 +61,7 @@ def make_resolver() -> APIGatewayHttpResolver:
 
     def _invalid(error: RequestValidationError) -> Response[str]:
         # Powertools' own validation: its errors carry the input values, left out here.
-        route = app.context["request"].route if "request" in app.context else None
+        route = app.context[REQUEST].route if REQUEST in app.context else None
         whole: dict[str, tuple[str, ...]] = {}
         if route is not None:
             from inquiries.api.operations import model  # noqa: PLC0415
