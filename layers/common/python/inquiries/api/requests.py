@@ -78,9 +78,6 @@ def _is_unicode(data: Any) -> bool:
     return True
 
 
-_NOT_AN_OBJECT = frozenset({"missing", "model_type", "model_attributes_type", "dict_type"})
-
-
 def invalid(
     errors: Sequence[Mapping[str, Any]], whole: Mapping[str, tuple[str, ...]] | None = None
 ) -> ValidationFailed:
@@ -106,8 +103,6 @@ def invalid(
     found = found[:MAX_REPORTED_ERRORS]
     where = found[0]["loc"][0] if found else "body"
     fields = ", ".join(sorted({".".join(str(p) for p in e["loc"][1:]) for e in found}))
-    if any(e["loc"] == ["body"] and e["type"] in _NOT_AN_OBJECT for e in found):
-        return ValidationFailed("the body must be a JSON object", found)
     return ValidationFailed(f"invalid {where}: {fields}", found)
 
 
