@@ -36,7 +36,8 @@ def pending(aws: dict[str, Any], clock: FixedClock) -> str:
 
 
 def _path(route: Route, inquiry_id: str) -> str:
-    return route.path.format(inquiry_id=inquiry_id, partner_id="p-new", asset="swagger-ui.css")
+    # An existing partner: a route on one partner answers 404 for an unknown one first.
+    return route.path.format(inquiry_id=inquiry_id, partner_id=SOUTH_TYROL, asset="swagger-ui.css")
 
 
 def test_the_table_declares_every_route_once_with_an_operation_and_an_answer() -> None:
@@ -248,9 +249,10 @@ def test_the_document_describes_every_route_with_its_models() -> None:
             names = {field.alias or name for name, field in model.model_fields.items()}
             documented = {p["name"] for p in operation["parameters"] if p["in"] == "query"}
             assert documented == names, route.key
-        if route.answer:
+        content = operation["responses"][str(route.status)]["content"]
+        if route.answer and "application/json" in content:  # not a page (`FormPage`: HTML)
             assert getattr(answers, route.answer, None) is not None, route.key
-            done = operation["responses"][str(route.status)]["content"]["application/json"]
+            done = content["application/json"]
             assert done["schema"] == {"$ref": f"#/components/schemas/{route.answer}"}, route.key
         statuses = set(operation["responses"])
         assert {"422", "5XX"} <= statuses, route.key

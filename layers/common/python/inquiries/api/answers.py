@@ -163,6 +163,20 @@ class PartnerList(Answer):
     items: list[Partner]
 
 
+class Candidate(Answer):
+    partner_id: str
+    name: str
+    why: list[Literal["territory", "product", "closest_territory", "fewest_pending"]]
+    postal_prefix: str | None = None
+    pending: int | None = None
+
+
+class Suggestions(Answer):
+    candidates: list[Candidate] = Field(
+        description="best first: the order the routing rule follows"
+    )
+
+
 class Stats(Answer):
     median: float | None
     p90: float | None

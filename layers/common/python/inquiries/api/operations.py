@@ -36,7 +36,7 @@ ERRORS: dict[int, str] = {
     400: "The body is not JSON",
     401: "No bearer token, or not a valid one",
     403: "The caller's role may not use this route",
-    404: "No such inquiry (or file), or one the caller may not see",
+    404: "No such inquiry, partner (or file), or one the caller may not see",
     409: "The inquiry's state does not allow it, or the Idempotency-Key was used with another body",
     413: f"The body is over {MAX_BODY_BYTES // 1024} KiB",
     415: "The body is not sent as `Content-Type: application/json`",
@@ -132,6 +132,10 @@ class Operation:
 # The answers that are no JSON: the API's own description.
 _DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
     "getOpenApiDocument": ("This document", {"application/json": {"schema": {"type": "object"}}}),
+    "getInquiryForm": (
+        "The page with the `<inquiry-form>` element",
+        {"text/html": {"schema": {"type": "string"}}},
+    ),
     "getSwaggerUi": (
         "A Swagger UI of this API",
         {"text/html": {"schema": {"type": "string"}}},
@@ -147,8 +151,9 @@ _DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def _content(route: Route) -> dict[str, Any]:
-    if route.answer is None:
+    if route.operation_id in _DOCUMENTS:
         return _DOCUMENTS[route.operation_id][1]
+    assert route.answer is not None, f"{route.key} declares no answer"
     content: dict[str, Any] = {"application/json": {"model": model(route.answer)}}
     if route.csv:
         content["text/csv"] = {"schema": {"type": "string"}}
@@ -161,7 +166,12 @@ def _content(route: Route) -> dict[str, Any]:
 def error_statuses(route: Route) -> list[int]:
     """What can go wrong on a route, in the order of precedence of api.md."""
     statuses = [401, 403] if not route.public else []
-    if "inquiry_id" in route.parameters or route.operation_id == "getSwaggerAsset":
+    # One inquiry, or one existing partner (PUT creates one: no 404 there), or a file.
+    if (
+        "inquiry_id" in route.parameters
+        or ("partner_id" in route.parameters and route.method != "PUT")
+        or route.operation_id == "getSwaggerAsset"
+    ):
         statuses.append(404)
     if route.body:
         statuses += [413, 415, 400]
