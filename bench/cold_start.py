@@ -355,6 +355,16 @@ def _first_request_specs() -> list[tuple[str, str, dict[str, Any], str]]:
             "200",
         ),
         (
+            # No request model: since issue 11 it loads no pydantic.
+            "decide: detail (partner)",
+            "decide",
+            {
+                "event": event("GET", "/inquiries/inq1", claims=partner_claims),
+                "answers": {"dynamodb": {"Query": [{"Items": [open_item, open_offer]}]}},
+            },
+            "200",
+        ),
+        (
             "decide: accept",
             "decide",
             {

@@ -205,8 +205,10 @@ def test_every_request_example_is_valid_and_the_submission_reaches_a_demo_partne
     for route in ROUTES:
         if route.body:
             operation = document["paths"][route.path][route.method.lower()]
-            example = operation["requestBody"]["content"]["application/json"].get("example")
-            if example is not None:
+            # Powertools writes a body's examples as the media type's named `examples`.
+            named = operation["requestBody"]["content"]["application/json"].get("examples", {})
+            if named:
+                example = named["demo"]["value"]
                 getattr(schemas, route.body).model_validate(example)  # raises if not valid
                 examples[route.operation_id] = example
     assert {"submitInquiry", "putPartner", "assignInquiry"} <= set(examples)
@@ -224,3 +226,34 @@ def test_every_request_example_is_valid_and_the_submission_reaches_a_demo_partne
         claims=partner(local_demo.SOUTH_TYROL),
     )
     assert accepted.status == 200, accepted.text
+
+
+# --- the document: Powertools' own, from every route's models --------------------------------
+
+
+def test_the_document_describes_every_route_with_its_models() -> None:
+    from inquiries.api import answers, openapi  # noqa: PLC0415
+
+    document = openapi.document()
+    schemas_ = document["components"]["schemas"]
+    for route in ROUTES:
+        operation = document["paths"][route.path][route.method.lower()]
+        assert operation["operationId"] == route.operation_id
+        if route.body:
+            body = operation["requestBody"]
+            assert body.get("required", False) is not route.body_optional, route.key
+            assert f"#/components/schemas/{route.body}" in str(body), route.key
+            assert route.body in schemas_
+        if route.query:
+            model = getattr(schemas, route.query)
+            names = {field.alias or name for name, field in model.model_fields.items()}
+            documented = {p["name"] for p in operation["parameters"] if p["in"] == "query"}
+            assert documented == names, route.key
+        content = operation["responses"][str(route.status)]["content"]
+        if route.answer and "application/json" in content:  # not a page (`FormPage`: HTML)
+            assert getattr(answers, route.answer, None) is not None, route.key
+            done = content["application/json"]
+            assert done["schema"] == {"$ref": f"#/components/schemas/{route.answer}"}, route.key
+        statuses = set(operation["responses"])
+        assert {"422", "5XX"} <= statuses, route.key
+        assert ({"401", "403"} <= statuses) is not route.public, route.key

@@ -12,25 +12,35 @@ Every request goes through the same steps, in the order of precedence of api.md
 
 1. the caller and its role, per the route's roles (public routes skip it);
 2. the function's `before` step (decide: the inquiry the caller may see, else 404);
-3. the body, if the route takes one: size, media type, JSON;
-4. the query: names the route does not take, then its model; then the body's model.
+3. the body, if the route takes one: size, media type, JSON; query names the route
+   does not take (422);
+4. Powertools' own validation (`enable_validation`): the query's model, then the body's,
+   from the typed signature `api/operations.py` generates from the route's models;
+   its `RequestValidationError` becomes the sanitised 422 of `api/resolver.py`.
 
-So a handler cannot forget the role check or skip validation: it gets a `Request`
-whose caller, body and query are checked already.
+Steps 1-3 run before `app.resolve()`, found by the event's routeKey, because
+Powertools runs its validation before any middleware and the contract answers
+401/403/404/413/415/400 first. So a handler cannot forget the role check or skip
+validation: it gets a `Request` whose caller, body and query are checked already.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
+from inquiries.api.operations import BODY, QUERY, register
 from inquiries.api.principal import principal_of
-from inquiries.api.requests import json_body, parse, query_names, query_of, refuse_unknown
-from inquiries.api.resolver import json_response, make_resolver
-from inquiries.api.routes import Route, routes_of
+from inquiries.api.requests import json_body, query_names, query_of, refuse_unknown
+from inquiries.api.resolver import REQUEST, make_resolver, refusal
+from inquiries.api.routes import Route, route_for, routes_of
+from inquiries.domain.errors import ValidationFailed
 from inquiries.domain.model import Principal
 
 
@@ -56,15 +66,18 @@ class Request:
         return self.who
 
 
+def _path_parameters(route: Route, event: dict[str, Any]) -> dict[str, str]:
+    """API Gateway's path parameters; read from the path if an event lacks them."""
+    given = event.get("pathParameters")
+    if given or not route.parameters:
+        return dict(given or {})
+    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route.path))
+    found = re.fullmatch(pattern, str(event.get("rawPath", "")))
+    return {k: unquote(v) for k, v in found.groupdict().items()} if found else {}
+
+
 Handler = Callable[[Request], Any]
 Before = Callable[[Request], Any]
-
-
-def _model(name: str) -> Any:
-    # The request models (pydantic) load with the first request that needs them.
-    from inquiries.api import schemas  # noqa: PLC0415
-
-    return getattr(schemas, name)
 
 
 class Endpoints:
@@ -81,16 +94,20 @@ class Endpoints:
         """Register the handler of the route with this operation id."""
         route = self._routes[operation_id]
 
-        def register(handler: Handler) -> Handler:
-            def endpoint(**params: str) -> Any:
-                return self._answer(route, handler(self._request(route, params)))
+        def register_handler(handler: Handler) -> Handler:
+            def endpoint(**values: Any) -> Any:
+                request: Request = self.app.context[REQUEST]
+                request.body = values.get(BODY)  # never None: an empty body is sent as `{}`
+                request.query = values.get(QUERY)
+                answer = handler(request)
+                # A plain answer gets the route's status; a Response is sent as it is.
+                return answer if isinstance(answer, Response) else (answer, route.status)
 
-            endpoint.__name__ = handler.__name__
-            self.app.route(route.rule, route.method)(endpoint)
+            register(self.app, route, endpoint)
             self._served.add(operation_id)
             return handler
 
-        return register
+        return register_handler
 
     def complete(self) -> None:
         """Fail at import if a route of the table has no handler here."""
@@ -98,15 +115,14 @@ class Endpoints:
         if missing:
             raise RuntimeError(f"{self.function} does not serve {', '.join(missing)}")
 
-    def _request(self, route: Route, params: dict[str, str]) -> Request:
-        event = self.app.current_event.raw_event
-        who = None if route.public else principal_of(event, route)
+    def _check(self, route: Route, event: dict[str, Any]) -> tuple[Request, dict[str, Any]]:
+        """Steps 1-3; the request, and the event as Powertools is to validate it."""
         query = query_of(event)
         request = Request(
             route=route,
             event=event,
-            params=params,
-            who=who,
+            params=_path_parameters(route, event),
+            who=None if route.public else principal_of(event, route),
             raw_query=query,
             headers={k.lower(): v for k, v in (event.get("headers") or {}).items()},
         )
@@ -114,24 +130,39 @@ class Endpoints:
             request.context = self._before(request)
         if route.body is not None:
             request.data = json_body(event)  # 413, 415, 400
-        # 422s: the query's names and values, then the body's.
+            # Powertools reads the body as checked here: JSON (an empty body is `{}`),
+            # whatever the case of its media type or its transfer encoding.
+            headers = {k: v for k, v in request.headers.items() if k != "content-type"}
+            event = {
+                **event,
+                "body": json.dumps(request.data),
+                "isBase64Encoded": False,
+                "headers": {**headers, "content-type": "application/json"},
+            }
         if route.query is None:
             refuse_unknown(query, frozenset())
         else:
-            model = _model(route.query)
-            refuse_unknown(query, query_names(model))
-            request.query = parse(model, query, "query")
-        if route.body is not None:
-            request.body = parse(_model(route.body), request.data)
-        return request
+            from inquiries.api.operations import model  # noqa: PLC0415
 
-    @staticmethod
-    def _answer(route: Route, answer: Any) -> Any:
-        # A plain answer gets the route's status; a Response is sent as it is.
-        if isinstance(answer, Response) or route.status == 200:
-            return answer
-        return json_response(route.status, answer)
+            refuse_unknown(query, query_names(model(route.query)))
+        if route.body is not None and not isinstance(request.data, dict):
+            # Checked here: Powertools would read `[{...}]` as its first item (form fields).
+            raise ValidationFailed.at(
+                "the body must be a JSON object",
+                "body",
+                msg="expected an object",
+                kind="object_type",
+            )
+        return request, event
 
     def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         """Answer one API Gateway event."""
-        return self.app.resolve(event, context)
+        route = route_for(str(event.get("routeKey", "")))
+        if route is None or route.function != self.function:
+            return self.app.resolve(event, context)  # Powertools' "no route" (404)
+        try:
+            request, checked = self._check(route, event)
+        except Exception as error:  # refusal maps and logs every kind
+            return refusal(error)
+        self.app.context[REQUEST] = request
+        return self.app.resolve(checked, context)

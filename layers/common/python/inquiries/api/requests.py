@@ -1,5 +1,5 @@
-"""Reading a request: the body's size (413), type (415) and JSON (400), then the models
-and the query's names (422)."""
+"""Reading a request: the body's size (413), type (415) and JSON (400), the query's names
+(422), and the 422 of Powertools' validation (the models)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,19 @@ import base64
 import binascii
 import json
 import re
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from inquiries.api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 from inquiries.domain.errors import ValidationFailed
 
 if TYPE_CHECKING:  # pydantic is imported when a request is parsed, not at cold start
-    from pydantic import BaseModel, ValidationError
+    from pydantic import BaseModel
 
 MAX_BODY_BYTES = 256 * 1024
 # The errors a 422 lists: a body of many small mistakes must not make an answer over
 # Lambda's 6 MB response limit (a 5xx), nor cost the time to write it.
 MAX_REPORTED_ERRORS = 50
-
-Model = TypeVar("Model", bound="BaseModel")
 
 
 def raw_body(event: dict[str, Any]) -> bytes:
@@ -79,35 +78,32 @@ def _is_unicode(data: Any) -> bool:
     return True
 
 
-def validation_errors(
-    error: ValidationError, where: str = "body", whole: tuple[str, ...] = ()
-) -> list[dict[str, Any]]:
-    """Pydantic's errors without the input values (they may be personal data).
+def invalid(
+    errors: Sequence[Mapping[str, Any]], whole: Mapping[str, tuple[str, ...]] | None = None
+) -> ValidationFailed:
+    """The 422 of Powertools' validation errors, without the input values (personal data).
 
-    An error of the whole model (such as "give either a or b") names the fields in `whole`.
+    Locations read as the request has them: `["query", "limit"]`, `["body", "contact",
+    "email"]` (the name of the typed parameter, `query` or `header`, is left out). The
+    query's errors come first and alone, as the query is checked before the body. An
+    error of a whole model (such as "give either a or b") names the fields in
+    `whole[where]`.
     """
-    errors = []
-    for e in error.errors(include_url=False, include_input=False, include_context=False):
-        locations = [(*e["loc"],)] if e["loc"] or not whole else [(name,) for name in whole]
-        errors += [{"loc": [where, *loc], "msg": e["msg"], "type": e["type"]} for loc in locations]
-    return errors
-
-
-def parse(model: type[Model], data: Any, where: str = "body") -> Model:
-    """Validate data against the model; 422 with the fields at fault."""
-    if where == "body" and not isinstance(data, dict):
-        raise ValidationFailed.at(
-            "the body must be a JSON object", where, msg="expected an object", kind="object_type"
-        )
-    from pydantic import ValidationError  # noqa: PLC0415
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        errors = validation_errors(error, where, getattr(model, "one_of", ()))
-        errors = errors[:MAX_REPORTED_ERRORS]
-        fields = ", ".join(sorted({".".join(str(p) for p in e["loc"][1:]) for e in errors}))
-        raise ValidationFailed(f"invalid {where}: {fields}", errors) from None
+    found: list[dict[str, Any]] = []
+    for error in errors:
+        where, *loc = error["loc"]
+        if where in ("query", "header") and loc[:1] == [where]:
+            loc = loc[1:]
+        locations = [loc] if loc else [[name] for name in (whole or {}).get(where, ())] or [[]]
+        found += [
+            {"loc": [where, *at], "msg": error["msg"], "type": error["type"]} for at in locations
+        ]
+    if any(e["loc"][0] == "query" for e in found):
+        found = [e for e in found if e["loc"][0] == "query"]
+    found = found[:MAX_REPORTED_ERRORS]
+    where = found[0]["loc"][0] if found else "body"
+    fields = ", ".join(sorted({".".join(str(p) for p in e["loc"][1:]) for e in found}))
+    return ValidationFailed(f"invalid {where}: {fields}", found)
 
 
 def query_of(event: dict[str, Any]) -> dict[str, str]:

@@ -4,9 +4,10 @@ Each route names its method and path, who may call it, the function that serves 
 its request model (body or query), its answer, and what can go wrong. Everything
 else is derived from this table: the CDK app's routes and authorizer
 (`infra/concerns/api.py`), the local gateway (`local/gateway.py`), the Powertools
-registration and the role check of every function (`api/endpoints.py`), and the
-OpenAPI document (`api/openapi.py`). A function that does not serve each of its
-routes fails at import.
+registration with its validation and the role check of every function
+(`api/endpoints.py`, `api/operations.py`), and the OpenAPI document Powertools
+generates (`api/openapi.py`). A function that does not serve each of its routes
+fails at import.
 
 Models are named, not imported: the request models (pydantic) load when a request
 needs them, not at cold start.
@@ -34,7 +35,8 @@ class Route:
     body: str | None = None  # the request model in api/schemas.py
     body_optional: bool = False  # an empty body reads as `{}`
     query: str | None = None  # the query model in api/schemas.py; none: no parameters
-    answer: str | None = None  # the answer's schema in the OpenAPI document
+    answer: str | None = None  # the answer's model in api/answers.py (for the document)
+    header: str | None = None  # the model of the headers it reads, in api/schemas.py
     status: int = 200
     conflicts: bool = False  # the inquiry's state may not allow it (409)
     csv: bool = False  # the answer can also be text/csv or a spreadsheet (xlsx)
@@ -75,6 +77,7 @@ ROUTES: tuple[Route, ...] = (
         "submitInquiry",
         body="SubmissionIn",
         answer="Submitted",
+        header="SubmissionHeaders",
         status=201,
         conflicts=True,  # an Idempotency-Key reused with another body
     ),
@@ -206,7 +209,7 @@ ROUTES: tuple[Route, ...] = (
         "The website's inquiry form, as a page (HTML)",
         "getInquiryForm",
         query="FormQuery",
-        answer="FormPage",  # text/html, see api/openapi.py
+        answer="FormPage",  # text/html, see api/operations.py
     ),
     # partners (issue 13): one partner read and changed in part; who next
     Route(

@@ -1,10 +1,17 @@
-"""Request models: what the API accepts, validated by pydantic (422 with the fields at fault)."""
+"""Request models: what the API accepts, validated by Powertools with pydantic (422 with the
+fields at fault).
+
+Their JSON Schemas are the OpenAPI document's: where a validator checks more than a
+type, the type says so for the document too (`WithJsonSchema`, `json_schema_extra`), so
+generated requests agree with what is accepted. A model's `example` (a class variable)
+is the document's example of the body; it works against the demo data of `make run`.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -15,15 +22,20 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from inquiries.api.countries import ISO_COUNTRIES
+from inquiries.api.ids import ID_PATTERN
 from inquiries.domain.model import Product, ProgressStep, RejectReason, Status
 from inquiries.domain.report.periods import Interval
 
-ID_PATTERN = r"^[A-Za-z0-9_.~-]{1,64}$"
+_POSTAL_CODE = r"^(?:[A-Za-z]{1,3}-)?[A-Za-z0-9][A-Za-z0-9 -]{0,14}$"
+_PHONE = r"^[+0-9][0-9 ()./-]{3,39}$"
+# Strings are stripped before their length is checked: a required one may not be blank.
+_NOT_BLANK = Field(json_schema_extra={"pattern": r"\S"})
 
 
 def _country(value: str) -> str:
@@ -35,7 +47,7 @@ def _country(value: str) -> str:
 
 def _postal_code(value: str) -> str:
     code = " ".join(value.split())
-    if not re.fullmatch(r"(?:[A-Za-z]{1,3}-)?[A-Za-z0-9][A-Za-z0-9 -]{0,14}", code):
+    if not re.fullmatch(_POSTAL_CODE, code):
         raise ValueError("not a postal code")
     return code
 
@@ -43,7 +55,7 @@ def _postal_code(value: str) -> str:
 def _phone(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
-    if not re.fullmatch(r"[+0-9][0-9 ()./-]{3,39}", value.strip()):
+    if not re.fullmatch(_PHONE, value.strip()):
         raise ValueError("not a phone number")
     return value.strip()
 
@@ -76,11 +88,28 @@ def _distinct_emails(value: list[str]) -> list[str]:
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Country = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)]
-PostalCode = Annotated[str, StringConstraints(max_length=20), AfterValidator(_postal_code)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), _NOT_BLANK
+]
+Country = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=2),
+    AfterValidator(_country),
+    WithJsonSchema(
+        {"type": "string", "description": "ISO 3166-1 alpha-2", "enum": sorted(ISO_COUNTRIES)}
+    ),
+]
+PostalCode = Annotated[
+    str,
+    StringConstraints(max_length=20),
+    AfterValidator(_postal_code),
+    WithJsonSchema({"type": "string", "maxLength": 20, "pattern": _POSTAL_CODE}),
+]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+_ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
+UserId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), _NOT_BLANK
+]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Email = Annotated[EmailStr, StringConstraints(max_length=254)]
 MAX_NOTIFY_EMAILS = 20
@@ -95,7 +124,14 @@ class ContactIn(Strict):
     first_name: Name | None = None
     last_name: Name
     email: Annotated[EmailStr, StringConstraints(max_length=254)]
-    phone: Annotated[str | None, StringConstraints(max_length=40), AfterValidator(_phone)] = None
+    phone: Annotated[
+        str | None,
+        StringConstraints(max_length=40),
+        AfterValidator(_phone),
+        WithJsonSchema(
+            {"anyOf": [{"type": "string", "maxLength": 40, "pattern": _PHONE}, {"type": "null"}]}
+        ),
+    ] = None
     street: Text | None = None
     postal_code: PostalCode
     city: Text | None = None
@@ -103,8 +139,30 @@ class ContactIn(Strict):
     company: Text | None = None
 
 
+# A submission from Bolzano: routed to the demo partner `alpin-bz`. The local stack's
+# banner prints it as its `curl` example too.
+EXAMPLE_SUBMISSION: dict[str, Any] = {
+    "product": "windows",
+    "contact": {
+        "first_name": "Anna",
+        "last_name": "Rossi",
+        "email": "anna@example.com",
+        "phone": "+39 0471 123456",
+        "street": "Via Roma 1",
+        "postal_code": "39100",
+        "city": "Bolzano",
+        "country": "IT",
+    },
+    "message": "We are renovating our house and need 12 new windows.",
+    "language": "it",
+    "consent": True,
+}
+
+
 class SubmissionIn(Strict):
     """The website's form: `POST /inquiries`."""
+
+    example: ClassVar[dict[str, Any]] = EXAMPLE_SUBMISSION
 
     product: Product
     contact: ContactIn
@@ -113,7 +171,12 @@ class SubmissionIn(Strict):
         Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None
     ) = None
     partner_id: Id | None = None
-    consent: StrictBool
+    consent: Annotated[
+        StrictBool,
+        WithJsonSchema(
+            {"const": True, "description": "The prospect agreed to be contacted; must be true"}
+        ),
+    ]
     # The website form's spam defence (docs/decisions.md): the hidden field people never see
     # (bots fill it in) and the milliseconds from the form's render to its submission.
     form_trap: Annotated[str, StringConstraints(max_length=200)] | None = Field(
@@ -139,17 +202,27 @@ class SubmissionIn(Strict):
 class AcceptIn(Strict):
     """`POST .../accept`: no body is needed; an empty object is fine, anything else is not."""
 
+    example: ClassVar[dict[str, Any]] = {}
 
+
+# No example for reject and discard: a client (or Schemathesis) trying the document's
+# examples out would close the very inquiries it then wants to accept.
 class RejectIn(Strict):
     reason: RejectReason
     note: Note | None = None
 
 
-class ContactLinkIn(Strict):
-    one_of: ClassVar[tuple[str, ...]] = ("contact_id", "new")
+# Exactly one of two fields, as the model's validator demands.
+_ONE_OF = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
 
-    contact_id: Id | None = None
-    new: StrictBool | None = None
+
+class ContactLinkIn(Strict):
+    model_config = _ONE_OF
+    one_of: ClassVar[tuple[str, ...]] = ("contact_id", "new")
+    example: ClassVar[dict[str, Any]] = {"new": True}
+
+    contact_id: Annotated[Id | None, WithJsonSchema(_ID_SCHEMA)] = None
+    new: Annotated[StrictBool | None, WithJsonSchema({"const": True})] = None
 
     @model_validator(mode="after")
     def _one_of(self) -> ContactLinkIn:
@@ -159,10 +232,15 @@ class ContactLinkIn(Strict):
 
 
 class AssignIn(Strict):
+    model_config = _ONE_OF
     one_of: ClassVar[tuple[str, ...]] = ("partner_id", "user_id")
+    example: ClassVar[dict[str, Any]] = {"partner_id": "alpin-bz"}
 
-    partner_id: Id | None = None
-    user_id: UserId | None = None
+    partner_id: Annotated[Id | None, WithJsonSchema(_ID_SCHEMA)] = None
+    user_id: Annotated[
+        UserId | None,
+        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"\S"}),
+    ] = None
 
     @model_validator(mode="after")
     def _one_of(self) -> AssignIn:
@@ -176,6 +254,8 @@ class DiscardIn(Strict):
 
 
 class ProgressIn(Strict):
+    example: ClassVar[dict[str, Any]] = {"step": "contacted", "note": "Called, visit on Friday"}
+
     step: ProgressStep
     note: Note | None = None
 
@@ -190,14 +270,31 @@ class TerritoryIn(Strict):
 class PartnerIn(Strict):
     """`PUT /partners/{partner_id}`."""
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    example: ClassVar[dict[str, Any]] = {
+        "name": "Fenster Alpin (South Tyrol)",
+        "country": "IT",
+        "subdivision": "BZ",
+        "timezone": "Europe/Rome",
+        "working_days": [1, 2, 3, 4, 5],
+        "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
+        "products": ["windows", "entrance_doors"],
+        "active": True,
+        "notify_emails": ["sales@fenster-alpin.example"],
+        "language": "de",
+    }
+
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _NOT_BLANK
+    ]
     country: Country
     subdivision: Annotated[str, StringConstraints(max_length=10)] | None = None
     timezone: Annotated[
-        str, StringConstraints(min_length=1, max_length=64), AfterValidator(_timezone)
+        str, StringConstraints(min_length=1, max_length=64), AfterValidator(_timezone), _NOT_BLANK
     ]
     working_days: Annotated[
-        list[StrictInt], Field(min_length=1, max_length=7), AfterValidator(_working_days)
+        list[Annotated[StrictInt, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 7})]],
+        Field(min_length=1, max_length=7, json_schema_extra={"uniqueItems": True}),
+        AfterValidator(_working_days),
     ] = [1, 2, 3, 4, 5]
     territories: list[TerritoryIn] = Field(default=[], max_length=50)
     # Bounded: each wrong item would be one more error in the answer (see requests.parse).
@@ -235,6 +332,24 @@ class ReportQuery(BaseModel):
         if (self.to - self.from_).days > 366:
             raise ValueError("the period is longer than a year")
         return self
+
+
+class SubmissionHeaders(BaseModel):
+    """The headers `POST /inquiries` reads (by their names, in any case)."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    idempotency_key: Annotated[
+        str | None,
+        Field(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            pattern=r"^[ -~]+$",  # printable ASCII
+            description="The same key with the same body within 72 hours answers as the first "
+            "time; with another body it is 409",
+        ),
+    ] = None
 
 
 class FormQuery(BaseModel):
