@@ -21,6 +21,12 @@ class Settings:
     deadline_hours: float
     # On AWS: the value CloudFront adds to every request it sends on; None locally.
     origin_verify: str | None = None
+    # The secret of the keyed hashes of e-mail and last name: given as is (locally,
+    # SUBJECT_KEY) or as the ARN of a Secrets Manager secret (on AWS); None: not given.
+    subject_key: str | None = None
+    subject_key_secret_arn: str | None = None
+    # Days the personal data of an inquiry at rest (returned, discarded, unassigned) is kept.
+    retention_days: int = 180
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | None = None) -> Settings:
@@ -34,6 +40,12 @@ class Settings:
             raise SettingsError("DEADLINE_HOURS must be a number") from None
         if not 0 < hours <= 24 * 365:
             raise SettingsError("DEADLINE_HOURS must be positive and at most a year")
+        try:
+            retention = int(source.get("RETENTION_DAYS", "180"))
+        except ValueError:
+            raise SettingsError("RETENTION_DAYS must be a whole number of days") from None
+        if not 1 <= retention <= 3650:
+            raise SettingsError("RETENTION_DAYS must be 1 to 3650")
         return cls(
             table_name=source["TABLE_NAME"],
             schedule_group=source.get("SCHEDULE_GROUP", "inquiries"),
@@ -42,6 +54,9 @@ class Settings:
             expiry_dead_letter_arn=source.get("EXPIRY_DLQ_ARN") or None,
             deadline_hours=hours,
             origin_verify=source.get("ORIGIN_VERIFY") or None,
+            subject_key=source.get("SUBJECT_KEY") or None,
+            subject_key_secret_arn=source.get("SUBJECT_KEY_SECRET_ARN") or None,
+            retention_days=retention,
         )
 
 

@@ -59,6 +59,7 @@ from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
 from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.subjects import came_to_rest
 from inquiries.service.ports import (
     DueOffer,
     IdempotencyClaim,
@@ -182,7 +183,13 @@ class DynamoRepository:
         return Record(inquiry, tuple(offers)), events
 
     def apply(self, change: Change, claim: IdempotencyClaim | None = None) -> None:
-        items = self._transaction(change, claim)
+        self.commit(change, self._transaction(change, claim), claim)
+
+    def commit(
+        self, change: Change, items: list[dict[str, Any]], claim: IdempotencyClaim | None = None
+    ) -> None:
+        """Write the transaction `items` of `change`, retried while only conflicts or
+        throttling cancel it; the same errors as `apply`."""
         digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode())
         for attempt in range(_TRANSACTION_ATTEMPTS):
             # botocore's own resends of one attempt share its token: when the answer to a
@@ -212,6 +219,8 @@ class DynamoRepository:
 
     def _transaction(self, change: Change, claim: IdempotencyClaim | None) -> list[dict[str, Any]]:
         after = change.after
+        if change.events:  # the retention entry follows the status (docs/data-model.md)
+            after = came_to_rest(change.before, after, max(e.at for e in change.events))
         put: dict[str, Any] = {"TableName": self._table, "Item": inquiry_item(after)}
         if change.before is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"

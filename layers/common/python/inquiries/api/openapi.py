@@ -152,6 +152,7 @@ _INQUIRY_FIELDS: dict[str, Any] = {
     "contact_id": _TEXT_OR_NULL,
     "return_reason": _nullable({"enum": ["rejected", "expired", "withdrawn"]}),
     "progress": {"type": "array", "items": _ref("ProgressEntry")},
+    "erased_at": _nullable(_TIME),
 }
 
 
@@ -317,6 +318,35 @@ def _response_schemas() -> dict[str, Any]:
             }
         ),
         "PartnerList": _object({"items": {"type": "array", "items": _ref("Partner")}}),
+        # data subjects (issue 13)
+        "Subject": _object(
+            {
+                "email": {"type": "string"},
+                "inquiries": {"type": "array", "items": _ref("InquiryDetail")},
+                "contacts": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "partner_id": {"type": "string"},
+                            "contact_id": {"type": "string"},
+                            "from_inquiry": _TEXT_OR_NULL,
+                            "contact": _ref("Contact"),
+                        }
+                    ),
+                },
+                "idempotency_records": {
+                    "type": "array",
+                    "items": _object(
+                        {"inquiry_id": {"type": "string"}, "claimed_at": _TIME, "expires_at": _TIME}
+                    ),
+                },
+                "erasures": {
+                    "type": "array",
+                    "items": _object({"at": _TIME, "inquiries": count}),
+                },
+            }
+        ),
+        "Erased": _object({"inquiries": count}),
         "ReportTotals": _object({**totals, **figures, "series": series}, [*totals, *figures]),
         "ReportRow": _object(
             {"partner_id": {"type": "string"}, **totals, **figures, "series": series},

@@ -197,6 +197,27 @@ ROUTES: tuple[Route, ...] = (
         answer="Report",
         csv=True,
     ),
+    # data subjects (issue 13)
+    Route(
+        "GET",
+        "/subjects",
+        "decide",
+        _HQ,
+        "Everything held about one person",
+        "getSubject",
+        query="SubjectQuery",
+        answer="Subject",
+    ),
+    Route(
+        "POST",
+        "/subjects/erase",
+        "decide",
+        _HQ,
+        "Erase one person's personal data",
+        "eraseSubject",
+        body="EraseIn",
+        answer="Erased",
+    ),
 )
 
 FUNCTIONS: tuple[str, ...] = ("intake", "decide", "expire", "report")

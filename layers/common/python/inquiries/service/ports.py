@@ -6,11 +6,14 @@ import secrets
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
+
+if TYPE_CHECKING:
+    from inquiries.domain.subjects import Erasure
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class IdempotencyClaim:
     inquiry_id: str
     claimed_at: datetime
     expires_at: datetime
+    # The keyed hash of the submitter's e-mail (the claim is found and erased with it).
+    email_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,3 +133,68 @@ class Dependencies:
     clock: Clock
     deadline_hours: float = 48.0
     new_id: Callable[[], str] = lambda: secrets.token_urlsafe(9)
+    # The secret of the data subject's keyed hashes (read on first use); None: inquiries
+    # are stored without look-up keys (the in-memory fakes of the unit tests).
+    subject_secret: Callable[[], bytes] | None = None
+    retention_days: int = 180
+    # The data subject's look-ups, erasure and retention (None: not wired, as in the fakes).
+    subjects: SubjectStore | None = None
+
+
+# data subjects (issue 13) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """An idempotency claim filed under a person's e-mail key (its own key is a hash)."""
+
+    key: dict[str, Any]  # the item's key, as the store addresses it
+    inquiry_id: str
+    claimed_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class PartnerContact:
+    """A contact in a partner's address book that an inquiry was linked to."""
+
+    partner_id: str
+    contact_id: str
+    contact: Contact
+    from_inquiry: str | None  # the inquiry it was created from, if any
+
+
+@dataclass(frozen=True)
+class ErasureRecord:
+    """An erasure by request, as recorded: when and how many inquiries (no personal data)."""
+
+    at: datetime
+    inquiries: int
+
+
+class SubjectStore(Protocol):
+    """Where a person's data is found by its keyed hashes, erased, and retained."""
+
+    def inquiry_ids(self, email_key: str) -> list[str]: ...
+
+    def claims(self, email_key: str) -> list[ClaimRecord]: ...
+
+    def search(
+        self, kind: str, key: str, status: Status | None, limit: int, cursor: str | None
+    ) -> Page: ...
+
+    def partner_contact(self, partner_id: str, contact_id: str) -> PartnerContact | None: ...
+
+    def erase(
+        self, erasure: Erasure, claims: list[ClaimRecord], contact: PartnerContact | None
+    ) -> None:
+        """One inquiry's erasure, atomically and conditional on its version; raises
+        ChangeRejected when the inquiry changed meanwhile."""
+
+    def delete_claim(self, claim: ClaimRecord) -> None: ...
+
+    def record_erasure(self, email_key: str, at: datetime, inquiries: int, actor: str) -> None: ...
+
+    def erasures(self, email_key: str) -> list[ErasureRecord]: ...
+
+    def at_rest_since(self, cutoff: datetime, limit: int) -> list[str]: ...
