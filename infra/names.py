@@ -97,6 +97,9 @@ DEFAULT_WEBSITE_ORIGIN = "https://www.example.com"
 DEFAULT_DEADLINE_HOURS = 48.0
 DEFAULT_LOG_RETENTION_DAYS = 30
 DEFAULT_LOG_LEVEL = "INFO"
+# Days the personal data of an inquiry at rest (returned, discarded, unassigned) is kept.
+DEFAULT_RETENTION_DAYS = 180
+CONTEXT_RETENTION_DAYS = "retention_days"
 
 # CDK's own switch: an empty list skips asset bundling (tests; `cdk synth` of nothing).
 BUNDLING_STACKS_CONTEXT = "aws:cdk:bundling-stacks"
@@ -117,6 +120,7 @@ class Settings:
     auth_domain_prefix: str | None = None  # None: partner-inquiries-<account id>
     app_domain: str | None = None  # None: the distribution's own *.cloudfront.net name
     app_certificate_arn: str | None = None  # ACM, us-east-1; required with app_domain
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -153,6 +157,9 @@ def settings_from(scope: Construct) -> Settings:
     if certificate and f":{EDGE_REGION}:" not in str(certificate):
         raise ValueError(f"{CONTEXT_APP_CERTIFICATE_ARN} must be in {EDGE_REGION} (CloudFront)")
     web_dist = Path(str(get(CONTEXT_WEB_DIST) or WEB_DIST))
+    retention_days = int(get(CONTEXT_RETENTION_DAYS) or DEFAULT_RETENTION_DAYS)
+    if not 1 <= retention_days <= 3650:
+        raise ValueError(f"{CONTEXT_RETENTION_DAYS} must be 1 to 3650 days")
     return Settings(
         region=str(get(CONTEXT_REGION) or DEFAULT_REGION),
         web_dist=web_dist,
@@ -165,6 +172,7 @@ def settings_from(scope: Construct) -> Settings:
         deadline_hours=hours,
         log_retention_days=int(get(CONTEXT_LOG_RETENTION_DAYS) or DEFAULT_LOG_RETENTION_DAYS),
         log_level=str(get(CONTEXT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).upper(),
+        retention_days=retention_days,
     )
 
 

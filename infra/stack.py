@@ -53,6 +53,25 @@ class InquiriesStack(cdk.Stack):
             "Rotate it by redeploying with a new secret.",
         )
         origin_verify = self.origin_secret.secret_value.unsafe_unwrap()
+        # The key of the data subject's keyed hashes (HMAC of e-mail and last name). Only
+        # its ARN reaches the functions that hash (intake, decide); they read it at run time.
+        self.subject_key = secretsmanager.Secret(
+            self,
+            "SubjectKey",
+            description="Key of the keyed hashes that find a person's inquiries (HMAC-SHA256)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=64
+            ),
+            # Every stored look-up key was made with it: losing it loses every look-up.
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        acknowledge(
+            self.subject_key,
+            "AwsSolutions-SMG4",
+            "The stored look-up keys are HMACs under this secret; a rotation must re-key "
+            "every inquiry (the backfill command) in step, so it is a deliberate operation, "
+            "not an automatic one.",
+        )
         self.functions = Functions(
             self,
             "Functions",
@@ -62,6 +81,7 @@ class InquiriesStack(cdk.Stack):
             scheduling=self.scheduling,
             settings=settings,
             origin_verify=origin_verify,
+            subject_key=self.subject_key,
         )
         self.scheduling.fire(self.functions.expire)
         self.api = Api(self, "Api", functions=dict(self.functions.by_name), settings=settings)

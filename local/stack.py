@@ -17,6 +17,7 @@ import importlib
 import json
 import logging
 import os
+import secrets
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,26 @@ class Options:
     empty: bool = False
     workers: int = DEFAULT_SIZE  # per function
     compact_at: int = snapshot.COMPACT_AT_BYTES  # journal size that starts a compaction
+
+
+SUBJECT_KEY_SETTING = "SUBJECT_KEY"
+SUBJECT_KEY_FILE = "subject-key"
+
+
+def subject_key(data_dir: Path) -> str:
+    """The secret of the data subject's keyed hashes: generated on the first start and
+    kept in the data folder, since the stored look-up keys were made with it (on AWS it
+    is a Secrets Manager secret). `--reset` keeps it: it is not data, and harmless."""
+    path = data_dir / SUBJECT_KEY_FILE
+    if path.is_file():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Owner-only from the start: never readable by others, not even for a moment.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    return key
 
 
 def swagger_assets() -> Path | None:
@@ -116,6 +137,7 @@ class Stack:
         self.server = GatewayServer((options.host, options.port), None)
         for name, value in _POWERTOOLS.items():
             os.environ.setdefault(name, value)
+        os.environ.setdefault(SUBJECT_KEY_SETTING, subject_key(data_dir))
         self.assets = swagger_assets()
         if self.assets is not None:
             os.environ[ASSETS_SETTING] = ASSETS_PATH

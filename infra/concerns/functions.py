@@ -14,6 +14,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from inquiries.api.routes import FUNCTIONS
@@ -40,8 +41,9 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
     ),
-    # load the inquiry, the sweeper's index; the expiry transaction.
-    "expire": ("dynamodb:Query", "dynamodb:PutItem"),
+    # load the inquiry, the sweeper's index; the expiry transaction; retention's erasure
+    # transaction, which deletes the person's idempotency claims (Delete).
+    "expire": ("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"),
     # offers by period from the indexes, nothing else.
     "report": ("dynamodb:Query",),
 }
@@ -53,6 +55,11 @@ SCHEDULE_ACCESS: dict[str, tuple[str, ...]] = {
     "decide": ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"),
     "expire": ("scheduler:DeleteSchedule",),
 }
+
+# Who reads the key of the data subject's keyed hashes: intake files each inquiry under
+# them, decide looks people up (q=, /subjects, erasure). expire's retention erases by
+# the stored keys and needs no secret; report never sees a person.
+SUBJECT_KEY_READERS = ("intake", "decide")
 
 RETENTION = {
     7: logs.RetentionDays.ONE_WEEK,
@@ -93,9 +100,11 @@ class Functions(Construct):
         scheduling: Scheduling,
         settings: names.Settings,
         origin_verify: str | None = None,
+        subject_key: secretsmanager.ISecret | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._origin_verify = origin_verify
+        self._subject_key = subject_key
         self._table = table
         self._index_arns = index_arns
         self._layer = layer
@@ -135,6 +144,10 @@ class Functions(Construct):
             }
         if name == "intake" and self._origin_verify is not None:
             environment["ORIGIN_VERIFY"] = self._origin_verify
+        if name in SUBJECT_KEY_READERS and self._subject_key is not None:
+            environment["SUBJECT_KEY_SECRET_ARN"] = self._subject_key.secret_arn
+        if name == "expire":
+            environment["RETENTION_DAYS"] = str(self._settings.retention_days)
         return environment
 
     def _role(self, name: str, log_group: logs.LogGroup) -> iam.Role:
@@ -183,6 +196,14 @@ class Functions(Construct):
                     actions=["iam:PassRole"],
                     resources=[self._scheduling.role.role_arn],
                     conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+                )
+            )
+        if name in SUBJECT_KEY_READERS and self._subject_key is not None:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="SubjectKey",
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=[self._subject_key.secret_arn],
                 )
             )
         # Added by active tracing (below): X-Ray has no resource-level permissions.

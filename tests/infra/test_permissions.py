@@ -82,6 +82,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[str]]]:
         "SCHEDULE_GROUP": names.SCHEDULE_GROUP,
         "EXPIRE_FUNCTION_ARN": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:expire",
         "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/scheduler",
+        "SUBJECT_KEY": "permissions-test-subject-key-0123456789abcdef",
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
@@ -140,6 +141,15 @@ def _lifecycle(clock: FixedClock) -> None:
     day = (clock.now() - timedelta(days=8)).date().isoformat()
     report = call("GET", "/reports/response-times", claims=hq(), query={"from": day, "to": day})
     assert report.status == 200, report.text
+    # The data subject: HQ's search, what is held, an erasure; retention by the sweeper
+    # (the dealer page's inquiry, returned with its idempotency claim, after 180 days).
+    assert call("GET", "/inquiries", claims=hq(), query={"q": "Rossi"}).status == 200
+    email = form()["contact"]["email"]
+    assert call("GET", "/subjects", claims=hq(), query={"email": email}).status == 200
+    erased = call("POST", "/subjects/erase", claims=hq(), body={"email": email})
+    assert erased.status == 200 and erased.body["inquiries"] >= 1, erased.text
+    clock.advance(days=181)
+    assert local.events.invoke("expire", {"sweep": True})["erased"] >= 1
 
 
 def granted(function: str) -> set[str]:
