@@ -82,6 +82,17 @@ def subject_key(data_dir: Path) -> str:
     return key
 
 
+def _backfill(dynamodb: Any) -> int:
+    """Give restored inquiries stored before the look-up keys existed their keys (journaled,
+    so once); the number changed."""
+    from inquiries.adapters.dynamodb import DynamoRepository  # noqa: PLC0415
+    from inquiries.service.backfill import backfill  # noqa: PLC0415
+
+    key = os.environ[SUBJECT_KEY_SETTING].encode()
+    done = backfill(DynamoRepository(dynamodb, aws.TABLE_NAME), lambda: key)
+    return done.keyed + done.at_rest
+
+
 def swagger_assets() -> Path | None:
     """The Swagger UI files of the `swagger-ui-bundle-v2` package, if it is installed."""
     try:
@@ -108,6 +119,7 @@ class Stack:
         self.book: ScheduleBook | None = None
         self.assets: Path | None = None
         self.replayed = 0
+        self.backfilled = 0
         self._serving = False
 
     # --- the functions, as Lambda runs them ---------------------------------------------------
@@ -174,6 +186,8 @@ class Stack:
         )
         if self.fresh and not options.empty:
             demo.load_partners(self.invoke)
+        if not self.fresh:  # data of an older version: file its inquiries under their keys
+            self.backfilled = _backfill(self.aws.dynamodb)
         if self.fresh or self.replayed:
             self.compactor.compact()  # start from a snapshot: the next start replays little
         self.tokens = TokenIssuer.in_folder(data_dir)

@@ -452,3 +452,53 @@ def test_retention_days_is_a_setting(
     clock.set(discarded_at + timedelta(days=30))
     assert _sweep() == 1
     assert _traces(_table_text()) == []
+
+
+# --- the backfill of inquiries stored before the look-up keys ---------------------------------
+
+
+def _as_stored_before_the_keys(dynamodb: Any, inquiry_id: str) -> None:
+    """The inquiry item as it was written before the look-up keys and retention existed."""
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key={"pk": {"S": f"INQ#{inquiry_id}"}, "sk": {"S": "INQ"}},
+        UpdateExpression=(
+            "REMOVE gsi5pk, gsi5sk, gsi6pk, gsi6sk, email_key, last_name_key, left_at,"
+            " gsi4pk, gsi4sk"
+        ),
+    )
+
+
+def test_the_backfill_files_older_inquiries_under_their_keys_once(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    from inquiries import wiring  # noqa: PLC0415
+    from inquiries.backfill import main  # noqa: PLC0415
+    from inquiries.service.backfill import backfill  # noqa: PLC0415
+
+    put_partners(SOUTH_TYROL)
+    waiting = submit(_person())
+    returned = submit(_person())
+    clock.advance(hours=2)
+    act(returned, "reject", partner(SOUTH_TYROL), {"reason": "no_capacity"})
+    rejected_at = clock.now()
+    for inquiry_id in (waiting, returned):
+        _as_stored_before_the_keys(aws["dynamodb"], inquiry_id)
+    assert listing(hq(), q="Oberhollenzer") == []
+    clock.advance(days=200)
+    assert _sweep() == 0  # not filed for retention either
+
+    deps = wiring.dependencies()
+    assert deps.subject_secret is not None
+    done = backfill(deps.repository, deps.subject_secret)
+    assert (done.seen, done.keyed, done.at_rest) == (2, 2, 1)
+    assert {i["id"] for i in listing(hq(), q="oberhollenzer")} == {waiting, returned}
+    assert {i["id"] for i in _subject(PERSON["email"])["inquiries"]} == {waiting, returned}
+    # Filed for retention from when it came to rest: overdue now.
+    item = _stored(returned, aws["dynamodb"])
+    assert item["gsi4sk"]["S"].startswith(rejected_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert _sweep() == 1
+    # Once is enough: a second run (the command) changes nothing.
+    before = _table_text()
+    main()
+    assert _table_text() == before
