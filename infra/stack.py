@@ -118,6 +118,8 @@ class InquiriesStack(cdk.Stack):
             "TableName": self.data.table.table_name,
             "ScheduleGroup": self.scheduling.group_name,
             "AlarmTopicArn": self.monitoring.topic.topic_arn,
+            # For the backfill of the data subject's look-up keys (docs/deploy.md).
+            "SubjectKeyArn": self.subject_key.secret_arn,
         }
         for name, value in outputs.items():
             cdk.CfnOutput(self, name, value=value)

@@ -26,6 +26,8 @@ def test_the_subject_key_is_a_generated_secret_that_outlives_the_stack(
     secret = synthesized.template["Resources"][secret_id]
     assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
     assert secret["DeletionPolicy"] == "Retain"
+    # Its ARN (not its value) is an output, for the backfill.
+    assert synthesized.template["Outputs"]["SubjectKeyArn"]["Value"] == {"Ref": secret_id}
 
 
 def test_only_intake_and_decide_read_the_subject_key_and_get_its_arn_not_its_value(
