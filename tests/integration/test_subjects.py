@@ -502,3 +502,19 @@ def test_the_backfill_files_older_inquiries_under_their_keys_once(
     before = _table_text()
     main()
     assert _table_text() == before
+
+
+def test_an_inquiry_with_more_notes_than_one_transaction_takes_is_erased_whole(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    put_partners(SOUTH_TYROL)
+    inquiry_id = submit(_person())
+    accept(inquiry_id, SOUTH_TYROL)
+    note = {"step": "contacted", "note": "Private note about Wendelin"}
+    for _ in range(105):
+        _ok(act(inquiry_id, "progress", partner(SOUTH_TYROL), note))
+    assert _erase(PERSON["email"], partner_contacts=True) == 1
+    assert _traces(_table_text()) == []
+    events = view(inquiry_id)["events"]
+    assert sum(e["action"] == "progress" for e in events) == 105
+    assert events[-1]["action"] == "erased"

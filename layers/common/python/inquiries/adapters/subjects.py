@@ -148,7 +148,6 @@ class DynamoSubjects:
         change = erasure.change
         inquiry_id = change.after.id
         items = self._repository._transaction(change, None)
-        items += self._scrubbed_events(inquiry_id)
         items += [
             {"Delete": {"TableName": self._table, "Key": claim.key}}
             for claim in claims
@@ -158,11 +157,24 @@ class DynamoSubjects:
         if contact is not None:
             writes, emptied = self._contact_removal(contact)
             items += writes
-        if len(items) > _TRANSACTION_ITEMS:
-            raise Unavailable("this inquiry has too many entries to erase at once")
-        self._repository.commit(change, items)
+        scrubs = self._scrubbed_events(inquiry_id)
+        room = _TRANSACTION_ITEMS - len(items)
+        if len(scrubs) > room:
+            # Many notes: the older ones are scrubbed first, a transaction at a time. Harmless
+            # if the erasure then loses a race: it is tried again and the notes stay gone.
+            for start in range(0, len(scrubs) - room, _TRANSACTION_ITEMS):
+                batch = scrubs[start : min(start + _TRANSACTION_ITEMS, len(scrubs) - room)]
+                self._write(batch)
+            scrubs = scrubs[len(scrubs) - room :] if room > 0 else []
+        self._repository.commit(change, items + scrubs)
         for sort_key in emptied:  # match keys left without contacts: remove them too
             self._delete_if_empty(contact.partner_id if contact else "", sort_key)
+
+    def _write(self, items: list[dict[str, Any]]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except (ClientError, BotoCoreError) as error:
+            raise Unavailable("the store refused the request; please retry") from error
 
     def _scrubbed_events(self, inquiry_id: str) -> list[dict[str, Any]]:
         writes = []
