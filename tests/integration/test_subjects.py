@@ -226,6 +226,8 @@ def test_subjects_routes_answer_401_403_and_422(aws: dict[str, Any], clock: Fixe
     )
     assert call("GET", "/subjects", claims=hq()).status == 422
     assert call("GET", "/subjects", claims=hq(), query={"email": "not-an-address"}).status == 422
+    unknown = {"email": "a@example.org", "name": "Rossi"}
+    assert call("GET", "/subjects", claims=hq(), query=unknown).status == 422
     assert call("POST", "/subjects/erase", claims=hq(), body={}).status == 422
     assert call("POST", "/subjects/erase", claims=hq(), body={"email": "x@"}).status == 422
     extra = {"email": "a@example.org", "everything": True}

@@ -450,7 +450,7 @@ def _who(route: Route) -> str:
 
 def _tag(route: Route) -> str:
     first = route.path.split("/")[1]
-    return first if first in ("inquiries", "partners", "reports") else "docs"
+    return first if first in ("inquiries", "partners", "reports", "subjects") else "docs"
 
 
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
@@ -588,6 +588,7 @@ def _build() -> str:
             {"name": "inquiries", "description": "Submitting, reading and deciding inquiries"},
             {"name": "partners", "description": "HQ manages the dealer partners"},
             {"name": "reports", "description": "Response-time statistics"},
+            {"name": "subjects", "description": "A person's data: what is held, erasure"},
             {"name": "docs", "description": "This description of the API"},
         ],
     }
