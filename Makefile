@@ -25,7 +25,7 @@ $(VENV)/.dev-ready: pyproject.toml | $(BIN)/python
 
 # The web app (web/): npm ci once per lockfile, then a Vite build whenever a source changed.
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
-	web/vite.config.ts web/tsconfig.json
+	web/vite.config.ts web/vite.form.config.ts web/tsconfig.json
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
@@ -34,7 +34,12 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
 	cd web && npm run build
 
-web: web/dist/index.html
+# The website form's script is built by the same `npm run build`; this rebuilds it alone
+# where a build of the app predates it.
+web/dist/form.js: web/dist/index.html
+	test -f $@ || (cd web && npx vite build --config vite.form.config.ts)
+
+web: web/dist/index.html web/dist/form.js
 
 # The web app's component tests (Vitest).
 web-test: web/node_modules/.installed

@@ -41,19 +41,26 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
     ),
-    # load the inquiry, the sweeper's index; the expiry transaction; retention's erasure
-    # transaction, which deletes the person's idempotency claims (Delete).
-    "expire": ("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"),
+    # load the inquiry, the sweeper's index; the expiry transaction; when it re-routes,
+    # the territory and pending-count queries and the next partner still active;
+    # retention's erasure transaction, which deletes the person's idempotency claims.
+    "expire": (
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+    ),
     # offers by period from the indexes, nothing else.
     "report": ("dynamodb:Query",),
 }
 
 # Who creates and deletes expiry schedules: intake only creates the first offer's;
-# decide opens and closes offers; expire deletes the schedules the sweeper overtook.
+# decide opens and closes offers; expire deletes the schedules the sweeper overtook and
+# creates the next offer's when an expiry re-routes the inquiry (AUTO_REROUTE_MAX).
 SCHEDULE_ACCESS: dict[str, tuple[str, ...]] = {
     "intake": ("scheduler:CreateSchedule",),
     "decide": ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"),
-    "expire": ("scheduler:DeleteSchedule",),
+    "expire": ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"),
 }
 
 # Who reads the key of the data subject's keyed hashes: intake files each inquiry under
@@ -133,21 +140,26 @@ class Functions(Construct):
             "TABLE_NAME": self._table.table_name,
             "SCHEDULE_GROUP": self._scheduling.group_name,
             "DEADLINE_HOURS": f"{self._settings.deadline_hours:g}",
+            "AUTO_REROUTE_MAX": str(self._settings.auto_reroute_max),
         }
         if "scheduler:CreateSchedule" in SCHEDULE_ACCESS.get(name, ()):
             # Only the functions that create schedules need their target, role and DLQ;
-            # expire could not carry its own ARN anyway (a circular reference).
+            # expire cannot carry its own ARN (a circular reference): it reads it from
+            # its invocation's context (functions/expire/app.py).
             environment |= {
-                "EXPIRE_FUNCTION_ARN": self.expire.function_arn,
                 "SCHEDULER_ROLE_ARN": self._scheduling.role.role_arn,
                 "EXPIRY_DLQ_ARN": self._scheduling.expiry_dead_letters.queue_arn,
             }
+            if name != "expire":
+                environment["EXPIRE_FUNCTION_ARN"] = self.expire.function_arn
         if name == "intake" and self._origin_verify is not None:
             environment["ORIGIN_VERIFY"] = self._origin_verify
         if name in SUBJECT_KEY_READERS and self._subject_key is not None:
             environment["SUBJECT_KEY_SECRET_ARN"] = self._subject_key.secret_arn
         if name == "expire":
             environment["RETENTION_DAYS"] = str(self._settings.retention_days)
+        if name == "intake" and self._settings.privacy_url:
+            environment["PRIVACY_URL"] = self._settings.privacy_url  # GET /form's consent link
         return environment
 
     def _role(self, name: str, log_group: logs.LogGroup) -> iam.Role:

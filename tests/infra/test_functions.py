@@ -54,10 +54,17 @@ def test_functions_get_the_settings_config_reads(synthesized: Synthesis) -> None
         assert env["TABLE_NAME"] == {"Ref": table_id}
         assert env["SCHEDULE_GROUP"] == group["Properties"]["Name"] == names.SCHEDULE_GROUP
         assert float(env["DEADLINE_HOURS"]) == names.DEFAULT_DEADLINE_HOURS
-        # Who creates schedules needs their target, the role to pass and the DLQ.
-        assert (set(env) >= SCHEDULING) is (name in ("intake", "decide")), name
+        assert env["AUTO_REROUTE_MAX"] == "0"  # automatic re-routing is off by default
+        # Who creates schedules needs their target, the role to pass and the DLQ; expire
+        # (re-routing after an expiry) reads its own ARN from its invocation instead.
         if name in ("intake", "decide"):
+            assert set(env) >= SCHEDULING, name
             assert env["EXPIRE_FUNCTION_ARN"] == arn_of(ids["expire"])
+        elif name == "expire":
+            assert set(env) >= SCHEDULING - {"EXPIRE_FUNCTION_ARN"}
+            assert "EXPIRE_FUNCTION_ARN" not in env
+        else:
+            assert not set(env) & SCHEDULING, name
 
 
 def test_function_logs_are_kept_for_a_limited_time(synthesized: Synthesis) -> None:

@@ -74,6 +74,7 @@ class InMemoryRepository:
         self._events: dict[str, list[Event]] = {}
         self._claims: dict[str, IdempotencyClaim] = {}
         self._partners: dict[str, Partner] = {}
+        self._partner_versions: dict[str, int] = {}
         self._contacts: dict[tuple[str, str], NewContact] = {}
         self._contact_keys: dict[tuple[str, str, str], set[str]] = {}
         self.applied: list[Change] = []
@@ -179,6 +180,18 @@ class InMemoryRepository:
     def put_partner(self, partner: Partner) -> None:
         self._check("put_partner")
         self._partners[partner.id] = partner
+        self._partner_versions[partner.id] = self._partner_versions.get(partner.id, 0) + 1
+
+    def partner_for_change(self, partner_id: str) -> tuple[Partner, int] | None:
+        self._check("partner_for_change")
+        partner = self._partners.get(partner_id)
+        return None if partner is None else (partner, self._partner_versions[partner_id])
+
+    def replace_partner(self, partner: Partner, replacing: Partner, version: int) -> None:
+        self._check("replace_partner")
+        if self._partner_versions.get(partner.id) != version:
+            raise ChangeRejected()
+        self.put_partner(partner)
 
     def list_partners(self) -> list[Partner]:
         return [p for _, p in sorted(self._partners.items())]
@@ -362,7 +375,11 @@ class Fakes:
 
 
 def fake_dependencies(
-    now: datetime = START, *, partners: Iterable[Partner] = (), deadline_hours: float = 48.0
+    now: datetime = START,
+    *,
+    partners: Iterable[Partner] = (),
+    deadline_hours: float = 48.0,
+    auto_reroute_max: int = 0,
 ) -> Fakes:
     """Dependencies on in-memory fakes, a FixedClock at `now` and deterministic ids."""
     repository = InMemoryRepository(partners)
@@ -373,6 +390,7 @@ def fake_dependencies(
         scheduler=scheduler,
         clock=clock,
         deadline_hours=deadline_hours,
+        auto_reroute_max=auto_reroute_max,
         new_id=sequential_ids(),
     )
     return Fakes(repository, scheduler, clock, deps)

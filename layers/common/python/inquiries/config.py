@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+# More re-routes than this would keep a prospect waiting for weeks: HQ decides then.
+MAX_AUTO_REROUTES = 10
+
 
 class SettingsError(RuntimeError):
     """The function is deployed without a setting it needs."""
@@ -27,6 +30,10 @@ class Settings:
     subject_key_secret_arn: str | None = None
     # Days the personal data of an inquiry at rest (returned, discarded, unassigned) is kept.
     retention_days: int = 180
+    # The privacy notice the website form's consent links to; None: the notice on `GET /form`.
+    privacy_url: str | None = None
+    # AUTO_REROUTE_MAX: automatic re-routes after a rejection or expiry; 0 (default): off.
+    auto_reroute_max: int = 0
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | None = None) -> Settings:
@@ -46,6 +53,12 @@ class Settings:
             raise SettingsError("RETENTION_DAYS must be a whole number of days") from None
         if not 1 <= retention <= 3650:
             raise SettingsError("RETENTION_DAYS must be 1 to 3650")
+        try:
+            reroutes = int(source.get("AUTO_REROUTE_MAX", "0") or "0")
+        except ValueError:
+            raise SettingsError("AUTO_REROUTE_MAX must be a whole number") from None
+        if not 0 <= reroutes <= MAX_AUTO_REROUTES:
+            raise SettingsError(f"AUTO_REROUTE_MAX must be 0 (off) to {MAX_AUTO_REROUTES}")
         return cls(
             table_name=source["TABLE_NAME"],
             schedule_group=source.get("SCHEDULE_GROUP", "inquiries"),
@@ -57,6 +70,8 @@ class Settings:
             subject_key=source.get("SUBJECT_KEY") or None,
             subject_key_secret_arn=source.get("SUBJECT_KEY_SECRET_ARN") or None,
             retention_days=retention,
+            privacy_url=source.get("PRIVACY_URL") or None,
+            auto_reroute_max=reroutes,
         )
 
 

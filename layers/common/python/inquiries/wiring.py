@@ -54,6 +54,7 @@ def _build() -> Dependencies:
         subject_secret=subject_secret(config, session),
         retention_days=config.retention_days,
         subjects=DynamoSubjects(repository),
+        auto_reroute_max=config.auto_reroute_max,
     )
 
 

@@ -55,6 +55,7 @@ from inquiries.adapters.keys import (
     territory_pk,
     unstamp,
 )
+from inquiries.adapters.partners import PartnerVersions
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
@@ -91,7 +92,7 @@ _RETRYABLE_REASONS = frozenset(
 )
 
 
-class DynamoRepository:
+class DynamoRepository(PartnerVersions):
     """The Repository port on DynamoDB."""
 
     def __init__(

@@ -193,6 +193,9 @@ class Action(StrEnum):
     PROGRESS = "progress"
     ERASED = "erased"
     ERASURE_REQUESTED = "erasure_requested"
+    # Automatic re-routing (issue 13): the next candidate got it, or the chain ended at HQ.
+    REROUTED = "rerouted"
+    REROUTE_ENDED = "reroute_ended"
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,8 @@ class Inquiry:
     left_at: datetime | None = None
     # When its personal data was erased (by request or retention); None while kept.
     erased_at: datetime | None = None
+    # How often it was offered on automatically after a rejection or an expiry.
+    reroutes: int = 0
 
     @property
     def location(self) -> Location:

@@ -89,6 +89,15 @@ class Repository(Protocol):
 
     def list_partners(self) -> list[Partner]: ...
 
+    def partner_for_change(self, partner_id: str) -> tuple[Partner, int] | None:
+        """The partner (a consistent read) and its version, for a change in part."""
+        ...
+
+    def replace_partner(self, partner: Partner, replacing: Partner, version: int) -> None:
+        """Store `partner` over `replacing` as read at `version`; ChangeRejected when the
+        stored partner changed meanwhile."""
+        ...
+
     def inbox(
         self, partner_id: str, status: Status | None, limit: int, cursor: str | None
     ) -> Page: ...
@@ -132,6 +141,8 @@ class Dependencies:
     scheduler: ExpiryScheduler
     clock: Clock
     deadline_hours: float = 48.0
+    # Automatic re-routes an inquiry may take after a rejection or expiry; 0: off.
+    auto_reroute_max: int = 0
     new_id: Callable[[], str] = lambda: secrets.token_urlsafe(9)
     # The secret of the data subject's keyed hashes (read on first use); None: inquiries
     # are stored without look-up keys (the in-memory fakes of the unit tests).
