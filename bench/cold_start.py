@@ -93,6 +93,10 @@ def lambda_environment(function: str, tree: Path = ROOT) -> dict[str, str]:
         "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/inquiries-scheduler",
         "EXPIRY_DLQ_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:inquiries-expiry-dlq",
         "DEADLINE_HOURS": "48",
+        # On AWS the ARN of a Secrets Manager secret, read at the first submit or look-up
+        # (one GetSecretValue per execution environment, not measured here); the value
+        # itself locally and here.
+        "SUBJECT_KEY": "bench-subject-key-0123456789abcdef0123456789",
         "POWERTOOLS_SERVICE_NAME": f"inquiries-{function}",
         "POWERTOOLS_METRICS_NAMESPACE": "PartnerInquiries",
         # What Lambda sets.

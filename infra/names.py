@@ -127,6 +127,9 @@ DEFAULT_TRACING = "pass_through"
 # Lambda's own START/END/REPORT lines (about 330 bytes a call) are left out of the logs;
 # its metrics (duration, errors, throttles) do not depend on them.
 SYSTEM_LOG_LEVEL = "WARN"
+# Days the personal data of an inquiry at rest (returned, discarded, unassigned) is kept.
+DEFAULT_RETENTION_DAYS = 180
+CONTEXT_RETENTION_DAYS = "retention_days"
 
 # CDK's own switch: an empty list skips asset bundling (tests; `cdk synth` of nothing).
 BUNDLING_STACKS_CONTEXT = "aws:cdk:bundling-stacks"
@@ -152,6 +155,7 @@ class Settings:
     mail_from: str = DEFAULT_MAIL_FROM  # an SES identity verified in the account
     hq_email: str = DEFAULT_HQ_EMAIL
     hq_language: str = "en"
+    retention_days: int = DEFAULT_RETENTION_DAYS
     form_origins: tuple[str, ...] = ()  # sites that embed the form, beside the website
     privacy_url: str | None = None  # None: the notice on the form's own page (GET /form)
 
@@ -213,6 +217,9 @@ def settings_from(scope: Construct) -> Settings:
     hq_language = str(get(CONTEXT_HQ_LANGUAGE) or "en")
     if hq_language not in ("de", "it", "en"):
         raise ValueError(f"{CONTEXT_HQ_LANGUAGE} must be de, it or en, not {hq_language!r}")
+    retention_days = int(get(CONTEXT_RETENTION_DAYS) or DEFAULT_RETENTION_DAYS)
+    if not 1 <= retention_days <= 3650:
+        raise ValueError(f"{CONTEXT_RETENTION_DAYS} must be 1 to 3650 days")
     form_origins = _origins(get(CONTEXT_FORM_ORIGINS))
     for form_origin in form_origins:
         if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:\d{1,5})?", form_origin):
@@ -242,6 +249,7 @@ def settings_from(scope: Construct) -> Settings:
         mail_from=mail_from,
         hq_email=hq_email,
         hq_language=hq_language,
+        retention_days=retention_days,
     )
 
 

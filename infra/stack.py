@@ -54,6 +54,25 @@ class InquiriesStack(cdk.Stack):
             "Rotate it by redeploying with a new secret.",
         )
         origin_verify = self.origin_secret.secret_value.unsafe_unwrap()
+        # The key of the data subject's keyed hashes (HMAC of e-mail and last name). Only
+        # its ARN reaches the functions that hash (intake, decide); they read it at run time.
+        self.subject_key = secretsmanager.Secret(
+            self,
+            "SubjectKey",
+            description="Key of the keyed hashes that find a person's inquiries (HMAC-SHA256)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=64
+            ),
+            # Every stored look-up key was made with it: losing it loses every look-up.
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        acknowledge(
+            self.subject_key,
+            "AwsSolutions-SMG4",
+            "The stored look-up keys are HMACs under this secret; a rotation must re-key "
+            "every inquiry (the backfill command) in step, so it is a deliberate operation, "
+            "not an automatic one.",
+        )
         self.functions = Functions(
             self,
             "Functions",
@@ -63,6 +82,7 @@ class InquiriesStack(cdk.Stack):
             scheduling=self.scheduling,
             settings=settings,
             origin_verify=origin_verify,
+            subject_key=self.subject_key,
         )
         self.scheduling.fire(self.functions.expire)
         self.scheduling.remind(self.functions.notify)
@@ -111,6 +131,8 @@ class InquiriesStack(cdk.Stack):
             "ScheduleGroup": self.scheduling.group_name,
             "AlarmTopicArn": self.monitoring.topic.topic_arn,
             "MailFeedbackTopicArn": self.mail.feedback.topic_arn,
+            # For the backfill of the data subject's look-up keys (docs/deploy.md).
+            "SubjectKeyArn": self.subject_key.secret_arn,
         }
         for name, value in outputs.items():
             cdk.CfnOutput(self, name, value=value)

@@ -17,6 +17,7 @@ import importlib
 import json
 import logging
 import os
+import secrets
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,37 @@ class Options:
     compact_at: int = snapshot.COMPACT_AT_BYTES  # journal size that starts a compaction
 
 
+SUBJECT_KEY_SETTING = "SUBJECT_KEY"
+SUBJECT_KEY_FILE = "subject-key"
+
+
+def subject_key(data_dir: Path) -> str:
+    """The secret of the data subject's keyed hashes: generated on the first start and
+    kept in the data folder, since the stored look-up keys were made with it (on AWS it
+    is a Secrets Manager secret). `--reset` keeps it: it is not data, and harmless."""
+    path = data_dir / SUBJECT_KEY_FILE
+    if path.is_file():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Owner-only from the start: never readable by others, not even for a moment.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    return key
+
+
+def _backfill(dynamodb: Any) -> int:
+    """Give restored inquiries stored before the look-up keys existed their keys (journaled,
+    so once); the number changed."""
+    from inquiries.adapters.dynamodb import DynamoRepository  # noqa: PLC0415
+    from inquiries.service.backfill import backfill  # noqa: PLC0415
+
+    key = os.environ[SUBJECT_KEY_SETTING].encode()
+    done = backfill(DynamoRepository(dynamodb, aws.TABLE_NAME), lambda: key)
+    return done.keyed + done.at_rest
+
+
 def swagger_assets() -> Path | None:
     """The Swagger UI files of the `swagger-ui-bundle-v2` package, if it is installed."""
     try:
@@ -89,6 +121,7 @@ class Stack:
         self.streams: StreamPoller | None = None
         self.assets: Path | None = None
         self.replayed = 0
+        self.backfilled = 0
         self._serving = False
 
     # --- the functions, as Lambda runs them ---------------------------------------------------
@@ -118,6 +151,7 @@ class Stack:
         self.server = GatewayServer((options.host, options.port), None)
         for name, value in _POWERTOOLS.items():
             os.environ.setdefault(name, value)
+        os.environ.setdefault(SUBJECT_KEY_SETTING, subject_key(data_dir))
         self.assets = swagger_assets()
         if self.assets is not None:
             os.environ[ASSETS_SETTING] = ASSETS_PATH
@@ -156,6 +190,8 @@ class Stack:
         )
         if self.fresh and not options.empty:
             demo.load_partners(self.invoke)
+        if not self.fresh:  # data of an older version: file its inquiries under their keys
+            self.backfilled = _backfill(self.aws.dynamodb)
         if self.fresh or self.replayed:
             self.compactor.compact()  # start from a snapshot: the next start replays little
         self.tokens = TokenIssuer.in_folder(data_dir)

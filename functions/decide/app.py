@@ -22,10 +22,11 @@ from inquiries.api.views import (
     partner_patched,
     partner_view,
     rejected_view,
+    subject_view,
     suggestions_view,
 )
 from inquiries.domain.model import Partner
-from inquiries.service import decisions, partners, suggestions
+from inquiries.service import decisions, partners, subjects, suggestions
 
 logger = Logger()
 metrics = Metrics()
@@ -62,6 +63,7 @@ def list_inquiries(request: Request) -> dict[str, Any]:
         status=query.status,
         limit=query.limit,
         cursor=query.cursor,
+        q=query.q,
     )
     return inquiry_page(page, request.caller)
 
@@ -144,6 +146,25 @@ def put_partner(request: Request) -> dict[str, Any]:
 @api.serves("listPartners")
 def list_partners(request: Request) -> dict[str, Any]:
     return {"items": [partner_view(p) for p in partners.list_partners(wiring.dependencies())]}
+
+
+@api.serves("getSubject")
+def get_subject(request: Request) -> dict[str, Any]:
+    email = request.query.email
+    return subject_view(email, subjects.held(wiring.dependencies(), email), request.caller)
+
+
+@api.serves("eraseSubject")
+def erase_subject(request: Request) -> dict[str, Any]:
+    body = request.body
+    erased = subjects.erase(
+        wiring.dependencies(),
+        body.email,
+        request.caller,
+        partner_contacts=body.partner_contacts,
+    )
+    _count("SubjectsErased")
+    return {"inquiries": erased}
 
 
 @api.serves("getPartner")

@@ -1,7 +1,8 @@
 """expire: the scheduler fires one offer's expiry; a periodic rule runs the sweeper.
 
 Event from EventBridge Scheduler: `{"inquiry_id", "offer", ...}` (the schedule's input).
-Event from the sweeper's rule: `{"sweep": true}`.
+Event from the sweeper's rule: `{"sweep": true}`: overdue offers expire, and the
+personal data of inquiries at rest for RETENTION_DAYS is erased (retention).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.service.expiry import expire_offer, sweep
+from inquiries.service.subjects import erase_at_rest
 
 logger = Logger()
 metrics = Metrics()
@@ -33,7 +35,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             metrics.add_metric(
                 name="InquiriesExpiredBySweeper", unit=MetricUnit.Count, value=expired
             )
-        return {"expired": expired}
+        # Retention: the personal data of inquiries at rest for RETENTION_DAYS goes.
+        erased = erase_at_rest(deps)
+        if erased:
+            metrics.add_metric(
+                name="InquiriesErasedByRetention", unit=MetricUnit.Count, value=erased
+            )
+        return {"expired": expired, "erased": erased}
     inquiry_id, seq = event.get("inquiry_id"), event.get("offer")
     if not isinstance(inquiry_id, str) or not isinstance(seq, int) or isinstance(seq, bool):
         # Not retried: a malformed event will not get better.

@@ -14,6 +14,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from inquiries.api.routes import FUNCTIONS
@@ -43,12 +44,14 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
     ),
     # load the inquiry, the sweeper's index; the expiry transaction; when it re-routes,
     # the territory and pending-count queries and the next partner still active; the
-    # offer's report rollup (Update).
+    # offer's report rollup (Update); retention's erasure transaction, which deletes the
+    # person's idempotency claims.
     "expire": (
         "dynamodb:ConditionCheckItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
     ),
     # offers by period from the indexes, nothing else.
     "report": ("dynamodb:Query",),
@@ -69,6 +72,11 @@ SCHEDULE_ACCESS: dict[str, tuple[str, ...]] = {
     "decide": ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"),
     "expire": ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"),
 }
+
+# Who reads the key of the data subject's keyed hashes: intake files each inquiry under
+# them, decide looks people up (q=, /subjects, erasure). expire's retention erases by
+# the stored keys and needs no secret; report never sees a person.
+SUBJECT_KEY_READERS = ("intake", "decide")
 
 RETENTION = {
     7: logs.RetentionDays.ONE_WEEK,
@@ -109,9 +117,11 @@ class Functions(Construct):
         scheduling: Scheduling,
         settings: names.Settings,
         origin_verify: str | None = None,
+        subject_key: secretsmanager.ISecret | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._origin_verify = origin_verify
+        self._subject_key = subject_key
         self._table = table
         self._index_arns = index_arns
         self._layer = layer
@@ -164,6 +174,10 @@ class Functions(Construct):
                 environment["EXPIRE_FUNCTION_ARN"] = self.expire.function_arn
         if name == "intake" and self._origin_verify is not None:
             environment["ORIGIN_VERIFY"] = self._origin_verify
+        if name in SUBJECT_KEY_READERS and self._subject_key is not None:
+            environment["SUBJECT_KEY_SECRET_ARN"] = self._subject_key.secret_arn
+        if name == "expire":
+            environment["RETENTION_DAYS"] = str(self._settings.retention_days)
         if name == "intake" and self._settings.privacy_url:
             environment["PRIVACY_URL"] = self._settings.privacy_url  # GET /form's consent link
         return environment
@@ -214,6 +228,14 @@ class Functions(Construct):
                     actions=["iam:PassRole"],
                     resources=[self._scheduling.role.role_arn],
                     conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+                )
+            )
+        if name in SUBJECT_KEY_READERS and self._subject_key is not None:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="SubjectKey",
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=[self._subject_key.secret_arn],
                 )
             )
         # Added by tracing (below, also pass-through): X-Ray has no resource-level permissions.

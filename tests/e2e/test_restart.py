@@ -6,12 +6,12 @@ import signal
 import socket
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
 from tests.e2e.stack import LocalStack, alive, children_of
-from tests.e2e.test_lifecycle import SOUTH_TYROL, submit
+from tests.e2e.test_lifecycle import SOUTH_TYROL, form, submit
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-restart")]
 
@@ -30,7 +30,7 @@ def test_data_survives_a_restart_and_stopping_leaves_nothing_behind(tmp_path: Pa
     data_dir = tmp_path / "data"
     first = LocalStack.start(data_dir, "--reset")
     try:
-        inquiry_id = submit(first)
+        inquiry_id = submit(first, form(email="restart.person@example.com"))
         hq = first.token("hq")
         moved = first.post("/_local/clock", {"advance_hours": 5})
         moved_to = datetime.fromisoformat(moved.body["now"])
@@ -56,6 +56,10 @@ def test_data_survives_a_restart_and_stopping_leaves_nothing_behind(tmp_path: Pa
         assert moved_to <= now < moved_to + timedelta(minutes=5)
         partners = second.get("/partners", token=hq).body["items"]
         assert len(partners) == 4
+        # So is the key of the look-ups: the person is found by e-mail after the restart.
+        email = "Restart.Person@EXAMPLE.com"
+        found = second.get(f"/subjects?email={quote(email)}", token=hq)
+        assert [i["id"] for i in found.body["inquiries"]] == [inquiry_id], second.logs()
     finally:
         code = second.signal(signal.SIGTERM)
     assert code == 0, second.logs()

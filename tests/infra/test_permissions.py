@@ -87,6 +87,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[str]]]:
         "NOTIFY_FUNCTION_ARN": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:notify",
         "MAIL_FROM": "inquiries@mail.example",
         "HQ_EMAIL": "hq@mail.example",
+        "SUBJECT_KEY": "permissions-test-subject-key-0123456789abcdef",
         "AUTO_REROUTE_MAX": "1",  # an expiry re-routes: expire schedules the next offer
     }.items():
         monkeypatch.setenv(name, value)
@@ -158,6 +159,15 @@ def _lifecycle(clock: FixedClock) -> None:
         records = stream_records(dynamodb, TABLE, inquiry_id, REGION)
         answer = local.events.invoke("notify", {"Records": records})
         assert answer == {"batchItemFailures": []}
+    # The data subject: HQ's search, what is held, an erasure; retention by the sweeper
+    # (the dealer page's inquiry, returned with its idempotency claim, after 180 days).
+    assert call("GET", "/inquiries", claims=hq(), query={"q": "Rossi"}).status == 200
+    email = form()["contact"]["email"]
+    assert call("GET", "/subjects", claims=hq(), query={"email": email}).status == 200
+    erased = call("POST", "/subjects/erase", claims=hq(), body={"email": email})
+    assert erased.status == 200 and erased.body["inquiries"] >= 1, erased.text
+    clock.advance(days=181)
+    assert local.events.invoke("expire", {"sweep": True})["erased"] >= 1
 
 
 def granted(function: str) -> set[str]:

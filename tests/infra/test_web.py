@@ -168,6 +168,8 @@ def test_api_paths_never_shadow_the_app() -> None:
         "/partners",
         "/partners/*",
         "/reports/*",
+        "/subjects",
+        "/subjects/*",
     ]
     for app_path in APP_PATHS:
         assert not any(fnmatch.fnmatchcase(app_path, p) for p in patterns), app_path
@@ -332,7 +334,9 @@ def test_without_a_built_app_the_synthesis_says_how_to_build_it(tmp_path: Path) 
 def test_only_cloudfront_can_submit_an_inquiry(synthesized: Synthesis) -> None:
     """CloudFront tells the API a secret header; intake alone checks it (submissions only)."""
     _, config = _distribution(synthesized)
-    (secret_id,) = synthesized.resources("AWS::SecretsManager::Secret")
+    (secret_id,) = (
+        i for i in synthesized.resources("AWS::SecretsManager::Secret") if "OriginVerify" in i
+    )
     behaviour = _behaviour_for(config, "/inquiries")
     origin = _origins(config)[behaviour["TargetOriginId"]]
     (header,) = origin["OriginCustomHeaders"]

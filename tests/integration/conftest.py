@@ -40,6 +40,8 @@ ENVIRONMENT = {
     "SCHEDULE_GROUP": GROUP,
     "EXPIRE_FUNCTION_ARN": EXPIRE_ARN,
     "SCHEDULER_ROLE_ARN": ROLE_ARN,
+    # The secret of the data subject's keyed hashes (on AWS: a Secrets Manager secret).
+    "SUBJECT_KEY": "integration-tests-subject-key-0123456789abcdef",
 }
 
 

@@ -299,17 +299,17 @@ def test_a_failed_schedule_is_201_and_the_sweeper_returns_the_inquiry(
     assert schedules(world) == []
     deadline = datetime.fromisoformat(view(INQUIRY)["deadline"])
     clock.set(deadline - timedelta(minutes=1))
-    assert invoke("expire", {"sweep": True}) == {"expired": 0}
+    assert invoke("expire", {"sweep": True}) == {"expired": 0, "erased": 0}
     assert view(INQUIRY)["status"] == "pending"
 
     clock.set(deadline + timedelta(minutes=5))  # the sweeper's next run
-    assert invoke("expire", {"sweep": True}) == {"expired": 1}
+    assert invoke("expire", {"sweep": True}) == {"expired": 1, "erased": 0}
 
     returned = view(INQUIRY)
     assert returned["status"] == "returned"
     assert returned["return_reason"] == "expired"
     assert actions(INQUIRY).count("expired") == 1
-    assert invoke("expire", {"sweep": True}) == {"expired": 0}
+    assert invoke("expire", {"sweep": True}) == {"expired": 0, "erased": 0}
 
 
 def test_a_lost_answer_to_a_stored_write_is_read_back_and_answered_201(

@@ -293,4 +293,15 @@ def _tour(clock: FixedClock) -> None:
     _ok(call("POST", f"/inquiries/{late}/accept", claims=partner(views[late]["partner_id"])), 409)
     clock.advance(days=7)
     assert invoke("expire", {"sweep": True})["expired"] >= 1
-    assert invoke("expire", {"sweep": True}) == {"expired": 0}
+    assert invoke("expire", {"sweep": True}) == {"expired": 0, "erased": 0}
+
+    # The data subject: HQ's search, what is held, an erasure; then retention.
+    email = _form(0)["contact"]["email"]
+    last_name = _form(0)["contact"]["last_name"]
+    for q in (email, last_name, submitted[1]):
+        _ok(call("GET", "/inquiries", claims=hq(), query={"q": q, "status": "accepted"}))
+    _ok(call("GET", "/inquiries", claims=hq(), query={"q": last_name, "limit": 1}))
+    _ok(call("GET", "/subjects", claims=hq(), query={"email": email}))
+    assert _ok(call("POST", "/subjects/erase", claims=hq(), body={"email": email}))["inquiries"]
+    clock.advance(days=200)
+    assert invoke("expire", {"sweep": True})["erased"] >= 1

@@ -203,6 +203,12 @@ def test_no_personal_data_in_logs_metrics_or_a_partners_answers_before_accepting
     story.look_around(BAVARIA, third, lists=False)
     story.as_hq("GET", base)
     story.as_hq("GET", "/inquiries")
+    # HQ looks the person up and finds all three; the answers are HQ's, the logs are not.
+    for q in (PROSPECT["email"].upper(), PROSPECT["last_name"].lower(), inquiry_id):
+        assert story.as_hq("GET", "/inquiries", query={"q": q}).status == 200
+    held = story.as_hq("GET", "/subjects", query={"email": PROSPECT["email"]})
+    assert len(held.body["inquiries"]) == 3
+    assert story.as_hq("GET", "/subjects", query={"email": "Zofia@"}).status == 422
 
     # The search must be able to find something: HQ sees everything.
     hq_text = "\n".join(story.hq_texts)
@@ -235,3 +241,63 @@ def test_no_personal_data_in_logs_metrics_or_a_partners_answers_before_accepting
     assert caplog.records
     for name, text in streams.items():
         assert not _leaks(text), f"{name}: {_leaks(text)}"
+
+
+def test_no_personal_data_in_the_table_answers_or_logs_after_an_erasure(
+    aws: dict[str, Any],
+    clock: FixedClock,
+    log_output: io.StringIO,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The erasure and retention, watched: every item of the table (moto's backend, read
+    directly by the test), every answer after the erasure, and every log line."""
+    from moto.core import DEFAULT_ACCOUNT_ID  # noqa: PLC0415
+    from moto.dynamodb.models import dynamodb_backends  # noqa: PLC0415
+
+    from tests.integration.conftest import REGION, TABLE  # noqa: PLC0415
+
+    caplog.set_level(logging.DEBUG, logger="inquiries")
+    put_partners(SOUTH_TYROL, BAVARIA)
+    body = form(contact=PROSPECT, message=MESSAGE, language="it")
+    taken = post_inquiry(body, key="retry-2").body["id"]
+    assert call("POST", f"/inquiries/{taken}/accept", claims=partner(SOUTH_TYROL)).status == 200
+    note = {"step": "contacted", "note": "Called Zofia Quarzbergerova at 0471 987654"}
+    assert call("POST", f"/inquiries/{taken}/progress", claims=partner(SOUTH_TYROL), body=note)
+    left = post_inquiry(body).body["id"]
+    reject = {"reason": "other", "note": "Kranzwerk Immobilien is a competitor"}
+    assert call("POST", f"/inquiries/{left}/reject", claims=partner(SOUTH_TYROL), body=reject)
+    pending = post_inquiry(body).body["id"]
+
+    erase = {"email": PROSPECT["email"], "partner_contacts": True}
+    erased = call("POST", "/subjects/erase", claims=hq(), body=erase)
+    assert erased.status == 200 and erased.body == {"inquiries": 3}
+    answers = [
+        call("GET", "/subjects", claims=hq(), query={"email": PROSPECT["email"]}),
+        call("GET", "/inquiries", claims=hq(), query={"q": PROSPECT["last_name"]}),
+        call("GET", "/inquiries", claims=hq()),
+        call("GET", "/inquiries", claims=partner(SOUTH_TYROL)),
+        *(call("GET", f"/inquiries/{i}", claims=hq()) for i in (taken, left, pending)),
+        call("GET", f"/inquiries/{taken}", claims=partner(SOUTH_TYROL)),
+    ]
+    assert [a.status for a in answers] == [200] * len(answers)
+    assert answers[0].body["inquiries"] == [] and answers[1].body["items"] == []
+    # Besides the address asked about, which the contract echoes as `email`.
+    texts = [json.dumps({**answers[0].body, "email": None}), *(a.text for a in answers[1:])]
+    for text in texts:
+        assert not _leaks(text), _leaks(text)
+    # The retention sweep runs over what is left: nothing of the person comes back.
+    clock.advance(days=365)
+    assert invoke("expire", {"sweep": True}) == {"expired": 0, "erased": 0}
+
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables[TABLE]
+    items = [json.dumps(item.to_json()) for item in table.all_items()]
+    assert len(items) > 15  # the offers, events, partners and the erasure record stay
+    for item in items:
+        assert not _leaks(item), f"{_leaks(item)} in {item[:300]}"
+    captured = capfd.readouterr()
+    logs = [log_output.getvalue(), captured.out, captured.err]
+    logs += [json.dumps({k: str(v) for k, v in vars(r).items()}) for r in caplog.records]
+    assert "personal data erased by request" in log_output.getvalue()
+    for text in logs:
+        assert not _leaks(text), _leaks(text)

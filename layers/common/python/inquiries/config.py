@@ -33,6 +33,12 @@ class Settings:
     mailer: str = "ses"
     mail_from: str | None = None
     ses_configuration_set: str | None = None
+    # The secret of the keyed hashes of e-mail and last name: given as is (locally,
+    # SUBJECT_KEY) or as the ARN of a Secrets Manager secret (on AWS); None: not given.
+    subject_key: str | None = None
+    subject_key_secret_arn: str | None = None
+    # Days the personal data of an inquiry at rest (returned, discarded, unassigned) is kept.
+    retention_days: int = 180
     # The privacy notice the website form's consent links to; None: the notice on `GET /form`.
     privacy_url: str | None = None
     # AUTO_REROUTE_MAX: automatic re-routes after a rejection or expiry; 0 (default): off.
@@ -50,6 +56,12 @@ class Settings:
             raise SettingsError("DEADLINE_HOURS must be a number") from None
         if not 0 < hours <= 24 * 365:
             raise SettingsError("DEADLINE_HOURS must be positive and at most a year")
+        try:
+            retention = int(source.get("RETENTION_DAYS", "180"))
+        except ValueError:
+            raise SettingsError("RETENTION_DAYS must be a whole number of days") from None
+        if not 1 <= retention <= 3650:
+            raise SettingsError("RETENTION_DAYS must be 1 to 3650")
         try:
             reroutes = int(source.get("AUTO_REROUTE_MAX", "0") or "0")
         except ValueError:
@@ -71,6 +83,9 @@ class Settings:
             mailer=source.get("MAILER") or "ses",
             mail_from=source.get("MAIL_FROM") or None,
             ses_configuration_set=source.get("SES_CONFIGURATION_SET") or None,
+            subject_key=source.get("SUBJECT_KEY") or None,
+            subject_key_secret_arn=source.get("SUBJECT_KEY_SECRET_ARN") or None,
+            retention_days=retention,
             privacy_url=source.get("PRIVACY_URL") or None,
             auto_reroute_max=reroutes,
         )

@@ -29,6 +29,8 @@ def _build() -> Dependencies:
     from inquiries.adapters.clock import SystemClock  # noqa: PLC0415
     from inquiries.adapters.dynamodb import DynamoRepository  # noqa: PLC0415
     from inquiries.adapters.scheduler import EventBridgeScheduler  # noqa: PLC0415
+    from inquiries.adapters.secrets import subject_secret  # noqa: PLC0415
+    from inquiries.adapters.subjects import DynamoSubjects  # noqa: PLC0415
     from inquiries.config import settings  # noqa: PLC0415
 
     config = settings()
@@ -38,8 +40,9 @@ def _build() -> Dependencies:
     session = boto3.session.Session()
     dynamodb: Any = session.client("dynamodb", config=client_config)
     scheduler: Any = session.client("scheduler", config=client_config)
+    repository = DynamoRepository(dynamodb, config.table_name)
     return Dependencies(
-        repository=DynamoRepository(dynamodb, config.table_name),
+        repository=repository,
         scheduler=EventBridgeScheduler(
             scheduler,
             group=config.schedule_group,
@@ -50,6 +53,9 @@ def _build() -> Dependencies:
         ),
         clock=_clock_override or SystemClock(),
         deadline_hours=config.deadline_hours,
+        subject_secret=subject_secret(config, session),
+        retention_days=config.retention_days,
+        subjects=DynamoSubjects(repository),
         auto_reroute_max=config.auto_reroute_max,
     )
 

@@ -66,6 +66,7 @@ from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
 from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
 from inquiries.domain.report.rollup import DayRollup
+from inquiries.domain.subjects import came_to_rest
 from inquiries.service.ports import (
     DueOffer,
     IdempotencyClaim,
@@ -189,7 +190,13 @@ class DynamoRepository(PartnerVersions):
         return Record(inquiry, tuple(offers)), events
 
     def apply(self, change: Change, claim: IdempotencyClaim | None = None) -> None:
-        items = self._transaction(change, claim)
+        self.commit(change, self._transaction(change, claim), claim)
+
+    def commit(
+        self, change: Change, items: list[dict[str, Any]], claim: IdempotencyClaim | None = None
+    ) -> None:
+        """Write the transaction `items` of `change`, retried while only conflicts or
+        throttling cancel it; the same errors as `apply`."""
         for attempt in range(_TRANSACTION_ATTEMPTS):
             # botocore's own resends of one attempt share its token: when the answer to a
             # stored transaction is lost, DynamoDB answers success instead of failing the
@@ -227,6 +234,8 @@ class DynamoRepository(PartnerVersions):
         self, change: Change, claim: IdempotencyClaim | None, *, consistent: bool = False
     ) -> list[dict[str, Any]]:
         after = change.after
+        if change.events:  # the retention entry follows the status (docs/data-model.md)
+            after = came_to_rest(change.before, after, max(e.at for e in change.events))
         put: dict[str, Any] = {"TableName": self._table, "Item": inquiry_item(after)}
         if change.before is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"

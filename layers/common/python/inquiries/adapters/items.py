@@ -26,6 +26,14 @@ from inquiries.adapters.keys import (
     territory_pk,
     unstamp,
 )
+from inquiries.adapters.lookups import (
+    AT_REST,
+    at_rest_sort_key,
+    claim_lookup_sort_key,
+    email_pk,
+    inquiry_lookup_sort_key,
+    last_name_pk,
+)
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 from inquiries.domain.model import (
     Calendar,
@@ -40,6 +48,7 @@ from inquiries.domain.model import (
     ProgressStep,
     ReturnReason,
     Status,
+    SubjectKeys,
     Territory,
 )
 from inquiries.service.ports import IdempotencyClaim
@@ -140,7 +149,31 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
     if inquiry.partner_id and inquiry.status in IN_INBOX:
         data["gsi1pk"] = partner_pk(inquiry.partner_id)
         data["gsi1sk"] = inbox_sort_key(inquiry)
+    data.update(_subject_attributes(inquiry))
     return to_item(data)
+
+
+def _subject_attributes(inquiry: Inquiry) -> dict[str, Any]:
+    """The data subject's look-up entries (gsi5, gsi6) and the retention entry (gsi4)."""
+    data: dict[str, Any] = {
+        "left_at": stamp(inquiry.left_at) if inquiry.left_at else None,
+        "erased_at": stamp(inquiry.erased_at) if inquiry.erased_at else None,
+    }
+    keys = inquiry.subject_keys
+    if keys is not None:
+        lookup = inquiry_lookup_sort_key(inquiry.created_at, inquiry.id)
+        data.update(
+            email_key=keys.email,
+            last_name_key=keys.last_name,
+            gsi5pk=email_pk(keys.email),
+            gsi5sk=lookup,
+            gsi6pk=last_name_pk(keys.last_name),
+            gsi6sk=lookup,
+        )
+    if inquiry.left_at is not None and inquiry.erased_at is None:
+        data["gsi4pk"] = AT_REST
+        data["gsi4sk"] = at_rest_sort_key(inquiry.left_at, inquiry.id)
+    return data
 
 
 def _contact(contact: Any) -> Contact:
@@ -173,6 +206,13 @@ def inquiry_from(data: dict[str, Any]) -> Inquiry:
             for p in data.get("progress", [])
         ),
         version=data["version"],
+        subject_keys=(
+            SubjectKeys(data["email_key"], data["last_name_key"])
+            if data.get("email_key") and data.get("last_name_key")
+            else None
+        ),
+        left_at=unstamp(data.get("left_at")),
+        erased_at=unstamp(data.get("erased_at")),
     )
 
 
@@ -304,9 +344,19 @@ def territory_key(country: str, partner_id: str) -> dict[str, Any]:
 
 
 def claim_item(claim: IdempotencyClaim, key: dict[str, Any]) -> dict[str, Any]:
-    """An Idempotency-Key's claim under its (hashed) key; DynamoDB's TTL removes it."""
+    """An Idempotency-Key's claim under its (hashed) key; DynamoDB's TTL removes it.
+
+    Filed under the keyed hash of the submitter's e-mail (gsi5): its body's hash is the
+    person's too, and an erasure removes it before the TTL would."""
+    lookup: dict[str, Any] = {}
+    if claim.email_key is not None:
+        lookup = {
+            "gsi5pk": {"S": email_pk(claim.email_key)},
+            "gsi5sk": {"S": claim_lookup_sort_key(claim.claimed_at, claim.inquiry_id)},
+        }
     return {
         **key,
+        **lookup,
         "type": {"S": "idempotency"},
         "fingerprint": {"S": claim.fingerprint},
         "inquiry_id": {"S": claim.inquiry_id},

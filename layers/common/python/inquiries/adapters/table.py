@@ -33,7 +33,14 @@ INDEXES: tuple[Index, ...] = (
     ),
     Index("gsi2", "gsi2pk", "gsi2sk", "inquiries by status, newest first (HQ queue); partners"),
     Index("gsi3", "gsi3pk", "gsi3sk", "all inquiries newest first; offers by month (reports)"),
-    Index("gsi4", "gsi4pk", "gsi4sk", "pending offers by deadline (sweeper); sparse"),
+    Index(
+        "gsi4",
+        "gsi4pk",
+        "gsi4sk",
+        "pending offers by deadline (sweeper); inquiries at rest (retention); sparse",
+    ),
+    Index("gsi5", "gsi5pk", "gsi5sk", "by keyed hash of the e-mail (data subjects, q=); sparse"),
+    Index("gsi6", "gsi6pk", "gsi6sk", "by keyed hash of the last name (q=); sparse"),
 )
 
 

@@ -103,6 +103,9 @@ class Inquiry(Answer):
     contact_id: str | None
     return_reason: Literal["rejected", "expired", "withdrawn"] | None
     progress: list[ProgressEntry]
+    erased_at: datetime | None = Field(
+        default=None, description="When the person's data was erased (then `contact: null`)"
+    )
 
 
 class InquiryDetail(Inquiry):
@@ -229,3 +232,40 @@ class Report(Answer):
     as_of: datetime | None = None
     partners: list[ReportRow]
     total: ReportTotals
+
+
+# data subjects (issue 13)
+
+
+class SubjectContact(Answer):
+    """A partner's contact linked to one of the person's inquiries."""
+
+    partner_id: str
+    contact_id: str
+    from_inquiry: str | None
+    contact: Contact
+
+
+class IdempotencyRecord(Answer):
+    inquiry_id: str
+    claimed_at: datetime
+    expires_at: datetime
+
+
+class ErasureAnswer(Answer):
+    at: datetime
+    inquiries: Count
+
+
+class Subject(Answer):
+    """Everything held about one person, found by the keyed hash of the e-mail."""
+
+    email: str
+    inquiries: list[InquiryDetail]
+    contacts: list[SubjectContact]
+    idempotency_records: list[IdempotencyRecord]
+    erasures: list[ErasureAnswer]
+
+
+class Erased(Answer):
+    inquiries: Count

@@ -35,6 +35,7 @@ TAGS = {
     "inquiries": "Submitting, reading and deciding inquiries",
     "partners": "HQ manages the dealer partners",
     "reports": "Response-time statistics",
+    "subjects": "A person's data: what is held, erasure",
     "form": "The website's inquiry form, as a page",
     "docs": "This description of the API",
 }

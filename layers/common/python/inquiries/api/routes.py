@@ -200,6 +200,27 @@ ROUTES: tuple[Route, ...] = (
         answer="Report",
         csv=True,
     ),
+    # data subjects (issue 13)
+    Route(
+        "GET",
+        "/subjects",
+        "decide",
+        _HQ,
+        "Everything held about one person",
+        "getSubject",
+        query="SubjectQuery",
+        answer="Subject",
+    ),
+    Route(
+        "POST",
+        "/subjects/erase",
+        "decide",
+        _HQ,
+        "Erase one person's personal data",
+        "eraseSubject",
+        body="EraseIn",
+        answer="Erased",
+    ),
     # the website form (issue 15)
     Route(
         "GET",

@@ -312,6 +312,11 @@ class ListQuery(BaseModel):
     status: Status | None = None
     limit: int = Field(default=25, ge=1, le=100)
     cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
+    # HQ only: an inquiry id, or an e-mail address or last name (issue 13, data subjects).
+    q: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+        | None
+    ) = None
 
 
 class ReportQuery(BaseModel):
@@ -350,6 +355,21 @@ class SubmissionHeaders(BaseModel):
             "time; with another body it is 409",
         ),
     ] = None
+
+
+# data subjects (issue 13)
+
+
+class SubjectQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, defer_build=True)
+
+    email: Email
+
+
+class EraseIn(Strict):
+    email: Email
+    # Also delete the contacts partners created from these inquiries (the partner asked).
+    partner_contacts: bool = False
 
 
 class FormQuery(BaseModel):

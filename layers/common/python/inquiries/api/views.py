@@ -17,9 +17,10 @@ from inquiries.domain.model import (
     Territory,
 )
 from inquiries.domain.routing import Suggestion, normalise_postal_code
-from inquiries.domain.view import inquiry_view
+from inquiries.domain.view import inquiry_view, iso
 from inquiries.service.decisions import Accepted, Loaded
 from inquiries.service.ports import Page
+from inquiries.service.subjects import Held
 
 if TYPE_CHECKING:  # the request models (pydantic) load with the first request
     from inquiries.api.schemas import PartnerIn, PartnerPatchIn, TerritoryIn
@@ -143,6 +144,38 @@ def partner_view(partner: Partner) -> dict[str, Any]:
         "active": partner.active,
         "notify_emails": list(partner.notify_emails),
         "language": partner.language,
+    }
+
+
+# data subjects (issue 13)
+
+
+def subject_view(email: str, held: Held, who: Principal) -> dict[str, Any]:
+    """Everything held about one person: inquiries (full view with contact and events),
+    the partners' contacts linked to them, idempotency records, and earlier erasures."""
+    return {
+        "email": email,
+        "inquiries": [
+            inquiry_view(record.inquiry, who, events) for record, events in held.inquiries
+        ],
+        "contacts": [
+            {
+                "partner_id": c.partner_id,
+                "contact_id": c.contact_id,
+                "from_inquiry": c.from_inquiry,
+                "contact": asdict(c.contact),
+            }
+            for c in held.contacts
+        ],
+        "idempotency_records": [
+            {
+                "inquiry_id": claim.inquiry_id,
+                "claimed_at": iso(claim.claimed_at),
+                "expires_at": iso(claim.expires_at),
+            }
+            for claim in held.claims
+        ],
+        "erasures": [{"at": iso(e.at), "inquiries": e.inquiries} for e in held.erasures],
     }
 
 

@@ -191,6 +191,8 @@ class Action(StrEnum):
     EXPIRED = "expired"
     DISCARDED = "discarded"
     PROGRESS = "progress"
+    ERASED = "erased"
+    ERASURE_REQUESTED = "erasure_requested"
     # Automatic re-routing (issue 13): the next candidate got it, or the chain ended at HQ.
     REROUTED = "rerouted"
     REROUTE_ENDED = "reroute_ended"
@@ -204,6 +206,15 @@ class Event:
     actor: str
     action: str  # an Action; stored and shown as its text
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SubjectKeys:
+    """Keyed hashes (HMAC-SHA256) of the contact's e-mail and last name: the person's
+    look-up keys (`GET /subjects`, `q=`, erasure) without the values themselves."""
+
+    email: str
+    last_name: str
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,13 @@ class Inquiry:
     redacted_message: str | None = None
     # The time zone of `deadline`: the offered partner's calendar, set with the offer.
     deadline_timezone: str | None = None
+    # The person's look-up keys; None once erased and on items stored before them.
+    subject_keys: SubjectKeys | None = None
+    # When it last came to rest without a partner (returned, discarded, or unassigned):
+    # its personal data is erased RETENTION_DAYS later. None in every other status.
+    left_at: datetime | None = None
+    # When its personal data was erased (by request or retention); None while kept.
+    erased_at: datetime | None = None
     # How often it was offered on automatically after a rejection or an expiry.
     reroutes: int = 0
 

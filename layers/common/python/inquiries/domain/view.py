@@ -71,13 +71,15 @@ def inquiry_view(
         "location": asdict(_location(inquiry, anonymised)),
         "message": _message_before_accept(inquiry) if anonymised else inquiry.message,
         "anonymized": anonymised,
-        "contact": None if anonymised else asdict(inquiry.contact),
+        # Once erased, only the district of the location is left of the contact.
+        "contact": None if anonymised or inquiry.erased_at else asdict(inquiry.contact),
         "contact_id": None if anonymised else inquiry.contact_id,
         "return_reason": inquiry.return_reason.value if inquiry.return_reason else None,
         "progress": [
             {"step": p.step.value, "at": iso(p.at), "by": p.by, "note": p.note}
             for p in inquiry.progress
         ],
+        "erased_at": iso(inquiry.erased_at),
     }
     if events is not None:
         view["events"] = [event_view(e) for e in _events_for(inquiry, viewer, events)]

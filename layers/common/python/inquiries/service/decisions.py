@@ -288,12 +288,32 @@ def list_inquiries(
     status: Status | None,
     limit: int,
     cursor: str | None,
+    q: str | None = None,
 ) -> Page:
     """A partner's own inquiries (pending first, earliest deadline first), or all for HQ."""
     repo = deps.repository
+    if q is not None:  # HQ's search: its own look-up, through the keyed-hash indexes
+        return _search(deps, principal, q, status, limit, cursor)
     if principal.is_hq:
         page = repo.inquiries(status, limit, cursor)
     else:
         assert principal.partner_id is not None
         page = repo.inbox(principal.partner_id, status, limit, cursor)
     return page
+
+
+def _search(
+    deps: Dependencies,
+    principal: Principal,
+    q: str,
+    status: Status | None,
+    limit: int,
+    cursor: str | None,
+) -> Page:
+    """HQ's `q=` (service/subjects.py); a partner may filter by status only."""
+    from inquiries.domain.errors import ValidationFailed  # noqa: PLC0415
+    from inquiries.service import subjects  # noqa: PLC0415
+
+    if not principal.is_hq:
+        raise ValidationFailed.at("q is for HQ only", "query", "q", msg="not allowed")
+    return subjects.search(deps, q, status, limit, cursor)

@@ -13,6 +13,7 @@ from inquiries.domain.errors import Conflict, Unavailable
 from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import SYSTEM, Channel, Contact, Inquiry, Partner, Status
 from inquiries.domain.spam import sent_by_a_bot
+from inquiries.domain.subjects import subject_keys
 from inquiries.service.deadlines import deadline_for
 from inquiries.service.partners import known_partner
 from inquiries.service.ports import (
@@ -92,6 +93,12 @@ def submit(
         language=submission.language,
         # Computed once, here: no partner's read pays for it again.
         redacted_message=anonymise_message(submission.message, submission.contact),
+        # The person's look-up keys (GET /subjects, q=, erasure), not the values.
+        subject_keys=(
+            subject_keys(deps.subject_secret(), submission.contact)
+            if deps.subject_secret is not None
+            else None
+        ),
     )
     change = lifecycle.receive(inquiry, now)
     # A dealer's page of an inactive partner still works (the website cannot know):
@@ -110,7 +117,12 @@ def submit(
     claim = None
     if idempotency_key is not None:
         claim = IdempotencyClaim(
-            idempotency_key, fingerprint, inquiry.id, now, now + IDEMPOTENCY_WINDOW
+            idempotency_key,
+            fingerprint,
+            inquiry.id,
+            now,
+            now + IDEMPOTENCY_WINDOW,
+            email_key=inquiry.subject_keys.email if inquiry.subject_keys else None,
         )
     try:
         _store(deps, change, claim)

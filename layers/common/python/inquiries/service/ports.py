@@ -6,12 +6,15 @@ import secrets
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
 from inquiries.domain.report.rollup import DayRollup
+
+if TYPE_CHECKING:
+    from inquiries.domain.subjects import Erasure
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class IdempotencyClaim:
     inquiry_id: str
     claimed_at: datetime
     expires_at: datetime
+    # The keyed hash of the submitter's e-mail (the claim is found and erased with it).
+    email_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,12 @@ class Dependencies:
     # Automatic re-routes an inquiry may take after a rejection or expiry; 0: off.
     auto_reroute_max: int = 0
     new_id: Callable[[], str] = lambda: secrets.token_urlsafe(9)
+    # The secret of the data subject's keyed hashes (read on first use); None: inquiries
+    # are stored without look-up keys (the in-memory fakes of the unit tests).
+    subject_secret: Callable[[], bytes] | None = None
+    retention_days: int = 180
+    # The data subject's look-ups, erasure and retention (None: not wired, as in the fakes).
+    subjects: SubjectStore | None = None
 
 
 # --- mail (issue 15) ------------------------------------------------------------------------
@@ -203,3 +214,62 @@ class Mailing:
     hq_email: str | None
     app_url: str  # the web app's address; links are `<app_url>/#/inquiries/<id>`
     hq_language: str = "en"
+
+
+# data subjects (issue 13) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """An idempotency claim filed under a person's e-mail key (its own key is a hash)."""
+
+    key: dict[str, Any]  # the item's key, as the store addresses it
+    inquiry_id: str
+    claimed_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class PartnerContact:
+    """A contact in a partner's address book that an inquiry was linked to."""
+
+    partner_id: str
+    contact_id: str
+    contact: Contact
+    from_inquiry: str | None  # the inquiry it was created from, if any
+
+
+@dataclass(frozen=True)
+class ErasureRecord:
+    """An erasure by request, as recorded: when and how many inquiries (no personal data)."""
+
+    at: datetime
+    inquiries: int
+
+
+class SubjectStore(Protocol):
+    """Where a person's data is found by its keyed hashes, erased, and retained."""
+
+    def inquiry_ids(self, email_key: str) -> list[str]: ...
+
+    def claims(self, email_key: str) -> list[ClaimRecord]: ...
+
+    def search(
+        self, kind: str, key: str, status: Status | None, limit: int, cursor: str | None
+    ) -> Page: ...
+
+    def partner_contact(self, partner_id: str, contact_id: str) -> PartnerContact | None: ...
+
+    def erase(
+        self, erasure: Erasure, claims: list[ClaimRecord], contact: PartnerContact | None
+    ) -> None:
+        """One inquiry's erasure, atomically and conditional on its version; raises
+        ChangeRejected when the inquiry changed meanwhile."""
+
+    def delete_claim(self, claim: ClaimRecord) -> None: ...
+
+    def record_erasure(self, email_key: str, at: datetime, inquiries: int, actor: str) -> None: ...
+
+    def erasures(self, email_key: str) -> list[ErasureRecord]: ...
+
+    def at_rest_since(self, cutoff: datetime, limit: int) -> list[str]: ...

@@ -1,0 +1,298 @@
+"""The data subject's look-ups, erasure and retention on the one table.
+
+Look-ups are Queries of gsi5 (keyed hash of the e-mail: inquiries and idempotency
+claims) and gsi6 (keyed hash of the last name: inquiries); retention reads gsi4's
+`ATREST` partition. An inquiry's erasure is one transaction conditional on its
+version, written through the repository's own transaction code. No Scan.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from inquiries.adapters.dynamodb import DynamoRepository
+from inquiries.adapters.items import contact_from, event_from, event_item, from_item, to_item
+from inquiries.adapters.keys import (
+    contact_match_sort_key,
+    contact_sort_key,
+    inquiry_pk,
+    partner_pk,
+    stamp,
+    unstamp,
+)
+from inquiries.adapters.lookups import (
+    AT_REST,
+    CLAIM_PREFIX,
+    INQUIRY_PREFIX,
+    email_pk,
+    erasure_pk,
+    last_name_pk,
+)
+from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
+from inquiries.domain.errors import Unavailable
+from inquiries.domain.model import Status
+from inquiries.domain.subjects import Erasure, scrubbed
+from inquiries.service.ports import ClaimRecord, ErasureRecord, Page, PartnerContact
+
+# TransactWriteItems takes at most 100 items.
+_TRANSACTION_ITEMS = 100
+
+
+class DynamoSubjects:
+    """The SubjectStore port on DynamoDB (shares the repository's client and table)."""
+
+    def __init__(self, repository: DynamoRepository) -> None:
+        self._repository = repository
+        self._client = repository._client
+        self._table = repository._table
+
+    def _call(self, operation: str, **kwargs: Any) -> Any:
+        return self._repository._call(operation, **kwargs)
+
+    def _pages(self, **query: Any) -> list[dict[str, Any]]:
+        return [from_item(item) for item in self._repository._pages(**query)]
+
+    # look-ups -------------------------------------------------------------------------------
+
+    def inquiry_ids(self, email_key: str) -> list[str]:
+        """Every inquiry filed under the e-mail key, newest first."""
+        return [
+            data["id"]
+            for data in self._pages(
+                IndexName="gsi5",
+                KeyConditionExpression="gsi5pk = :pk AND begins_with(gsi5sk, :prefix)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": email_pk(email_key)},
+                    ":prefix": {"S": INQUIRY_PREFIX},
+                },
+                ProjectionExpression="id",
+                ScanIndexForward=False,
+            )
+        ]
+
+    def claims(self, email_key: str) -> list[ClaimRecord]:
+        """The idempotency claims filed under the e-mail key (still stored: TTL may lag)."""
+        return [
+            ClaimRecord(
+                {PARTITION_KEY: {"S": data["pk"]}, SORT_KEY: {"S": data["sk"]}},
+                data["inquiry_id"],
+                unstamp(data["claimed_at"]),  # type: ignore[arg-type]
+                unstamp(data["expires_at"]),  # type: ignore[arg-type]
+            )
+            for data in self._pages(
+                IndexName="gsi5",
+                KeyConditionExpression="gsi5pk = :pk AND begins_with(gsi5sk, :prefix)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": email_pk(email_key)},
+                    ":prefix": {"S": CLAIM_PREFIX},
+                },
+                ProjectionExpression="pk, sk, inquiry_id, claimed_at, expires_at",
+            )
+        ]
+
+    def search(
+        self,
+        kind: str,
+        key: str,
+        status: Status | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Page:
+        """A page of the inquiries under an e-mail (`kind` "email") or last name key,
+        newest first, optionally of one status."""
+        index, pk = ("gsi5", email_pk(key)) if kind == "email" else ("gsi6", last_name_pk(key))
+        values: dict[str, Any] = {":pk": {"S": pk}, ":prefix": {"S": INQUIRY_PREFIX}}
+        query: dict[str, Any] = {
+            "IndexName": index,
+            "KeyConditionExpression": f"{index}pk = :pk AND begins_with({index}sk, :prefix)",
+            "ScanIndexForward": False,
+        }
+        if status is not None:
+            query["FilterExpression"] = "#status = :status"
+            query["ExpressionAttributeNames"] = {"#status": "status"}
+            values[":status"] = {"S": status.value}
+        query["ExpressionAttributeValues"] = values
+        return self._repository._page(query, index, f"{index}pk", pk, limit, cursor)
+
+    def partner_contact(self, partner_id: str, contact_id: str) -> PartnerContact | None:
+        """A partner's contact, if it still exists."""
+        item = self._call(
+            "get_item",
+            Key={
+                PARTITION_KEY: {"S": partner_pk(partner_id)},
+                SORT_KEY: {"S": contact_sort_key(contact_id)},
+            },
+            ConsistentRead=True,
+        ).get("Item")
+        if not item:
+            return None
+        data = from_item(item)
+        return PartnerContact(partner_id, contact_id, contact_from(data), data.get("inquiry_id"))
+
+    # erasure --------------------------------------------------------------------------------
+
+    def erase(
+        self,
+        erasure: Erasure,
+        claims: list[ClaimRecord],
+        contact: PartnerContact | None,
+    ) -> None:
+        """One inquiry's erasure in one transaction, conditional on its version: the
+        inquiry, its events' free text, its claims and (if given) the partner's contact.
+
+        Raises ChangeRejected when the inquiry changed meanwhile (nothing was written).
+        """
+        change = erasure.change
+        inquiry_id = change.after.id
+        items = self._repository._transaction(change, None)
+        items += [
+            {"Delete": {"TableName": self._table, "Key": claim.key}}
+            for claim in claims
+            if claim.inquiry_id == inquiry_id
+        ]
+        emptied: list[str] = []
+        if contact is not None:
+            writes, emptied = self._contact_removal(contact)
+            items += writes
+        scrubs = self._scrubbed_events(inquiry_id)
+        room = _TRANSACTION_ITEMS - len(items)
+        if len(scrubs) > room:
+            # Many notes: the older ones are scrubbed first, a transaction at a time. Harmless
+            # if the erasure then loses a race: it is tried again and the notes stay gone.
+            for start in range(0, len(scrubs) - room, _TRANSACTION_ITEMS):
+                batch = scrubs[start : min(start + _TRANSACTION_ITEMS, len(scrubs) - room)]
+                self._write(batch)
+            scrubs = scrubs[len(scrubs) - room :] if room > 0 else []
+        self._repository.commit(change, items + scrubs)
+        for sort_key in emptied:  # match keys left without contacts: remove them too
+            self._delete_if_empty(contact.partner_id if contact else "", sort_key)
+
+    def _write(self, items: list[dict[str, Any]]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except (ClientError, BotoCoreError) as error:
+            raise Unavailable("the store refused the request; please retry") from error
+
+    def _scrubbed_events(self, inquiry_id: str) -> list[dict[str, Any]]:
+        writes = []
+        for data in self._pages(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :events)",
+            ExpressionAttributeValues={
+                ":pk": {"S": inquiry_pk(inquiry_id)},
+                ":events": {"S": "EVENT#"},
+            },
+            ConsistentRead=True,
+        ):
+            clean = scrubbed(event_from(data))
+            if clean is None:
+                continue
+            item = event_item(inquiry_id, 0, 0, clean)
+            item[SORT_KEY] = {"S": data["sk"]}
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": item,
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                }
+            )
+        return writes
+
+    def _contact_removal(self, contact: PartnerContact) -> tuple[list[dict[str, Any]], list[str]]:
+        from inquiries.domain.duplicates import match_keys  # noqa: PLC0415
+
+        pk = partner_pk(contact.partner_id)
+        writes: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": {
+                        PARTITION_KEY: {"S": pk},
+                        SORT_KEY: {"S": contact_sort_key(contact.contact_id)},
+                    },
+                }
+            }
+        ]
+        sort_keys = [
+            contact_match_sort_key(kind, value)
+            for kind, value in match_keys(contact.contact).items()
+        ]
+        for sort_key in sort_keys:
+            writes.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sort_key}},
+                        "UpdateExpression": "DELETE contact_ids :id",
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeValues": {":id": {"SS": [contact.contact_id]}},
+                    }
+                }
+            )
+        return writes, sort_keys
+
+    def _delete_if_empty(self, partner_id: str, sort_key: str) -> None:
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key={PARTITION_KEY: {"S": partner_pk(partner_id)}, SORT_KEY: {"S": sort_key}},
+                ConditionExpression="attribute_not_exists(contact_ids)",
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code != "ConditionalCheckFailedException":  # it still lists other contacts
+                raise Unavailable("the store refused the request; please retry") from error
+        except BotoCoreError as error:
+            raise Unavailable("the store did not answer in time; please retry") from error
+
+    def delete_claim(self, claim: ClaimRecord) -> None:
+        """Remove one idempotency claim (one left without its inquiry)."""
+        self._call("delete_item", Key=claim.key)
+
+    def record_erasure(self, email_key: str, at: datetime, inquiries: int, actor: str) -> None:
+        """The erasure, recorded without personal data: the keyed hash, when, how many."""
+        self._call(
+            "put_item",
+            Item=to_item(
+                {
+                    PARTITION_KEY: erasure_pk(email_key),
+                    SORT_KEY: stamp(at),
+                    "type": "erasure",
+                    "at": stamp(at),
+                    "inquiries": inquiries,
+                    "actor": actor,
+                }
+            ),
+        )
+
+    def erasures(self, email_key: str) -> list[ErasureRecord]:
+        """The erasures recorded for the e-mail key, oldest first."""
+        return [
+            ErasureRecord(unstamp(d["at"]), d["inquiries"])  # type: ignore[arg-type]
+            for d in self._pages(
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": erasure_pk(email_key)}},
+            )
+        ]
+
+    # retention ------------------------------------------------------------------------------
+
+    def at_rest_since(self, cutoff: datetime, limit: int) -> list[str]:
+        """Ids of inquiries at rest since `cutoff` or earlier (oldest first), at most `limit`."""
+        page = self._call(
+            "query",
+            IndexName="gsi4",
+            KeyConditionExpression="gsi4pk = :pk AND gsi4sk < :upper",
+            ExpressionAttributeValues={
+                ":pk": {"S": AT_REST},
+                # '#' < '$': every key whose moment is at or before the cutoff.
+                ":upper": {"S": f"{stamp(cutoff)}$"},
+            },
+            ProjectionExpression="id",
+            Limit=limit,
+        )
+        return [from_item(item)["id"] for item in page.get("Items", [])]
