@@ -36,7 +36,9 @@ def pending(aws: dict[str, Any], clock: FixedClock) -> str:
 
 
 def _path(route: Route, inquiry_id: str) -> str:
-    return route.path.format(inquiry_id=inquiry_id, partner_id="p-new", asset="swagger-ui.css")
+    return route.path.format(
+        inquiry_id=inquiry_id, partner_id="p-new", asset="swagger-ui.css", contact_id="c-none"
+    )
 
 
 def test_the_table_declares_every_route_once_with_an_operation_and_an_answer() -> None:

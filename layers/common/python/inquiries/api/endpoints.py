@@ -114,6 +114,10 @@ class Endpoints:
             request.context = self._before(request)
         if route.body is not None:
             request.data = json_body(event)  # 413, 415, 400
+        elif route.takes_file:  # contacts (issue 13): a CSV file, as bytes
+            from inquiries.api.uploads import upload  # noqa: PLC0415
+
+            request.data = upload(event, route)  # 413, 415
         # 422s: the query's names and values, then the body's.
         if route.query is None:
             refuse_unknown(query, frozenset())

@@ -265,10 +265,10 @@ def _response_schemas() -> dict[str, Any]:
                     "contact_id": {"type": "string"},
                     "first_name": _TEXT_OR_NULL,
                     "last_name": {"type": "string"},
-                    "email": {"type": "string"},
+                    "email": _TEXT_OR_NULL,
                     "phone": _TEXT_OR_NULL,
                     "street": _TEXT_OR_NULL,
-                    "postal_code": {"type": "string"},
+                    "postal_code": _TEXT_OR_NULL,
                     "city": _TEXT_OR_NULL,
                     "country": {"type": "string"},
                     "company": _TEXT_OR_NULL,
@@ -317,6 +317,25 @@ def _response_schemas() -> dict[str, Any]:
             }
         ),
         "PartnerList": _object({"items": {"type": "array", "items": _ref("Partner")}}),
+        # contacts (issue 13)
+        "ContactList": _object(
+            {"items": {"type": "array", "items": _ref("PartnerContact")}, "next": _TEXT_OR_NULL}
+        ),
+        "ContactImport": _object(
+            {
+                "imported": count,
+                "rejected": {
+                    "type": "array",
+                    "items": _object(
+                        {"row": {"type": "integer", "minimum": 2}, "message": {"type": "string"}}
+                    ),
+                },
+                "created": count,
+                "updated": count,
+                "unchanged": count,
+            },
+            ["imported", "rejected"],
+        ),
         "ReportTotals": _object({**totals, **figures, "series": series}, [*totals, *figures]),
         "ReportRow": _object(
             {"partner_id": {"type": "string"}, **totals, **figures, "series": series},
@@ -420,7 +439,7 @@ def _who(route: Route) -> str:
 
 def _tag(route: Route) -> str:
     first = route.path.split("/")[1]
-    return first if first in ("inquiries", "partners", "reports") else "docs"
+    return first if first in ("inquiries", "partners", "reports", "contacts") else "docs"
 
 
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
@@ -476,6 +495,11 @@ def _operation(route: Route) -> dict[str, Any]:
         operation["parameters"] = parameters
     if route.body:
         operation["requestBody"] = _request_body(route)
+    elif route.takes_file:  # contacts (issue 13): the import's CSV file
+        operation["requestBody"] = {
+            "required": True,
+            "content": {route.content_type: {"schema": {"type": "string"}}},
+        }
     responses: dict[str, Any] = {}
     if route.operation_id == "getOpenApiDocument":
         responses["200"] = {"description": "This document", "content": _json({"type": "object"})}
@@ -505,10 +529,12 @@ def _operation(route: Route) -> dict[str, Any]:
     errors: list[str] = []
     if not route.public:
         errors += ["401", "403"]
-    if "inquiry_id" in route.parameters:
+    if "inquiry_id" in route.parameters or "contact_id" in route.parameters:
         errors.append("404")
     if route.body:
         errors += ["400", "413", "415"]
+    elif route.takes_file:
+        errors += ["413", "415"]
     # Every route refuses query parameters it does not take.
     errors.append("422")
     if route.conflicts:
@@ -516,6 +542,15 @@ def _operation(route: Route) -> dict[str, Any]:
     errors.append("5XX")
     for status in sorted(errors):
         responses[status] = _error(status)
+    if route.takes_file:  # contacts (issue 13)
+        responses["413"] = {
+            **_error("413"),
+            "description": f"The file is over {route.max_body // (1024 * 1024)} MiB",
+        }
+        responses["415"] = {
+            **_error("415"),
+            "description": f"The body is not sent as `Content-Type: {route.content_type}`",
+        }
     if route.operation_id == "submitInquiry":
         responses["403"] = {
             **_error("403"),

@@ -223,3 +223,31 @@ class ReportQuery(BaseModel):
         if (self.to - self.from_).days > 366:
             raise ValueError("the period is longer than a year")
         return self
+
+
+# contacts (issue 13) ----------------------------------------------------------------------
+
+
+class ContactsQuery(BaseModel):
+    """`GET /contacts`: the address book, or a search of it."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = None
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
+
+
+class ContactRowIn(Strict):
+    """One row of `POST /contacts/import`: `last_name` and `country` required, the rest may
+    be empty (an empty cell arrives as None)."""
+
+    first_name: Name | None = None
+    last_name: Name
+    email: Email | None = None
+    phone: Annotated[str | None, StringConstraints(max_length=40), AfterValidator(_phone)] = None
+    street: Text | None = None
+    postal_code: PostalCode | None = None
+    city: Text | None = None
+    country: Country
+    company: Text | None = None
