@@ -29,15 +29,16 @@ from infra.nag import acknowledge
 TABLE_ACCESS: dict[str, tuple[str, ...]] = {
     # get_partner, claim_of; territory and pending-count queries; the new inquiry.
     "intake": ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"),
-    # + duplicate lookup (BatchGetItem), contact keys (Update), old territories (Delete),
-    # the partner still active when HQ's offer is written (ConditionCheck).
+    # + duplicate candidates' contacts (BatchGetItem), old territories (Delete), the partner
+    # still active when HQ's offer is written (ConditionCheck), the contacts import
+    # (BatchWriteItem: contacts and their match keys, put and deleted).
     "decide": (
         "dynamodb:ConditionCheckItem",
         "dynamodb:GetItem",
         "dynamodb:Query",
         "dynamodb:BatchGetItem",
+        "dynamodb:BatchWriteItem",
         "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
     ),
     # load the inquiry, the sweeper's index; the expiry transaction.

@@ -490,3 +490,15 @@ def test_an_import_cut_short_is_completed_by_the_next(partners: None) -> None:
     assert _imported(ADDRESS_BOOK)["unchanged"] == 5
 
     assert _names(_contacts(q="0471 123456")) == ["Rossi"]
+    # Cut short after the keys of a new contact, before its item: the next import writes
+    # it under the id its keys name, not a second time.
+    _imported(f"{HEADER}\nEva,Bauer,eva@example.at,,,1020,Wien,AT,\n")
+    eva = _contacts(q="eva@example.at")[0]
+    client.delete_item(
+        TableName=deps.repository._table,  # type: ignore[attr-defined]
+        Key={"pk": {"S": f"PARTNER#{SOUTH_TYROL}"}, "sk": {"S": f"CONTACT#{eva['contact_id']}"}},
+    )
+    assert _contacts(q="eva@example.at") == []
+    assert _imported(f"{HEADER}\nEva,Bauer,eva@example.at,,,1020,Wien,AT,\n")["created"] == 1
+    assert _contacts(q="eva@example.at") == [eva]
+    assert len(_contacts()) == 6
