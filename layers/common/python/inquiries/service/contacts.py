@@ -122,9 +122,11 @@ def import_contacts(
         )
         after = before
         for row in group.rows:
-            after = (
-                imported(deps.new_id(), row.cells) if after is None else updated(after, row.cells)
-            )
+            if after is None:
+                orphan = _orphan(group, filed, stored, keys_of)
+                after = imported(orphan or deps.new_id(), row.cells)
+            else:
+                after = updated(after, row.cells)
         assert after is not None
         expected = set(match_keys(after).items())
         present = keys_of.get(after.contact_id, set())
@@ -166,3 +168,22 @@ def _existing(group: _Group, candidates: list[PartnerContact]) -> PartnerContact
         ]
     same.sort(key=lambda c: (c.source is not Source.IMPORT, c.contact_id))
     return same[0] if same else None
+
+
+def _orphan(
+    group: _Group,
+    filed: dict[tuple[str, str], set[str]],
+    stored: dict[str, PartnerContact],
+    keys_of: dict[str, set[tuple[str, str]]],
+) -> str | None:
+    """The id of a contact an earlier import filed under the group's key but did not get
+    to write (cut short between its keys and its item): the contact is written under it
+    now, and the keys already there are kept."""
+    orphans = sorted(
+        contact_id
+        for contact_id in filed.get(group.key, ())
+        if contact_id not in stored
+        # A row without an e-mail never takes the id of a contact that has one.
+        and (group.key[0] == "email" or not any(k == "email" for k, _ in keys_of[contact_id]))
+    )
+    return orphans[0] if orphans else None
