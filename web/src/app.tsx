@@ -14,6 +14,7 @@ import { InquiryDetail } from "./pages/InquiryDetail";
 import { DuplicateCheck } from "./pages/DuplicateCheck";
 import { Reports } from "./pages/Reports";
 import { Partners } from "./pages/Partners";
+import { Contacts } from "./pages/Contacts";
 
 async function syncLocalClock(): Promise<void> {
   // The local stack's clock is simulated (and tests move it); the countdown follows it.
@@ -115,7 +116,13 @@ function Header() {
   const words = t();
   const current = user.value!;
   const path = route.value;
-  const section = path.startsWith("/reports") ? "reports" : path.startsWith("/partners") ? "partners" : "inquiries";
+  const section = path.startsWith("/reports")
+    ? "reports"
+    : path.startsWith("/partners")
+      ? "partners"
+      : path.startsWith("/contacts")
+        ? "contacts"
+        : "inquiries";
   const link = (href: string, name: string, key: string) => (
     <a href={`#${href}`} aria-current={section === key ? "page" : undefined}>
       {name}
@@ -131,6 +138,7 @@ function Header() {
         {link("/", words.inquiries, "inquiries")}
         {link("/reports", words.reports, "reports")}
         {current.role === "hq" && link("/partners", words.partners, "partners")}
+        {current.role === "partner" && link("/contacts", words.contacts, "contacts")}
       </nav>
       <div class="who">
         <span class="who-name">
@@ -153,6 +161,7 @@ function Page() {
   if ((match = path.match(/^\/inquiries\/([^/]+)\/duplicates$/))) return <DuplicateCheck id={decodeURIComponent(match[1]!)} />;
   if ((match = path.match(/^\/inquiries\/([^/]+)$/))) return <InquiryDetail id={decodeURIComponent(match[1]!)} />;
   if (path === "/reports") return <Reports />;
+  if (path === "/contacts" && user.value?.role === "partner") return <Contacts />;
   if (path.startsWith("/partners") && user.value?.role === "hq") {
     const id = path.match(/^\/partners\/([^/]+)$/)?.[1];
     return <Partners editing={id ? decodeURIComponent(id) : null} />;

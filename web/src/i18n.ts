@@ -166,6 +166,31 @@ const en = {
   fixFields: "Please correct the marked fields.",
   notFoundPage: "Page not found",
   error: "Something went wrong:",
+  // contacts (issue 13)
+  contacts: "Contacts",
+  contactsTitle: "Your contacts",
+  contactsIntro: "Your own address book: contacts from accepted inquiries and those you imported. Nobody else sees them.",
+  contactsSearch: "E-mail, phone or last name",
+  contactsSearchButton: "Search",
+  contactsNone: "No contacts yet. Accept an inquiry or import a CSV file.",
+  contactsNoneFound: "No contact found.",
+  contactsName: "Name",
+  contactsEmail: "E-mail",
+  contactsPhone: "Phone",
+  contactsSource: "From",
+  contactsFromImport: "Import",
+  contactsFromInquiry: "Inquiry",
+  contactsMore: "More contacts",
+  contactsImportTitle: "Import contacts",
+  contactsImportIntro:
+    "A CSV file (UTF-8) with the columns first_name, last_name, email, phone, street, postal_code, city, country, company; last_name and country are required. A contact whose e-mail you have already is updated.",
+  contactsFile: "CSV file",
+  contactsImportButton: "Import",
+  contactsImported: (r: { imported: number; created?: number; updated?: number; unchanged?: number }) =>
+    `${r.imported} rows imported: ${r.created ?? 0} new, ${r.updated ?? 0} updated, ${r.unchanged ?? 0} unchanged.`,
+  contactsRejected: (n: number) => (n === 1 ? "1 row was not imported" : `${n} rows were not imported`),
+  contactsRow: "Line",
+  contactsProblem: "Problem",
 };
 
 export type Dict = typeof en;
@@ -330,6 +355,31 @@ const de: Dict = {
   fixFields: "Bitte die markierten Felder korrigieren.",
   notFoundPage: "Seite nicht gefunden",
   error: "Etwas ist schiefgegangen:",
+  // contacts (issue 13)
+  contacts: "Kontakte",
+  contactsTitle: "Ihre Kontakte",
+  contactsIntro: "Ihr eigenes Adressbuch: Kontakte aus angenommenen Anfragen und aus Ihren Importen. Niemand sonst sieht sie.",
+  contactsSearch: "E-Mail, Telefon oder Nachname",
+  contactsSearchButton: "Suchen",
+  contactsNone: "Noch keine Kontakte. Nehmen Sie eine Anfrage an oder importieren Sie eine CSV-Datei.",
+  contactsNoneFound: "Kein Kontakt gefunden.",
+  contactsName: "Name",
+  contactsEmail: "E-Mail",
+  contactsPhone: "Telefon",
+  contactsSource: "Aus",
+  contactsFromImport: "Import",
+  contactsFromInquiry: "Anfrage",
+  contactsMore: "Weitere Kontakte",
+  contactsImportTitle: "Kontakte importieren",
+  contactsImportIntro:
+    "Eine CSV-Datei (UTF-8) mit den Spalten first_name, last_name, email, phone, street, postal_code, city, country, company; last_name und country sind Pflicht. Ein Kontakt, dessen E-Mail Sie schon haben, wird aktualisiert.",
+  contactsFile: "CSV-Datei",
+  contactsImportButton: "Importieren",
+  contactsImported: (r: { imported: number; created?: number; updated?: number; unchanged?: number }) =>
+    `${r.imported} Zeilen importiert: ${r.created ?? 0} neu, ${r.updated ?? 0} aktualisiert, ${r.unchanged ?? 0} unverändert.`,
+  contactsRejected: (n: number) => (n === 1 ? "1 Zeile wurde nicht importiert" : `${n} Zeilen wurden nicht importiert`),
+  contactsRow: "Zeile",
+  contactsProblem: "Problem",
 };
 
 const it: Dict = {
@@ -492,6 +542,31 @@ const it: Dict = {
   fixFields: "Correggi i campi segnati.",
   notFoundPage: "Pagina non trovata",
   error: "Qualcosa è andato storto:",
+  // contacts (issue 13)
+  contacts: "Contatti",
+  contactsTitle: "I vostri contatti",
+  contactsIntro: "La vostra rubrica: i contatti delle richieste accettate e quelli importati. Nessun altro li vede.",
+  contactsSearch: "E-mail, telefono o cognome",
+  contactsSearchButton: "Cerca",
+  contactsNone: "Ancora nessun contatto. Accettate una richiesta o importate un file CSV.",
+  contactsNoneFound: "Nessun contatto trovato.",
+  contactsName: "Nome",
+  contactsEmail: "E-mail",
+  contactsPhone: "Telefono",
+  contactsSource: "Da",
+  contactsFromImport: "Importazione",
+  contactsFromInquiry: "Richiesta",
+  contactsMore: "Altri contatti",
+  contactsImportTitle: "Importa contatti",
+  contactsImportIntro:
+    "Un file CSV (UTF-8) con le colonne first_name, last_name, email, phone, street, postal_code, city, country, company; last_name e country sono obbligatori. Un contatto con un'e-mail già presente viene aggiornato.",
+  contactsFile: "File CSV",
+  contactsImportButton: "Importa",
+  contactsImported: (r: { imported: number; created?: number; updated?: number; unchanged?: number }) =>
+    `${r.imported} righe importate: ${r.created ?? 0} nuove, ${r.updated ?? 0} aggiornate, ${r.unchanged ?? 0} invariate.`,
+  contactsRejected: (n: number) => (n === 1 ? "1 riga non è stata importata" : `${n} righe non sono state importate`),
+  contactsRow: "Riga",
+  contactsProblem: "Problema",
 };
 
 const DICTS: Record<Lang, Dict> = { de, it, en };
