@@ -531,10 +531,8 @@ def _operation(route: Route) -> dict[str, Any]:
         errors += ["401", "403"]
     if "inquiry_id" in route.parameters or "contact_id" in route.parameters:
         errors.append("404")
-    if route.body:
+    if route.body or route.takes_file:
         errors += ["400", "413", "415"]
-    elif route.takes_file:
-        errors += ["413", "415"]
     # Every route refuses query parameters it does not take.
     errors.append("422")
     if route.conflicts:
@@ -551,6 +549,7 @@ def _operation(route: Route) -> dict[str, Any]:
             **_error("415"),
             "description": f"The body is not sent as `Content-Type: {route.content_type}`",
         }
+        responses["400"] = {**_error("400"), "description": "The body is not valid base64"}
     if route.operation_id == "submitInquiry":
         responses["403"] = {
             **_error("403"),
