@@ -187,7 +187,7 @@ const en = {
   contactsFile: "CSV file",
   contactsImportButton: "Import",
   contactsImported: (r: { imported: number; created?: number; updated?: number; unchanged?: number }) =>
-    `${r.imported} rows imported: ${r.created ?? 0} new, ${r.updated ?? 0} updated, ${r.unchanged ?? 0} unchanged.`,
+    `${r.imported} ${r.imported === 1 ? "row" : "rows"} imported: ${r.created ?? 0} new, ${r.updated ?? 0} updated, ${r.unchanged ?? 0} unchanged.`,
   contactsRejected: (n: number) => (n === 1 ? "1 row was not imported" : `${n} rows were not imported`),
   contactsRow: "Line",
   contactsProblem: "Problem",
@@ -376,7 +376,7 @@ const de: Dict = {
   contactsFile: "CSV-Datei",
   contactsImportButton: "Importieren",
   contactsImported: (r: { imported: number; created?: number; updated?: number; unchanged?: number }) =>
-    `${r.imported} Zeilen importiert: ${r.created ?? 0} neu, ${r.updated ?? 0} aktualisiert, ${r.unchanged ?? 0} unverändert.`,
+    `${r.imported} ${r.imported === 1 ? "Zeile" : "Zeilen"} importiert: ${r.created ?? 0} neu, ${r.updated ?? 0} aktualisiert, ${r.unchanged ?? 0} unverändert.`,
   contactsRejected: (n: number) => (n === 1 ? "1 Zeile wurde nicht importiert" : `${n} Zeilen wurden nicht importiert`),
   contactsRow: "Zeile",
   contactsProblem: "Problem",
@@ -563,7 +563,7 @@ const it: Dict = {
   contactsFile: "File CSV",
   contactsImportButton: "Importa",
   contactsImported: (r: { imported: number; created?: number; updated?: number; unchanged?: number }) =>
-    `${r.imported} righe importate: ${r.created ?? 0} nuove, ${r.updated ?? 0} aggiornate, ${r.unchanged ?? 0} invariate.`,
+    `${r.imported} ${r.imported === 1 ? "riga importata" : "righe importate"}: ${r.created ?? 0} nuove, ${r.updated ?? 0} aggiornate, ${r.unchanged ?? 0} invariate.`,
   contactsRejected: (n: number) => (n === 1 ? "1 riga non è stata importata" : `${n} righe non sono state importate`),
   contactsRow: "Riga",
   contactsProblem: "Problema",

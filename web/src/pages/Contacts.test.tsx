@@ -58,7 +58,7 @@ describe("the contacts page", () => {
     const file = new File(["last_name,country\nRossi,IT\nBianchi,\n"], "book.csv", { type: "text/csv" });
     fireEvent.change(screen.getByLabelText("CSV file"), { target: { files: [file] } });
     fireEvent.click(screen.getByRole("button", { name: "Import" }));
-    expect(await screen.findByText("1 rows imported: 1 new, 0 updated, 0 unchanged.")).toBeTruthy();
+    expect(await screen.findByText("1 row imported: 1 new, 0 updated, 0 unchanged.")).toBeTruthy();
     expect(screen.getByText("1 row was not imported")).toBeTruthy();
     expect(screen.getByText("country is required")).toBeTruthy();
     const upload = calls.find((call) => call.url === "/contacts/import")!;

@@ -124,7 +124,7 @@ export function Contacts() {
         </button>
       )}
 
-      <section aria-labelledby="import-title">
+      <section class="contacts-import" aria-labelledby="import-title">
         <h2 id="import-title">{words.contactsImportTitle}</h2>
         <p class="muted">{words.contactsImportIntro}</p>
         <form
