@@ -25,7 +25,7 @@ $(VENV)/.dev-ready: pyproject.toml | $(BIN)/python
 
 # The web app (web/): npm ci once per lockfile, then a Vite build whenever a source changed.
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
-	web/vite.config.ts web/tsconfig.json
+	web/vite.config.ts web/vite.form.config.ts web/tsconfig.json
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
@@ -34,7 +34,12 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
 	cd web && npm run build
 
-web: web/dist/index.html
+# The website form's script is built by the same `npm run build`; this rebuilds it alone
+# where a build of the app predates it.
+web/dist/form.js: web/dist/index.html
+	test -f $@ || (cd web && npx vite build --config vite.form.config.ts)
+
+web: web/dist/index.html web/dist/form.js
 
 # The web app's component tests (Vitest).
 web-test: web/node_modules/.installed
@@ -74,6 +79,13 @@ bench: $(VENV)/.dev-ready
 
 bench-load: $(VENV)/.dev-ready
 	$(BIN)/python bench/load.py
+
+# Rebuild the report's rollups from the stored offers (idempotent; docs/data-model.md).
+# TABLE_NAME and the AWS settings as for the functions; for `make run`'s stack set
+# AWS_ENDPOINT_URL to the moto address it prints.
+.PHONY: rebuild-rollups
+rebuild-rollups: $(VENV)/.dev-ready
+	TABLE_NAME=$${TABLE_NAME:-inquiries} $(BIN)/python -m inquiries.tools.rebuild_rollups
 
 clean:
 	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache .hypothesis \

@@ -100,6 +100,8 @@ def _write_units(size: int) -> int:
 
 def _index_writes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
     """Write units the global secondary indexes cost for one item changing."""
+    if before == after:  # a condition check, or a write of the same item: no index changes
+        return 0
     units = 0
     for index in INDEXES:
         names = (index.partition_key, index.sort_key)

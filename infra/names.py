@@ -6,6 +6,7 @@ defaults below; `settings_from` reads them once, so the constructs never touch c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,8 @@ WEB_DIST = ROOT / "web" / "dist"
 # The app's own paths in the bucket; every other path of the API goes to the HTTP API.
 WEB_CONFIG = "config.json"
 WEB_SCOPES = ("openid", "email", "profile")
+# The website form's script (web/src/form/), built beside the app, at a stable path.
+FORM_SCRIPT = "form.js"
 
 # Must equal SCHEDULE_GROUP in the functions' environment (the stack sets both from here).
 SCHEDULE_GROUP = "partner-inquiries"
@@ -86,18 +89,33 @@ CONTEXT_WEBSITE_ORIGIN = "website_origin"
 CONTEXT_APP_ORIGINS = "app_origins"
 CONTEXT_ALARM_EMAIL = "alarm_email"
 CONTEXT_DEADLINE_HOURS = "deadline_hours"
+CONTEXT_AUTO_REROUTE_MAX = "auto_reroute_max"
 CONTEXT_LOG_RETENTION_DAYS = "log_retention_days"
 CONTEXT_LOG_LEVEL = "log_level"
+CONTEXT_TRACING = "tracing"
 CONTEXT_REGION = "region"
 CONTEXT_WEB_DIST = "web_dist"
 CONTEXT_AUTH_DOMAIN_PREFIX = "auth_domain_prefix"
 CONTEXT_APP_DOMAIN = "app_domain"
 CONTEXT_APP_CERTIFICATE_ARN = "app_certificate_arn"
+# The website form (issue 15): the other sites that embed `<inquiry-form>` (dealers' pages),
+# beside website_origin; and the privacy notice its consent links to (else the one on /form).
+CONTEXT_FORM_ORIGINS = "form_origins"
+CONTEXT_PRIVACY_URL = "privacy_url"
 
 DEFAULT_WEBSITE_ORIGIN = "https://www.example.com"
 DEFAULT_DEADLINE_HOURS = 48.0
 DEFAULT_LOG_RETENTION_DAYS = 30
 DEFAULT_LOG_LEVEL = "INFO"
+# X-Ray: Lambda's active tracing records the first call each second and 5 % of the rest,
+# not tunable; at this product's volumes that is nearly every call, 5 USD a million traces,
+# more than the rest of the stack per inquiry (docs/performance.md, "Cost"). The HTTP API
+# starts no traces, so `pass_through` records none; `-c tracing=active` while investigating.
+TRACING_MODES = ("pass_through", "active")
+DEFAULT_TRACING = "pass_through"
+# Lambda's own START/END/REPORT lines (about 330 bytes a call) are left out of the logs;
+# its metrics (duration, errors, throttles) do not depend on them.
+SYSTEM_LOG_LEVEL = "WARN"
 
 # CDK's own switch: an empty list skips asset bundling (tests; `cdk synth` of nothing).
 BUNDLING_STACKS_CONTEXT = "aws:cdk:bundling-stacks"
@@ -111,18 +129,31 @@ class Settings:
     app_origins: tuple[str, ...] = ()
     alarm_email: str | None = None
     deadline_hours: float = DEFAULT_DEADLINE_HOURS
+    auto_reroute_max: int = 0  # automatic re-routes after a rejection or expiry; 0: off
     log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
     log_level: str = DEFAULT_LOG_LEVEL
+    tracing: str = DEFAULT_TRACING
     region: str = DEFAULT_REGION
     web_dist: Path = WEB_DIST
     auth_domain_prefix: str | None = None  # None: partner-inquiries-<account id>
     app_domain: str | None = None  # None: the distribution's own *.cloudfront.net name
     app_certificate_arn: str | None = None  # ACM, us-east-1; required with app_domain
+    form_origins: tuple[str, ...] = ()  # sites that embed the form, beside the website
+    privacy_url: str | None = None  # None: the notice on the form's own page (GET /form)
 
     @property
     def allowed_origins(self) -> list[str]:
-        """The browser origins CORS lets in: the website, then the partner and HQ apps."""
-        return [self.website_origin, *(o for o in self.app_origins if o != self.website_origin)]
+        """The browser origins CORS lets in: the website, the partner and HQ apps, the form's."""
+        origins = [self.website_origin]
+        for origin in (*self.app_origins, *self.form_origins):
+            if origin not in origins:
+                origins.append(origin)
+        return origins
+
+    @property
+    def form_script_origins(self) -> list[str]:
+        """The pages that may load the form's script with CORS: the website and the form's."""
+        return [self.website_origin, *(o for o in self.form_origins if o != self.website_origin)]
 
 
 def _origins(value: Any) -> tuple[str, ...]:
@@ -138,12 +169,18 @@ def settings_from(scope: Construct) -> Settings:
     def get(key: str) -> Any:
         return scope.node.try_get_context(key)
 
+    tracing = str(get(CONTEXT_TRACING) or DEFAULT_TRACING).lower()
+    if tracing not in TRACING_MODES:
+        raise ValueError(f"{CONTEXT_TRACING} must be one of {', '.join(TRACING_MODES)}")
     origin = str(get(CONTEXT_WEBSITE_ORIGIN) or DEFAULT_WEBSITE_ORIGIN).rstrip("/")
     if not origin.startswith("https://") and not origin.startswith("http://localhost"):
         raise ValueError(f"{CONTEXT_WEBSITE_ORIGIN} must be an https:// origin, not {origin!r}")
     hours = float(get(CONTEXT_DEADLINE_HOURS) or DEFAULT_DEADLINE_HOURS)
     if not 0 < hours <= 24 * 365:
         raise ValueError(f"{CONTEXT_DEADLINE_HOURS} must be positive and at most a year")
+    reroutes = int(get(CONTEXT_AUTO_REROUTE_MAX) or 0)
+    if not 0 <= reroutes <= 10:
+        raise ValueError(f"{CONTEXT_AUTO_REROUTE_MAX} must be 0 (off) to 10")
     app_domain = get(CONTEXT_APP_DOMAIN) or None
     certificate = get(CONTEXT_APP_CERTIFICATE_ARN) or None
     if bool(app_domain) != bool(certificate):
@@ -154,6 +191,16 @@ def settings_from(scope: Construct) -> Settings:
     if certificate and f":{EDGE_REGION}:" not in str(certificate):
         raise ValueError(f"{CONTEXT_APP_CERTIFICATE_ARN} must be in {EDGE_REGION} (CloudFront)")
     web_dist = Path(str(get(CONTEXT_WEB_DIST) or WEB_DIST))
+    form_origins = _origins(get(CONTEXT_FORM_ORIGINS))
+    for form_origin in form_origins:
+        if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:\d{1,5})?", form_origin):
+            raise ValueError(
+                f"{CONTEXT_FORM_ORIGINS}: each an https:// origin (no path, no *), "
+                f"not {form_origin!r}"
+            )
+    privacy_url = get(CONTEXT_PRIVACY_URL) or None
+    if privacy_url is not None and not str(privacy_url).startswith("https://"):
+        raise ValueError(f"{CONTEXT_PRIVACY_URL} must be an https:// address")
     return Settings(
         region=str(get(CONTEXT_REGION) or DEFAULT_REGION),
         web_dist=web_dist,
@@ -162,10 +209,14 @@ def settings_from(scope: Construct) -> Settings:
         app_certificate_arn=certificate,
         website_origin=origin,
         app_origins=_origins(get(CONTEXT_APP_ORIGINS)),
+        form_origins=form_origins,
+        privacy_url=str(privacy_url) if privacy_url else None,
         alarm_email=get(CONTEXT_ALARM_EMAIL) or None,
         deadline_hours=hours,
+        auto_reroute_max=reroutes,
         log_retention_days=int(get(CONTEXT_LOG_RETENTION_DAYS) or DEFAULT_LOG_RETENTION_DAYS),
         log_level=str(get(CONTEXT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).upper(),
+        tracing=tracing,
     )
 
 

@@ -224,6 +224,7 @@ class Stack:
             "Partner inquiries, running locally",
             f"  Web app    {url}/  (sign in as HQ or with a partner id, e.g. {demo.SOUTH_TYROL})",
             f"  API        {url}",
+            f'  Form       {url}/form  (embed: <script src="{url}/form.js"></script>)',
             f"  Docs       {url}/docs{docs_note}",
             f"  OpenAPI    {url}/openapi.json",
             f"  Clock      {iso(self.clock.now())} (simulated; POST {url}/_local/clock)",

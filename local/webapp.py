@@ -1,8 +1,9 @@
 """The web app's files at `/`, as the CDN serves them on AWS, plus the local runtime config.
 
 Only the app's own paths are answered here (`/`, `/index.html`, `/assets/*`, `/config.json`,
-the favicon); every other path goes on to the API's routes. The app is built by `make web`
-into web/dist/; without a build, `/` says how to make one.
+the favicon, the website form's script `/form.js`); every other path goes on to the API's
+routes. The app is built by `make web` into web/dist/; without a build, `/` says how to
+make one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ CONFIG = {"auth": "local"}
 Answer = tuple[int, list[tuple[str, str]], bytes]
 
 _ASSET = re.compile(r"^/assets/[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ROOT_FILES = frozenset({"/favicon.svg", "/favicon.ico"})
+# `/form.js`: the website form's script (web/src/form/), at a stable path for other sites to
+# embed; the gateway's CORS rule lets any local origin load it, as on AWS the form's origins.
+_ROOT_FILES = frozenset({"/favicon.svg", "/favicon.ico", "/form.js"})
 # What the app needs and nothing more: its own scripts and styles, the API at the same origin.
 _SECURITY = [
     ("X-Content-Type-Options", "nosniff"),

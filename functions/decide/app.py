@@ -21,22 +21,31 @@ from inquiries.api.views import (
     inquiry_detail,
     inquiry_page,
     partner_from_input,
+    partner_patched,
     partner_view,
     rejected_view,
+    suggestions_view,
 )
 from inquiries.domain.errors import ValidationFailed
-from inquiries.service import contacts, decisions, partners
+from inquiries.domain.model import Partner
+from inquiries.service import contacts, decisions, partners, suggestions
 
 logger = Logger()
 metrics = Metrics()
 
 
-def _visible_inquiry(request: Request) -> decisions.Loaded | None:
-    """The inquiry of the path, if the caller may see it (404), before any body is read."""
+def _visible_inquiry(request: Request) -> decisions.Loaded | Partner | None:
+    """The inquiry of the path, if the caller may see it (404), before any body is read;
+    for a route on one existing partner, that partner (404 before a body's 422)."""
     inquiry_id = request.params.get("inquiry_id")
     if inquiry_id is None:
+        if request.route.operation_id in _ONE_PARTNER:
+            return partners.get_partner(wiring.dependencies(), request.params["partner_id"])
         return None
     return decisions.load_visible(wiring.dependencies(), inquiry_id_of(inquiry_id), request.caller)
+
+
+_ONE_PARTNER = frozenset({"getPartner", "patchPartner"})
 
 
 api = Endpoints("decide", before=_visible_inquiry)
@@ -194,6 +203,27 @@ def import_contacts(request: Request) -> dict[str, Any]:
         "updated": done.updated,
         "unchanged": done.unchanged,
     }
+
+
+@api.serves("getPartner")
+def get_partner(request: Request) -> dict[str, Any]:
+    return partner_view(request.context)
+
+
+@api.serves("patchPartner")
+def patch_partner(request: Request) -> dict[str, Any]:
+    body = request.body
+    partner = partners.patch_partner(
+        wiring.dependencies(),
+        request.params["partner_id"],
+        lambda stored: partner_patched(stored, body),
+    )
+    return partner_view(partner)
+
+
+@api.serves("inquirySuggestions")
+def inquiry_suggestions(request: Request) -> dict[str, Any]:
+    return suggestions_view(suggestions.suggestions(wiring.dependencies(), request.context))
 
 
 api.complete()

@@ -6,6 +6,7 @@ Event from the sweeper's rule: `{"sweep": true}`.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -21,6 +22,10 @@ metrics = Metrics()
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # An expiry that re-routes schedules the next offer's expiry, whose target is this
+    # function: deployed, it cannot carry its own ARN in its settings (a circular
+    # reference), so it takes it from the invocation before the first use.
+    os.environ.setdefault("EXPIRE_FUNCTION_ARN", context.invoked_function_arn)
     deps = wiring.dependencies()
     if event.get("sweep"):
         expired = sweep(deps)

@@ -76,13 +76,34 @@ def submit_inquiry(request: Request) -> dict[str, Any]:
             message=form.message,
             language=form.language,
             partner_id=form.partner_id,
+            form_trap=form.form_trap,
+            form_fill_ms=form.form_fill_ms,
         ),
         idempotency_key=key,
         fingerprint=fingerprint,
     )
-    if not submitted.replayed:
+    if not submitted.stored:
+        metrics.add_metric(name="BotSubmissions", unit=MetricUnit.Count, value=1)
+    elif not submitted.replayed:
         metrics.add_metric(name="InquiriesReceived", unit=MetricUnit.Count, value=1)
     return {"id": submitted.inquiry_id, "status": "received"}
+
+
+@api.serves("getInquiryForm")
+def inquiry_form(request: Request) -> Response[str]:
+    from inquiries.api import form_page  # noqa: PLC0415  (a small template, loaded when asked for)
+
+    language = form_page.language_of(request.query.lang, request.headers.get("accept-language"))
+    page = form_page.render(
+        language=language, partner=request.query.partner, privacy_url=settings().privacy_url
+    )
+    headers = form_page.security_headers()
+    headers["Content-Language"] = language
+    # The page differs by the browser's language when `?lang=` does not choose it.
+    headers["Vary"] = "Accept-Language"
+    return Response(
+        status_code=200, content_type="text/html; charset=utf-8", body=page, headers=headers
+    )
 
 
 @api.serves("getOpenApiDocument")

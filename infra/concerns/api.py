@@ -146,6 +146,7 @@ class Api(Construct):
                     apigwv2.CorsHttpMethod.GET,
                     apigwv2.CorsHttpMethod.POST,
                     apigwv2.CorsHttpMethod.PUT,
+                    apigwv2.CorsHttpMethod.PATCH,
                 ],
                 allow_headers=list(names.CORS_HEADERS),
                 max_age=cdk.Duration.hours(1),

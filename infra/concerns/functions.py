@@ -41,18 +41,20 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
         "dynamodb:PutItem",
         "dynamodb:DeleteItem",
     ),
-    # load the inquiry, the sweeper's index; the expiry transaction.
-    "expire": ("dynamodb:Query", "dynamodb:PutItem"),
+    # load the inquiry, the sweeper's index; the expiry transaction; when it re-routes,
+    # the territory and pending-count queries and the next partner still active.
+    "expire": ("dynamodb:ConditionCheckItem", "dynamodb:Query", "dynamodb:PutItem"),
     # offers by period from the indexes, nothing else.
     "report": ("dynamodb:Query",),
 }
 
 # Who creates and deletes expiry schedules: intake only creates the first offer's;
-# decide opens and closes offers; expire deletes the schedules the sweeper overtook.
+# decide opens and closes offers; expire deletes the schedules the sweeper overtook and
+# creates the next offer's when an expiry re-routes the inquiry (AUTO_REROUTE_MAX).
 SCHEDULE_ACCESS: dict[str, tuple[str, ...]] = {
     "intake": ("scheduler:CreateSchedule",),
     "decide": ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"),
-    "expire": ("scheduler:DeleteSchedule",),
+    "expire": ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"),
 }
 
 RETENTION = {
@@ -125,17 +127,22 @@ class Functions(Construct):
             "TABLE_NAME": self._table.table_name,
             "SCHEDULE_GROUP": self._scheduling.group_name,
             "DEADLINE_HOURS": f"{self._settings.deadline_hours:g}",
+            "AUTO_REROUTE_MAX": str(self._settings.auto_reroute_max),
         }
         if "scheduler:CreateSchedule" in SCHEDULE_ACCESS.get(name, ()):
             # Only the functions that create schedules need their target, role and DLQ;
-            # expire could not carry its own ARN anyway (a circular reference).
+            # expire cannot carry its own ARN (a circular reference): it reads it from
+            # its invocation's context (functions/expire/app.py).
             environment |= {
-                "EXPIRE_FUNCTION_ARN": self.expire.function_arn,
                 "SCHEDULER_ROLE_ARN": self._scheduling.role.role_arn,
                 "EXPIRY_DLQ_ARN": self._scheduling.expiry_dead_letters.queue_arn,
             }
+            if name != "expire":
+                environment["EXPIRE_FUNCTION_ARN"] = self.expire.function_arn
         if name == "intake" and self._origin_verify is not None:
             environment["ORIGIN_VERIFY"] = self._origin_verify
+        if name == "intake" and self._settings.privacy_url:
+            environment["PRIVACY_URL"] = self._settings.privacy_url  # GET /form's consent link
         return environment
 
     def _role(self, name: str, log_group: logs.LogGroup) -> iam.Role:
@@ -186,11 +193,11 @@ class Functions(Construct):
                     conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
                 )
             )
-        # Added by active tracing (below): X-Ray has no resource-level permissions.
+        # Added by tracing (below, also pass-through): X-Ray has no resource-level permissions.
         acknowledge(
             role,
             "AwsSolutions-IAM5[Resource::*]",
-            "xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no "
+            "xray:PutTraceSegments and xray:PutTelemetryRecords (tracing) support no "
             "resource-level permissions; no other statement has a wildcard resource.",
         )
         return role
@@ -219,8 +226,20 @@ class Functions(Construct):
             role=role,
             memory_size=names.MEMORY_MB[name],
             timeout=cdk.Duration.seconds(names.TIMEOUT_S[name]),
-            tracing=lambda_.Tracing.ACTIVE,
+            tracing=(
+                lambda_.Tracing.ACTIVE
+                if self._settings.tracing == "active"
+                else lambda_.Tracing.PASS_THROUGH
+            ),
             log_group=log_group,
+            # JSON lines (ours already are); Lambda's platform lines only from WARN up.
+            logging_format=lambda_.LoggingFormat.JSON,
+            system_log_level_v2=lambda_.SystemLogLevel(names.SYSTEM_LOG_LEVEL),
+            application_log_level_v2=lambda_.ApplicationLogLevel(
+                {"WARNING": "WARN", "CRITICAL": "FATAL"}.get(
+                    self._settings.log_level, self._settings.log_level
+                )
+            ),
             environment=self._environment(name),
             dead_letter_queue=self.expire_dead_letters if is_expire else None,
             retry_attempts=2 if is_expire else None,

@@ -6,6 +6,11 @@
 - Every path of the API (derived from the shared route table) goes to the HTTP API,
   uncached, with the viewer's headers (the bearer token included) and methods: the app
   calls the API at its own origin, so it needs no CORS and no other workaround.
+- `/form.js`, the website form's script (web/src/form/), comes from the bucket too, at a
+  stable path, with CORS for the sites that embed the form (`website_origin` and the
+  `form_origins` context value); the form it defines posts to `POST /inquiries` beside the
+  script, that is through this distribution (its WAF and its origin header), wherever the
+  page that embeds it is.
 - The distribution carries the WAF web ACL of the edge stack (per-client rate limit on
   POST /inquiries).
 - Sign-in: Cognito's managed login on the user pool's domain, a public app client (no
@@ -30,7 +35,14 @@ from infra import names
 from infra.nag import acknowledge
 
 # The app's own paths (the shared contract): everything else the API serves.
-APP_PATHS = ("/", "/index.html", "/assets/*", f"/{names.WEB_CONFIG}", "/favicon.ico")
+APP_PATHS = (
+    "/",
+    "/index.html",
+    "/assets/*",
+    f"/{names.WEB_CONFIG}",
+    "/favicon.ico",
+    f"/{names.FORM_SCRIPT}",
+)
 
 
 def api_path_patterns() -> list[str]:
@@ -68,6 +80,10 @@ class WebApp(Construct):
             raise ValueError(
                 f"no built web app at {settings.web_dist} (index.html): run `make web` "
                 f"(`make synth` does) or pass -c {names.CONTEXT_WEB_DIST}=<directory>"
+            )
+        if not (settings.web_dist / names.FORM_SCRIPT).is_file():
+            raise ValueError(
+                f"no website form script at {settings.web_dist / names.FORM_SCRIPT}: run `make web`"
             )
         stack = cdk.Stack.of(self)
         self.bucket = s3.Bucket(
@@ -110,17 +126,28 @@ class WebApp(Construct):
             if settings.app_certificate_arn
             else None
         )
+        files = origins.S3BucketOrigin.with_origin_access_control(self.bucket)
+        form_script = cloudfront.BehaviorOptions(
+            origin=files,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+            cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            response_headers_policy=self._form_script_headers(settings),
+        )
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
             comment="Partner inquiries: the web app and its API",
             default_behavior=cloudfront.BehaviorOptions(
-                origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
+                origin=files,
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                 response_headers_policy=cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
             ),
-            additional_behaviors={pattern: api for pattern in api_path_patterns()},
+            additional_behaviors={
+                f"/{names.FORM_SCRIPT}": form_script,
+                **{pattern: api for pattern in api_path_patterns()},
+            },
             default_root_object="index.html",
             web_acl_id=web_acl_arn,
             domain_names=[settings.app_domain] if settings.app_domain else None,
@@ -211,10 +238,55 @@ class WebApp(Construct):
             # Revalidated on every load (ETag): a deployment shows at once, assets included.
             cache_control=[s3deploy.CacheControl.no_cache()],
             distribution=self.distribution,
-            distribution_paths=["/", "/index.html", f"/{names.WEB_CONFIG}"],
+            distribution_paths=[
+                "/",
+                "/index.html",
+                f"/{names.WEB_CONFIG}",
+                f"/{names.FORM_SCRIPT}",
+            ],
             memory_limit=256,
         )
         self._acknowledge_deployment_function(stack)
+
+    def _form_script_headers(self, settings: names.Settings) -> cloudfront.ResponseHeadersPolicy:
+        """The form's script: CORS for the sites that embed the form, and the usual safety.
+
+        A classic `<script src>` needs no CORS; a site that loads it with `crossorigin` (for
+        Subresource Integrity, or under a strict CSP) does, and gets it for its origin only.
+        """
+        return cloudfront.ResponseHeadersPolicy(
+            self,
+            "FormScriptHeaders",
+            comment="The website form's script: CORS for the sites that embed the form",
+            cors_behavior=cloudfront.ResponseHeadersCorsBehavior(
+                access_control_allow_credentials=False,
+                access_control_allow_headers=["*"],
+                access_control_allow_methods=["GET", "HEAD", "OPTIONS"],
+                access_control_allow_origins=settings.form_script_origins,
+                access_control_max_age=cdk.Duration.hours(1),
+                origin_override=True,
+            ),
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=cdk.Duration.days(365),
+                    include_subdomains=True,
+                    override=True,
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+                    override=True,
+                ),
+            ),
+            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(
+                custom_headers=[
+                    # Loadable by pages that isolate themselves (Cross-Origin-Embedder-Policy).
+                    cloudfront.ResponseCustomHeader(
+                        header="Cross-Origin-Resource-Policy", value="cross-origin", override=True
+                    )
+                ]
+            ),
+        )
 
     def _acknowledge_deployment_function(self, stack: cdk.Stack) -> None:
         """The function CDK provides to copy the files (one per stack, beside the stack)."""

@@ -149,6 +149,48 @@ def test_assign_to_a_partner_then_to_an_hq_user(app: App, stack: LocalStack) -> 
     assert view["status"] == "assigned" and view["user_id"] == "giulia.hq"
 
 
+def test_assign_lists_the_routing_rules_candidates_first_with_their_reasons(
+    app: App, stack: LocalStack
+) -> None:
+    dealer = make_partner(stack, "chosen")
+    near = [
+        make_partner(
+            stack, f"near{n}", territories=[{"country": "IT", "postal_prefixes": ["39100"]}]
+        )
+        for n in (1, 2)
+    ]
+    asleep = make_partner(stack, "asleep", active=False)
+    inquiry = submit(stack, dealer)  # from the dealer's page: straight to it
+    token = stack.token("partner", dealer)
+    answer = stack.post(f"/inquiries/{inquiry}/reject", {"reason": "no_capacity"}, token=token)
+    assert answer.status == 200, answer.text
+    suggested = stack.get(f"/inquiries/{inquiry}/suggestions", token=stack.token("hq")).body
+    assert [c["partner_id"] for c in suggested["candidates"][:2]] == sorted(near)
+    app.sign_in_hq()
+    app.open(f"/inquiries/{inquiry}")
+    page = app.page
+    page.get_by_role("button", name="Assign").click()
+    dialog = page.get_by_role("dialog")
+    group = dialog.get_by_role("group", name="Suggested by the routing rule")
+    options = group.get_by_role("radio")
+    expect(options).to_have_count(len(suggested["candidates"]))
+    best = group.get_by_role("radio", name="Fenster Near1")
+    expect(best).to_be_checked()  # the best is chosen to begin with
+    expect(group.get_by_role("listitem").first).to_contain_text("closest territory")
+    expect(group).not_to_contain_text("Fenster Chosen")  # it declined
+    expect(group).not_to_contain_text("Fenster Asleep")  # inactive
+    select = dialog.get_by_label("Partner", exact=True)
+    expect(select.locator("option", has_text="Fenster Asleep")).to_have_count(0)
+    app.axe("assign dialog with suggestions")
+    app.shot("assign-dialog-suggestions")
+    group.get_by_role("radio", name="Fenster Near2").check()
+    dialog.get_by_role("button", name="Assign").click()
+    expect(dialog).to_be_hidden()
+    view = stack.get(f"/inquiries/{inquiry}", token=stack.token("hq")).body
+    assert (view["status"], view["partner_id"]) == ("pending", near[1])
+    assert asleep not in {c["partner_id"] for c in suggested["candidates"]}
+
+
 def test_discard_a_returned_inquiry(app: App, stack: LocalStack) -> None:
     partner = make_partner(stack, "discard")
     inquiry = returned_inquiry(stack, partner, "spam")
@@ -199,13 +241,39 @@ def test_partners_create_with_the_apis_messages_beside_the_fields_then_edit(
     mine = next(p for p in saved if p["id"] == "trento-new")
     assert mine["products"] == ["sliding_doors"] and mine["subdivision"] == "TN"
 
-    page.get_by_role("link", name="Edit Serramenti Trento").click()
+    with page.expect_response(re.compile(r"/partners/trento-new$")) as loaded:
+        page.get_by_role("link", name="Edit Serramenti Trento").click()
+    assert loaded.value.request.method == "GET"  # the form loads the partner itself
     expect(page.get_by_label("Name")).to_have_value("Serramenti Trento")
+    # Meanwhile someone else changes another field: the PATCH keeps it.
+    changed = stack.request(
+        "PATCH", "/partners/trento-new", body={"language": "it"}, token=stack.token("hq")
+    )
+    assert changed.status == 200, changed.text
+    page.get_by_label("Time zone").fill("Europe/Nowhere")
+    with page.expect_request(lambda r: r.method == "PATCH") as refused:
+        page.get_by_role("button", name="Save").click()
+    assert refused.value.post_data_json == {"timezone": "Europe/Nowhere"}
+    expect(page.locator("#p-timezone-err")).to_contain_text("IANA time zone")
+    app.shot("partner-edit-errors")
+    page.get_by_label("Time zone").fill("Europe/Rome")
     page.get_by_label("Name").fill("Serramenti Trento Nord")
     page.get_by_label("Territories").fill("IT 38\nIT 390")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_label("Active").uncheck()
+    with page.expect_request(lambda r: r.method == "PATCH") as sent:
+        page.get_by_role("button", name="Save").click()
+    assert sent.value.post_data_json == {
+        "name": "Serramenti Trento Nord",
+        "territories": [
+            {"country": "IT", "postal_prefixes": ["38"]},
+            {"country": "IT", "postal_prefixes": ["390"]},
+        ],
+        "active": False,
+    }
     expect(row).to_contain_text("Serramenti Trento Nord")
     expect(row).to_contain_text("IT 390")
+    stored = stack.get("/partners/trento-new", token=stack.token("hq")).body
+    assert (stored["language"], stored["active"]) == ("it", False)
     app.axe("partners")
 
 

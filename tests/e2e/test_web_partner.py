@@ -257,6 +257,38 @@ def test_hand_an_accepted_inquiry_to_a_colleague(app: App, stack: LocalStack) ->
     assert stack.get(f"/inquiries/{inquiry}", token=token).body["user_id"] == "maria.huber"
 
 
+def test_hand_a_pending_offer_to_a_colleague_from_the_action_menu(
+    app: App, stack: LocalStack
+) -> None:
+    partner = make_partner(stack, "pendinghand")
+    inquiry = submit(stack, partner)
+    token = stack.token("partner", partner)
+    deadline = stack.get(f"/inquiries/{inquiry}", token=token).body["deadline"]
+    app.sign_in_partner(partner)
+    app.menu(inquiry, "Hand to a colleague")
+    page = app.page
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("deadline unchanged")
+    dialog.get_by_label("Colleague's user ID").fill("luca.rossi")
+    app.axe("hand-over dialog")
+    app.shot("handover-dialog")
+    dialog.get_by_role("button", name="Hand over").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("status")).to_contain_text("Handed to luca.rossi")
+    expect(app.row(inquiry)).to_contain_text("Assigned to: luca.rossi")
+    app.shot("inbox-handed-over")
+    view = stack.get(f"/inquiries/{inquiry}", token=token).body
+    assert (view["status"], view["user_id"], view["deadline"]) == (
+        "pending",
+        "luca.rossi",
+        deadline,
+    )
+    # The colleague opens it: still anonymised, still theirs to accept or reject.
+    app.menu(inquiry, "Open")
+    expect(page.get_by_role("region", name="Contact")).to_contain_text("luca.rossi")
+    expect(page.get_by_role("button", name="Accept inquiry")).to_be_visible()
+
+
 def test_unknown_inquiry_is_explained_not_coded(app: App, stack: LocalStack) -> None:
     app.sign_in_partner(make_partner(stack, "unknown"))
     app.open("/inquiries/NoSuchInquiry1")

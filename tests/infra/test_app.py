@@ -41,7 +41,12 @@ def test_defaults_without_context() -> None:
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("website_origin", "*"), ("deadline_hours", "0"), ("log_retention_days", "5")],
+    [
+        ("website_origin", "*"),
+        ("deadline_hours", "0"),
+        ("log_retention_days", "5"),
+        ("tracing", "always"),
+    ],
 )
 def test_bad_context_is_refused(key: str, value: str) -> None:
     from infra.concerns.functions import retention  # noqa: PLC0415
@@ -49,6 +54,11 @@ def test_bad_context_is_refused(key: str, value: str) -> None:
     with pytest.raises(ValueError, match=key.split("_", maxsplit=1)[0]):
         settings = names.settings_from(cdk.App(context={key: value}))
         retention(settings.log_retention_days)
+
+
+def test_tracing_is_off_unless_asked_for() -> None:
+    assert names.settings_from(cdk.App()).tracing == "pass_through"
+    assert names.settings_from(cdk.App(context={"tracing": "ACTIVE"})).tracing == "active"
 
 
 def test_cdk_json_runs_the_app_from_the_repository_root() -> None:

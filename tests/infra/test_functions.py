@@ -36,7 +36,11 @@ def test_functions_run_python_3_13_on_arm64_with_active_tracing(synthesized: Syn
         properties = synthesized.template["Resources"][logical_id]["Properties"]
         assert properties["Runtime"] == "python3.13", name
         assert properties["Architectures"] == ["arm64"], name
-        assert properties["TracingConfig"] == {"Mode": "Active"}, name
+        # Traces only on demand (-c tracing=active): active tracing records nearly every call.
+        assert properties["TracingConfig"] == {"Mode": "PassThrough"}, name
+        assert properties["LoggingConfig"]["LogFormat"] == "JSON", name
+        assert properties["LoggingConfig"]["SystemLogLevel"] == "WARN", name
+        assert properties["LoggingConfig"]["ApplicationLogLevel"] == "INFO", name
         assert properties["Handler"] == "app.handler", name
         assert properties["Layers"] == [{"Ref": layer_id}], name
 
@@ -54,10 +58,17 @@ def test_functions_get_the_settings_config_reads(synthesized: Synthesis) -> None
         assert env["TABLE_NAME"] == {"Ref": table_id}
         assert env["SCHEDULE_GROUP"] == group["Properties"]["Name"] == names.SCHEDULE_GROUP
         assert float(env["DEADLINE_HOURS"]) == names.DEFAULT_DEADLINE_HOURS
-        # Who creates schedules needs their target, the role to pass and the DLQ.
-        assert (set(env) >= SCHEDULING) is (name in ("intake", "decide")), name
+        assert env["AUTO_REROUTE_MAX"] == "0"  # automatic re-routing is off by default
+        # Who creates schedules needs their target, the role to pass and the DLQ; expire
+        # (re-routing after an expiry) reads its own ARN from its invocation instead.
         if name in ("intake", "decide"):
+            assert set(env) >= SCHEDULING, name
             assert env["EXPIRE_FUNCTION_ARN"] == arn_of(ids["expire"])
+        elif name == "expire":
+            assert set(env) >= SCHEDULING - {"EXPIRE_FUNCTION_ARN"}
+            assert "EXPIRE_FUNCTION_ARN" not in env
+        else:
+            assert not set(env) & SCHEDULING, name
 
 
 def test_function_logs_are_kept_for_a_limited_time(synthesized: Synthesis) -> None:

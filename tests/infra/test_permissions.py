@@ -40,6 +40,7 @@ from tests.support.demo import (
     put_partners,
     shared_botocore_loader,  # noqa: F401  (autouse: one botocore loader)
     submit,
+    view,
 )
 
 pytestmark = pytest.mark.xdist_group("cdk")
@@ -82,6 +83,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[str]]]:
         "SCHEDULE_GROUP": names.SCHEDULE_GROUP,
         "EXPIRE_FUNCTION_ARN": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:expire",
         "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/scheduler",
+        "AUTO_REROUTE_MAX": "1",  # an expiry re-routes: expire schedules the next offer
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
@@ -130,10 +132,12 @@ def _lifecycle(clock: FixedClock) -> None:
     rejected = submit()
     assert act(rejected, "reject", partner(SOUTH_TYROL), {"reason": "no_capacity"}).status == 200
     assign(rejected, partner_id=BAVARIA)
+    put_partner("second-it", partner_body(SOUTH_TYROL))  # the next candidate in Italy
     overdue = submit()
     clock.advance(days=7)
     expired = local.events.invoke("expire", {"inquiry_id": overdue, "offer": 1})
     assert expired == {"expired": 1}
+    assert view(overdue)["partner_id"] == "second-it"  # re-routed by the expiry
     # The sweeper returns the rest: the reassigned one and the dealer page's.
     assert local.events.invoke("expire", {"sweep": True})["expired"] >= 1
     # The partner's contacts: imported (and updated by a second file), listed, searched.

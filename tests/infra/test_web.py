@@ -17,7 +17,7 @@ from inquiries.api.routes import ROUTES
 
 from infra import names
 from infra.concerns.web import APP_PATHS, WebApp, api_path_patterns
-from tests.infra.conftest import WEB_FIXTURE, Synthesis
+from tests.infra.conftest import WEB_FIXTURE, Synthesis, synthesize
 from tests.infra.support import (
     BUCKET_DEPLOYMENT,
     actions,
@@ -163,6 +163,7 @@ def test_api_paths_never_shadow_the_app() -> None:
         "/contacts/*",
         "/docs",
         "/docs/*",  # Swagger UI's script and style sheet
+        "/form",  # the website form's page; its script /form.js is the app's
         "/inquiries",
         "/inquiries/*",
         "/openapi.json",
@@ -345,3 +346,94 @@ def test_only_cloudfront_can_submit_an_inquiry(synthesized: Synthesis) -> None:
     for name, logical_id in function_ids(template).items():
         env = template["Resources"][logical_id]["Properties"]["Environment"]["Variables"]
         assert env.get("ORIGIN_VERIFY") == (value if name == "intake" else None), name
+
+
+# --- the website form (issue 15) ------------------------------------------------------------------
+
+DEALER_SITE = "https://www.fenster-alpin.example"
+FORM_CONTEXT = {
+    "website_origin": "https://www.fenster.example",
+    "form_origins": f"{DEALER_SITE}, https://haendler.example:8443",
+    "privacy_url": "https://www.fenster.example/datenschutz",
+}
+
+
+@pytest.fixture(scope="module")
+def with_form_sites(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
+    """The app deployed for a website and two dealers' sites that embed the form."""
+    return synthesize(tmp_path_factory.mktemp("form-sites"), FORM_CONTEXT)
+
+
+def test_the_form_page_goes_to_the_api_and_its_script_comes_from_the_bucket(
+    synthesized: Synthesis,
+) -> None:
+    _, config = _distribution(synthesized)
+    page = _behaviour_for(config, "/form")
+    script = _behaviour_for(config, f"/{names.FORM_SCRIPT}")
+    api_origin = _behaviour_for(config, "/inquiries")["TargetOriginId"]
+    assert page["TargetOriginId"] == api_origin
+    assert script["TargetOriginId"] == config["DefaultCacheBehavior"]["TargetOriginId"]
+    assert script["TargetOriginId"] != api_origin
+    assert script["ViewerProtocolPolicy"] == "redirect-to-https"
+    # A new script shows at once after a deployment: its stable path is invalidated.
+    assert f"/{names.FORM_SCRIPT}" in _deployment(synthesized)["DistributionPaths"]
+
+
+def test_the_sites_that_embed_the_form_get_cors_for_the_script_and_the_api(
+    with_form_sites: Synthesis,
+) -> None:
+    _, config = _distribution(with_form_sites)
+    script = _behaviour_for(config, f"/{names.FORM_SCRIPT}")
+    policies = with_form_sites.resources("AWS::CloudFront::ResponseHeadersPolicy")
+    policy_id = script["ResponseHeadersPolicyId"]["Ref"]
+    cors = policies[policy_id]["Properties"]["ResponseHeadersPolicyConfig"]["CorsConfig"]
+    sites = ["https://www.fenster.example", DEALER_SITE, "https://haendler.example:8443"]
+    assert cors["AccessControlAllowOrigins"]["Items"] == sites
+    assert cors["AccessControlAllowCredentials"] is False
+    # The form posts to POST /inquiries beside its script, through CloudFront: the HTTP
+    # API's CORS lets the same sites in, beside the apps.
+    (api,) = with_form_sites.resources("AWS::ApiGatewayV2::Api").values()
+    allowed = api["Properties"]["CorsConfiguration"]["AllowOrigins"]
+    assert all(site in allowed for site in sites) and "*" not in allowed
+    assert "idempotency-key" in api["Properties"]["CorsConfiguration"]["AllowHeaders"]
+
+
+def test_the_privacy_notice_of_the_deployment_reaches_the_form_page(
+    synthesized: Synthesis, with_form_sites: Synthesis
+) -> None:
+    for synthesis, expected in (
+        (synthesized, None),
+        (with_form_sites, FORM_CONTEXT["privacy_url"]),
+    ):
+        template = synthesis.template
+        for name, logical_id in function_ids(template).items():
+            env = template["Resources"][logical_id]["Properties"]["Environment"]["Variables"]
+            assert env.get("PRIVACY_URL") == (expected if name == "intake" else None), name
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("form_origins", "*"),
+        ("form_origins", "http://dealer.example"),
+        ("form_origins", "https://dealer.example/contact"),
+        ("privacy_url", "http://www.fenster.example/privacy"),
+    ],
+)
+def test_form_context_that_would_open_the_form_too_wide_is_refused(key: str, value: str) -> None:
+    with pytest.raises(ValueError, match=key):
+        names.settings_from(cdk.App(context={key: value}))
+
+
+def test_without_the_form_script_the_synthesis_says_how_to_build_it(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<!doctype html>")
+    stack = cdk.Stack(cdk.App(), "Probe", env=cdk.Environment(region=names.DEFAULT_REGION))
+    with pytest.raises(ValueError, match=r"form\.js.*make web"):
+        WebApp(
+            stack,
+            "Web",
+            http_api=apigwv2.HttpApi(stack, "Api"),
+            pool=cognito.UserPool(stack, "Pool"),
+            web_acl_arn="arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y",
+            settings=names.Settings(web_dist=tmp_path),
+        )

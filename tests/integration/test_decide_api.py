@@ -738,8 +738,14 @@ def test_a_partner_hands_an_accepted_inquiry_to_a_colleague(accepted: str) -> No
     assert view(accepted)["user_id"] == "colleague-7"
 
 
-def test_a_partner_may_not_hand_on_a_pending_inquiry(pending: str) -> None:
-    assert act(pending, "assign", ST, {"user_id": "colleague-7"}).status == 409
+def test_a_partner_hands_on_a_pending_inquiry_with_its_deadline(pending: str) -> None:
+    deadline = view(pending)["deadline"]
+
+    answer = act(pending, "assign", ST, {"user_id": "colleague-7"})
+
+    assert answer.status == 200, answer.text
+    assert (answer.body["status"], answer.body["user_id"]) == ("pending", "colleague-7")
+    assert answer.body["deadline"] == deadline
 
 
 def test_a_partner_may_not_assign_to_a_partner(accepted: str) -> None:

@@ -81,7 +81,7 @@ def test_inquiry_offer_and_events_are_written_in_one_transaction(
 
     inquiry_id = submit()
 
-    assert writes == [("TransactWriteItems", 4)]  # inquiry, offer, two events
+    assert writes == [("TransactWriteItems", 5)]  # inquiry, offer, two events, rollup
     items = stored_items(aws["dynamodb"], TABLE, inquiry_id)
     kinds = sorted(item["type"]["S"] for item in items)
     assert kinds == ["event", "event", "inquiry", "offer"]

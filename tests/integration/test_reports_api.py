@@ -26,7 +26,9 @@ import pytest
 from botocore.client import BaseClient
 from inquiries import wiring
 from inquiries.adapters.clock import FixedClock
+from inquiries.adapters.keys import ROLLUP_SHARDS, rollup_pk
 from inquiries.service.expiry import sweep
+from inquiries.wiring import dependencies
 
 from local.events import http_event, invoke, match
 from tests.support.api import call, hq, partner
@@ -212,7 +214,14 @@ def own_total(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "partner_id"}
 
 
-def test_hq_gets_every_partner_and_the_total_from_the_index_never_a_scan(
+def table_keys(queries: list[dict[str, Any]]) -> list[str]:
+    """The partition keys of the queries on the table itself (not an index)."""
+    return [
+        q["ExpressionAttributeValues"][":pk"]["S"] for q in queries if q.get("IndexName") is None
+    ]
+
+
+def test_hq_gets_every_partner_and_the_total_from_rollups_never_a_scan(
     history: FixedClock, api_calls: list[tuple[str, dict[str, Any]]]
 ) -> None:
     answer = call("GET", "/reports/response-times", query=PERIOD, claims=hq())
@@ -224,8 +233,13 @@ def test_hq_gets_every_partner_and_the_total_from_the_index_never_a_scan(
     assert answer.body["partners"] == [ROW_BY, ROW_BZ]
     assert answer.body["total"] == TOTAL
     queries = [params for operation, params in api_calls if operation == "Query"]
-    assert queries
-    assert {q.get("IndexName") for q in queries} == {"gsi3"}
+    # The rollups of every partner, each shard once; never the offers themselves.
+    rollup_keys = sorted(key for key in table_keys(queries) if key.startswith("ROLLUP#"))
+    partners = sorted(p.id for p in dependencies().repository.list_partners())
+    assert rollup_keys == sorted(
+        rollup_pk(p, shard) for p in partners for shard in range(ROLLUP_SHARDS)
+    )
+    assert {q.get("IndexName") for q in queries} <= {None, "gsi2", "gsi4"}
 
 
 def test_a_partner_sees_only_its_own_row(
@@ -241,7 +255,9 @@ def test_a_partner_sees_only_its_own_row(
     assert own.body["total"] == own_total(ROW_BZ)
     assert named.body == own.body
     queries = [params for operation, params in api_calls if operation == "Query"]
-    assert {q.get("IndexName") for q in queries} == {"gsi1"}
+    rollup_keys = {key for key in table_keys(queries) if key.startswith("ROLLUP#")}
+    assert rollup_keys == {rollup_pk(BZ, shard) for shard in range(ROLLUP_SHARDS)}
+    assert {q.get("IndexName") for q in queries} <= {None, "gsi4"}
 
 
 def test_hq_may_ask_for_one_partner(history: FixedClock) -> None:

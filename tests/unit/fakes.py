@@ -15,9 +15,9 @@ import base64
 import binascii
 import copy
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from inquiries.adapters.clock import FixedClock
 from inquiries.adapters.keys import (
@@ -46,6 +46,7 @@ from inquiries.domain.model import (
     Status,
     Territory,
 )
+from inquiries.domain.report.rollup import DayRollup
 from inquiries.service.ports import (
     Dependencies,
     DueOffer,
@@ -55,6 +56,7 @@ from inquiries.service.ports import (
     Page,
     Record,
 )
+from inquiries.service.rollups import rollup_deltas
 
 from tests.conftest import START
 
@@ -75,9 +77,12 @@ class InMemoryRepository:
         self._events: dict[str, list[Event]] = {}
         self._claims: dict[str, IdempotencyClaim] = {}
         self._partners: dict[str, Partner] = {}
+        self._partner_versions: dict[str, int] = {}
         self._contacts: dict[tuple[str, str], NewContact] = {}
         self._contact_keys: dict[tuple[str, str, str], set[str]] = {}
         self.applied: list[Change] = []
+        self.stored_rollups: dict[tuple[str, date, int], DayRollup] = {}
+        self.rollup_reads: list[list[str]] = []
         self.pending_count_calls: list[str] = []
         self.contacts_calls: list[list[str]] = []
         self.fail_on: set[str] = set()
@@ -148,6 +153,11 @@ class InMemoryRepository:
                 )
         if claim is not None:
             self._claims[claim.key] = claim
+        for delta in rollup_deltas(change):
+            stored = self.stored_rollups.setdefault(
+                delta.key, DayRollup(delta.partner_id, delta.day, delta.shard)
+            )
+            stored.tally.merge(copy.deepcopy(delta.tally))
         self.applied.append(change)
 
     def claim_of(self, key: str, now: datetime) -> IdempotencyClaim | None:
@@ -180,6 +190,18 @@ class InMemoryRepository:
     def put_partner(self, partner: Partner) -> None:
         self._check("put_partner")
         self._partners[partner.id] = partner
+        self._partner_versions[partner.id] = self._partner_versions.get(partner.id, 0) + 1
+
+    def partner_for_change(self, partner_id: str) -> tuple[Partner, int] | None:
+        self._check("partner_for_change")
+        partner = self._partners.get(partner_id)
+        return None if partner is None else (partner, self._partner_versions[partner_id])
+
+    def replace_partner(self, partner: Partner, replacing: Partner, version: int) -> None:
+        self._check("replace_partner")
+        if self._partner_versions.get(partner.id) != version:
+            raise ChangeRejected()
+        self.put_partner(partner)
 
     def list_partners(self) -> list[Partner]:
         return [p for _, p in sorted(self._partners.items())]
@@ -250,17 +272,20 @@ class InMemoryRepository:
         )
         return [DueOffer(o.inquiry_id, o.seq, o.deadline) for o in due[:limit]]
 
-    def offers_between(self, start: datetime, end: datetime, partner_id: str | None) -> list[Offer]:
-        """Offers whose offered_at is in [start, end), optionally of one partner."""
-        return sorted(
-            (
-                o
-                for o in self._offers.values()
-                if start <= o.offered_at < end
-                and (partner_id is None or o.partner_id == partner_id)
-            ),
-            key=lambda o: (stamp(o.offered_at), o.inquiry_id, o.seq),
-        )
+    def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
+        """The stored rollups of these partners for the days first..last (copies)."""
+        self._check("rollups")
+        self.rollup_reads.append(list(partner_ids))
+        return [
+            copy.deepcopy(r)
+            for r in self.stored_rollups.values()
+            if r.partner_id in partner_ids and first <= r.day <= last
+        ]
+
+    def put_rollups(self, rollups: Sequence[DayRollup]) -> None:
+        """Replace these rollups whole."""
+        for rollup in rollups:
+            self.stored_rollups[rollup.key] = copy.deepcopy(rollup)
 
     # contacts -------------------------------------------------------------------------------
 
@@ -363,7 +388,11 @@ class Fakes:
 
 
 def fake_dependencies(
-    now: datetime = START, *, partners: Iterable[Partner] = (), deadline_hours: float = 48.0
+    now: datetime = START,
+    *,
+    partners: Iterable[Partner] = (),
+    deadline_hours: float = 48.0,
+    auto_reroute_max: int = 0,
 ) -> Fakes:
     """Dependencies on in-memory fakes, a FixedClock at `now` and deterministic ids."""
     repository = InMemoryRepository(partners)
@@ -374,6 +403,7 @@ def fake_dependencies(
         scheduler=scheduler,
         clock=clock,
         deadline_hours=deadline_hours,
+        auto_reroute_max=auto_reroute_max,
         new_id=sequential_ids(),
     )
     return Fakes(repository, scheduler, clock, deps)

@@ -95,7 +95,7 @@ TRANSITIONS: dict[str, Transition] = {
         i, user_id="hq-carla", current=o, actor=HQ.user_id, now=NOW
     ),
     "assign_colleague": lambda i, o: lifecycle.assign_to_colleague(
-        i, principal=P1_USER, user_id="p1-colleague", now=NOW
+        i, offer=o, principal=P1_USER, user_id="p1-colleague", now=NOW
     ),
     "accept": lambda i, o: lifecycle.accept(i, offer=o, principal=P1_USER, now=NOW),
     "reject": lambda i, o: lifecycle.reject(
@@ -115,7 +115,7 @@ WITH_HQ = {Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED}
 ALLOWED: dict[str, set[Status]] = {
     "offer": WITH_HQ | {Status.PENDING},
     "assign_hq_user": WITH_HQ | {Status.PENDING},
-    "assign_colleague": {Status.ACCEPTED},
+    "assign_colleague": {Status.PENDING, Status.ACCEPTED},
     "accept": {Status.PENDING},
     "reject": {Status.PENDING},
     "discard": WITH_HQ,
@@ -240,7 +240,7 @@ def test_assign_to_hq_user_from_the_queue_withdraws_nothing() -> None:
 def test_assign_to_colleague_keeps_the_partner() -> None:
     inquiry, _ = state(Status.ACCEPTED)
     change = lifecycle.assign_to_colleague(
-        inquiry, principal=P1_USER, user_id="p1-colleague", now=NOW
+        inquiry, offer=None, principal=P1_USER, user_id="p1-colleague", now=NOW
     )
     assert (change.after.partner_id, change.after.user_id) == ("P1", "p1-colleague")
     assert change.after.status is Status.ACCEPTED
@@ -248,7 +248,7 @@ def test_assign_to_colleague_keeps_the_partner() -> None:
     assert (event.actor, event.action, event.details) == (
         P1_USER.user_id,
         "assigned",
-        {"user_id": "p1-colleague"},
+        {"user_id": "p1-colleague", "partner_id": "P1"},
     )
 
 

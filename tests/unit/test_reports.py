@@ -13,10 +13,22 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from inquiries.domain.errors import Forbidden, ValidationFailed
-from inquiries.domain.model import Calendar, Offer, Outcome, Principal, ProgressStep, Role
+from inquiries.domain.model import (
+    Calendar,
+    Offer,
+    Outcome,
+    Partner,
+    Principal,
+    ProgressStep,
+    Role,
+)
 from inquiries.domain.report.periods import Interval
+from inquiries.domain.report.rollup import DayRollup
 from inquiries.service import reports
-from inquiries.service.ports import Dependencies
+from inquiries.service.ports import Dependencies, DueOffer, Record
+from inquiries.service.rollups import rollups_from
+
+from tests.unit.fakes import a_partner
 
 BOLZANO = Calendar(country="IT", subdivision="BZ", timezone="Europe/Rome")
 MUNICH = Calendar(country="DE", subdivision="BY", timezone="Europe/Berlin")
@@ -517,18 +529,30 @@ def test_the_period_is_whole_utc_days_half_open() -> None:
 
 @dataclass
 class FakeRepository:
-    """Just the offers index: offers made in [start, end), for one partner or all."""
+    """The rollups of a set of offers (as the live updates build them), the partners and
+    the due-offers index the report reads."""
 
     offers: list[Offer]
-    asked: list[tuple[datetime, datetime, str | None]] = field(default_factory=list)
+    asked: list[tuple[list[str], date, date]] = field(default_factory=list)
 
-    def offers_between(self, start: datetime, end: datetime, partner_id: str | None) -> list[Offer]:
-        self.asked.append((start, end, partner_id))
+    def rollups(self, partner_ids: list[str], first: date, last: date) -> list[DayRollup]:
+        self.asked.append((list(partner_ids), first, last))
         return [
-            o
-            for o in self.offers
-            if start <= o.offered_at < end and partner_id in (None, o.partner_id)
+            r
+            for r in rollups_from(self.offers)
+            if r.partner_id in partner_ids and first <= r.day <= last
         ]
+
+    def list_partners(self) -> list[Partner]:
+        return [a_partner(p) for p in sorted({o.partner_id for o in self.offers})]
+
+    def due_offers(self, now: datetime, limit: int) -> list[DueOffer]:
+        due = [o for o in self.offers if o.outcome is Outcome.PENDING and o.deadline <= now]
+        return [DueOffer(o.inquiry_id, o.seq, o.deadline) for o in due[:limit]]
+
+    def load(self, inquiry_id: str) -> Record | None:
+        offers = tuple(o for o in self.offers if o.inquiry_id == inquiry_id)
+        return Record(None, offers) if offers else None  # type: ignore[arg-type]
 
 
 @dataclass
@@ -543,16 +567,14 @@ def deps_with(repository: FakeRepository) -> Dependencies:
     return Dependencies(repository=repository, scheduler=None, clock=StillClock(NOW))  # type: ignore[arg-type]
 
 
-def test_a_partner_gets_its_own_row_only_and_the_index_is_asked_for_that_partner() -> None:
+def test_a_partner_gets_its_own_row_only_and_only_its_rollups_are_read() -> None:
     repository = FakeRepository(generated_offers())
 
     report = reports.response_times(
         deps_with(repository), P1_USER, first=date(2026, 12, 1), last=date(2026, 12, 31)
     )
 
-    assert repository.asked == [
-        (datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), "P1")
-    ]
+    assert repository.asked == [(["P1"], date(2026, 12, 1), date(2026, 12, 31))]
     assert report["partners"] == [EXPECTED_P1]
     assert report["total"] == {k: v for k, v in EXPECTED_P1.items() if k != "partner_id"}
 

@@ -228,3 +228,45 @@ def test_a_dealer_page_of_an_inactive_dealer_waits_unassigned_at_hq() -> None:
     assert (record.inquiry.status, record.inquiry.partner_id) == (Status.UNASSIGNED, None)
     assert record.inquiry.channel is Channel.DEALER_PAGE
     assert record.offers == ()
+
+
+# --- the ranked candidates HQ's suggestions show --------------------------------------------
+
+
+def test_the_ranked_candidates_start_with_the_partner_routing_picks() -> None:
+    from inquiries.domain.routing import ranked_candidates  # noqa: PLC0415
+
+    partners = [
+        a_partner("wide", ""),
+        a_partner("b-39", "39"),
+        a_partner("a-39", "39"),
+        a_partner("c-391", "391"),
+        a_partner("d-391", "391"),
+        replace(a_partner("off", "3910"), active=False),
+    ]
+    pending = {"c-391": 4, "d-391": 1}.get
+
+    def count(partner_id: str) -> int:
+        return pending(partner_id) or 0
+
+    for excluded in (frozenset(), frozenset({"d-391"}), frozenset({"c-391", "d-391"})):
+        ranked = ranked_candidates(
+            partners,
+            product="windows",
+            country="IT",
+            postal_code="39100",
+            pending_count=count,
+            excluded=excluded,
+        )
+        chosen = route(partners, postal_code="39100", pending_count=count, excluded=excluded)
+        assert ranked[0].partner.id == chosen
+    ranked = ranked_candidates(
+        partners, product="windows", country="IT", postal_code="39100", pending_count=count
+    )
+    assert [(s.partner.id, s.why, s.postal_prefix) for s in ranked] == [
+        ("d-391", ("territory", "product", "closest_territory", "fewest_pending"), "391"),
+        ("c-391", ("territory", "product", "closest_territory"), "391"),
+        ("a-39", ("territory", "product"), "39"),
+        ("b-39", ("territory", "product"), "39"),
+        ("wide", ("territory", "product"), ""),
+    ]

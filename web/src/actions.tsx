@@ -112,3 +112,38 @@ export function RejectDialog({
     </Dialog>
   );
 }
+
+/** A partner hands an inquiry to a colleague: while pending, the offer with its deadline. */
+export function HandOverDialog({ id, onClose, onDone }: { id: string; onClose: () => void; onDone: () => void }) {
+  const words = t();
+  const [colleague, setColleague] = useState("");
+  const { error, setError, busy, send } = useInquiryAction(id, "assign", words.handedOver(colleague.trim()), onDone);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const target = colleague.trim();
+    if (!target) {
+      setError(`${words.colleague}?`);
+      return;
+    }
+    await send({ user_id: target });
+  };
+  return (
+    <Dialog title={`${words.handOver}: ${id}`} onClose={onClose}>
+      <form onSubmit={submit}>
+        <p id="handover-hint">{words.handOverHint}</p>
+        <div class="field">
+          <label for="handover-user">{words.colleague}</label>
+          <input
+            id="handover-user"
+            autoComplete="off"
+            aria-describedby="handover-hint"
+            aria-invalid={Boolean(error && !colleague.trim())}
+            value={colleague}
+            onInput={(e) => setColleague((e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <DialogActions error={error} busy={busy} cancel={words.cancel} action={words.handOverBtn} kind="primary" onClose={onClose} />
+      </form>
+    </Dialog>
+  );
+}

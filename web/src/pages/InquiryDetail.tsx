@@ -36,9 +36,25 @@ export function ContactCard({ contact }: { contact: Contact }) {
   );
 }
 
-function eventText(event: InquiryEvent): string {
+export function eventText(event: InquiryEvent): string {
   const words = t();
+  if (event.action === "rerouted" || event.action === "reroute_ended") {
+    // Automatic re-routing: from whom, why, and to whom (or why it stayed with HQ).
+    const bits = [word(event.action), `(${word(String(event.cause ?? ""))})`];
+    if (typeof event.partner_id === "string") bits.push(event.partner_id);
+    if (typeof event.to_partner_id === "string") bits.push(`→ ${event.to_partner_id}`);
+    if (typeof event.step === "number" && typeof event.of === "number") bits.push(`${event.step}/${event.of}`);
+    if (typeof event.reason === "string") bits.push(`: ${word(event.reason)}`);
+    return bits.join(" ");
+  }
   const bits: string[] = [word(event.action)];
+  if (event.action === "assigned" && typeof event.partner_id === "string" && typeof event.user_id === "string") {
+    // A partner's hand-over to a colleague (HQ's own assignments name no partner).
+    bits[0] = words.handedOverEvent;
+    bits.push(`→ ${event.user_id}`);
+    if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTime(event.deadline, lang.value)})`);
+    return bits.join(" ");
+  }
   if (event.action === "progress" && typeof event.step === "string") bits[0] = word(event.step);
   if (typeof event.reason === "string") bits.push(word(event.reason));
   if (typeof event.partner_id === "string") bits.push(`→ ${event.partner_id}`);
@@ -180,8 +196,10 @@ export function InquiryDetail({ id }: { id: string }) {
               <dd>{place(inquiry)}</dd>
               <dt>{words.received}</dt>
               <dd>{formatDateTime(inquiry.created_at, lang.value)}</dd>
-              <dt>{words.partnerCol}</dt>
-              <dd>{[inquiry.partner_id, inquiry.user_id].filter(Boolean).join(" / ") || "–"}</dd>
+              <dt>{words.partner}</dt>
+              <dd>{inquiry.partner_id ?? "–"}</dd>
+              <dt>{words.assignee}</dt>
+              <dd>{inquiry.user_id ?? "–"}</dd>
             </dl>
             {!hq && accepted && !inquiry.contact_id && (
               <div class="row">
@@ -236,6 +254,7 @@ export function InquiryDetail({ id }: { id: string }) {
           {!hq && (accepted || pending) && (
             <section class="panel" aria-labelledby="handover-h">
               <h2 id="handover-h">{words.handOver}</h2>
+              {pending && <p class="hint">{words.handOverHint}</p>}
               <form
                 class="row"
                 onSubmit={(event) => {
@@ -358,6 +377,34 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
             <input type="radio" name="target" checked={target === "user"} onChange={() => setTarget("user")} /> {words.toHqUser}
           </label>
         </fieldset>
+        {target === "partner" && candidates.length > 0 && (
+          <fieldset class="suggestions">
+            <legend>{words.suggested}</legend>
+            <p class="hint" id="suggested-hint">
+              {words.suggestedHint}
+            </p>
+            <ol>
+              {candidates.map((c) => (
+                <li key={c.partner_id}>
+                  <label>
+                    <input
+                      type="radio"
+                      name="suggested"
+                      value={c.partner_id}
+                      checked={partnerId === c.partner_id}
+                      aria-describedby={`why-${c.partner_id}`}
+                      onChange={() => setPartnerId(c.partner_id)}
+                    />{" "}
+                    <strong>{c.name ?? c.partner_id}</strong>
+                  </label>
+                  <span class="why small" id={`why-${c.partner_id}`}>
+                    {(c.why ?? []).map(word).join(" · ")}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          </fieldset>
+        )}
         {target === "partner" ? (
           <div class="field">
             <label for="assign-partner">{words.partner}</label>
@@ -368,7 +415,6 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
                   {candidates.map((c) => (
                     <option value={c.partner_id} key={c.partner_id}>
                       {c.name ?? c.partner_id}
-                      {c.why?.length ? ` (${c.why.map(word).join(", ")})` : ""}
                     </option>
                   ))}
                 </optgroup>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Inquiry, type Partner } from "../api";
-import { RejectDialog, acceptInquiry, describe } from "../actions";
+import { HandOverDialog, RejectDialog, acceptInquiry, describe } from "../actions";
 import { DeadlineText, TimeLeft } from "../components/Deadline";
 import { Menu } from "../components/Menu";
 import { formatDateTime } from "../format";
@@ -69,6 +69,7 @@ export function InquiryList() {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [partners, setPartners] = useState<Partner[]>([]);
   const [rejecting, setRejecting] = useState<string | null>(null);
+  const [handingOver, setHandingOver] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
@@ -236,12 +237,20 @@ export function InquiryList() {
                     { label: words.reject, onSelect: () => setRejecting(inquiry.id) },
                   );
                 }
+                if (!hq && (pending || inquiry.status === "accepted")) {
+                  menu.push({ label: words.handOver, onSelect: () => setHandingOver(inquiry.id) });
+                }
                 return (
                   <tr role="row" key={inquiry.id} class={pending && !hq ? "pending" : undefined}>
                     <td role="cell" data-label={words.id}>
                       <a href={href} class="id">
                         {inquiry.id}
                       </a>
+                      {!hq && inquiry.user_id && (
+                        <span class="assignee small">
+                          {words.assignee}: {inquiry.user_id}
+                        </span>
+                      )}
                     </td>
                     <td role="cell" data-label={words.product}>{word(inquiry.product)}</td>
                     <td role="cell" data-label={words.place}>{place(inquiry)}</td>
@@ -281,6 +290,16 @@ export function InquiryList() {
             {words.loadMore}
           </button>
         </p>
+      )}
+      {handingOver && (
+        <HandOverDialog
+          id={handingOver}
+          onClose={() => setHandingOver(null)}
+          onDone={() => {
+            setHandingOver(null);
+            setVersion((v) => v + 1);
+          }}
+        />
       )}
       {rejecting && (
         <RejectDialog

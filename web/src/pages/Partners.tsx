@@ -89,6 +89,22 @@ export function bodyOf(form: PartnerForm, known: Partner | null): Record<string,
   return body;
 }
 
+/**
+ * The body of `PATCH /partners/{id}`: only the fields the form changed against the partner
+ * as loaded, so a colleague's change to another field in the meantime is kept. A cleared
+ * subdivision is sent as `null`.
+ */
+export function patchOf(form: PartnerForm, known: Partner): Record<string, unknown> {
+  const before = bodyOf(formOf(known), known);
+  const after = bodyOf(form, known);
+  const patch: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    patch[key] = key in after ? after[key] : null;
+  }
+  return patch;
+}
+
 /** The form field a 422 path belongs to (`territories.0.country` -> `territories`). */
 export function fieldOf(path: string): string {
   return path.split(".")[0] ?? path;
@@ -192,15 +208,16 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
 
   useEffect(() => {
     if (!id) return;
-    // `GET /partners/{id}` where the API has it; else what the list said. What the user
-    // already typed is never overwritten by an answer that comes late.
+    // `GET /partners/{id}`: the partner as stored now, which the PATCH is computed
+    // against. What the user already typed is never overwritten by an answer that comes
+    // late; an unknown partner says so.
     api<Partner>("GET", `/partners/${encodeURIComponent(id)}`)
       .then((found) => {
         if (dirty.current) return;
         setKnown(found);
         setForm(formOf({ ...found, id }));
       })
-      .catch(() => undefined);
+      .catch((failure) => setMessage(describe(failure)));
   }, [id]);
 
   useEffect(() => {
@@ -235,7 +252,9 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
     }
     setBusy(true);
     try {
-      await api("PUT", `/partners/${encodeURIComponent(target)}`, bodyOf(form, known));
+      // An existing partner: only what changed (PATCH); a new one: the whole partner (PUT).
+      if (id && known) await api("PATCH", `/partners/${encodeURIComponent(target)}`, patchOf(form, known));
+      else await api("PUT", `/partners/${encodeURIComponent(target)}`, bodyOf(form, known));
       say(words.saved);
       onSaved();
     } catch (failure) {

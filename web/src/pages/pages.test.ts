@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Inquiry } from "../api";
 import { inboxOrder, queryOf, NO_FILTERS } from "./InquiryList";
-import { bodyOf, fieldOf, formOf, parseTerritories, territoriesText } from "./Partners";
+import { bodyOf, fieldOf, formOf, parseTerritories, patchOf, territoriesText } from "./Partners";
 import { defaultPeriod, periodLabel } from "./Reports";
-import { stepsDone } from "./InquiryDetail";
+import { eventText, stepsDone } from "./InquiryDetail";
 
 const inquiry = (id: string, status: Inquiry["status"], created: string, deadline: string | null = null): Inquiry =>
   ({ id, status, created_at: created, assigned_at: created, deadline, progress: [] }) as unknown as Inquiry;
@@ -56,6 +56,22 @@ describe("the partner form", () => {
     expect(bodyOf(form, known)).toMatchObject({ active: true, notify_emails: [], language: "en" });
   });
 
+  it("patches only the fields changed against the partner as loaded", () => {
+    const known = {
+      id: "p1", name: "Alpin", country: "IT", subdivision: "BZ", timezone: "Europe/Rome",
+      working_days: [1, 2, 3, 4, 5], territories: [{ country: "IT", postal_prefixes: ["39"] }],
+      products: [], active: true, notify_emails: [], language: "de",
+    };
+    const form = formOf(known);
+    expect(patchOf(form, known)).toEqual({});
+    expect(patchOf({ ...form, active: false }, known)).toEqual({ active: false });
+    expect(patchOf({ ...form, name: " Alpin Nord ", territories: "IT 39 38" }, known)).toEqual({
+      name: "Alpin Nord",
+      territories: [{ country: "IT", postal_prefixes: ["39", "38"] }],
+    });
+    expect(patchOf({ ...form, subdivision: "" }, known)).toEqual({ subdivision: null });
+  });
+
   it("puts a nested 422 beside its field", () => {
     expect(fieldOf("territories.0.country")).toBe("territories");
     expect(fieldOf("timezone")).toBe("timezone");
@@ -82,5 +98,25 @@ describe("the detail view", () => {
       events: [{ at: "2026-11-03T10:00:00Z", action: "progress", step: "offer_sent" }],
     });
     expect([...done].sort()).toEqual(["contacted", "offer_sent"]);
+  });
+});
+
+describe("the history", () => {
+  it("tells an automatic re-routing from whom, why and to whom", () => {
+    const text = eventText({
+      at: "2026-12-01T10:00:00Z", actor: "system", action: "rerouted",
+      partner_id: "meran", to_partner_id: "alpin", cause: "out_of_area", step: 1, of: 2,
+    });
+    expect(text).toBe("Passed on automatically (Outside our area) meran → alpin 1/2");
+    const ended = eventText({
+      at: "2026-12-01T10:00:00Z", action: "reroute_ended", partner_id: "alpin", cause: "expired", reason: "limit",
+    });
+    expect(ended).toBe("Left with HQ (Deadline passed) alpin : automatic passes used up");
+  });
+
+  it("tells a partner's hand-over from HQ's assignment to its own user", () => {
+    const handed = eventText({ at: "2026-12-01T10:00:00Z", action: "assigned", user_id: "luca", partner_id: "alpin" });
+    expect(handed).toBe("Handed to a colleague → luca");
+    expect(eventText({ at: "2026-12-01T10:00:00Z", action: "assigned", user_id: "giulia.hq" })).toBe("With HQ user → giulia.hq");
   });
 });

@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+# More re-routes than this would keep a prospect waiting for weeks: HQ decides then.
+MAX_AUTO_REROUTES = 10
+
 
 class SettingsError(RuntimeError):
     """The function is deployed without a setting it needs."""
@@ -21,6 +24,10 @@ class Settings:
     deadline_hours: float
     # On AWS: the value CloudFront adds to every request it sends on; None locally.
     origin_verify: str | None = None
+    # The privacy notice the website form's consent links to; None: the notice on `GET /form`.
+    privacy_url: str | None = None
+    # AUTO_REROUTE_MAX: automatic re-routes after a rejection or expiry; 0 (default): off.
+    auto_reroute_max: int = 0
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | None = None) -> Settings:
@@ -34,6 +41,12 @@ class Settings:
             raise SettingsError("DEADLINE_HOURS must be a number") from None
         if not 0 < hours <= 24 * 365:
             raise SettingsError("DEADLINE_HOURS must be positive and at most a year")
+        try:
+            reroutes = int(source.get("AUTO_REROUTE_MAX", "0") or "0")
+        except ValueError:
+            raise SettingsError("AUTO_REROUTE_MAX must be a whole number") from None
+        if not 0 <= reroutes <= MAX_AUTO_REROUTES:
+            raise SettingsError(f"AUTO_REROUTE_MAX must be 0 (off) to {MAX_AUTO_REROUTES}")
         return cls(
             table_name=source["TABLE_NAME"],
             schedule_group=source.get("SCHEDULE_GROUP", "inquiries"),
@@ -42,6 +55,8 @@ class Settings:
             expiry_dead_letter_arn=source.get("EXPIRY_DLQ_ARN") or None,
             deadline_hours=hours,
             origin_verify=source.get("ORIGIN_VERIFY") or None,
+            privacy_url=source.get("PRIVACY_URL") or None,
+            auto_reroute_max=reroutes,
         )
 
 

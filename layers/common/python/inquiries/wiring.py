@@ -48,6 +48,7 @@ def _build() -> Dependencies:
         ),
         clock=_clock_override or SystemClock(),
         deadline_hours=config.deadline_hours,
+        auto_reroute_max=config.auto_reroute_max,
     )
 
 

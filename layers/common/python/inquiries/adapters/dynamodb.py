@@ -12,8 +12,8 @@ import hashlib
 import json
 import random
 import time
-from collections.abc import Callable, Collection, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -48,7 +48,6 @@ from inquiries.adapters.keys import (
     contact_match_sort_key,
     contact_sort_key,
     inquiry_pk,
-    offers_month_pk,
     partner_key,
     partner_pk,
     stamp,
@@ -56,11 +55,19 @@ from inquiries.adapters.keys import (
     territory_pk,
     unstamp,
 )
+from inquiries.adapters.partners import PartnerVersions
+from inquiries.adapters.rollups import (
+    only_maxima_failed,
+    put_rollups,
+    read_rollups,
+    rollup_updates,
+)
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
 from inquiries.domain.model import Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.report.rollup import DayRollup
 from inquiries.service.ports import (
     DueOffer,
     IdempotencyClaim,
@@ -92,7 +99,7 @@ _RETRYABLE_REASONS = frozenset(
 )
 
 
-class DynamoRepository:
+class DynamoRepository(PartnerVersions):
     """The Repository port on DynamoDB."""
 
     def __init__(
@@ -185,13 +192,12 @@ class DynamoRepository:
 
     def apply(self, change: Change, claim: IdempotencyClaim | None = None) -> None:
         items = self._transaction(change, claim)
-        digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode())
         for attempt in range(_TRANSACTION_ATTEMPTS):
             # botocore's own resends of one attempt share its token: when the answer to a
             # stored transaction is lost, DynamoDB answers success instead of failing the
             # conditions of the first. A new attempt after a cancellation (which wrote
             # nothing) is a new request, with a token of its own.
-            attempt_digest = digest.copy()
+            attempt_digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode())
             attempt_digest.update(str(attempt).encode())
             token = attempt_digest.hexdigest()[:36]
             try:
@@ -205,6 +211,13 @@ class DynamoRepository:
                     != "TransactionCanceledException"
                 ):
                     raise _unavailable(error) from error
+                reasons = [
+                    r.get("Code") or "None" for r in error.response.get("CancellationReasons", [])
+                ]
+                if only_maxima_failed(items, reasons):
+                    # A concurrent decision raised a rollup's largest duration: read it again.
+                    items = self._transaction(change, claim, consistent=True)
+                    continue
                 verdict = _cancellation(error, created=change.before is None, claimed=claim)
                 if verdict is not None:
                     raise verdict from None
@@ -212,7 +225,9 @@ class DynamoRepository:
                     self._sleep(_backoff(attempt))
         raise Unavailable("the store is busy; nothing was changed, please retry")
 
-    def _transaction(self, change: Change, claim: IdempotencyClaim | None) -> list[dict[str, Any]]:
+    def _transaction(
+        self, change: Change, claim: IdempotencyClaim | None, *, consistent: bool = False
+    ) -> list[dict[str, Any]]:
         after = change.after
         put: dict[str, Any] = {"TableName": self._table, "Item": inquiry_item(after)}
         if change.before is None:
@@ -244,11 +259,26 @@ class DynamoRepository:
             }
             for index, event in enumerate(change.events)
         ]
+        # The report's rollups move with the offers, in this same transaction.
+        items += rollup_updates(
+            self._table, change, lambda key, names: self._maxima(key, names, consistent)
+        )
         if change.new_contact is not None:
             items += self._contact_writes(change.new_contact, after.created_at)
         if claim is not None:
             items.append({"Put": self._claim_put(claim)})  # last: its failure is told apart
         return items
+
+    def _maxima(self, key: dict[str, Any], names: list[str], consistent: bool) -> dict[str, float]:
+        """A rollup's stored largest durations (of these attribute names)."""
+        item = self._call(
+            "get_item",
+            Key=key,
+            ProjectionExpression=", ".join(f"#m{i}" for i in range(len(names))),
+            ExpressionAttributeNames={f"#m{i}": name for i, name in enumerate(names)},
+            ConsistentRead=consistent,
+        ).get("Item", {})
+        return {name: float(value["N"]) for name, value in item.items()}
 
     def _offer_put(self, write: OfferWrite) -> dict[str, Any]:
         put: dict[str, Any] = {"TableName": self._table, "Item": offer_item(write.offer)}
@@ -439,36 +469,11 @@ class DynamoRepository:
             for d in (from_item(i) for i in page.get("Items", []))
         ]
 
-    def offers_between(self, start: datetime, end: datetime, partner_id: str | None) -> list[Offer]:
-        """Offers whose offered_at is in [start, end)."""
-        low, high = stamp(start), stamp(end)
-        if partner_id is not None:
-            queries = [
-                {
-                    "IndexName": "gsi1",
-                    "KeyConditionExpression": "gsi1pk = :pk AND gsi1sk BETWEEN :a AND :b",
-                    "ExpressionAttributeValues": {
-                        ":pk": {"S": partner_pk(partner_id)},
-                        ":a": {"S": f"OFFER#{low}"},
-                        ":b": {"S": f"OFFER#{high}"},
-                    },
-                }
-            ]
-        else:
-            queries = [
-                {
-                    "IndexName": "gsi3",
-                    "KeyConditionExpression": "gsi3pk = :pk AND gsi3sk BETWEEN :a AND :b",
-                    "ExpressionAttributeValues": {
-                        ":pk": {"S": offers_month_pk(month)},
-                        ":a": {"S": low},
-                        ":b": {"S": high},
-                    },
-                }
-                for month in _months(start, end)
-            ]
-        offers = [offer_from(from_item(i)) for q in queries for i in self._pages(**q)]
-        return [o for o in offers if start <= o.offered_at < end]
+    def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
+        return read_rollups(self._pages, partner_ids, first, last)
+
+    def put_rollups(self, rollups: Sequence[DayRollup]) -> None:
+        put_rollups(self._client, self._table, rollups, self._sleep)
 
     # contacts -------------------------------------------------------------------------------
 
@@ -560,16 +565,6 @@ class DynamoRepository:
             ProjectionExpression="pk",
         ).get("Item")
         return bool(item)
-
-
-def _months(start: datetime, end: datetime) -> list[str]:
-    months = []
-    year, month = start.astimezone(UTC).year, start.astimezone(UTC).month
-    last = (end - timedelta(microseconds=1)).astimezone(UTC)  # the end is exclusive
-    while (year, month) <= (last.year, last.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
 
 
 def _unavailable(error: ClientError | BotoCoreError) -> Exception:

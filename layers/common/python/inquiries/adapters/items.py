@@ -21,9 +21,7 @@ from inquiries.adapters.keys import (
     event_sort_key,
     inbox_sort_key,
     inquiry_pk,
-    offer_partner_sort_key,
     offer_sort_key,
-    offers_month_pk,
     partner_pk,
     stamp,
     status_pk,
@@ -127,6 +125,7 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
         "assigned_at": stamp(inquiry.assigned_at) if inquiry.assigned_at else None,
         "deadline": stamp(inquiry.deadline) if inquiry.deadline else None,
         "deadline_timezone": inquiry.deadline_timezone,
+        "reroutes": inquiry.reroutes,
         "offer_seq": inquiry.offer_seq,
         "return_reason": inquiry.return_reason.value if inquiry.return_reason else None,
         "declined_by": sorted(inquiry.declined_by),
@@ -167,6 +166,7 @@ def inquiry_from(data: dict[str, Any]) -> Inquiry:
         assigned_at=unstamp(data.get("assigned_at")),
         deadline=unstamp(data.get("deadline")),
         deadline_timezone=data.get("deadline_timezone"),
+        reroutes=int(data.get("reroutes", 0)),
         offer_seq=data.get("offer_seq", 0),
         return_reason=ReturnReason(data["return_reason"]) if data.get("return_reason") else None,
         declined_by=frozenset(data.get("declined_by", [])),
@@ -197,11 +197,9 @@ def offer_item(offer: Offer) -> dict[str, Any]:
         "reason": offer.reason,
         "first_progress_at": stamp(offer.first_progress_at) if offer.first_progress_at else None,
         "steps": sorted(step.value for step in offer.steps) or None,
-        "gsi1pk": partner_pk(offer.partner_id),
-        "gsi1sk": offer_partner_sort_key(offered, offer.inquiry_id, offer.seq),
-        "gsi3pk": offers_month_pk(offered[:7]),
-        "gsi3sk": f"{offered}#{offer.inquiry_id}#{offer.seq}",
     }
+    # No gsi1/gsi3 entries: the report reads rollups, nothing lists offers by partner or
+    # month any more, and each entry cost a write with every change of the offer.
     if offer.outcome is Outcome.PENDING:
         # Sparse: only pending offers are in the sweeper's index.
         data["gsi4pk"] = DUE

@@ -140,3 +140,26 @@ def offers_month_pk(month: str) -> str:
 def contacts_pk(partner_id: str) -> str:
     """gsi1: a partner's address book, by last name (contact items only)."""
     return f"CONTACTS#{partner_id}"
+
+
+# --- report rollups (issue 12, part "rollups") ---------------------------------------------
+# A partner's rollups of one day are spread over ROLLUP_SHARDS items, chosen by the
+# inquiry, so that a busy partner's decisions do not all update one item.
+ROLLUP_SHARDS = 4
+ROLLUP_PREFIX = "ROLLUP#"
+ROLLUP_DAY_PREFIX = "DAY#"
+
+
+def rollup_shard(inquiry_id: str) -> int:
+    """The rollup shard of an inquiry's offers: stable, spread evenly by a hash of the id."""
+    return int.from_bytes(hashlib.sha256(inquiry_id.encode()).digest()[:4], "big") % ROLLUP_SHARDS
+
+
+def rollup_pk(partner_id: str, shard: int) -> str:
+    """The partition of one shard of a partner's rollups (one item per day)."""
+    return f"{ROLLUP_PREFIX}{partner_id}#{shard}"
+
+
+def rollup_sk(day: str) -> str:
+    """The sort key of a rollup: its UTC day `YYYY-MM-DD`, so a period is a key range."""
+    return f"{ROLLUP_DAY_PREFIX}{day}"

@@ -336,6 +336,35 @@ def _response_schemas() -> dict[str, Any]:
             },
             ["imported", "rejected"],
         ),
+        "Suggestions": _object(
+            {
+                "candidates": {
+                    "type": "array",
+                    "description": "best first: the order the routing rule follows",
+                    "items": _object(
+                        {
+                            "partner_id": {"type": "string"},
+                            "name": {"type": "string"},
+                            "why": {
+                                "type": "array",
+                                "items": {
+                                    "enum": [
+                                        "territory",
+                                        "product",
+                                        "closest_territory",
+                                        "fewest_pending",
+                                    ]
+                                },
+                            },
+                            "postal_prefix": _TEXT_OR_NULL,
+                            "pending": _nullable({"type": "integer"}),
+                        },
+                        ["partner_id", "name", "why"],
+                    ),
+                }
+            },
+            ["candidates"],
+        ),
         "ReportTotals": _object({**totals, **figures, "series": series}, [*totals, *figures]),
         "ReportRow": _object(
             {"partner_id": {"type": "string"}, **totals, **figures, "series": series},
@@ -358,7 +387,7 @@ _ERRORS: dict[str, str] = {
     "400": "The body is not JSON",
     "401": "No bearer token, or not a valid one",
     "403": "The caller's role may not use this route",
-    "404": "No such inquiry (or file), or one the caller may not see",
+    "404": "No such inquiry, partner (or file), or one the caller may not see",
     "409": "The inquiry's state does not allow it, or the Idempotency-Key was used with "
     "another body",
     "413": f"The body is over {MAX_BODY_BYTES // 1024} KiB",
@@ -512,6 +541,11 @@ def _operation(route: Route) -> dict[str, Any]:
             },
         }
         responses["404"] = _error("404")
+    elif route.operation_id == "getInquiryForm":
+        responses["200"] = {
+            "description": "The page with the `<inquiry-form>` element",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        }
     elif route.operation_id == "getSwaggerUi":
         responses["200"] = {
             "description": "A Swagger UI of this API",
@@ -529,7 +563,13 @@ def _operation(route: Route) -> dict[str, Any]:
     errors: list[str] = []
     if not route.public:
         errors += ["401", "403"]
-    if "inquiry_id" in route.parameters or "contact_id" in route.parameters:
+    # One inquiry, one of the partner's contacts, or one existing partner (PUT creates one:
+    # no 404 there).
+    if (
+        "inquiry_id" in route.parameters
+        or "contact_id" in route.parameters
+        or ("partner_id" in route.parameters and route.method != "PUT")
+    ):
         errors.append("404")
     if route.body or route.takes_file:
         errors += ["400", "413", "415"]

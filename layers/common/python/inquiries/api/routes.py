@@ -234,9 +234,50 @@ ROUTES: tuple[Route, ...] = (
         "Import contacts from a CSV file",
         "importContacts",
         answer="ContactImport",
-        conflicts=True,  # contacts changed by others throughout the import (rare)
         content_type="text/csv",
         max_body=5 * 1024 * 1024,
+    ),
+    # the website form (issue 15)
+    Route(
+        "GET",
+        "/form",
+        "intake",
+        _PUBLIC,
+        "The website's inquiry form, as a page (HTML)",
+        "getInquiryForm",
+        query="FormQuery",
+        answer="FormPage",  # text/html, see api/openapi.py
+    ),
+    # partners (issue 13): one partner read and changed in part; who next
+    Route(
+        "GET",
+        "/partners/{partner_id}",
+        "decide",
+        _HQ,
+        "One partner",
+        "getPartner",
+        answer="Partner",
+    ),
+    Route(
+        "PATCH",
+        "/partners/{partner_id}",
+        "decide",
+        _HQ,
+        "Change the fields given of a partner, keep the rest",
+        "patchPartner",
+        body="PartnerPatchIn",
+        answer="Partner",
+        conflicts=True,  # changed by someone else more often than it could retry
+    ),
+    Route(
+        "GET",
+        f"{_INQUIRY}/suggestions",
+        "decide",
+        _HQ,
+        "Who the routing rule would offer the inquiry to next, best first",
+        "inquirySuggestions",
+        answer="Suggestions",
+        conflicts=True,  # accepted, closed or discarded: no longer offered
     ),
 )
 

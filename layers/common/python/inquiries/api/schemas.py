@@ -114,6 +114,18 @@ class SubmissionIn(Strict):
     ) = None
     partner_id: Id | None = None
     consent: StrictBool
+    # The website form's spam defence (docs/decisions.md): the hidden field people never see
+    # (bots fill it in) and the milliseconds from the form's render to its submission.
+    form_trap: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None,
+        description="The website form's hidden field: filled in, the submission is a bot's "
+        "(answered 201, stored as nothing)",
+    )
+    form_fill_ms: Annotated[StrictInt, Field(ge=0, le=10**10)] | None = Field(
+        default=None,
+        description="Milliseconds from the website form's render to its submission: under "
+        "3000, the submission is a bot's (answered 201, stored as nothing)",
+    )
 
     # A field validator, so that the 422 names `consent` as the field at fault.
     @field_validator("consent")
@@ -251,3 +263,63 @@ class ContactRowIn(Strict):
     city: Text | None = None
     country: Country
     company: Text | None = None
+
+
+class FormQuery(BaseModel):
+    """`GET /form`: a dealer's page names its partner; `lang` overrides the browser's."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    partner: Id | None = None
+    lang: Literal["de", "it", "en"] | None = None
+
+
+# partners (issue 13) ----------------------------------------------------------------------
+
+
+class PartnerPatchIn(Strict):
+    """`PATCH /partners/{partner_id}`: the fields of `PartnerIn` to change, each validated
+    as there; a field left out keeps its value. Only `subdivision` may be set to null."""
+
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = None
+    country: Country | None = None
+    subdivision: Annotated[str, StringConstraints(max_length=10)] | None = None
+    timezone: (
+        Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_timezone)]
+        | None
+    ) = None
+    working_days: (
+        Annotated[list[StrictInt], Field(min_length=1, max_length=7), AfterValidator(_working_days)]
+        | None
+    ) = None
+    territories: Annotated[list[TerritoryIn], Field(max_length=50)] | None = None
+    products: Annotated[list[Product], Field(max_length=100)] | None = None
+    active: StrictBool | None = None
+    notify_emails: (
+        Annotated[
+            list[Email], Field(max_length=MAX_NOTIFY_EMAILS), AfterValidator(_distinct_emails)
+        ]
+        | None
+    ) = None
+    language: Literal["de", "it", "en"] | None = None
+
+    @field_validator(
+        "name",
+        "country",
+        "timezone",
+        "working_days",
+        "territories",
+        "products",
+        "active",
+        "notify_emails",
+        "language",
+        mode="before",
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value

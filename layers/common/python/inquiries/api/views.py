@@ -4,17 +4,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from inquiries.domain.contacts import PartnerContact
-from inquiries.domain.model import Calendar, Partner, Principal, RejectReason, Territory
-from inquiries.domain.routing import normalise_postal_code
+from inquiries.domain.model import (
+    Calendar,
+    Partner,
+    Principal,
+    RejectReason,
+    Status,
+    Territory,
+)
+from inquiries.domain.routing import Suggestion, normalise_postal_code
 from inquiries.domain.view import inquiry_view
 from inquiries.service.decisions import Accepted, Loaded
 from inquiries.service.ports import Page
 
 if TYPE_CHECKING:  # the request models (pydantic) load with the first request
-    from inquiries.api.schemas import PartnerIn
+    from inquiries.api.schemas import PartnerIn, PartnerPatchIn, TerritoryIn
 
 
 def inquiry_detail(loaded: Loaded, who: Principal) -> dict[str, Any]:
@@ -48,7 +56,9 @@ def contact_view(contact: PartnerContact) -> dict[str, Any]:
 def rejected_view(after: Loaded, reason: RejectReason) -> dict[str, Any]:
     """The partner has lost access: it learns only what it did."""
     inquiry = after.record.inquiry
-    return {"id": inquiry.id, "status": inquiry.status.value, "reason": reason.value}
+    # Returned, as far as the partner is concerned, even when it went on automatically
+    # to the next partner (whose offer is not this partner's business).
+    return {"id": inquiry.id, "status": Status.RETURNED.value, "reason": reason.value}
 
 
 def partner_from_input(partner_id: str, data: PartnerIn) -> Partner:
@@ -62,21 +72,55 @@ def partner_from_input(partner_id: str, data: PartnerIn) -> Partner:
             timezone=data.timezone,
             working_days=tuple(data.working_days),
         ),
-        territories=tuple(
-            Territory(
-                t.country,
-                tuple(
-                    sorted(
-                        {normalise_postal_code(p) if p.strip() else "" for p in t.postal_prefixes}
-                    )
-                ),
-            )
-            for t in data.territories
-        ),
+        territories=_territories(data.territories),
         products=frozenset(p.value for p in data.products),
         active=data.active,
         notify_emails=tuple(data.notify_emails),
         language=data.language,
+    )
+
+
+def _territories(territories: list[TerritoryIn]) -> tuple[Territory, ...]:
+    """Territories as stored: prefixes normalised like postal codes, each once, sorted."""
+    return tuple(
+        Territory(
+            t.country,
+            tuple(
+                sorted({normalise_postal_code(p) if p.strip() else "" for p in t.postal_prefixes})
+            ),
+        )
+        for t in territories
+    )
+
+
+def partner_patched(partner: Partner, data: PartnerPatchIn) -> Partner:
+    """The partner with the fields a `PATCH` body gives changed, the others kept."""
+    given = data.model_fields_set
+    calendar = partner.calendar
+    return replace(
+        partner,
+        name=data.name if data.name is not None else partner.name,
+        calendar=Calendar(
+            country=data.country or calendar.country,
+            subdivision=(data.subdivision or None)
+            if "subdivision" in given
+            else calendar.subdivision,
+            timezone=data.timezone or calendar.timezone,
+            working_days=tuple(data.working_days)
+            if data.working_days is not None
+            else calendar.working_days,
+        ),
+        territories=_territories(data.territories)
+        if data.territories is not None
+        else partner.territories,
+        products=frozenset(p.value for p in data.products)
+        if data.products is not None
+        else partner.products,
+        active=data.active if data.active is not None else partner.active,
+        notify_emails=tuple(data.notify_emails)
+        if data.notify_emails is not None
+        else partner.notify_emails,
+        language=data.language or partner.language,
     )
 
 
@@ -98,4 +142,20 @@ def partner_view(partner: Partner) -> dict[str, Any]:
         "active": partner.active,
         "notify_emails": list(partner.notify_emails),
         "language": partner.language,
+    }
+
+
+def suggestions_view(suggestions: list[Suggestion]) -> dict[str, Any]:
+    """`GET /inquiries/{id}/suggestions`: the candidates, best first, with why."""
+    return {
+        "candidates": [
+            {
+                "partner_id": s.partner.id,
+                "name": s.partner.name,
+                "why": list(s.why),
+                "postal_prefix": s.postal_prefix,
+                "pending": s.pending,
+            }
+            for s in suggestions
+        ]
     }

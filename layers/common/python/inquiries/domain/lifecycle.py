@@ -54,7 +54,7 @@ ALLOWED_FROM: dict[Transition, frozenset[Status]] = {
     Transition.ASSIGN_HQ_USER: frozenset(
         {Status.UNASSIGNED, Status.ASSIGNED, Status.RETURNED, Status.PENDING}
     ),
-    Transition.ASSIGN_COLLEAGUE: frozenset({Status.ACCEPTED}),
+    Transition.ASSIGN_COLLEAGUE: frozenset({Status.PENDING, Status.ACCEPTED}),
     Transition.ACCEPT: frozenset({Status.PENDING}),
     Transition.REJECT: frozenset({Status.PENDING}),
     Transition.EXPIRE: frozenset({Status.PENDING}),
@@ -146,8 +146,9 @@ def offer_to(
 ) -> Change:
     """Offer the inquiry to a partner with a deadline; an open offer elsewhere is withdrawn.
 
-    With `base` (a change not yet stored, as on intake) the offer is added to it.
-    An inactive partner gets no new offer (Conflict).
+    With `base` (a change not yet stored: intake, or a rejection or expiry that re-routes)
+    the offer is added to it, its offers and events kept. An inactive partner gets no new
+    offer (Conflict).
     """
     if base is None:
         _require(Transition.OFFER, inquiry)
@@ -188,7 +189,7 @@ def offer_to(
     return Change(
         before=base.before if base else inquiry,
         after=after,
-        offers=(*withdrawals, OfferWrite(offer, None)),
+        offers=(*(base.offers if base else ()), *withdrawals, OfferWrite(offer, None)),
         events=events,
     )
 
@@ -214,12 +215,31 @@ def assign_to_hq_user(
 
 
 def assign_to_colleague(
-    inquiry: Inquiry, *, principal: Principal, user_id: str, now: datetime
+    inquiry: Inquiry,
+    *,
+    offer: Offer | None,
+    principal: Principal,
+    user_id: str,
+    now: datetime,
 ) -> Change:
-    """A partner hands an accepted inquiry to a colleague of its own organisation."""
+    """A partner hands an inquiry to a colleague of its own organisation.
+
+    Accepted: the colleague works on it. Pending: the offer is handed over as it is, the
+    deadline unchanged, by the rule of a decision (the offered partner, before the
+    deadline; after it, `DeadlinePassed`). The offer itself is not written: who holds it
+    inside the organisation is the inquiry's `user_id`.
+    """
     _require(Transition.ASSIGN_COLLEAGUE, inquiry)
+    if inquiry.status is Status.PENDING:
+        decidable_offer(inquiry, offer, principal, now)
+    elif inquiry.partner_id != principal.partner_id:
+        raise NotFound("inquiry not found")
     after = _next(inquiry, user_id=user_id)
-    event = Event(now, principal.user_id, Action.ASSIGNED, {"user_id": user_id})
+    # The partner names whose hand-over it is (HQ's hand-over to its own user has none).
+    details: dict[str, object] = {"user_id": user_id, "partner_id": principal.partner_id}
+    if inquiry.status is Status.PENDING:
+        details["deadline"] = iso(inquiry.deadline) if inquiry.deadline else None
+    event = Event(now, principal.user_id, Action.ASSIGNED, details)
     return Change(inquiry, after, events=(event,))
 
 

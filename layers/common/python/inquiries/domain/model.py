@@ -191,6 +191,9 @@ class Action(StrEnum):
     EXPIRED = "expired"
     DISCARDED = "discarded"
     PROGRESS = "progress"
+    # Automatic re-routing (issue 13): the next candidate got it, or the chain ended at HQ.
+    REROUTED = "rerouted"
+    REROUTE_ENDED = "reroute_ended"
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,8 @@ class Inquiry:
     redacted_message: str | None = None
     # The time zone of `deadline`: the offered partner's calendar, set with the offer.
     deadline_timezone: str | None = None
+    # How often it was offered on automatically after a rejection or an expiry.
+    reroutes: int = 0
 
     @property
     def location(self) -> Location:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from inquiries.domain.model import Partner
 
@@ -72,3 +73,66 @@ def choose_partner(
         return tied[0] if tied else None
     # min() keeps the first of equals, and `tied` is sorted by id: the smallest id wins ties.
     return min(tied, key=lambda p: pending_count(p.id))
+
+
+# The reasons a suggestion gives (`why`), in the order the rule weighs them.
+WHY_TERRITORY = "territory"  # a territory of the partner covers the location
+WHY_PRODUCT = "product"  # the partner handles the product
+WHY_CLOSEST = "closest_territory"  # its postal prefix is longer than the others' that cover it
+WHY_FEWEST_PENDING = "fewest_pending"  # tied on the prefix, it has the fewest pending offers
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A partner the routing rule could pick, with why, in the rule's order."""
+
+    partner: Partner
+    why: tuple[str, ...]
+    postal_prefix: str | None = None  # the longest prefix of its that covers the location
+    pending: int | None = None  # its pending offers, counted only where they break a tie
+
+
+def ranked_candidates(
+    partners: Iterable[Partner],
+    *,
+    product: str,
+    country: str,
+    postal_code: str,
+    pending_count: Callable[[str], int],
+    excluded: frozenset[str] = frozenset(),
+) -> list[Suggestion]:
+    """Every partner the rule could pick, best first: the order `choose_partner` follows
+    (longest prefix, then fewest pending, then smallest id).
+
+    `pending_count` is asked only for partners that tie on the prefix with another.
+    """
+    code = normalise_postal_code(postal_code)
+    ranked: list[Suggestion] = []
+    groups: dict[int, list[Partner]] = {}
+    for partner in partners:
+        if not partner.active or partner.id in excluded or not partner.handles(product):
+            continue
+        length = partner.longest_prefix(country, code)
+        if length is not None:
+            groups.setdefault(length, []).append(partner)
+    lengths = sorted(groups, reverse=True)
+    for rank, length in enumerate(lengths):
+        closest = (WHY_CLOSEST,) if rank == 0 and len(lengths) > 1 else ()
+        tied = sorted(groups[length], key=lambda p: p.id)
+        counts = {p.id: pending_count(p.id) for p in tied} if len(tied) > 1 else {}
+        tied.sort(key=lambda p: counts.get(p.id, 0))  # stable: the smaller id among equals
+        for place, partner in enumerate(tied):
+            fewest = (
+                (WHY_FEWEST_PENDING,)
+                if counts and place == 0 and counts[partner.id] < counts[tied[1].id]
+                else ()
+            )
+            ranked.append(
+                Suggestion(
+                    partner,
+                    (WHY_TERRITORY, WHY_PRODUCT, *closest, *fewest),
+                    postal_prefix=code[:length],
+                    pending=counts.get(partner.id),
+                )
+            )
+    return ranked

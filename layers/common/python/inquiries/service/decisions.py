@@ -33,6 +33,7 @@ from inquiries.domain.model import (
     Status,
 )
 from inquiries.domain.view import ensure_visible
+from inquiries.service import rerouting
 from inquiries.service.deadlines import deadline_for
 from inquiries.service.partners import known_partner
 from inquiries.service.ports import Dependencies, Page, Record
@@ -41,6 +42,9 @@ from inquiries.service.scheduling import cancel_expiries, schedule_expiry
 logger = Logger(child=True)
 
 MAX_PAGE = 100
+# A rejection whose onward offer lost a race (the next partner deactivated) is decided
+# again on the stored state this often.
+REROUTE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -157,18 +161,28 @@ def reject(
     reason: RejectReason,
     note: str | None,
 ) -> Loaded:
-    """The offered partner declines; the inquiry returns to HQ."""
-    inquiry = loaded.record.inquiry
-    _decidable(deps, loaded, principal)
-    change = lifecycle.reject(
-        inquiry,
-        offer=loaded.current_offer,
-        principal=principal,
-        reason=reason,
-        note=note,
-        now=deps.clock.now(),
-    )
-    return _store(deps, loaded, change)
+    """The offered partner declines; the inquiry returns to HQ, or goes on to the next
+    partner where automatic re-routing applies (service/rerouting.py), in the same write."""
+    for attempt in range(1, REROUTE_ATTEMPTS + 1):
+        _decidable(deps, loaded, principal)
+        change = lifecycle.reject(
+            loaded.record.inquiry,
+            offer=loaded.current_offer,
+            principal=principal,
+            reason=reason,
+            note=note,
+            now=deps.clock.now(),
+        )
+        change = rerouting.onward(deps, loaded.record, change, cause=reason.value)
+        try:
+            return _store(deps, loaded, change)
+        except Conflict:
+            # The next partner may have been deactivated meanwhile (its condition check
+            # failed): decide again on what is stored now. Anything else answers as before.
+            if change.opened_offer is None or attempt == REROUTE_ATTEMPTS:
+                raise
+            loaded = load_visible(deps, loaded.record.inquiry.id, principal)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def link_contact(
@@ -215,8 +229,10 @@ def assign(
         if partner_id is not None:
             raise Forbidden("only headquarters assigns inquiries to partners")
         assert user_id is not None
+        if inquiry.status is Status.PENDING:
+            _decidable(deps, loaded, principal)  # after the deadline it is HQ's again
         change = lifecycle.assign_to_colleague(
-            inquiry, principal=principal, user_id=user_id, now=now
+            inquiry, offer=loaded.current_offer, principal=principal, user_id=user_id, now=now
         )
     elif partner_id is not None:
         partner = known_partner(deps, partner_id)

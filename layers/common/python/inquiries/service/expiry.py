@@ -11,12 +11,15 @@ from aws_lambda_powertools import Logger
 
 from inquiries.domain import lifecycle
 from inquiries.domain.errors import ChangeRejected
+from inquiries.service import rerouting
 from inquiries.service.ports import Dependencies
-from inquiries.service.scheduling import cancel_expiries
+from inquiries.service.scheduling import cancel_expiries, schedule_expiry
 
 logger = Logger(child=True)
 
 SWEEP_BATCH = 100
+# A re-routing expiry whose next partner was deactivated meanwhile is decided again.
+REROUTE_ATTEMPTS = 3
 SWEEP_ROUNDS = 50  # at most 5,000 expiries per run; the next run takes the rest
 
 
@@ -25,29 +28,47 @@ def expire_offer(
 ) -> bool:
     """Return the inquiry to HQ if this offer is still pending and overdue; True if it did.
 
-    A schedule that fired deletes itself; the sweeper deletes the schedule it overtook.
+    Where automatic re-routing applies, the same write offers it to the next partner
+    (service/rerouting.py), whose expiry is then scheduled. A schedule that fired deletes
+    itself; the sweeper deletes the schedule it overtook.
     """
-    record = deps.repository.load(inquiry_id)
-    if record is None:
-        logger.warning("expiry for an unknown inquiry", extra={"inquiry_id": inquiry_id})
-        return False
-    offer = next((o for o in record.offers if o.seq == seq), None)
-    change = lifecycle.expire(record.inquiry, offer=offer, now=deps.clock.now())
-    if change is None:
+    for attempt in range(1, REROUTE_ATTEMPTS + 1):
+        record = deps.repository.load(inquiry_id)
+        if record is None:
+            logger.warning("expiry for an unknown inquiry", extra={"inquiry_id": inquiry_id})
+            return False
+        offer = next((o for o in record.offers if o.seq == seq), None)
+        change = lifecycle.expire(record.inquiry, offer=offer, now=deps.clock.now())
+        if change is None:
+            logger.info(
+                "expiry not due or already decided", extra={"inquiry_id": inquiry_id, "offer": seq}
+            )
+            return False
+        change = rerouting.onward(deps, record, change, cause=rerouting.EXPIRED)
+        try:
+            deps.repository.apply(change)
+        except ChangeRejected:
+            # A decision landed first (accept, reject, withdraw): exactly one wins. Or the
+            # next partner was deactivated meanwhile: then the next round decides again.
+            if change.opened_offer is None or attempt == REROUTE_ATTEMPTS:
+                logger.info("expiry lost the race", extra={"inquiry_id": inquiry_id, "offer": seq})
+                return False
+            continue
+        if delete_schedule:
+            cancel_expiries(deps, change.closed_offers)
+        opened = change.opened_offer
+        if opened is not None:
+            schedule_expiry(deps, opened)
         logger.info(
-            "expiry not due or already decided", extra={"inquiry_id": inquiry_id, "offer": seq}
+            "inquiry expired",
+            extra={
+                "inquiry_id": inquiry_id,
+                "offer": seq,
+                "rerouted_to": opened.partner_id if opened else None,
+            },
         )
-        return False
-    try:
-        deps.repository.apply(change)
-    except ChangeRejected:
-        # A decision landed first (accept, reject, withdraw): exactly one wins.
-        logger.info("expiry lost the race", extra={"inquiry_id": inquiry_id, "offer": seq})
-        return False
-    if delete_schedule:
-        cancel_expiries(deps, change.closed_offers)
-    logger.info("inquiry expired", extra={"inquiry_id": inquiry_id, "offer": seq})
-    return True
+        return True
+    return False  # pragma: no cover  (the loop returns)
 
 
 def sweep(deps: Dependencies) -> int:

@@ -12,6 +12,7 @@ from inquiries.domain.anonymise import anonymise_message
 from inquiries.domain.errors import Conflict, Unavailable
 from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import SYSTEM, Channel, Contact, Inquiry, Partner, Status
+from inquiries.domain.spam import sent_by_a_bot
 from inquiries.service.deadlines import deadline_for
 from inquiries.service.partners import known_partner
 from inquiries.service.ports import (
@@ -41,12 +42,16 @@ class Submission:
     message: str | None = None
     language: str | None = None
     partner_id: str | None = None
+    # The website form's bot trap (domain/spam.py); None from other clients.
+    form_trap: str | None = None
+    form_fill_ms: int | None = None
 
 
 @dataclass(frozen=True)
 class Submitted:
     inquiry_id: str
     replayed: bool  # True: the same Idempotency-Key answered an earlier submission
+    stored: bool = True  # False: taken for a bot, answered like a success, nothing stored
 
 
 def submit(
@@ -59,10 +64,18 @@ def submit(
 ) -> Submitted:
     """Store a new inquiry and offer it to the partner routing picks (or queue it at HQ).
 
+    A submission the website form marks as a bot's (domain/spam.py) gets an id like any
+    other and is stored as nothing.
+
     Answers only once the inquiry is stored, read back where the store's answer left
     any doubt; otherwise raises Unavailable (503) with nothing written. The inquiry,
     its first offer, its events and the idempotency claim are one transaction.
     """
+    if sent_by_a_bot(submission.form_trap, submission.form_fill_ms):
+        # Answered like a success, so the bot learns nothing to adapt to; nothing is read
+        # or written (no inquiry, no offer, no idempotency claim, no schedule).
+        logger.info("submission taken for a bot; nothing stored")
+        return Submitted(deps.new_id(), replayed=False, stored=False)
     repo = deps.repository
     now = deps.clock.now()
     dealer = None

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from inquiries.domain.errors import ValidationFailed
+from collections.abc import Callable
+
+from inquiries.domain.errors import ChangeRejected, Conflict, NotFound, ValidationFailed
 from inquiries.domain.model import Partner
 from inquiries.domain.partner_limits import check_storable
 from inquiries.service.ports import Dependencies
+
+PATCH_ATTEMPTS = 3
 
 
 def put_partner(deps: Dependencies, partner: Partner) -> Partner:
     """Create or replace a partner; its calendar must be one we can count deadlines in,
     and it must fit in the one change that stores it (else 422 naming `territories`)."""
-    from inquiries import business_time  # noqa: PLC0415  (only this route needs it here)
+    _check(deps, partner, replacing=deps.repository.get_partner(partner.id))
+    deps.repository.put_partner(partner)
+    return partner
+
+
+def _check(deps: Dependencies, partner: Partner, replacing: Partner | None) -> None:
+    """The checks of a partner to store beyond its fields' own (422 naming the field)."""
+    from inquiries import business_time  # noqa: PLC0415  (only these routes need it here)
 
     calendar = partner.calendar
     # The country first, then its subdivision, so the answer names the field at fault.
@@ -25,9 +36,41 @@ def put_partner(deps: Dependencies, partner: Partner) -> Partner:
                 f"invalid {field}: {error}", "body", field, msg=str(error)
             ) from None
     # A partner one transaction cannot store is refused as bad input, not retried as 503.
-    check_storable(partner, replacing=deps.repository.get_partner(partner.id))
-    deps.repository.put_partner(partner)
-    return partner
+    check_storable(partner, replacing=replacing)
+
+
+def get_partner(deps: Dependencies, partner_id: str) -> Partner:
+    """The partner of a path (`/partners/{partner_id}`), or NotFound. A consistent read:
+    a partner just created or changed is found as it was stored."""
+    found = deps.repository.partner_for_change(partner_id)
+    if found is None:
+        raise NotFound("partner not found")
+    return found[0]
+
+
+def patch_partner(
+    deps: Dependencies, partner_id: str, change: Callable[[Partner], Partner]
+) -> Partner:
+    """Change a partner in part: `change` makes the new partner from the stored one.
+
+    One conditional write on the version read: a PUT or PATCH landing in between makes
+    it read again and apply the same change to what is stored then (the fields given
+    win, the others are the latest), up to PATCH_ATTEMPTS times, then 409.
+    """
+    repo = deps.repository
+    for _ in range(PATCH_ATTEMPTS):
+        found = repo.partner_for_change(partner_id)
+        if found is None:
+            raise NotFound("partner not found")
+        current, version = found
+        partner = change(current)
+        _check(deps, partner, replacing=current)
+        try:
+            repo.replace_partner(partner, current, version)
+        except ChangeRejected:
+            continue
+        return partner
+    raise Conflict("the partner is being changed by someone else; please retry")
 
 
 def known_partner(deps: Dependencies, partner_id: str) -> Partner:
@@ -41,4 +84,5 @@ def known_partner(deps: Dependencies, partner_id: str) -> Partner:
 
 
 def list_partners(deps: Dependencies) -> list[Partner]:
+    """Every partner, by id."""
     return sorted(deps.repository.list_partners(), key=lambda p: p.id)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.report.rollup import DayRollup
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,15 @@ class Repository(Protocol):
 
     def list_partners(self) -> list[Partner]: ...
 
+    def partner_for_change(self, partner_id: str) -> tuple[Partner, int] | None:
+        """The partner (a consistent read) and its version, for a change in part."""
+        ...
+
+    def replace_partner(self, partner: Partner, replacing: Partner, version: int) -> None:
+        """Store `partner` over `replacing` as read at `version`; ChangeRejected when the
+        stored partner changed meanwhile."""
+        ...
+
     def inbox(
         self, partner_id: str, status: Status | None, limit: int, cursor: str | None
     ) -> Page: ...
@@ -93,9 +103,13 @@ class Repository(Protocol):
 
     def due_offers(self, now: datetime, limit: int) -> list[DueOffer]: ...
 
-    def offers_between(
-        self, start: datetime, end: datetime, partner_id: str | None
-    ) -> list[Offer]: ...
+    def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
+        """The stored rollups of these partners for the UTC days first..last (every shard)."""
+        ...
+
+    def put_rollups(self, rollups: Sequence[DayRollup]) -> None:
+        """Replace these rollups whole (the rebuild); other rollups stay as they are."""
+        ...
 
     def contacts_matching(self, partner_id: str, keys: dict[str, str]) -> dict[str, frozenset[str]]:
         """The partner's contact ids filed under each kind of key."""
@@ -128,6 +142,8 @@ class Dependencies:
     scheduler: ExpiryScheduler
     clock: Clock
     deadline_hours: float = 48.0
+    # Automatic re-routes an inquiry may take after a rejection or expiry; 0: off.
+    auto_reroute_max: int = 0
     new_id: Callable[[], str] = lambda: secrets.token_urlsafe(9)
 
 

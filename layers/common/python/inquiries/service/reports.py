@@ -6,12 +6,19 @@ acceptance rate, the share decided before the deadline, the time to decision
 in hours and in working hours of the partner's calendar, the time from
 acceptance to the first progress step, how far the accepted offers got
 (`outcomes`, `win_rate`) and, when asked for, a `series` per day, ISO week or
-month. The offers come from the offers index (`Repository.offers_between`),
-never from a Scan.
+month.
 
-The computation is pure (`report_of`, `table_of`, `csv_of`; the arithmetic in
-`inquiries.domain.report`); `response_times` is the use case: who may see
-what, then the figures. The Excel workbook is `inquiries.adapters.workbook`.
+The figures come from rollups, one per partner, UTC day and shard
+(`inquiries.service.rollups`, kept in the same transaction as every change), so
+a report reads partners x days x shards items however many offers there are;
+durations are sketched to within 1 % (`inquiries.domain.report.sketch`). The
+same figures can be computed from offers (`report_of`): the rebuild and the
+tests do. Never a Scan.
+
+The computation is pure (`report_of`, `report_of_days`, `table_of`, `csv_of`;
+the arithmetic in `inquiries.domain.report`); `response_times` is the use
+case: who may see what, then the figures. The Excel workbook is
+`inquiries.adapters.workbook`.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from inquiries.domain.errors import Forbidden, ValidationFailed
 from inquiries.domain.model import Offer, Outcome, Principal
 from inquiries.domain.report.figures import hours_between
 from inquiries.domain.report.periods import Interval, period_of, periods
+from inquiries.domain.report.rollup import day_of
 from inquiries.domain.report.tally import Tally
 from inquiries.domain.view import iso
 from inquiries.service.deadlines import working_hours
@@ -36,6 +44,8 @@ TOTAL = "total"
 # Series entries in one answer (rows and total): about 150 bytes each, so the JSON stays
 # well under Lambda's 6 MB response limit. A year by day is 366 per row.
 MAX_SERIES_ENTRIES = 20_000
+# Overdue offers the sweeper has not expired yet that a report reads (see `overdue`).
+OVERDUE_READS = 500
 SERIES_COLUMNS = (
     "partner_id",
     "period",
@@ -110,6 +120,7 @@ def count(tally: Tally, offer: Offer, now: datetime) -> None:
         decision_working_hours=working_hours(offer.calendar, offer.offered_at, decided_at),
         first_progress_hours=hours_between(decided_at, progress_at) if progress_at else None,
         recorded_steps=offer.steps,
+        reason=offer.reason,
     )
 
 
@@ -142,10 +153,22 @@ def report_of(
     With an interval, each row and the total get a `series` over every period
     of [first, last], empty periods included.
     """
-    # One tally per partner and UTC day of the offer: what a rollup could store.
+    # One tally per partner and UTC day of the offer: what the rollups store.
     days: dict[str, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
     for offer in offers:
-        count(days[offer.partner_id][offer.offered_at.astimezone(UTC).date()], offer, now)
+        count(days[offer.partner_id][day_of(offer.offered_at)], offer, now)
+    return report_of_days(days, first=first, last=last, now=now, interval=interval)
+
+
+def report_of_days(
+    days: dict[str, dict[date, Tally]],
+    *,
+    first: date,
+    last: date,
+    now: datetime,
+    interval: Interval | None = None,
+) -> dict[str, Any]:
+    """The report body from one tally per partner and UTC day (see `report_of`)."""
     names = periods(first, last, interval) if interval is not None else []
     if interval is not None and len(names) * (len(days) + 1) > MAX_SERIES_ENTRIES:
         raise ValidationFailed.at(
@@ -263,9 +286,35 @@ def response_times(
     when it would be too long for one answer).
     """
     partner = scope(principal, partner_id)
-    start, end = period(first, last)
-    offers = deps.repository.offers_between(start, end, partner)
-    if partner is not None:
-        # The index query already narrows to the partner; this keeps a row from ever leaking.
-        offers = [o for o in offers if o.partner_id == partner]
-    return report_of(offers, first=first, last=last, now=deps.clock.now(), interval=interval)
+    period(first, last)  # "to" must be a day with a next one
+    now = deps.clock.now()
+    repository = deps.repository
+    partner_ids = (
+        [partner] if partner is not None else sorted(p.id for p in repository.list_partners())
+    )
+    days: dict[str, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    for rollup in repository.rollups(partner_ids, first, last):
+        if rollup.partner_id in partner_ids and first <= rollup.day <= last:
+            # The query already narrows to the partners; this keeps a row from ever leaking.
+            days[rollup.partner_id][rollup.day].merge(rollup.tally)
+    for offer in overdue(deps, now):
+        day = day_of(offer.offered_at)
+        if offer.partner_id in days and day in days[offer.partner_id]:
+            days[offer.partner_id][day].overdue()
+    return report_of_days(days, first=first, last=last, now=now, interval=interval)
+
+
+def overdue(deps: Dependencies, now: datetime) -> list[Offer]:
+    """Pending offers whose deadline has passed but that the sweeper has not expired yet.
+
+    The report counts them as expired, as it always did (`standing`). They are the
+    sweeper's backlog (seconds of offers when it runs), read from the due-offers index
+    and loaded one by one; past OVERDUE_READS of them the rest still count as pending.
+    """
+    found = []
+    for due in deps.repository.due_offers(now, OVERDUE_READS):
+        record = deps.repository.load(due.inquiry_id)
+        offer = next((o for o in record.offers if o.seq == due.seq), None) if record else None
+        if offer is not None and offer.outcome is Outcome.PENDING and offer.deadline <= now:
+            found.append(offer)
+    return found

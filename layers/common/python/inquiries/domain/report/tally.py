@@ -3,9 +3,10 @@
 A `Tally` is what the report knows about some offers before it shows them.
 Tallies of disjoint groups merge into the tally of their union, so the report
 is built from one tally per partner and UTC day: a row merges a partner's
-days, a series entry the days of one period, the total every partner. A
-rollup kept per partner and day can later take the place of reading the
-offers, without changing how rows, series and totals are made.
+days, a series entry the days of one period, the total every partner. The
+rollups (`inquiries.service.rollups`) store exactly these tallies, per partner,
+day and shard, so rows, series and totals are made the same way from them as
+from the offers. Durations are kept in `Sketch`es (within 1 %, see sketch.py).
 """
 
 from __future__ import annotations
@@ -16,20 +17,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inquiries.domain.model import Outcome, ProgressStep
-from inquiries.domain.report.figures import rate, spread
+from inquiries.domain.report.figures import rate
 from inquiries.domain.report.outcomes import outcomes, reached
+from inquiries.domain.report.sketch import Sketch
 
 
 @dataclass
 class Tally:
-    """Counts and durations (in hours) of a group of offers; empty when new."""
+    """Counts and durations (in hours) of a group of offers; empty when new.
+
+    `counts` has the offers per outcome as stored (a rollup's pending may include
+    offers past their deadline, see `overdue`); `reasons` the rejections per reason.
+    """
 
     assigned: int = 0
     counts: Counter[Outcome] = field(default_factory=Counter)
-    decision_hours: list[float] = field(default_factory=list)
-    decision_working_hours: list[float] = field(default_factory=list)
-    first_progress_hours: list[float] = field(default_factory=list)
+    decision_hours: Sketch = field(default_factory=Sketch)
+    decision_working_hours: Sketch = field(default_factory=Sketch)
+    first_progress_hours: Sketch = field(default_factory=Sketch)
     steps: Counter[ProgressStep] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
 
     def add(
         self,
@@ -39,6 +46,7 @@ class Tally:
         decision_working_hours: float | None = None,
         first_progress_hours: float | None = None,
         recorded_steps: Iterable[ProgressStep] = (),
+        reason: str | None = None,
     ) -> None:
         """Count one offer with its standing outcome and what was measured on it.
 
@@ -48,22 +56,30 @@ class Tally:
         self.assigned += 1
         self.counts[outcome] += 1
         if decision_hours is not None:
-            self.decision_hours.append(decision_hours)
+            self.decision_hours.add(decision_hours)
         if decision_working_hours is not None:
-            self.decision_working_hours.append(decision_working_hours)
+            self.decision_working_hours.add(decision_working_hours)
         if first_progress_hours is not None:
-            self.first_progress_hours.append(first_progress_hours)
+            self.first_progress_hours.add(first_progress_hours)
         if outcome is Outcome.ACCEPTED:
             self.steps.update(reached(recorded_steps))
+        if outcome is Outcome.REJECTED and reason:
+            self.reasons[reason] += 1
+
+    def overdue(self, offers: int = 1) -> None:
+        """Count pending offers whose deadline has passed as expired (the sweeper lags)."""
+        self.counts[Outcome.PENDING] -= offers
+        self.counts[Outcome.EXPIRED] += offers
 
     def merge(self, other: Tally) -> None:
         """Add the offers of `other` (a disjoint group) to this tally."""
         self.assigned += other.assigned
         self.counts.update(other.counts)
-        self.decision_hours.extend(other.decision_hours)
-        self.decision_working_hours.extend(other.decision_working_hours)
-        self.first_progress_hours.extend(other.first_progress_hours)
+        self.decision_hours.merge(other.decision_hours)
+        self.decision_working_hours.merge(other.decision_working_hours)
+        self.first_progress_hours.merge(other.first_progress_hours)
         self.steps.update(other.steps)
+        self.reasons.update(other.reasons)
 
     @classmethod
     def of(cls, tallies: Iterable[Tally]) -> Tally:
@@ -90,10 +106,10 @@ class Tally:
             "expired": expired,
             "pending": self.counts[Outcome.PENDING],
             "acceptance_rate": rate(accepted, decided),
-            "decision_hours": spread(self.decision_hours),
-            "decision_working_hours": spread(self.decision_working_hours),
+            "decision_hours": self.decision_hours.spread(),
+            "decision_working_hours": self.decision_working_hours.spread(),
             "decided_in_time_rate": rate(accepted + rejected, decided),
-            "first_progress_hours": spread(self.first_progress_hours),
+            "first_progress_hours": self.first_progress_hours.spread(),
             "outcomes": outcomes(self.steps),
             "win_rate": rate(won, won + lost),
         }
@@ -106,5 +122,5 @@ class Tally:
             "accepted": self.counts[Outcome.ACCEPTED],
             "rejected": self.counts[Outcome.REJECTED],
             "expired": self.counts[Outcome.EXPIRED],
-            "decision_hours": spread(self.decision_hours),
+            "decision_hours": self.decision_hours.spread(),
         }

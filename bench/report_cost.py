@@ -1,0 +1,210 @@
+"""Benchmark: what one response-time report reads, against the number of offers.
+
+    python bench/report_cost.py [--offers 50 200 800]
+
+For each size, a month of offers (three partners, about 70 % accepted, 20 % rejected,
+10 % left to expire, some progress) is written change by change through the
+repository into moto, then the HQ report of the month and one partner's report are
+asked through the report function as API Gateway would call it. `bench._counting`
+counts the DynamoDB calls, the items they read and the read units (computed from
+item sizes). Before the rollups the report read every offer of the period; from
+rollups it reads partners x days x shards items, whatever the number of offers.
+The same file run on a checkout before the rollups gives the "before" figures of
+docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [
+    p for p in (str(ROOT / "layers" / "common" / "python"), str(ROOT)) if p not in sys.path
+]
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "TABLE_NAME": "inquiries-bench",
+        "SCHEDULE_GROUP": "inquiries",
+        "EXPIRE_FUNCTION_ARN": "arn:aws:lambda:eu-central-1:123456789012:function:x",
+        "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/x",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+import boto3  # noqa: E402
+from inquiries import wiring  # noqa: E402
+from inquiries.adapters.clock import FixedClock  # noqa: E402
+from inquiries.adapters.table import create_table  # noqa: E402
+from inquiries.domain import lifecycle  # noqa: E402
+from inquiries.domain.model import (  # noqa: E402
+    Calendar,
+    Channel,
+    Contact,
+    Inquiry,
+    Partner,
+    ProgressStep,
+    RejectReason,
+    Status,
+)
+from inquiries.service.expiry import sweep  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from bench._counting import Recorder  # noqa: E402
+from tests.conftest import START  # noqa: E402
+from tests.support.api import call, hq, partner  # noqa: E402
+
+CALENDAR = Calendar(country="IT", subdivision="BZ", timezone="Europe/Rome")
+PARTNERS = ("alpin-bz", "meran-bz", "bozen-bz")
+CONTACT = Contact(
+    first_name="Anna",
+    last_name="Rossi",
+    email="anna.rossi@example.com",
+    phone=None,
+    street=None,
+    postal_code="39100",
+    city="Bolzano",
+    country="IT",
+    company=None,
+)
+
+
+def history(repository: Any, offers: int, seed: int = 7) -> None:
+    """`offers` inquiries over December, each offered once and mostly decided."""
+    rng = random.Random(seed)
+    minutes = 31 * 24 * 60 // offers
+    for n in range(offers):
+        now = START + timedelta(minutes=n * minutes)
+        inquiry = Inquiry(
+            id=f"inq-{n:06d}",
+            status=Status.UNASSIGNED,
+            channel=Channel.WEBSITE,
+            product="windows",
+            contact=CONTACT,
+            created_at=now,
+        )
+        received = lifecycle.receive(inquiry, now)
+        chosen = Partner(rng.choice(PARTNERS), "Partner", CALENDAR)
+        change = lifecycle.offer_to(
+            received.after,
+            chosen,
+            current=None,
+            deadline=now + timedelta(hours=48),
+            actor="website",
+            now=now,
+            base=received,
+        )
+        repository.apply(change)
+        luck, later = rng.random(), now + timedelta(minutes=rng.randint(5, 2000))
+        offer = change.offers[-1].offer
+        who = partner_principal(chosen.id)
+        if luck < 0.7:
+            decided = lifecycle.accept(change.after, offer=offer, principal=who, now=later)
+            repository.apply(decided)
+            if rng.random() < 0.5:
+                step = rng.choice(list(ProgressStep))
+                repository.apply(
+                    lifecycle.record_progress(
+                        decided.after,
+                        offer=decided.offers[0].offer,
+                        principal=who,
+                        step=step,
+                        note=None,
+                        now=later + timedelta(hours=3),
+                    )
+                )
+        elif luck < 0.9:
+            repository.apply(
+                lifecycle.reject(
+                    change.after,
+                    offer=offer,
+                    principal=who,
+                    reason=RejectReason.NO_CAPACITY,
+                    note=None,
+                    now=later,
+                )
+            )
+
+
+def partner_principal(partner_id: str) -> Any:
+    from inquiries.domain.model import Principal, Role  # noqa: PLC0415
+
+    return Principal(f"{partner_id}-user", Role.PARTNER, partner_id)
+
+
+def measure(offers: int) -> list[tuple[str, int, int, int, float]]:
+    """(report, offers, queries, items read, RRU) of the HQ and a partner's report."""
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        boto3.client("scheduler").create_schedule_group(Name="inquiries")
+        create_table(dynamodb, os.environ["TABLE_NAME"])
+        wiring.reset()
+        clock = FixedClock(START)
+        wiring.override(clock=clock)
+        for partner_id in PARTNERS:
+            answer = call(
+                "PUT",
+                f"/partners/{partner_id}",
+                body={
+                    "name": partner_id,
+                    "country": "IT",
+                    "subdivision": "BZ",
+                    "timezone": "Europe/Rome",
+                    "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
+                },
+                claims=hq(),
+            )
+            assert answer.status == 200, answer.text
+        history(wiring.dependencies().repository, offers)
+        clock.set(START + timedelta(days=40))
+        # The sweeper has expired what was left open, as it does every five minutes.
+        while sweep(wiring.dependencies()):
+            pass
+        recorder = Recorder(shadow=dynamodb)
+        recorder.attach_to(wiring.dependencies())
+        counted: list[dict[str, Any]] = []
+
+        def count_items(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+            if model.name in ("Query", "GetItem", "BatchGetItem"):
+                counted.append(parsed)
+
+        client = wiring.dependencies().repository._client  # type: ignore[attr-defined]
+        client.meta.events.register("after-call.dynamodb", count_items)
+        rows = []
+        period = {"from": "2026-12-01", "to": "2026-12-31"}
+        for name, claims in (("HQ", hq()), ("partner", partner(PARTNERS[0]))):
+            counted.clear()
+            with recorder.measuring() as tally:
+                answer = call("GET", "/reports/response-times", claims=claims, query=period)
+            assert answer.status == 200, answer.text
+            items = sum(
+                p.get("ScannedCount", p.get("Count", 1 if p.get("Item") else 0)) for p in counted
+            )
+            rows.append((name, offers, tally.total("dynamodb"), items, tally.read_units))
+        wiring.reset()
+        return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--offers", type=int, nargs="+", default=[50, 200, 800])
+    args = parser.parse_args()
+    print(f"{'report':<8} {'offers':>7} {'DynamoDB calls':>15} {'items read':>11} {'RRU':>7}")
+    for offers in args.offers:
+        for name, n, calls, items, rru in measure(offers):
+            print(f"{name:<8} {n:>7} {calls:>15} {items:>11} {rru:>7.1f}")
+
+
+if __name__ == "__main__":
+    main()

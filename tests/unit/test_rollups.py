@@ -1,0 +1,333 @@
+"""Rollups and duration sketches: the report from rollups equals the report from offers.
+
+A generated history (random partners, offers, decisions, progress, re-assignments and
+expiries at random times) is applied change by change to the in-memory repository,
+which keeps rollups exactly as the DynamoDB adapter does (`rollup_deltas`). The report
+the use case answers from those rollups must equal the report computed from every
+offer, for any period, partner, interval and moment; the sketches must stay within
+their stated bound of the exact percentiles.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import random
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from inquiries.adapters.keys import ROLLUP_SHARDS, rollup_shard
+from inquiries.domain import lifecycle
+from inquiries.domain.errors import ChangeRejected
+from inquiries.domain.model import (
+    Calendar,
+    Channel,
+    Inquiry,
+    Outcome,
+    ProgressStep,
+    RejectReason,
+    Status,
+)
+from inquiries.domain.report.figures import percentile, rounded_hours
+from inquiries.domain.report.periods import Interval
+from inquiries.domain.report.sketch import Sketch, bucket_of
+from inquiries.service import reports
+from inquiries.service.rollups import rebuild, rollups_from
+
+from tests.conftest import START
+from tests.unit.fakes import HQ, Fakes, a_contact, a_partner, fake_dependencies, partner_user
+
+MUNICH = Calendar(country="DE", subdivision="BY", timezone="Europe/Berlin")
+PARTNERS = ("P1", "P2", "P3")
+NEGLIGIBLE = 0.00001
+
+# --- the sketch ----------------------------------------------------------------------------
+
+durations = st.lists(
+    st.one_of(
+        st.floats(min_value=0, max_value=2000, allow_nan=False),
+        st.integers(min_value=0, max_value=400).map(lambda n: n / 4),  # round values
+        st.just(0.0),
+    ),
+    min_size=1,
+    max_size=300,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(durations)
+def test_sketch_percentiles_are_within_one_percent_and_the_max_is_exact(
+    values: list[float],
+) -> None:
+    sketch = Sketch()
+    for value in values:
+        sketch.add(value)
+
+    shown = sketch.spread()
+    for percent, name in ((50, "median"), (90, "p90"), (100, "max")):
+        exact = percentile(values, percent)
+        kept = sketch.percentile(percent)
+        # Durations under 0.00001 h (0.036 s) are kept as zero.
+        assert abs(kept - exact) <= 0.01 * exact + NEGLIGIBLE, (percent, exact, kept)
+        # As shown (hundredths): within 1 % of the exact value and one hundredth.
+        value = shown[name]
+        assert value is not None
+        assert abs(value - rounded_hours(exact)) <= 0.01 * exact + 0.01 + 1e-9, (name, exact)
+    # The maximum is kept exactly.
+    assert shown["max"] == rounded_hours(max(values))
+
+
+@given(durations, durations)
+def test_sketches_of_two_groups_merge_into_the_sketch_of_their_union(
+    left: list[float], right: list[float]
+) -> None:
+    a, b, union = Sketch(), Sketch(), Sketch()
+    for value in left:
+        a.add(value)
+        union.add(value)
+    for value in right:
+        b.add(value)
+        union.add(value)
+    a.merge(b)
+
+    assert a.buckets == union.buckets
+    assert a.spread() == union.spread()
+
+
+@pytest.mark.parametrize(
+    ("hours", "bucket"),
+    [
+        (3.0, "3"),
+        (66.43, "66"),
+        (3.456, "3.46"),
+        (0.3333333, "0.333"),
+        (0.6666667, "0.67"),
+        (0.025, "0.025"),
+        (113.0, "113"),
+        (0.0, "0"),
+        (0.000001, "0"),
+        (9.96, "10"),
+    ],
+)
+def test_durations_keep_three_significant_digits_below_a_leading_five_and_two_from_it(
+    hours: float, bucket: str
+) -> None:
+    assert bucket_of(hours) == Decimal(bucket)
+
+
+def test_round_durations_come_out_exact() -> None:
+    sketch = Sketch()
+    for value in (3.0, 66.0, 1 / 3, 93.0, 0.025):
+        sketch.add(value)
+    assert sketch.spread() == {"median": 3.0, "p90": 93.0, "max": 93.0}
+
+
+# --- a generated history ---------------------------------------------------------------------
+
+
+def a_new_inquiry(inquiry_id: str, now: datetime) -> Inquiry:
+    return Inquiry(
+        id=inquiry_id,
+        status=Status.UNASSIGNED,
+        channel=Channel.WEBSITE,
+        product="windows",
+        contact=a_contact(),
+        created_at=now,
+    )
+
+
+def generated_history(seed: int, inquiries: int = 120) -> Fakes:
+    """Inquiries over three weeks: offered, accepted, rejected, expired, re-offered by HQ,
+    progressed step by step, each change applied as the service would (conditions and all)."""
+    rng = random.Random(seed)
+    partners = {
+        p: a_partner(p, calendar=MUNICH if p == "P2" else a_partner(p).calendar) for p in PARTNERS
+    }
+    world = fake_dependencies(START, partners=partners.values())
+    repository, now = world.repository, START
+    ids = [f"inq-{seed}-{n}" for n in range(inquiries)]
+    for inquiry_id in ids:
+        repository.apply(lifecycle.receive(a_new_inquiry(inquiry_id, now), now))
+    for _ in range(inquiries * 6):
+        now += timedelta(minutes=rng.choice([1, 7, 36, 90, 240]))
+        record = repository.load(rng.choice(ids))
+        assert record is not None
+        inquiry, offers = record.inquiry, record.offers
+        current = lifecycle.current_offer(inquiry, offers)
+        change = None
+        if inquiry.status in (Status.UNASSIGNED, Status.RETURNED) or (
+            inquiry.status is Status.PENDING and rng.random() < 0.1
+        ):
+            partner = partners[rng.choice(PARTNERS)]
+            deadline = now + timedelta(hours=rng.choice([4, 24, 48]))
+            change = lifecycle.offer_to(
+                inquiry, partner, current=current, deadline=deadline, actor=HQ.user_id, now=now
+            )
+        elif inquiry.status is Status.PENDING and current is not None:
+            who = partner_user(current.partner_id)
+            if now >= current.deadline:
+                change = lifecycle.expire(inquiry, offer=current, now=now)
+            elif rng.random() < 0.6:
+                change = lifecycle.accept(inquiry, offer=current, principal=who, now=now)
+            else:
+                reason = rng.choice(list(RejectReason))
+                change = lifecycle.reject(
+                    inquiry, offer=current, principal=who, reason=reason, note=None, now=now
+                )
+        elif inquiry.status is Status.ACCEPTED and current is not None:
+            step = rng.choice(list(ProgressStep))
+            change = lifecycle.record_progress(
+                inquiry,
+                offer=current,
+                principal=partner_user(current.partner_id),
+                step=step,
+                note=None,
+                now=now,
+            )
+        if change is not None:
+            repository.apply(change)
+    world.clock.set(now)
+    return world
+
+
+@pytest.fixture(scope="module", params=[1, 2, 3])
+def history(request: pytest.FixtureRequest) -> Fakes:
+    return generated_history(request.param)
+
+
+def all_offers(world: Fakes) -> list:  # type: ignore[type-arg]
+    return [o for i in world.repository.all_inquiries() for o in world.repository.load(i.id).offers]  # type: ignore[union-attr]
+
+
+PERIODS = [
+    (date(2026, 12, 1), date(2026, 12, 31)),
+    (date(2026, 12, 2), date(2026, 12, 4)),
+    (date(2026, 12, 5), date(2026, 12, 5)),
+    (date(2026, 11, 20), date(2027, 1, 10)),
+]
+
+
+@pytest.mark.parametrize(("first", "last"), PERIODS)
+@pytest.mark.parametrize("interval", [None, Interval.DAY, Interval.WEEK, Interval.MONTH])
+@pytest.mark.parametrize("hours_later", [0, 30, 24 * 30])
+def test_the_report_from_rollups_equals_the_report_from_every_offer(
+    history: Fakes, first: date, last: date, interval: Interval | None, hours_later: int
+) -> None:
+    """Also later (hours_later): pending offers past their deadline count as expired."""
+    history.clock.set(history.clock.now() + timedelta(hours=hours_later))
+    try:
+        start, end = reports.period(first, last)
+        expected = reports.report_of(
+            [o for o in all_offers(history) if start <= o.offered_at < end],
+            first=first,
+            last=last,
+            now=history.clock.now(),
+            interval=interval,
+        )
+        answered = reports.response_times(
+            history.deps, HQ, first=first, last=last, interval=interval
+        )
+        assert answered == expected
+        for partner_id in PARTNERS:
+            own = reports.response_times(
+                history.deps, partner_user(partner_id), first=first, last=last, interval=interval
+            )
+            assert own["partners"] == [
+                row for row in expected["partners"] if row["partner_id"] == partner_id
+            ]
+    finally:
+        history.clock.set(history.clock.now() - timedelta(hours=hours_later))
+
+
+def test_the_history_has_every_kind_of_offer(history: Fakes) -> None:
+    """The differential test above is only as good as the history it runs on."""
+    outcomes = {o.outcome for o in all_offers(history)}
+    assert outcomes >= {Outcome.ACCEPTED, Outcome.REJECTED, Outcome.EXPIRED, Outcome.WITHDRAWN}
+    assert any(o.steps for o in all_offers(history))
+    assert any(o.outcome is Outcome.PENDING for o in all_offers(history))
+    shards = {rollup_shard(o.inquiry_id) for o in all_offers(history)}
+    assert shards == set(range(ROLLUP_SHARDS))
+
+
+def test_the_report_reads_rollups_per_partner_not_offers(history: Fakes) -> None:
+    history.repository.rollup_reads.clear()
+    reports.response_times(history.deps, HQ, first=date(2026, 12, 1), last=date(2026, 12, 31))
+    reports.response_times(
+        history.deps, partner_user("P2"), first=date(2026, 12, 1), last=date(2026, 12, 31)
+    )
+    assert history.repository.rollup_reads == [list(PARTNERS), ["P2"]]
+
+
+def test_rebuild_from_offers_gives_the_rollups_kept_live_and_is_idempotent(
+    history: Fakes,
+) -> None:
+    repository = history.repository
+    live = {key: r.tally for key, r in repository.stored_rollups.items()}
+    assert {r.key: r.tally for r in rollups_from(all_offers(history))} == live
+
+    repository.stored_rollups.clear()
+    done = rebuild(repository, page_size=7)
+    assert {key: r.tally for key, r in repository.stored_rollups.items()} == live
+    assert done.inquiries == len(repository.all_inquiries())
+    assert done.offers == len(all_offers(history))
+    assert done.rollups == len(live)
+
+    again = rebuild(repository, page_size=50)
+    assert again == done
+    assert {key: r.tally for key, r in repository.stored_rollups.items()} == live
+
+
+def test_a_rejected_change_leaves_the_rollups_as_they_were() -> None:
+    repository = generated_history(9, inquiries=40).repository
+    before = {key: copy.deepcopy(r.tally) for key, r in repository.stored_rollups.items()}
+    pending = next((i for i in repository.all_inquiries() if i.status is Status.PENDING), None)
+    assert pending is not None
+    record = repository.load(pending.id)
+    assert record is not None
+    offer = lifecycle.current_offer(pending, record.offers)
+    assert offer is not None
+    stale = lifecycle.accept(
+        pending,
+        offer=offer,
+        principal=partner_user(offer.partner_id),
+        now=offer.offered_at,
+    )
+    other = lifecycle.reject(
+        pending,
+        offer=offer,
+        principal=partner_user(offer.partner_id),
+        reason=RejectReason.SPAM,
+        note=None,
+        now=offer.offered_at,
+    )
+    repository.apply(other)
+    with pytest.raises(ChangeRejected):
+        repository.apply(stale)
+    after = repository.stored_rollups
+    changed = {key for key in after if after[key].tally != before.get(key)}
+    assert len(changed) == 1  # only the reject's rollup
+
+
+def test_a_rebuild_counts_the_progress_of_offers_stored_before_they_kept_steps() -> None:
+    world = generated_history(11, inquiries=40)
+    repository = world.repository
+    progressed = [
+        i for i in repository.all_inquiries() if i.progress and i.status is not Status.PENDING
+    ]
+    assert progressed
+    live = {key: copy.deepcopy(r.tally) for key, r in repository.stored_rollups.items()}
+    # As an offer written before `steps` and `first_progress_at` existed reads back.
+    for inquiry in progressed:
+        record = repository.load(inquiry.id)
+        assert record is not None
+        for offer in record.offers:
+            old = dataclasses.replace(offer, steps=frozenset(), first_progress_at=None)
+            repository._offers[(offer.inquiry_id, offer.seq)] = old
+    repository.stored_rollups.clear()
+
+    rebuild(repository)
+
+    assert {key: r.tally for key, r in repository.stored_rollups.items()} == live
