@@ -28,7 +28,8 @@ from infra.nag import acknowledge
 # grants cover each call made, and that none goes unused.
 TABLE_ACCESS: dict[str, tuple[str, ...]] = {
     # get_partner, claim_of; territory and pending-count queries; the new inquiry.
-    "intake": ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"),
+    # + UpdateItem: the report rollups' counters in the change's transaction (issue 12).
+    "intake": ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"),
     # + duplicate candidates' contacts (BatchGetItem), old territories (Delete), the partner
     # still active when HQ's offer is written (ConditionCheck), the contacts import
     # (BatchWriteItem: contacts and their match keys, put and deleted).
@@ -39,11 +40,17 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
         "dynamodb:BatchGetItem",
         "dynamodb:BatchWriteItem",
         "dynamodb:PutItem",
+        "dynamodb:UpdateItem",  # the report rollups' counters
         "dynamodb:DeleteItem",
     ),
     # load the inquiry, the sweeper's index; the expiry transaction; when it re-routes,
     # the territory and pending-count queries and the next partner still active.
-    "expire": ("dynamodb:ConditionCheckItem", "dynamodb:Query", "dynamodb:PutItem"),
+    "expire": (
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",  # the report rollups' counters
+    ),
     # offers by period from the indexes, nothing else.
     "report": ("dynamodb:Query",),
 }
