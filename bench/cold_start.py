@@ -67,7 +67,7 @@ from inquiries.domain.model import (  # noqa: E402
 
 from local.events import http_event  # noqa: E402
 
-FUNCTIONS = ("intake", "decide", "expire", "report")
+FUNCTIONS = ("intake", "decide", "expire", "report", "notify")
 AIM = 1.5  # every function at most this many times a bare `import boto3`
 GUIDE_AIM = 1.2  # the developers' guide's stricter aim
 

@@ -48,9 +48,9 @@ SWEEP_EVENT: dict[str, Any] = {"sweep": True}
 SWEEP_EVERY_MINUTES = 5
 
 # Lambda settings per function: memory (MB) and timeout (s).
-MEMORY_MB = {"intake": 512, "decide": 512, "expire": 512, "report": 1024}
+MEMORY_MB = {"intake": 512, "decide": 512, "expire": 512, "report": 1024, "notify": 512}
 # decide: 29 s for the contacts import of 10,000 rows (API Gateway's limit is 30 s).
-TIMEOUT_S = {"intake": 10, "decide": 29, "expire": 120, "report": 30}
+TIMEOUT_S = {"intake": 10, "decide": 29, "expire": 120, "report": 30, "notify": 60}
 
 # The public route under abuse (docs/deploy.md, "The public route under abuse").
 # First line, per client at the edge: AWS WAF's rate-based rule on POST /inquiries counts
@@ -88,6 +88,18 @@ DEAD_LETTER_RETENTION_DAYS = 14
 CONTEXT_WEBSITE_ORIGIN = "website_origin"
 CONTEXT_APP_ORIGINS = "app_origins"
 CONTEXT_ALARM_EMAIL = "alarm_email"
+# Mail (issue 15): the verified sender, HQ's address and language.
+CONTEXT_MAIL_FROM = "mail_from"
+CONTEXT_HQ_EMAIL = "hq_email"
+CONTEXT_HQ_LANGUAGE = "hq_language"
+DEFAULT_MAIL_FROM = "inquiries@example.com"
+DEFAULT_HQ_EMAIL = "hq@example.com"
+# SES's configuration set: bounces and complaints go to SNS, then to the notify function.
+SES_CONFIGURATION_SET = "partner-inquiries"
+# The stream's event source: records per batch, and how long a failing one is retried.
+STREAM_BATCH_SIZE = 25
+STREAM_MAX_RECORD_AGE_HOURS = 24
+STREAM_RETRY_ATTEMPTS = 50
 CONTEXT_DEADLINE_HOURS = "deadline_hours"
 CONTEXT_AUTO_REROUTE_MAX = "auto_reroute_max"
 CONTEXT_LOG_RETENTION_DAYS = "log_retention_days"
@@ -138,6 +150,9 @@ class Settings:
     auth_domain_prefix: str | None = None  # None: partner-inquiries-<account id>
     app_domain: str | None = None  # None: the distribution's own *.cloudfront.net name
     app_certificate_arn: str | None = None  # ACM, us-east-1; required with app_domain
+    mail_from: str = DEFAULT_MAIL_FROM  # an SES identity verified in the account
+    hq_email: str = DEFAULT_HQ_EMAIL
+    hq_language: str = "en"
     form_origins: tuple[str, ...] = ()  # sites that embed the form, beside the website
     privacy_url: str | None = None  # None: the notice on the form's own page (GET /form)
 
@@ -191,6 +206,14 @@ def settings_from(scope: Construct) -> Settings:
     if certificate and f":{EDGE_REGION}:" not in str(certificate):
         raise ValueError(f"{CONTEXT_APP_CERTIFICATE_ARN} must be in {EDGE_REGION} (CloudFront)")
     web_dist = Path(str(get(CONTEXT_WEB_DIST) or WEB_DIST))
+    mail_from = str(get(CONTEXT_MAIL_FROM) or DEFAULT_MAIL_FROM).strip()
+    hq_email = str(get(CONTEXT_HQ_EMAIL) or DEFAULT_HQ_EMAIL).strip()
+    for key, address in ((CONTEXT_MAIL_FROM, mail_from), (CONTEXT_HQ_EMAIL, hq_email)):
+        if address.count("@") != 1 or any(c.isspace() for c in address):
+            raise ValueError(f"{key} must be one e-mail address, not {address!r}")
+    hq_language = str(get(CONTEXT_HQ_LANGUAGE) or "en")
+    if hq_language not in ("de", "it", "en"):
+        raise ValueError(f"{CONTEXT_HQ_LANGUAGE} must be de, it or en, not {hq_language!r}")
     form_origins = _origins(get(CONTEXT_FORM_ORIGINS))
     for form_origin in form_origins:
         if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:\d{1,5})?", form_origin):
@@ -217,6 +240,9 @@ def settings_from(scope: Construct) -> Settings:
         log_retention_days=int(get(CONTEXT_LOG_RETENTION_DAYS) or DEFAULT_LOG_RETENTION_DAYS),
         log_level=str(get(CONTEXT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).upper(),
         tracing=tracing,
+        mail_from=mail_from,
+        hq_email=hq_email,
+        hq_language=hq_language,
     )
 
 

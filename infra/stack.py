@@ -1,4 +1,4 @@
-"""The main stack: table, layer, functions, scheduling, API, web app, monitoring."""
+"""The main stack: table, layer, functions, scheduling, API, web app, mail, monitoring."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from infra import names
 from infra.concerns.api import Api
 from infra.concerns.data import Data
 from infra.concerns.functions import Functions
+from infra.concerns.mail import Mail
 from infra.concerns.monitoring import Monitoring
 from infra.concerns.scheduling import Scheduling
 from infra.concerns.web import WebApp
@@ -64,6 +65,7 @@ class InquiriesStack(cdk.Stack):
             origin_verify=origin_verify,
         )
         self.scheduling.fire(self.functions.expire)
+        self.scheduling.remind(self.functions.notify)
         self.api = Api(self, "Api", functions=dict(self.functions.by_name), settings=settings)
         self.web = WebApp(
             self,
@@ -75,6 +77,15 @@ class InquiriesStack(cdk.Stack):
             origin_verify=origin_verify,
         )
         self.api.serve(clients=[self.web.client])
+        self.mail = Mail(
+            self,
+            "Mail",
+            notify=self.functions.notify,
+            role=self.functions.parts["notify"].role,
+            table=self.data.table,
+            settings=settings,
+            app_url=self.web.url,
+        )
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -82,6 +93,7 @@ class InquiriesStack(cdk.Stack):
             dead_letter_queues={
                 **self.scheduling.dead_letter_queues,
                 **self.functions.dead_letter_queues,
+                **self.mail.dead_letter_queues,
             },
             http_api=self.api.http_api,
             access_logs=self.api.access_logs,
@@ -98,6 +110,7 @@ class InquiriesStack(cdk.Stack):
             "TableName": self.data.table.table_name,
             "ScheduleGroup": self.scheduling.group_name,
             "AlarmTopicArn": self.monitoring.topic.topic_arn,
+            "MailFeedbackTopicArn": self.mail.feedback.topic_arn,
         }
         for name, value in outputs.items():
             cdk.CfnOutput(self, name, value=value)

@@ -29,6 +29,9 @@ TABLE_NAME = "inquiries"
 SCHEDULE_GROUP = "inquiries"
 EXPIRE_FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:inquiries-expire"
 SCHEDULER_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/inquiries-scheduler"
+NOTIFY_FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:inquiries-notify"
+# Where HQ's mails go locally (they land in the outbox); HQ_EMAIL overrides it.
+LOCAL_HQ_EMAIL = "hq@inquiries.localhost"
 
 # Never let a developer's own AWS configuration leak into the local stack.
 _FOREIGN = (
@@ -51,6 +54,7 @@ class LocalAws:
     endpoint: str
     dynamodb: Any
     scheduler: Any
+    streams: Any  # DynamoDB Streams: the local event source of the notify function
 
     def stop(self) -> None:
         """Stop the emulator's server thread (its data is gone: keep a snapshot first)."""
@@ -191,6 +195,15 @@ class _TransactionBackups:
                 )
         return touched
 
+    def _stream_ends(self, backend: Any) -> list[tuple[Any, int]]:
+        """The stream of each table the transaction touches, and its length before it."""
+        ends = []
+        for name in self._local.touched:
+            shard = getattr(backend.tables.get(name), "stream_shard", None)
+            if shard is not None:
+                ends.append((shard, len(shard.items)))
+        return ends
+
     def wrap(self, transact: Any) -> Any:
         @functools.wraps(transact)
         def transact_write_items(
@@ -198,8 +211,16 @@ class _TransactionBackups:
         ) -> Any:
             self._local.touched = self._touched(backend, transact_items)
             self._local.backups = {}
+            streams = self._stream_ends(backend)
             try:
                 return transact(backend, transact_items, *args, **kwargs)
+            except Exception:
+                # The backups share the stream with the live table: the records of the items
+                # applied before the transaction failed must go with them, or the stream
+                # would carry changes that never happened (mails for a lost race).
+                for shard, end in streams:
+                    del shard.items[end:]
+                raise
             finally:
                 self._local.backups = None
 
@@ -240,6 +261,10 @@ def function_environment(endpoint: str) -> dict[str, str]:
         "SCHEDULE_GROUP": SCHEDULE_GROUP,
         "EXPIRE_FUNCTION_ARN": EXPIRE_FUNCTION_ARN,
         "SCHEDULER_ROLE_ARN": SCHEDULER_ROLE_ARN,
+        # Mail goes into the local outbox (GET /_local/outbox), by the same code as on AWS.
+        "NOTIFY_FUNCTION_ARN": NOTIFY_FUNCTION_ARN,
+        "MAILER": "outbox",
+        "HQ_EMAIL": os.environ.get("HQ_EMAIL") or LOCAL_HQ_EMAIL,
     }
 
 
@@ -259,7 +284,7 @@ def start(host: str = "127.0.0.1", listening: socket.socket | None = None) -> Lo
         session = boto3.session.Session()
         dynamodb = session.client("dynamodb")
         scheduler = session.client("scheduler")
-        create_table(dynamodb, TABLE_NAME)
+        create_table(dynamodb, TABLE_NAME, stream=True)
         try:
             scheduler.create_schedule_group(Name=SCHEDULE_GROUP)
         except ClientError as error:
@@ -268,4 +293,4 @@ def start(host: str = "127.0.0.1", listening: socket.socket | None = None) -> Lo
     except BaseException:
         server.stop()
         raise
-    return LocalAws(server, endpoint, dynamodb, scheduler)
+    return LocalAws(server, endpoint, dynamodb, scheduler, session.client("dynamodbstreams"))

@@ -5,6 +5,8 @@
 - `GET /_local/clock`: `200 {"now"}`.
 - `POST /_local/clock`: `{"now": iso}` or `{"advance_hours": n}` -> `200 {"now", "fired"}`,
   answered only after every expiry due by the new time has fired.
+- `GET /_local/outbox`: `200 {"messages": [...]}`, the mails the stack sent, oldest first.
+- `DELETE /_local/outbox`: empties it; `204`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from inquiries.adapters.outbox import clear_outbox, outbox_messages
 from inquiries.domain.view import iso
 
 from local.gateway import Reply, Request, json_reply
@@ -23,6 +26,7 @@ from local.tokens import BadTokenRequest, TokenIssuer
 
 TOKEN_PATH = "/_local/token"  # noqa: S105  (a path, not a secret)
 CLOCK_PATH = "/_local/clock"
+OUTBOX_PATH = "/_local/outbox"
 MAX_ADVANCE_HOURS = 10 * 366 * 24
 
 
@@ -34,6 +38,20 @@ class BadInput(ValueError):
         self.fields = fields
 
 
+class Outbox:
+    """The mails the local stack sent (the OUTBOX partition the notify function writes)."""
+
+    def __init__(self, dynamodb: Any, table: str) -> None:
+        self._dynamodb = dynamodb
+        self._table = table
+
+    def messages(self) -> list[dict[str, Any]]:
+        return outbox_messages(self._dynamodb, self._table)
+
+    def clear(self) -> int:
+        return clear_outbox(self._dynamodb, self._table)
+
+
 class LocalRoutes:
     """Answers `/_local/...`; None for anything else, which the gateway then handles."""
 
@@ -41,15 +59,19 @@ class LocalRoutes:
         self,
         tokens: TokenIssuer,
         scheduler: LocalScheduler,
+        outbox: Outbox | None = None,
     ) -> None:
         self._tokens = tokens
         self._scheduler = scheduler
+        self._outbox = outbox
 
     def __call__(self, request: Request) -> Reply | None:
         routes: dict[str, dict[str, Callable[[Request], Reply]]] = {
             TOKEN_PATH: {"POST": self._token},
             CLOCK_PATH: {"GET": self._clock, "POST": self._move_clock},
         }
+        if self._outbox is not None:
+            routes[OUTBOX_PATH] = {"GET": self._messages, "DELETE": self._clear}
         methods = routes.get(request.path)
         if methods is None:
             return json_reply(404, {"message": "Not Found"})
@@ -72,6 +94,15 @@ class LocalRoutes:
         except BadTokenRequest as error:
             raise BadInput(str(error), ["role", "partner_id", "user_id"]) from None
         return json_reply(200, {"token": token})
+
+    def _messages(self, request: Request) -> Reply:
+        assert self._outbox is not None
+        return json_reply(200, {"messages": self._outbox.messages()})
+
+    def _clear(self, request: Request) -> Reply:
+        assert self._outbox is not None
+        self._outbox.clear()
+        return Reply(204)
 
     def _clock(self, request: Request) -> Reply:
         return json_reply(200, {"now": iso(self._scheduler.now())})

@@ -1,4 +1,7 @@
-"""Demo data for a fresh local stack: four partners in the Alps, and a sample inquiry."""
+"""Demo data for a fresh local stack: four partners in the Alps, and a sample inquiry.
+
+Their `notify_emails` use `.example` addresses: locally every mail lands in the outbox.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ PARTNERS: dict[str, dict[str, Any]] = {
         "subdivision": "BZ",
         "timezone": "Europe/Rome",
         "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
+        "notify_emails": ["sales@fenster-alpin.example"],
+        "language": "de",
     },
     "bayern-muc": {
         "name": "Fensterbau Bayern (Munich)",
@@ -25,6 +30,8 @@ PARTNERS: dict[str, dict[str, Any]] = {
         "subdivision": "BY",
         "timezone": "Europe/Berlin",
         "territories": [{"country": "DE", "postal_prefixes": ["8", "9"]}],
+        "notify_emails": ["anfragen@fensterbau-bayern.example"],
+        "language": "de",
     },
     "wien": {
         "name": "Wiener Fenster & Türen (Vienna)",
@@ -32,6 +39,8 @@ PARTNERS: dict[str, dict[str, Any]] = {
         "subdivision": "9",
         "timezone": "Europe/Vienna",
         "territories": [{"country": "AT", "postal_prefixes": ["1"]}],
+        "notify_emails": ["office@wiener-fenster.example"],
+        "language": "de",
     },
     "zuerich": {
         "name": "Zürcher Fensterwerk (Zurich)",
@@ -39,6 +48,8 @@ PARTNERS: dict[str, dict[str, Any]] = {
         "subdivision": "ZH",
         "timezone": "Europe/Zurich",
         "territories": [{"country": "CH", "postal_prefixes": ["80", "81"]}],
+        "notify_emails": ["info@fensterwerk.example"],
+        "language": "de",
     },
 }
 

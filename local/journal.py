@@ -48,6 +48,11 @@ _DYNAMODB_READS = frozenset(
         "Query",
         "Scan",
         "TransactGetItems",
+        # DynamoDB Streams (the local stream poller) only reads.
+        "DescribeStream",
+        "GetRecords",
+        "GetShardIterator",
+        "ListStreams",
     }
 )
 # Headers that say nothing about what the request does (and change with every call).

@@ -133,6 +133,7 @@ class _Due:
     payload: dict[str, Any]
     delete_after: bool
     enabled: bool
+    function: str = "expire"  # the target function (expiries; reminders go to notify)
 
 
 class LocalScheduler:
@@ -204,7 +205,7 @@ class LocalScheduler:
         """Invoke the target with the schedule's input; None when it failed (retried later)."""
         name = schedule.name
         try:
-            result = self._invoke("expire", dict(schedule.payload))
+            result = self._invoke(schedule.function, dict(schedule.payload))
         except Exception:
             attempts = self._attempts[name] = self._attempts.get(name, 0) + 1
             logger.exception("schedule %s failed (attempt %d)", name, attempts)
@@ -218,6 +219,8 @@ class LocalScheduler:
         else:
             self._done.add(name)
         expired = int(result.get("expired", 0)) if isinstance(result, dict) else 0
+        if schedule.function != "expire":
+            expired = 0  # only expiries count as "fired" (POST /_local/clock)
         logger.info("schedule %s fired: %d expired", name, expired)
         return expired
 
@@ -274,4 +277,11 @@ def _read(schedule: dict[str, Any]) -> _Due:
         payload=payload if isinstance(payload, dict) else {},
         delete_after=schedule.get("ActionAfterCompletion") == "DELETE",
         enabled=schedule.get("State", "ENABLED") == "ENABLED",
+        function=target_function(str(target.get("Arn", ""))),
     )
+
+
+def target_function(arn: str) -> str:
+    """The local function a schedule's target ARN names (`...:function:inquiries-notify`)."""
+    name = arn.rsplit(":function:", 1)[-1] if ":function:" in arn else ""
+    return name.removeprefix("inquiries-") or "expire"

@@ -29,9 +29,10 @@ from inquiries.domain.view import iso
 
 from local import aws, demo, journal, snapshot
 from local.clock import ClockState, LocalClock
-from local.control import LocalRoutes
+from local.control import LocalRoutes, Outbox
 from local.gateway import ASSETS_PATH, Gateway, GatewayServer, own_origins
 from local.scheduler import LocalScheduler, ScheduleBook
+from local.streams import StreamPoller
 from local.tokens import TokenIssuer
 from local.workers import DEFAULT_SIZE, Workers
 
@@ -85,6 +86,7 @@ class Stack:
         self.workers: Workers | None = None
         self.tokens: TokenIssuer | None = None
         self.book: ScheduleBook | None = None
+        self.streams: StreamPoller | None = None
         self.assets: Path | None = None
         self.replayed = 0
         self._serving = False
@@ -123,6 +125,8 @@ class Stack:
         # now and imports the handlers while this process imports moto and loads the data.
         listening = aws.bind(options.host)
         aws.configure_environment(aws.endpoint_of(listening))
+        # Links in mails lead to this stack's web app.
+        os.environ["APP_URL"] = self.server.url
         self.workers = Workers(FUNCTIONS, dict(os.environ), options.workers)
         self.workers.warm_up()
         self.aws = aws.start(options.host, listening)
@@ -159,13 +163,24 @@ class Stack:
         # What fell due while the stack was stopped fires in the scheduler's first pass, at once
         # (the banner does not wait for the workers' start on a restart).
         self.scheduler = LocalScheduler(book, clock, self.invoke)
+        # Mails follow stored changes through the table's stream, as on AWS.
+        self.streams = StreamPoller(
+            self.aws.dynamodb,
+            self.aws.streams,
+            aws.TABLE_NAME,
+            self.invoke,
+            region=aws.REGION,
+        )
         self.server.gateway = Gateway(
             self.tokens,
             self.invoke,
-            local_routes=LocalRoutes(self.tokens, self.scheduler),
+            local_routes=LocalRoutes(
+                self.tokens, self.scheduler, outbox=Outbox(self.aws.dynamodb, aws.TABLE_NAME)
+            ),
             assets=self.assets,
             own_origins=own_origins(options.host, self.server.server_address[1]),
         )
+        self.streams.start()  # before serving: no change goes unmailed
         self.server.serve_in_background()
         self._serving = True
         self.scheduler.start()
@@ -187,6 +202,8 @@ class Stack:
             self.server.server_close()
         if self.scheduler is not None:
             self.scheduler.stop()
+        if self.streams is not None:
+            self.streams.stop()
         if self.workers is not None:
             self.workers.close()
         if self.compactor is not None:
@@ -228,6 +245,7 @@ class Stack:
             f"  Docs       {url}/docs{docs_note}",
             f"  OpenAPI    {url}/openapi.json",
             f"  Clock      {iso(self.clock.now())} (simulated; POST {url}/_local/clock)",
+            f"  Outbox     {url}/#/outbox  (every mail the stack sent; GET {url}/_local/outbox)",
             f"  Data       {self.options.data_dir} ({data}; RESET=1 starts clean)",
             f"  moto       {self.aws.endpoint} (DynamoDB table {aws.TABLE_NAME}, "
             f"schedule group {aws.SCHEDULE_GROUP})",

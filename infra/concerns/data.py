@@ -33,6 +33,8 @@ class Data(Construct):
             deletion_protection=True,
             removal_policy=cdk.RemovalPolicy.RETAIN,
             time_to_live_attribute=definition.TTL_ATTRIBUTE,
+            # New items' images feed the notify function (mails follow stored changes).
+            stream=dynamodb.StreamViewType(definition.STREAM_VIEW_TYPE),
         )
         for index in definition.INDEXES:
             self.table.add_global_secondary_index(

@@ -53,7 +53,14 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
     ),
     # offers by period from the indexes, nothing else.
     "report": ("dynamodb:Query",),
+    # the inquiry and the events of a change (Query), partner and sent markers (GetItem),
+    # a marker once its mail went (PutItem).
+    "notify": ("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"),
 }
+
+# What a function sends through SES (infra/concerns/mail.py grants it on our identity and
+# configuration set only).
+MAIL_ACCESS: dict[str, tuple[str, ...]] = {"notify": ("ses:SendEmail",)}
 
 # Who creates and deletes expiry schedules: intake only creates the first offer's;
 # decide opens and closes offers; expire deletes the schedules the sweeper overtook and
@@ -90,7 +97,7 @@ class FunctionParts:
 
 
 class Functions(Construct):
-    """intake, decide, expire and report from functions/<name>, handler `app.handler`."""
+    """intake, decide, expire, report and notify from functions/<name>, handler `app.handler`."""
 
     def __init__(
         self,
@@ -113,9 +120,13 @@ class Functions(Construct):
         self._settings = settings
         # Failed asynchronous invocations of expire (scheduler, sweeper rule) end up here.
         self.expire_dead_letters = dead_letter_queue(self, "ExpireDeadLetters")
+        # Failed asynchronous invocations of notify (reminders, SES feedback via SNS).
+        self.notify_dead_letters = dead_letter_queue(self, "NotifyDeadLetters")
         self.parts: dict[str, FunctionParts] = {}
-        # expire first: the others carry its ARN (EXPIRE_FUNCTION_ARN).
-        for name in ("expire", *(n for n in FUNCTIONS if n != "expire")):
+        # notify, then expire first: the others carry their ARNs (the schedules' targets);
+        # expire creates schedules too (re-routing) and carries notify's (the reminders).
+        first = ("notify", "expire")
+        for name in (*first, *(n for n in FUNCTIONS if n not in first)):
             self.parts[name] = self._function(name)
 
     @property
@@ -125,6 +136,10 @@ class Functions(Construct):
     @property
     def expire(self) -> lambda_.Function:
         return self.parts["expire"].function
+
+    @property
+    def notify(self) -> lambda_.Function:
+        return self.parts["notify"].function
 
     def _environment(self, name: str) -> dict[str, str]:
         environment = {
@@ -143,6 +158,8 @@ class Functions(Construct):
             environment |= {
                 "SCHEDULER_ROLE_ARN": self._scheduling.role.role_arn,
                 "EXPIRY_DLQ_ARN": self._scheduling.expiry_dead_letters.queue_arn,
+                # The partner's reminder fires the notify function (issue 15).
+                "NOTIFY_FUNCTION_ARN": self.notify.function_arn,
             }
             if name != "expire":
                 environment["EXPIRE_FUNCTION_ARN"] = self.expire.function_arn
@@ -217,7 +234,7 @@ class Functions(Construct):
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         role = self._role(name, log_group)
-        is_expire = name == "expire"
+        asynchronous = {"expire": self.expire_dead_letters, "notify": self.notify_dead_letters}
         function = lambda_.Function(
             self,
             name.title(),
@@ -248,8 +265,8 @@ class Functions(Construct):
                 )
             ),
             environment=self._environment(name),
-            dead_letter_queue=self.expire_dead_letters if is_expire else None,
-            retry_attempts=2 if is_expire else None,
+            dead_letter_queue=asynchronous.get(name),
+            retry_attempts=2 if name in asynchronous else None,
         )
         acknowledge(
             function,
@@ -261,4 +278,7 @@ class Functions(Construct):
 
     @property
     def dead_letter_queues(self) -> dict[str, sqs.IQueue]:
-        return {"ExpireFailures": self.expire_dead_letters}
+        return {
+            "ExpireFailures": self.expire_dead_letters,
+            "NotifyFailures": self.notify_dead_letters,
+        }

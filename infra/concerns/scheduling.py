@@ -113,6 +113,16 @@ class Scheduling(Construct):
             ],
         )
 
+    def remind(self, notify: lambda_.IFunction) -> None:
+        """Let the scheduler invoke the notify function: the partners' reminders (issue 15)."""
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                sid="InvokeNotify",
+                actions=["lambda:InvokeFunction"],
+                resources=[notify.function_arn],
+            )
+        )
+
     @property
     def dead_letter_queues(self) -> dict[str, sqs.IQueue]:
         return {

@@ -242,7 +242,7 @@ aws.configure_environment(server.endpoint)
 import moto.dynamodb.models as models
 assert models.DynamoDBBackend.transact_write_items.touched_only
 db = boto3.client("dynamodb")
-create_table(db, "t")
+create_table(db, "t", stream=True)
 def key(pk):
     return {"pk": {"S": pk}, "sk": {"S": "1"}}
 def item(pk, v):
@@ -254,6 +254,11 @@ def state():
                      ExpressionAttributeValues={":a": {"S": "all"}})["Items"]
     return sorted((i["pk"]["S"], i["v"]["N"]) for i in found)
 before = state()
+streams = boto3.client("dynamodbstreams")
+arn = db.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+position = streams.get_shard_iterator(
+    StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
 update = {"TableName": "t", "Key": key("updated"), "UpdateExpression": "SET v = :v",
           "ExpressionAttributeValues": {":v": {"N": "5"}}}
 def check(v):
@@ -270,6 +275,11 @@ try:
 except db.exceptions.TransactionCanceledException:
     pass
 assert state() == before, state()
+# Nor does its stream carry a record of it (the notify function would mail a change that
+# never happened).
+answer = streams.get_records(ShardIterator=position)
+assert answer["Records"] == [], answer["Records"]
+position = answer["NextShardIterator"]
 db.transact_write_items(TransactItems=[
     {"Put": {"TableName": "t", "Item": item("new", 1)}},
     {"Update": update},
@@ -277,6 +287,8 @@ db.transact_write_items(TransactItems=[
     check("1"),
 ])
 assert state() == [("checked", "1"), ("new", "1"), ("other", "1"), ("updated", "5")], state()
+records = streams.get_records(ShardIterator=position)["Records"]
+assert sorted(r["eventName"] for r in records) == ["INSERT", "MODIFY", "REMOVE"], records
 server.stop()
 print("ok")
 """

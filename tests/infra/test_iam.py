@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from inquiries.adapters.table import INDEXES
 
@@ -19,7 +21,9 @@ from tests.infra.support import (
 pytestmark = pytest.mark.xdist_group("cdk")
 
 # The actions AWS offers no resource-level permission for (active tracing).
-UNSCOPED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+# X-Ray, and DynamoDB's ListStreams (the stream's event source of notify): no resource
+# level permissions exist for these.
+UNSCOPED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
 
 
 def test_no_identity_policy_allows_a_wildcard_action(synthesized: Synthesis) -> None:
@@ -61,7 +65,7 @@ def test_resource_policies_allow_no_wildcard_action(synthesized: Synthesis) -> N
 def test_each_function_has_a_role_of_its_own(synthesized: Synthesis) -> None:
     template = synthesized.template
     roles = [role_id(template, f) for f in function_ids(template).values()]
-    assert len(roles) == 4 and len(set(roles)) == 4
+    assert len(roles) == 5 and len(set(roles)) == 5
     for role in roles:
         assert "ManagedPolicyArns" not in template["Resources"][role]["Properties"]
 
@@ -108,17 +112,18 @@ def _scheduler_role(synthesized: Synthesis) -> str:
     return found[0]
 
 
-def test_the_scheduler_role_can_invoke_only_the_expire_function(synthesized: Synthesis) -> None:
+def test_the_scheduler_role_can_invoke_only_expire_and_notify(synthesized: Synthesis) -> None:
     template = synthesized.template
     role = _scheduler_role(synthesized)
     (trust,) = template["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
     expire = function_ids(template)["expire"]
-    by_action = {}
+    notify = function_ids(template)["notify"]  # the partners' reminders (issue 15)
+    by_action: dict[str, list[Any]] = {}
     for statement in role_statements(template, role):
         for action in actions(statement):
-            by_action[action] = as_list(statement["Resource"])
-    assert by_action["lambda:InvokeFunction"] == [arn_of(expire)]
+            by_action.setdefault(action, []).extend(as_list(statement["Resource"]))
+    assert by_action["lambda:InvokeFunction"] == [arn_of(expire), arn_of(notify)]
     assert [a for a in by_action if a.startswith("lambda:")] == ["lambda:InvokeFunction"]
     intake_env = template["Resources"][function_ids(template)["intake"]]["Properties"][
         "Environment"

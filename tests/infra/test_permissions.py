@@ -25,7 +25,7 @@ from moto import mock_aws
 
 import local.events
 from infra import names
-from infra.concerns.functions import SCHEDULE_ACCESS, TABLE_ACCESS
+from infra.concerns.functions import MAIL_ACCESS, SCHEDULE_ACCESS, TABLE_ACCESS
 from tests.conftest import START
 from tests.support.api import call, hq, partner
 from tests.support.demo import (
@@ -42,6 +42,7 @@ from tests.support.demo import (
     submit,
     view,
 )
+from tests.support.stream import stream_records
 
 pytestmark = pytest.mark.xdist_group("cdk")
 
@@ -83,6 +84,9 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[str]]]:
         "SCHEDULE_GROUP": names.SCHEDULE_GROUP,
         "EXPIRE_FUNCTION_ARN": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:expire",
         "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/scheduler",
+        "NOTIFY_FUNCTION_ARN": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:notify",
+        "MAIL_FROM": "inquiries@mail.example",
+        "HQ_EMAIL": "hq@mail.example",
         "AUTO_REROUTE_MAX": "1",  # an expiry re-routes: expire schedules the next offer
     }.items():
         monkeypatch.setenv(name, value)
@@ -111,6 +115,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[str]]]:
     with mock_aws():
         create_table(boto3.client("dynamodb"), TABLE)
         boto3.client("scheduler").create_schedule_group(Name=names.SCHEDULE_GROUP)
+        boto3.client("sesv2").create_email_identity(EmailIdentity="inquiries@mail.example")
         wiring.reset()
         monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording_call)
         monkeypatch.setattr(local.events, "handler_of", handler_of)
@@ -121,7 +126,10 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[str]]]:
 def _lifecycle(clock: FixedClock) -> None:
     """Every route and both expiry paths, as users and the schedulers would use them."""
     put_partners(SOUTH_TYROL, BAVARIA)
+    put_partner(SOUTH_TYROL, partner_body(SOUTH_TYROL, notify_emails=["sales@alpin.example"]))
     accepted = submit()  # routed by territory
+    # The partner's reminder, before anyone decided.
+    assert local.events.invoke("notify", {"reminder": {"inquiry_id": accepted, "offer": 1}})
     submit(form(BAVARIA, partner_id=BAVARIA), key="form-1")  # from a dealer's page
     submit(form(BAVARIA, partner_id=BAVARIA), key="form-1")  # retried: the same inquiry
     assert call("GET", "/inquiries", claims=partner(SOUTH_TYROL)).status == 200
@@ -157,10 +165,20 @@ def _lifecycle(clock: FixedClock) -> None:
     day = (clock.now() - timedelta(days=8)).date().isoformat()
     report = call("GET", "/reports/response-times", claims=hq(), query={"from": day, "to": day})
     assert report.status == 200, report.text
+    # The mails of every change, as the table's stream delivers them.
+    dynamodb = boto3.client("dynamodb")
+    for inquiry_id in (accepted, rejected, overdue):
+        records = stream_records(dynamodb, TABLE, inquiry_id, REGION)
+        answer = local.events.invoke("notify", {"Records": records})
+        assert answer == {"batchItemFailures": []}
 
 
 def granted(function: str) -> set[str]:
-    return set(TABLE_ACCESS[function]) | set(SCHEDULE_ACCESS.get(function, ()))
+    return (
+        set(TABLE_ACCESS[function])
+        | set(SCHEDULE_ACCESS.get(function, ()))
+        | set(MAIL_ACCESS.get(function, ()))
+    )
 
 
 def test_each_role_allows_every_call_its_function_makes(calls: dict[str, set[str]]) -> None:

@@ -29,7 +29,8 @@ def test_the_sweeper_runs_every_five_minutes_on_the_expire_function(
 
 def test_dead_letter_queues_are_encrypted_and_refuse_plain_http(synthesized: Synthesis) -> None:
     queues = synthesized.resources("AWS::SQS::Queue")
-    assert len(queues) == 3  # expiry deliveries, sweeper deliveries, expire failures
+    # expiry deliveries, sweeper deliveries, expire and notify failures, mail stream failures
+    assert len(queues) == 5
     policies = synthesized.resources("AWS::SQS::QueuePolicy").values()
     for logical_id, queue in queues.items():
         assert queue["Properties"]["SqsManagedSseEnabled"] is True
@@ -42,7 +43,7 @@ def test_dead_letter_queues_are_encrypted_and_refuse_plain_http(synthesized: Syn
 
 def test_alarms_watch_functions_dead_letters_and_the_api(synthesized: Synthesis) -> None:
     alarms = list(synthesized.resources("AWS::CloudWatch::Alarm").values())
-    (topic_id,) = synthesized.resources("AWS::SNS::Topic")
+    (topic_id,) = (t for t in synthesized.resources("AWS::SNS::Topic") if "Alarms" in t)
     watched = set()
     for alarm in alarms:
         properties = alarm["Properties"]
@@ -69,7 +70,7 @@ def test_alarms_watch_functions_dead_letters_and_the_api(synthesized: Synthesis)
 def test_the_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use(
     synthesized: Synthesis,
 ) -> None:
-    (topic,) = synthesized.resources("AWS::SNS::Topic").values()
+    (topic,) = (t for i, t in synthesized.resources("AWS::SNS::Topic").items() if "Alarms" in i)
     key_id = topic["Properties"]["KmsMasterKeyId"]["Fn::GetAtt"][0]
     key = synthesized.template["Resources"][key_id]["Properties"]
     assert key["EnableKeyRotation"] is True
@@ -77,8 +78,13 @@ def test_the_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use(
         s["Principal"].get("Service") == "cloudwatch.amazonaws.com"
         for s in key["KeyPolicy"]["Statement"]
     )
-    # Without alarm_email nobody is subscribed (docs/deploy.md says how to add one).
-    assert synthesized.resources("AWS::SNS::Subscription") == {}
+    # Without alarm_email nobody is subscribed (docs/deploy.md says how to add one); the
+    # only subscription is notify's, to SES's feedback topic (test_mail).
+    subscribed = [
+        s["Properties"]["Protocol"]
+        for s in synthesized.resources("AWS::SNS::Subscription").values()
+    ]
+    assert subscribed == ["lambda"]
 
 
 def test_the_schedule_group_has_the_name_the_functions_use(synthesized: Synthesis) -> None:

@@ -340,6 +340,8 @@ class RecordingScheduler:
     def __init__(self) -> None:
         self.scheduled: list[Offer] = []
         self.cancelled: list[Offer] = []
+        self.reminders: list[tuple[Offer, datetime]] = []
+        self.reminders_cancelled: list[Offer] = []
         self.fail_schedule = False
         self.fail_cancel = False
 
@@ -357,6 +359,16 @@ class RecordingScheduler:
         if self.fail_cancel:
             raise SchedulerDown("scheduler unavailable")
         self.cancelled.append(offer)
+
+    def schedule_reminder(self, offer: Offer, at: datetime) -> None:
+        if self.fail_schedule:
+            raise SchedulerDown("scheduler unavailable")
+        self.reminders.append((offer, at))
+
+    def cancel_reminder(self, offer: Offer) -> None:
+        if self.fail_cancel:
+            raise SchedulerDown("scheduler unavailable")
+        self.reminders_cancelled.append(offer)
 
     @property
     def active(self) -> dict[str, Offer]:

@@ -15,6 +15,7 @@ import { DuplicateCheck } from "./pages/DuplicateCheck";
 import { Reports } from "./pages/Reports";
 import { Partners } from "./pages/Partners";
 import { Contacts } from "./pages/Contacts";
+import { Outbox } from "./pages/Outbox";
 
 async function syncLocalClock(): Promise<void> {
   // The local stack's clock is simulated (and tests move it); the countdown follows it.
@@ -122,6 +123,8 @@ function Header() {
       ? "partners"
       : path.startsWith("/contacts")
         ? "contacts"
+      : path.startsWith("/outbox")
+        ? "outbox"
         : "inquiries";
   const link = (href: string, name: string, key: string) => (
     <a href={`#${href}`} aria-current={section === key ? "page" : undefined}>
@@ -139,6 +142,7 @@ function Header() {
         {link("/reports", words.reports, "reports")}
         {current.role === "hq" && link("/partners", words.partners, "partners")}
         {current.role === "partner" && link("/contacts", words.contacts, "contacts")}
+        {config.value?.auth === "local" && link("/outbox", words.outbox, "outbox")}
       </nav>
       <div class="who">
         <span class="who-name">
@@ -162,6 +166,7 @@ function Page() {
   if ((match = path.match(/^\/inquiries\/([^/]+)$/))) return <InquiryDetail id={decodeURIComponent(match[1]!)} />;
   if (path === "/reports") return <Reports />;
   if (path === "/contacts" && user.value?.role === "partner") return <Contacts />;
+  if (path === "/outbox" && config.value?.auth === "local") return <Outbox />;
   if (path.startsWith("/partners") && user.value?.role === "hq") {
     const id = path.match(/^\/partners\/([^/]+)$/)?.[1];
     return <Partners editing={id ? decodeURIComponent(id) : null} />;

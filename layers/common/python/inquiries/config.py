@@ -24,6 +24,15 @@ class Settings:
     deadline_hours: float
     # On AWS: the value CloudFront adds to every request it sends on; None locally.
     origin_verify: str | None = None
+    # Mail (issue 15): the reminder's target, who gets HQ's mails, the app's address for
+    # links, and how mail goes out: `ses` (AWS) or `outbox` (the local stack).
+    notify_function_arn: str | None = None
+    hq_email: str | None = None
+    hq_language: str = "en"
+    app_url: str = "http://127.0.0.1:8000"
+    mailer: str = "ses"
+    mail_from: str | None = None
+    ses_configuration_set: str | None = None
     # The privacy notice the website form's consent links to; None: the notice on `GET /form`.
     privacy_url: str | None = None
     # AUTO_REROUTE_MAX: automatic re-routes after a rejection or expiry; 0 (default): off.
@@ -55,6 +64,13 @@ class Settings:
             expiry_dead_letter_arn=source.get("EXPIRY_DLQ_ARN") or None,
             deadline_hours=hours,
             origin_verify=source.get("ORIGIN_VERIFY") or None,
+            notify_function_arn=source.get("NOTIFY_FUNCTION_ARN") or None,
+            hq_email=source.get("HQ_EMAIL") or None,
+            hq_language=source.get("HQ_LANGUAGE") or "en",
+            app_url=source.get("APP_URL") or "http://127.0.0.1:8000",
+            mailer=source.get("MAILER") or "ses",
+            mail_from=source.get("MAIL_FROM") or None,
+            ses_configuration_set=source.get("SES_CONFIGURATION_SET") or None,
             privacy_url=source.get("PRIVACY_URL") or None,
             auto_reroute_max=reroutes,
         )

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from inquiries.service.ports import AddressBook, Clock, Dependencies
+from inquiries.service.ports import AddressBook, Clock, Dependencies, Mailing
 
 _built: Dependencies | None = None
+_mailing: Mailing | None = None
 _clock_override: Clock | None = None
 
 
@@ -45,10 +46,57 @@ def _build() -> Dependencies:
             target_arn=config.expire_function_arn,
             role_arn=config.scheduler_role_arn,
             dead_letter_arn=config.expiry_dead_letter_arn,
+            reminder_target_arn=config.notify_function_arn,
         ),
         clock=_clock_override or SystemClock(),
         deadline_hours=config.deadline_hours,
         auto_reroute_max=config.auto_reroute_max,
+    )
+
+
+def mailing() -> Mailing:
+    """How mail goes out (the notify function only): SES on AWS, the outbox locally."""
+    global _mailing  # noqa: PLW0603  (one per execution environment, like the rest)
+    if _mailing is None:
+        _mailing = _build_mailing(dependencies())
+    return _mailing
+
+
+def _build_mailing(deps: Dependencies) -> Mailing:
+    import boto3  # noqa: PLC0415
+    from botocore.config import Config  # noqa: PLC0415
+
+    from inquiries.adapters.deliveries import DynamoDeliveries  # noqa: PLC0415
+    from inquiries.config import SettingsError, settings  # noqa: PLC0415
+    from inquiries.service.ports import Mailer  # noqa: PLC0415
+
+    config = settings()
+    client_config = Config(
+        connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3}
+    )
+    session = boto3.session.Session()
+    dynamodb: Any = session.client("dynamodb", config=client_config)
+    mailer: Mailer
+    if config.mailer == "outbox":
+        from inquiries.adapters.outbox import OutboxMailer  # noqa: PLC0415
+
+        mailer = OutboxMailer(dynamodb, config.table_name, deps.clock)
+    else:
+        from inquiries.adapters.ses import SesMailer  # noqa: PLC0415
+
+        if not config.mail_from:
+            raise SettingsError("MAIL_FROM (the verified sender address) is not set")
+        mailer = SesMailer(
+            session.client("sesv2", config=client_config),
+            sender=config.mail_from,
+            configuration_set=config.ses_configuration_set,
+        )
+    return Mailing(
+        mailer=mailer,
+        deliveries=DynamoDeliveries(dynamodb, config.table_name),
+        hq_email=config.hq_email,
+        app_url=config.app_url,
+        hq_language=config.hq_language,
     )
 
 
@@ -62,9 +110,10 @@ def override(*, clock: Clock | None = None) -> None:
 
 def reset() -> None:
     """Forget what was built (tests switch tables and endpoints)."""
-    global _built, _clock_override  # noqa: PLW0603
+    global _built, _clock_override, _mailing  # noqa: PLW0603
     _built = None
     _clock_override = None
+    _mailing = None
     from inquiries.config import settings  # noqa: PLC0415
 
     settings.cache_clear()

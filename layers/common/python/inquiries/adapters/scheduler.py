@@ -16,6 +16,16 @@ def schedule_name(inquiry_id: str, seq: int) -> str:
     return f"expire-{inquiry_id}-{seq}"
 
 
+def reminder_name(inquiry_id: str, seq: int) -> str:
+    """The reminder's schedule, beside the offer's expiry (issue 15)."""
+    return f"remind-{inquiry_id}-{seq}"
+
+
+def reminder_input(offer: Offer) -> dict[str, Any]:
+    """What the notify function receives when a reminder fires."""
+    return {"reminder": {"inquiry_id": offer.inquiry_id, "offer": offer.seq}}
+
+
 def expiry_input(offer: Offer) -> dict[str, Any]:
     """What the expire function receives when the schedule fires."""
     return {"inquiry_id": offer.inquiry_id, "offer": offer.seq, "partner_id": offer.partner_id}
@@ -32,37 +42,47 @@ class EventBridgeScheduler:
         target_arn: str,
         role_arn: str,
         dead_letter_arn: str | None = None,
+        reminder_target_arn: str | None = None,
     ) -> None:
         self._client = client
         self._group = group
         self._target_arn = target_arn
         self._role_arn = role_arn
         self._dead_letter_arn = dead_letter_arn
+        self._reminder_target_arn = reminder_target_arn
 
     def schedule_expiry(self, offer: Offer) -> None:
-        # Rounded up to the second: a schedule must never fire before the deadline.
-        deadline = offer.deadline.astimezone(UTC)
-        at = deadline.replace(microsecond=0, tzinfo=None)
-        if deadline.microsecond:
-            at += timedelta(seconds=1)
+        target = self._target(self._target_arn, expiry_input(offer))
+        self._create(schedule_name(offer.inquiry_id, offer.seq), _at(offer.deadline), target)
+
+    def schedule_reminder(self, offer: Offer, at: datetime) -> None:
+        if not self._reminder_target_arn:
+            return  # a deployment without mail: nothing to remind with
+        target = self._target(self._reminder_target_arn, reminder_input(offer))
+        self._create(reminder_name(offer.inquiry_id, offer.seq), _at(at), target)
+
+    def _target(self, arn: str, payload: dict[str, Any]) -> dict[str, Any]:
         target: dict[str, Any] = {
-            "Arn": self._target_arn,
+            "Arn": arn,
             "RoleArn": self._role_arn,
-            "Input": json.dumps(expiry_input(offer)),
+            "Input": json.dumps(payload),
             "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
         }
         if self._dead_letter_arn:
             target["DeadLetterConfig"] = {"Arn": self._dead_letter_arn}
+        return target
+
+    def _create(self, name: str, at: datetime, target: dict[str, Any]) -> None:
         try:
-            self._create(offer, at, target)
+            self._create_schedule(name, at, target)
         except ClientError as error:
             # Names are unique per offer: an existing schedule is this very one.
             if error.response.get("Error", {}).get("Code") != "ConflictException":
                 raise
 
-    def _create(self, offer: Offer, at: datetime, target: dict[str, Any]) -> None:
+    def _create_schedule(self, name: str, at: datetime, target: dict[str, Any]) -> None:
         self._client.create_schedule(
-            Name=schedule_name(offer.inquiry_id, offer.seq),
+            Name=name,
             GroupName=self._group,
             ScheduleExpression=f"at({at.isoformat()})",
             ScheduleExpressionTimezone="UTC",
@@ -72,10 +92,24 @@ class EventBridgeScheduler:
         )
 
     def cancel_expiry(self, offer: Offer) -> None:
+        self._delete(schedule_name(offer.inquiry_id, offer.seq))
+
+    def cancel_reminder(self, offer: Offer) -> None:
+        if self._reminder_target_arn:
+            self._delete(reminder_name(offer.inquiry_id, offer.seq))
+
+    def _delete(self, name: str) -> None:
         try:
-            self._client.delete_schedule(
-                Name=schedule_name(offer.inquiry_id, offer.seq), GroupName=self._group
-            )
+            self._client.delete_schedule(Name=name, GroupName=self._group)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
                 raise
+
+
+def _at(moment: datetime) -> datetime:
+    """Rounded up to the second: a schedule must never fire before its moment."""
+    utc = moment.astimezone(UTC)
+    at = utc.replace(microsecond=0, tzinfo=None)
+    if utc.microsecond:
+        at += timedelta(seconds=1)
+    return at

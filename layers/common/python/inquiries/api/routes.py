@@ -281,7 +281,8 @@ ROUTES: tuple[Route, ...] = (
     ),
 )
 
-FUNCTIONS: tuple[str, ...] = ("intake", "decide", "expire", "report")
+# notify serves no route: the table's stream, the reminders and SES's feedback (issue 15).
+FUNCTIONS: tuple[str, ...] = ("intake", "decide", "expire", "report", "notify")
 
 _BY_KEY = {route.key: route for route in ROUTES}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -129,6 +129,14 @@ class ExpiryScheduler(Protocol):
 
     def cancel_expiry(self, offer: Offer) -> None: ...
 
+    def schedule_reminder(self, offer: Offer, at: datetime) -> None:
+        """Fire the partner's reminder of a pending offer at `at` (issue 15)."""
+        ...
+
+    def cancel_reminder(self, offer: Offer) -> None:
+        """Delete the offer's reminder schedule; a missing one is fine."""
+        ...
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
@@ -199,3 +207,54 @@ class AddressBook(Protocol):
     def write(self, partner_id: str, changes: ContactChanges) -> int:
         """Store the changes in batches; answers the number of batch calls."""
         ...
+
+
+# --- mail (issue 15) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail, rendered: to whom, what, and which of the product's kinds it is."""
+
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+    kind: str  # new_offer, reminder, withdrawn, returned, unassigned, receipt, accepted, erasure
+    # Ids only (kind, inquiry, partner): SES hands them back with a bounce or complaint.
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class Mailer(Protocol):
+    """Sends a mail (SES on AWS, the outbox locally); raises when it could not."""
+
+    def send(self, mail: Mail) -> str | None:
+        """Send it; the provider's message id, if it gives one."""
+        ...
+
+
+class Deliveries(Protocol):
+    """What was sent already (one marker per mail), and the events a mail follows from."""
+
+    def was_sent(self, inquiry_id: str, key: str) -> bool: ...
+
+    def mark_sent(
+        self, inquiry_id: str, key: str, *, kind: str, at: datetime, message_id: str | None
+    ) -> None:
+        """Record the mail `key` of the inquiry as sent (kept if it is recorded already)."""
+        ...
+
+    def events_of_version(self, inquiry_id: str, version: int) -> list[Event]:
+        """The events one change (the inquiry's `version`) recorded, in order."""
+        ...
+
+
+@dataclass
+class Mailing:
+    """What the notify function needs besides `Dependencies`: where and how mails go."""
+
+    mailer: Mailer
+    deliveries: Deliveries
+    hq_email: str | None
+    app_url: str  # the web app's address; links are `<app_url>/#/inquiries/<id>`
+    hq_language: str = "en"

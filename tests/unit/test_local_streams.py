@@ -1,0 +1,107 @@
+"""The local stream poller: Lambda's event source on the table's stream, as notify sees it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from local import streams
+from local.streams import StreamPoller
+
+
+def record(seq: int, sk: str = "EVENT#000001#00", name: str = "INSERT") -> dict[str, Any]:
+    return {
+        "eventID": f"e{seq}",
+        "eventName": name,
+        "dynamodb": {
+            "Keys": {"pk": {"S": "INQ#a"}, "sk": {"S": sk}},
+            "NewImage": {"pk": {"S": "INQ#a"}, "sk": {"S": sk}},
+            "SequenceNumber": str(seq),
+        },
+    }
+
+
+class FakeStreams:
+    """One shard whose records arrive as the test adds them."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def describe_table(self, TableName: str) -> dict[str, Any]:  # noqa: N803
+        return {"Table": {"LatestStreamArn": "arn:stream"}}
+
+    def describe_stream(self, StreamArn: str) -> dict[str, Any]:  # noqa: N803
+        return {"StreamDescription": {"Shards": [{"ShardId": "s1"}]}}
+
+    def get_shard_iterator(self, **kwargs: Any) -> dict[str, Any]:
+        return {"ShardIterator": str(len(self.records))}
+
+    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:  # noqa: N803
+        start = int(ShardIterator)
+        return {"Records": self.records[start:], "NextShardIterator": str(len(self.records))}
+
+
+class Notify:
+    """The notify function: fails the records named in `failing`, remembers what it got."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+        self.failing: set[str] = set()
+
+    def __call__(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        assert function == "notify"
+        numbers = [r["dynamodb"]["SequenceNumber"] for r in event["Records"]]
+        assert all(r["eventSource"] == "aws:dynamodb" for r in event["Records"])
+        self.batches.append(numbers)
+        failed = [{"itemIdentifier": n} for n in numbers if n in self.failing]
+        return {"batchItemFailures": failed}
+
+
+@pytest.fixture
+def poller(monkeypatch: pytest.MonkeyPatch) -> tuple[StreamPoller, FakeStreams, Notify]:
+    monkeypatch.setattr(streams, "RETRY_PAUSE_SECONDS", 0.0)
+    fake, notify = FakeStreams(), Notify()
+    local = StreamPoller(fake, fake, "inquiries", notify, region="eu-central-1")
+    local._arn = "arn:stream"  # what start() reads, without its thread
+    local._open_shards("LATEST")
+    return local, fake, notify
+
+
+def test_only_new_event_items_reach_notify(
+    poller: tuple[StreamPoller, FakeStreams, Notify],
+) -> None:
+    local, fake, notify = poller
+    fake.records += [
+        record(1),
+        record(2, sk="INQ"),  # the inquiry item itself
+        record(3, name="MODIFY"),
+        record(4, sk="SENT#EVENT#000001#00#hq"),  # a mail's marker
+        record(5, sk="EVENT#000002#00"),
+    ]
+    assert local.poll() == 2
+    assert notify.batches == [["1", "5"]]
+
+
+def test_a_failed_record_is_retried_from_there_then_dropped(
+    poller: tuple[StreamPoller, FakeStreams, Notify],
+) -> None:
+    local, fake, notify = poller
+    fake.records += [record(1), record(2), record(3)]
+    notify.failing = {"2"}
+    assert local.poll() == 1  # the first went; the second and third wait
+    assert local.poll() == 0
+    assert notify.batches == [["1", "2", "3"], ["2", "3"]]
+    notify.failing = set()
+    assert local.poll() == 2  # the mail works again: retried, delivered
+    assert notify.batches[-1] == ["2", "3"]
+
+    fake.records += [record(4), record(5)]
+    notify.failing = {"4"}
+    for _ in range(streams.MAX_ATTEMPTS):
+        local.poll()
+    # Given up on record 4 (on AWS: the on-failure queue); 5 still goes.
+    notify.failing = set()
+    local.poll()
+    assert notify.batches[-1] == ["5"]
+    assert local.poll() == 0
