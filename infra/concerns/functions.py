@@ -31,15 +31,17 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
     # get_partner, claim_of; territory and pending-count queries; the new inquiry and
     # its offer's report rollup (an Update that adds to the counters).
     "intake": ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"),
-    # + duplicate lookup (BatchGetItem), contact keys (Update), old territories (Delete),
-    # the partner still active when HQ's offer is written (ConditionCheck).
+    # + duplicate candidates' contacts (BatchGetItem), old territories (Delete), the partner
+    # still active when HQ's offer is written (ConditionCheck), the contacts import
+    # (BatchWriteItem: contacts and their match keys, put and deleted).
     "decide": (
         "dynamodb:ConditionCheckItem",
         "dynamodb:GetItem",
         "dynamodb:Query",
         "dynamodb:BatchGetItem",
+        "dynamodb:BatchWriteItem",
         "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
+        "dynamodb:UpdateItem",  # the report rollups' counters
         "dynamodb:DeleteItem",
     ),
     # load the inquiry, the sweeper's index; the expiry transaction; when it re-routes,
@@ -50,7 +52,7 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
         "dynamodb:ConditionCheckItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
+        "dynamodb:UpdateItem",  # the report rollups' counters
         "dynamodb:DeleteItem",
     ),
     # offers by period from the indexes, nothing else.

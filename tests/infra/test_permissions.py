@@ -149,6 +149,19 @@ def _lifecycle(clock: FixedClock) -> None:
     assert view(overdue)["partner_id"] == "second-it"  # re-routed by the expiry
     # The sweeper returns the rest: the reassigned one and the dealer page's.
     assert local.events.invoke("expire", {"sweep": True})["expired"] >= 1
+    # The partner's contacts: imported (and updated by a second file), listed, searched.
+    header = "last_name,country,email,phone"
+    for phone in ("0471 1", "0471 2"):
+        answer = call(
+            "POST",
+            "/contacts/import",
+            raw=f"{header}\nRossi,IT,anna.rossi@example.com,{phone}\n".encode(),
+            claims=partner(SOUTH_TYROL),
+            headers={"content-type": "text/csv"},
+        )
+        assert answer.status == 200, answer.text
+    for query in ({}, {"q": "rossi"}, {"q": "anna.rossi@example.com"}):
+        assert call("GET", "/contacts", claims=partner(SOUTH_TYROL), query=query).status == 200
     put_partner(SOUTH_TYROL, partner_body(SOUTH_TYROL, territories=[]))  # leaves Italy
     day = (clock.now() - timedelta(days=8)).date().isoformat()
     report = call("GET", "/reports/response-times", claims=hq(), query={"from": day, "to": day})

@@ -159,6 +159,8 @@ def test_the_apps_own_paths_come_from_the_bucket(synthesized: Synthesis, path: s
 def test_api_paths_never_shadow_the_app() -> None:
     patterns = api_path_patterns()
     assert patterns == [
+        "/contacts",
+        "/contacts/*",
         "/docs",
         "/docs/*",  # Swagger UI's script and style sheet
         "/form",  # the website form's page; its script /form.js is the app's

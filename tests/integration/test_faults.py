@@ -501,7 +501,13 @@ def test_a_throttled_duplicate_check_is_503_and_the_inquiry_is_unchanged(
 ) -> None:
     assert submit().status == 201
     before = view(INQUIRY)
-    Fault(dynamodb(), "BatchGetItem", "ProvisionedThroughputExceededException")
+    # The look-up of the partner's match keys (a Query of its `CKEY#` items).
+    Fault(
+        dynamodb(),
+        "Query",
+        "ProvisionedThroughputExceededException",
+        when=lambda body: "CKEY#" in json.dumps(body),
+    )
 
     answer = call("POST", f"/inquiries/{INQUIRY}/accept", claims=partner(before["partner_id"]))
 

@@ -29,6 +29,7 @@ from inquiries.adapters.keys import (
     stamp,
     status_pk,
 )
+from inquiries.domain.contacts import PartnerContact, from_inquiry
 from inquiries.domain.duplicates import match_keys
 from inquiries.domain.errors import ChangeRejected, Unavailable, ValidationFailed
 from inquiries.domain.lifecycle import Change, NewContact
@@ -300,11 +301,11 @@ class InMemoryRepository:
     def has_contact(self, partner_id: str, contact_id: str) -> bool:
         return (partner_id, contact_id) in self._contacts
 
-    def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, Contact]:
+    def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, PartnerContact]:
         self._check("contacts")
         self.contacts_calls.append(sorted(contact_ids))
         return {
-            cid: self._contacts[(partner_id, cid)].contact
+            cid: from_inquiry(cid, self._contacts[(partner_id, cid)].contact)
             for cid in contact_ids
             if (partner_id, cid) in self._contacts
         }

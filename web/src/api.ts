@@ -254,3 +254,42 @@ export async function download(path: string, filename: string): Promise<void> {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+// contacts (issue 13) -------------------------------------------------------------------
+
+export interface PartnerContact extends Contact {
+  contact_id: string;
+  last_name: string;
+  country: string;
+  source: "inquiry" | "import";
+}
+
+export interface ContactList {
+  items: PartnerContact[];
+  next: string | null;
+}
+
+export interface ContactImport {
+  imported: number;
+  rejected: Array<{ row: number; message: string }>;
+  created?: number;
+  updated?: number;
+  unchanged?: number;
+}
+
+/** Send a file as the body (the contacts import takes text/csv, not JSON). */
+export async function sendFile<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json", "Content-Type": contentType };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(path, { method: "POST", headers, body: file });
+  const data = await parse(response);
+  if (!response.ok) {
+    const message =
+      data && typeof data === "object" && "message" in data
+        ? String((data as { message: unknown }).message)
+        : response.statusText || `HTTP ${response.status}`;
+    if (response.status === 401 && token) listeners.forEach((listener) => listener());
+    throw new ApiError(response.status, message, response.status === 422 ? fieldErrors(data) : []);
+  }
+  return data as T;
+}

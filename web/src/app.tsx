@@ -14,6 +14,7 @@ import { InquiryDetail } from "./pages/InquiryDetail";
 import { DuplicateCheck } from "./pages/DuplicateCheck";
 import { Reports } from "./pages/Reports";
 import { Partners } from "./pages/Partners";
+import { Contacts } from "./pages/Contacts";
 import { Outbox } from "./pages/Outbox";
 
 async function syncLocalClock(): Promise<void> {
@@ -120,6 +121,8 @@ function Header() {
     ? "reports"
     : path.startsWith("/partners")
       ? "partners"
+      : path.startsWith("/contacts")
+        ? "contacts"
       : path.startsWith("/outbox")
         ? "outbox"
         : "inquiries";
@@ -138,6 +141,7 @@ function Header() {
         {link("/", words.inquiries, "inquiries")}
         {link("/reports", words.reports, "reports")}
         {current.role === "hq" && link("/partners", words.partners, "partners")}
+        {current.role === "partner" && link("/contacts", words.contacts, "contacts")}
         {config.value?.auth === "local" && link("/outbox", words.outbox, "outbox")}
       </nav>
       <div class="who">
@@ -161,6 +165,7 @@ function Page() {
   if ((match = path.match(/^\/inquiries\/([^/]+)\/duplicates$/))) return <DuplicateCheck id={decodeURIComponent(match[1]!)} />;
   if ((match = path.match(/^\/inquiries\/([^/]+)$/))) return <InquiryDetail id={decodeURIComponent(match[1]!)} />;
   if (path === "/reports") return <Reports />;
+  if (path === "/contacts" && user.value?.role === "partner") return <Contacts />;
   if (path === "/outbox" && config.value?.auth === "local") return <Outbox />;
   if (path.startsWith("/partners") && user.value?.role === "hq") {
     const id = path.match(/^\/partners\/([^/]+)$/)?.[1];

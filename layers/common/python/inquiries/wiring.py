@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from inquiries.service.ports import Clock, Dependencies, Mailing
+from inquiries.service.ports import AddressBook, Clock, Dependencies, Mailing
 
 _built: Dependencies | None = None
 _mailing: Mailing | None = None
@@ -123,3 +123,13 @@ def reset() -> None:
     from inquiries.config import settings  # noqa: PLC0415
 
     settings.cache_clear()
+
+
+def address_book() -> AddressBook:
+    """The partners' address books, on the repository's table and client."""
+    from inquiries.adapters.contacts import DynamoAddressBook  # noqa: PLC0415
+    from inquiries.adapters.dynamodb import DynamoRepository  # noqa: PLC0415
+
+    repository = dependencies().repository
+    assert isinstance(repository, DynamoRepository)
+    return DynamoAddressBook(repository)

@@ -22,8 +22,8 @@ from inquiries.adapters.cursors import decode_cursor, encode_cursor
 from inquiries.adapters.items import (
     claim_from,
     claim_item,
-    contact_from,
     contact_item,
+    contact_key_item,
     event_from,
     event_item,
     from_item,
@@ -44,6 +44,7 @@ from inquiries.adapters.keys import (
     INBOX_PREFIX,
     INQUIRY_SK,
     claim_key,
+    contact_key_parts,
     contact_match_sort_key,
     contact_sort_key,
     inquiry_pk,
@@ -62,9 +63,10 @@ from inquiries.adapters.rollups import (
     rollup_updates,
 )
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
+from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
-from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.model import Event, Inquiry, Offer, Partner, Status
 from inquiries.domain.report.rollup import DayRollup
 from inquiries.domain.subjects import came_to_rest
 from inquiries.service.ports import (
@@ -485,7 +487,7 @@ class DynamoRepository(PartnerVersions):
     # contacts -------------------------------------------------------------------------------
 
     def _batch_get(
-        self, pk: str, sort_keys: list[str], projection: str
+        self, pk: str, sort_keys: list[str], projection: str, names: dict[str, str] | None = None
     ) -> Iterator[dict[str, Any]]:
         """The items of one partition with these sort keys: BatchGetItem, 100 keys a call,
         with what DynamoDB left unprocessed asked for again."""
@@ -497,6 +499,7 @@ class DynamoRepository(PartnerVersions):
                         for sort_key in sort_keys[start : start + _BATCH_KEYS]
                     ],
                     "ProjectionExpression": projection,
+                    **({"ExpressionAttributeNames": names} if names else {}),
                 }
             }
             while request:
@@ -509,20 +512,32 @@ class DynamoRepository(PartnerVersions):
                 request = answer.get("UnprocessedKeys") or {}
 
     def contacts_matching(self, partner_id: str, keys: dict[str, str]) -> dict[str, frozenset[str]]:
-        wanted = {contact_match_sort_key(kind, value): kind for kind, value in keys.items()}
-        return {
-            wanted[data["sk"]]: frozenset(data.get("contact_ids", set()))
-            for data in self._batch_get(partner_pk(partner_id), list(wanted), "sk, contact_ids")
-        }
+        # One Query per kind of key: each contact filed under a key is an item of its own.
+        found = {}
+        for kind, value in keys.items():
+            ids = frozenset(
+                contact_key_parts(data["sk"])[2]
+                for data in map(
+                    from_item,
+                    self._pages(
+                        KeyConditionExpression="pk = :pk AND begins_with(sk, :key)",
+                        ExpressionAttributeValues={
+                            ":pk": {"S": partner_pk(partner_id)},
+                            ":key": {"S": contact_match_sort_key(kind, value)},
+                        },
+                        ProjectionExpression="sk",
+                    ),
+                )
+            )
+            if ids:
+                found[kind] = ids
+        return found
 
-    def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, Contact]:
-        if not contact_ids:
-            return {}
-        sort_keys = [contact_sort_key(contact_id) for contact_id in sorted(set(contact_ids))]
-        return {
-            data["contact_id"]: contact_from(data)
-            for data in self._batch_get(partner_pk(partner_id), sort_keys, "contact_id, contact")
-        }
+    def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, PartnerContact]:
+        # The address book's reads live with it (adapters/contacts.py builds on this module).
+        from inquiries.adapters.contacts import DynamoAddressBook  # noqa: PLC0415
+
+        return DynamoAddressBook(self).many(partner_id, contact_ids)
 
     def _contact_writes(self, new: NewContact, created_at: datetime) -> list[dict[str, Any]]:
         from inquiries.domain.duplicates import match_keys  # noqa: PLC0415
@@ -541,18 +556,9 @@ class DynamoRepository(PartnerVersions):
         for kind, value in match_keys(new.contact).items():
             writes.append(
                 {
-                    "Update": {
+                    "Put": {
                         "TableName": self._table,
-                        "Key": {
-                            PARTITION_KEY: {"S": pk},
-                            SORT_KEY: {"S": contact_match_sort_key(kind, value)},
-                        },
-                        "UpdateExpression": "ADD contact_ids :id SET #type = :type",
-                        "ExpressionAttributeNames": {"#type": "type"},
-                        "ExpressionAttributeValues": {
-                            ":id": {"SS": [new.contact_id]},
-                            ":type": {"S": "contact_key"},
-                        },
+                        "Item": contact_key_item(pk, kind, value, new.contact_id),
                     }
                 }
             )

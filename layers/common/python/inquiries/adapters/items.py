@@ -14,7 +14,9 @@ from inquiries.adapters.keys import (
     IN_INBOX,
     INQUIRY_SK,
     PARTNER_SK,
+    contact_key_sort_key,
     contact_sort_key,
+    contacts_pk,
     created_sort_key,
     event_sort_key,
     inbox_sort_key,
@@ -35,6 +37,7 @@ from inquiries.adapters.lookups import (
     last_name_pk,
 )
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from inquiries.domain.contacts import from_inquiry, sort_key
 from inquiries.domain.model import (
     Calendar,
     Channel,
@@ -389,6 +392,9 @@ def contact_item(
             "contact_id": contact_id,
             "contact": {k: v for k, v in _contact_data(contact).items() if v is not None},
             "inquiry_id": inquiry_id,
+            # The address book's order (GET /contacts): by last name, first name, id.
+            "gsi1pk": contacts_pk(partner_id),
+            "gsi1sk": sort_key(from_inquiry(contact_id, contact)),
         }
     )
 
@@ -396,3 +402,15 @@ def contact_item(
 def contact_from(data: dict[str, Any]) -> Contact:
     """The person's data of a contact item of the partner's address book."""
     return _contact(data["contact"])
+
+
+def contact_key_item(pk: str, kind: str, value: str, contact_id: str) -> dict[str, Any]:
+    """One contact filed under one match key, in its partner's partition."""
+    return to_item(
+        {
+            PARTITION_KEY: pk,
+            SORT_KEY: contact_key_sort_key(kind, value, contact_id),
+            "type": "contact_key",
+            "contact_id": contact_id,
+        }
+    )

@@ -93,8 +93,21 @@ def contact_sort_key(contact_id: str) -> str:
 
 
 def contact_match_sort_key(kind: str, value: str) -> str:
-    """The sort key of a match key (email, phone, ...) that lists contact ids."""
-    return f"CKEY#{kind}#{value}"
+    """The start of the sort keys of a match key (email, phone, ...): one item per contact
+    filed under it follows (`contact_key_sort_key`); a Query with begins_with finds them."""
+    return f"CKEY#{kind}#{value}#"
+
+
+def contact_key_sort_key(kind: str, value: str, contact_id: str) -> str:
+    """The sort key of one contact filed under one match key."""
+    return f"{contact_match_sort_key(kind, value)}{contact_id}"
+
+
+def contact_key_parts(sort_key: str) -> tuple[str, str, str]:
+    """(kind, value, contact_id) of a contact key's sort key (ids never hold a `#`)."""
+    _, kind, rest = sort_key.split("#", 2)
+    value, contact_id = rest.rsplit("#", 1)
+    return kind, value, contact_id
 
 
 def status_pk(status: Status) -> str:
@@ -122,6 +135,11 @@ def offer_partner_sort_key(offered: str, inquiry_id: str, seq: int) -> str:
 def offers_month_pk(month: str) -> str:
     """gsi3: the offers made in one month (`YYYY-MM`)."""
     return f"OFFERS#{month}"
+
+
+def contacts_pk(partner_id: str) -> str:
+    """gsi1: a partner's address book, by last name (contact items only)."""
+    return f"CONTACTS#{partner_id}"
 
 
 # --- report rollups (issue 12, part "rollups") ---------------------------------------------

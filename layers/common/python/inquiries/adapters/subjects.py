@@ -13,10 +13,11 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from inquiries.adapters.contacts import contact_from_item
 from inquiries.adapters.dynamodb import DynamoRepository
-from inquiries.adapters.items import contact_from, event_from, event_item, from_item, to_item
+from inquiries.adapters.items import event_from, event_item, from_item, to_item
 from inquiries.adapters.keys import (
-    contact_match_sort_key,
+    contact_key_sort_key,
     contact_sort_key,
     inquiry_pk,
     partner_pk,
@@ -35,7 +36,7 @@ from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import Unavailable
 from inquiries.domain.model import Status
 from inquiries.domain.subjects import Erasure, scrubbed
-from inquiries.service.ports import ClaimRecord, ErasureRecord, Page, PartnerContact
+from inquiries.service.ports import ClaimRecord, ErasureRecord, LinkedContact, Page
 
 # TransactWriteItems takes at most 100 items.
 _TRANSACTION_ITEMS = 100
@@ -117,7 +118,7 @@ class DynamoSubjects:
         query["ExpressionAttributeValues"] = values
         return self._repository._page(query, index, f"{index}pk", pk, limit, cursor)
 
-    def partner_contact(self, partner_id: str, contact_id: str) -> PartnerContact | None:
+    def partner_contact(self, partner_id: str, contact_id: str) -> LinkedContact | None:
         """A partner's contact, if it still exists."""
         item = self._call(
             "get_item",
@@ -129,8 +130,8 @@ class DynamoSubjects:
         ).get("Item")
         if not item:
             return None
-        data = from_item(item)
-        return PartnerContact(partner_id, contact_id, contact_from(data), data.get("inquiry_id"))
+        contact = contact_from_item(from_item(item))
+        return LinkedContact(partner_id, contact_id, contact, contact.inquiry_id)
 
     # erasure --------------------------------------------------------------------------------
 
@@ -138,7 +139,7 @@ class DynamoSubjects:
         self,
         erasure: Erasure,
         claims: list[ClaimRecord],
-        contact: PartnerContact | None,
+        contact: LinkedContact | None,
     ) -> None:
         """One inquiry's erasure in one transaction, conditional on its version: the
         inquiry, its events' free text, its claims and (if given) the partner's contact.
@@ -153,10 +154,8 @@ class DynamoSubjects:
             for claim in claims
             if claim.inquiry_id == inquiry_id
         ]
-        emptied: list[str] = []
         if contact is not None:
-            writes, emptied = self._contact_removal(contact)
-            items += writes
+            items += self._contact_removal(contact)
         scrubs = self._scrubbed_events(inquiry_id)
         room = _TRANSACTION_ITEMS - len(items)
         if len(scrubs) > room:
@@ -167,8 +166,6 @@ class DynamoSubjects:
                 self._write(batch)
             scrubs = scrubs[len(scrubs) - room :] if room > 0 else []
         self._repository.commit(change, items + scrubs)
-        for sort_key in emptied:  # match keys left without contacts: remove them too
-            self._delete_if_empty(contact.partner_id if contact else "", sort_key)
 
     def _write(self, items: list[dict[str, Any]]) -> None:
         try:
@@ -202,52 +199,24 @@ class DynamoSubjects:
             )
         return writes
 
-    def _contact_removal(self, contact: PartnerContact) -> tuple[list[dict[str, Any]], list[str]]:
+    def _contact_removal(self, contact: LinkedContact) -> list[dict[str, Any]]:
+        """Deletes of the partner's contact item and of its match keys (one item each)."""
         from inquiries.domain.duplicates import match_keys  # noqa: PLC0415
 
         pk = partner_pk(contact.partner_id)
-        writes: list[dict[str, Any]] = [
+        sort_keys = [contact_sort_key(contact.contact_id)] + [
+            contact_key_sort_key(kind, value, contact.contact_id)
+            for kind, value in match_keys(contact.contact).items()
+        ]
+        return [
             {
                 "Delete": {
                     "TableName": self._table,
-                    "Key": {
-                        PARTITION_KEY: {"S": pk},
-                        SORT_KEY: {"S": contact_sort_key(contact.contact_id)},
-                    },
+                    "Key": {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sort_key}},
                 }
             }
+            for sort_key in sort_keys
         ]
-        sort_keys = [
-            contact_match_sort_key(kind, value)
-            for kind, value in match_keys(contact.contact).items()
-        ]
-        for sort_key in sort_keys:
-            writes.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sort_key}},
-                        "UpdateExpression": "DELETE contact_ids :id",
-                        "ConditionExpression": "attribute_exists(pk)",
-                        "ExpressionAttributeValues": {":id": {"SS": [contact.contact_id]}},
-                    }
-                }
-            )
-        return writes, sort_keys
-
-    def _delete_if_empty(self, partner_id: str, sort_key: str) -> None:
-        try:
-            self._client.delete_item(
-                TableName=self._table,
-                Key={PARTITION_KEY: {"S": partner_pk(partner_id)}, SORT_KEY: {"S": sort_key}},
-                ConditionExpression="attribute_not_exists(contact_ids)",
-            )
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code")
-            if code != "ConditionalCheckFailedException":  # it still lists other contacts
-                raise Unavailable("the store refused the request; please retry") from error
-        except BotoCoreError as error:
-            raise Unavailable("the store did not answer in time; please retry") from error
 
     def delete_claim(self, claim: ClaimRecord) -> None:
         """Remove one idempotency claim (one left without its inquiry)."""

@@ -269,3 +269,24 @@ class Subject(Answer):
 
 class Erased(Answer):
     inquiries: Count
+
+
+# contacts (issue 13)
+
+
+class ContactList(Answer):
+    items: list[PartnerContact]
+    next: str | None
+
+
+class RejectedRow(Answer):
+    row: Annotated[int, Field(ge=2, description="the line in the file; the header is line 1")]
+    message: str
+
+
+class ContactImport(Answer):
+    imported: Count
+    rejected: list[RejectedRow]
+    created: Count = 0
+    updated: Count = 0
+    unchanged: Count = 0

@@ -139,6 +139,10 @@ class Endpoints:
                 "isBase64Encoded": False,
                 "headers": {**headers, "content-type": "application/json"},
             }
+        elif route.takes_file:  # contacts (issue 13): a CSV file, as bytes
+            from inquiries.api.uploads import upload  # noqa: PLC0415
+
+            request.data = upload(event, route)  # 413, 415
         if route.query is None:
             refuse_unknown(query, frozenset())
         else:

@@ -99,6 +99,16 @@ def _build() -> str:
                 _describe_parameters(operation["parameters"], where, model(name))
         answers = operation["responses"]
         answers["5XX"] = answers.pop(str(SERVER_ERRORS))
+        if route.takes_file:  # contacts (issue 13): the import's file, not a JSON body
+            operation["requestBody"] = {
+                "required": True,
+                "content": {route.content_type: {"schema": {"type": "string"}}},
+            }
+            answers["413"]["description"] = f"The file is over {route.max_body // 2**20} MiB"
+            answers["415"]["description"] = (
+                f"The body is not sent as `Content-Type: {route.content_type}`"
+            )
+            answers["400"]["description"] = "The body is not valid base64"
     _drop_unused(merged["components"]["schemas"], merged)
     # Kept as text: every caller gets its own copy, and the cached one cannot be changed.
     return json.dumps(merged, separators=(",", ":"))

@@ -166,14 +166,16 @@ def _content(route: Route) -> dict[str, Any]:
 def error_statuses(route: Route) -> list[int]:
     """What can go wrong on a route, in the order of precedence of api.md."""
     statuses = [401, 403] if not route.public else []
-    # One inquiry, or one existing partner (PUT creates one: no 404 there), or a file.
+    # One inquiry, one of the partner's contacts, or one existing partner (PUT creates one:
+    # no 404 there), or a file.
     if (
         "inquiry_id" in route.parameters
+        or "contact_id" in route.parameters
         or ("partner_id" in route.parameters and route.method != "PUT")
         or route.operation_id == "getSwaggerAsset"
     ):
         statuses.append(404)
-    if route.body:
+    if route.body or route.takes_file:
         statuses += [413, 415, 400]
     statuses.append(422)  # every route refuses query parameters it does not take
     if route.conflicts:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 HQ = "hq"
 PARTNER = "partner"
+JSON = "application/json"
 
 _PARAMETER = re.compile(r"\{(\w+)\}")
 
@@ -40,6 +41,14 @@ class Route:
     status: int = 200
     conflicts: bool = False  # the inquiry's state may not allow it (409)
     csv: bool = False  # the answer can also be text/csv or a spreadsheet (xlsx)
+    # A body that is a file rather than JSON (no `body` model): its media type and most bytes.
+    content_type: str = JSON
+    max_body: int = 256 * 1024
+
+    @property
+    def takes_file(self) -> bool:
+        """The body is a file of `content_type`, read by the handler (not a JSON model)."""
+        return self.content_type != JSON
 
     @property
     def key(self) -> str:
@@ -220,6 +229,37 @@ ROUTES: tuple[Route, ...] = (
         "eraseSubject",
         body="EraseIn",
         answer="Erased",
+    ),
+    # contacts (issue 13)
+    Route(
+        "GET",
+        "/contacts",
+        "decide",
+        _PARTNER,
+        "The partner's own contacts, or a search of them",
+        "listContacts",
+        query="ContactsQuery",
+        answer="ContactList",
+    ),
+    Route(
+        "GET",
+        "/contacts/{contact_id}",
+        "decide",
+        _PARTNER,
+        "One of the partner's own contacts",
+        "getContact",
+        answer="PartnerContact",
+    ),
+    Route(
+        "POST",
+        "/contacts/import",
+        "decide",
+        _PARTNER,
+        "Import contacts from a CSV file",
+        "importContacts",
+        answer="ContactImport",
+        content_type="text/csv",
+        max_body=5 * 1024 * 1024,
     ),
     # the website form (issue 15)
     Route(

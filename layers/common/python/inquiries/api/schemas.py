@@ -372,6 +372,34 @@ class EraseIn(Strict):
     partner_contacts: bool = False
 
 
+# contacts (issue 13) ----------------------------------------------------------------------
+
+
+class ContactsQuery(BaseModel):
+    """`GET /contacts`: the address book, or a search of it."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = None
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
+
+
+class ContactRowIn(Strict):
+    """One row of `POST /contacts/import`: `last_name` and `country` required, the rest may
+    be empty (an empty cell arrives as None)."""
+
+    first_name: Name | None = None
+    last_name: Name
+    email: Email | None = None
+    phone: Annotated[str | None, StringConstraints(max_length=40), AfterValidator(_phone)] = None
+    street: Text | None = None
+    postal_code: PostalCode | None = None
+    city: Text | None = None
+    country: Country
+    company: Text | None = None
+
+
 class FormQuery(BaseModel):
     """`GET /form`: a dealer's page names its partner; `lang` overrides the browser's."""
 

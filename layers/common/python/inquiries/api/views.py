@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.model import (
     Calendar,
-    Contact,
     Partner,
     Principal,
     RejectReason,
@@ -45,14 +45,13 @@ def accepted_view(accepted: Accepted, who: Principal) -> dict[str, Any]:
         contact = accepted.contacts.get(contact_id)
         if contact is None:  # vanished between the look-up and the read: nothing to compare
             continue
-        duplicates.append({**candidate, "contact": contact_view(contact_id, contact)})
+        duplicates.append({**candidate, "contact": contact_view(contact)})
     return {"inquiry": inquiry_detail(accepted.loaded, who), "duplicates": duplicates}
 
 
-def contact_view(contact_id: str, contact: Contact) -> dict[str, Any]:
+def contact_view(contact: PartnerContact) -> dict[str, Any]:
     """A contact of the partner's address book, as api.md describes a contact."""
-    # Every contact comes from an accepted inquiry so far; imports would say "import".
-    return {"contact_id": contact_id, **asdict(contact), "source": "inquiry"}
+    return {"contact_id": contact.contact_id, **contact.person(), "source": contact.source.value}
 
 
 def rejected_view(after: Loaded, reason: RejectReason) -> dict[str, Any]:
@@ -163,7 +162,7 @@ def subject_view(email: str, held: Held, who: Principal) -> dict[str, Any]:
                 "partner_id": c.partner_id,
                 "contact_id": c.contact_id,
                 "from_inquiry": c.from_inquiry,
-                "contact": asdict(c.contact),
+                "contact": c.contact.person(),
             }
             for c in held.contacts
         ],

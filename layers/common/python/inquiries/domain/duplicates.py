@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from typing import Protocol
 
-from inquiries.domain.model import Contact
 from inquiries.domain.routing import normalise_postal_code
 
 MATCH_ORDER = ("email", "phone", "name_postal_code")
@@ -40,15 +40,35 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", " ".join(text.split())).casefold()
 
 
-def match_keys(contact: Contact) -> dict[str, str]:
-    """The look-up keys of a contact, one per kind it can be matched on."""
-    keys = {"email": normalise_email(contact.email)}
+class Matchable(Protocol):
+    """What the keys are made of: an inquiry's contact, or one of the address book."""
+
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def postal_code(self) -> str | None: ...
+    @property
+    def country(self) -> str: ...
+
+
+def match_keys(contact: Matchable) -> dict[str, str]:
+    """The look-up keys of a contact, one per kind it can be matched on.
+
+    An imported contact may lack an e-mail (no `email` key) or a postal code: its
+    `name_postal_code` key then ends in an empty code, which no inquiry (whose postal
+    code is required) ever looks up, but which lets a re-import find it again.
+    """
+    keys = {"email": normalise_email(contact.email)} if contact.email else {}
     phone = normalise_phone(contact.phone, contact.country)
     if phone:
         keys["phone"] = phone
     keys["name_postal_code"] = (
-        f"{_fold(contact.last_name)}#{contact.country.upper()}"
-        f"#{normalise_postal_code(contact.postal_code)}"
+        f"{_fold(contact.last_name).replace('#', ' ')}#{contact.country.upper()}"
+        f"#{normalise_postal_code(contact.postal_code or '')}"
     )
     return keys
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from aws_lambda_powertools import Logger
 
 from inquiries.domain import lifecycle
+from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.duplicates import duplicates, match_keys
 from inquiries.domain.errors import (
     ChangeRejected,
@@ -23,7 +24,6 @@ from inquiries.domain.errors import (
 )
 from inquiries.domain.lifecycle import Change, NewContact
 from inquiries.domain.model import (
-    Contact,
     Event,
     Offer,
     Outcome,
@@ -75,7 +75,7 @@ class Accepted:
     loaded: Loaded
     duplicates: list[dict[str, object]]
     # The candidates' contacts by id, so the partner can compare them with the inquiry's.
-    contacts: dict[str, Contact] = field(default_factory=dict)
+    contacts: dict[str, PartnerContact] = field(default_factory=dict)
 
 
 def _store(deps: Dependencies, loaded: Loaded, change: Change) -> Loaded:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
-from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.model import Event, Inquiry, Offer, Partner, Status
 from inquiries.domain.report.rollup import DayRollup
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ class Repository(Protocol):
 
     def has_contact(self, partner_id: str, contact_id: str) -> bool: ...
 
-    def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, Contact]:
+    def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, PartnerContact]:
         """The partner's contacts of these ids (one batch read); unknown ids are left out."""
         ...
 
@@ -163,6 +164,60 @@ class Dependencies:
     retention_days: int = 180
     # The data subject's look-ups, erasure and retention (None: not wired, as in the fakes).
     subjects: SubjectStore | None = None
+
+
+# contacts (issue 13) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    items: list[PartnerContact]
+    next: str | None
+
+
+@dataclass(frozen=True)
+class ContactChanges:
+    """What an import writes: contacts (whole), and match keys filed and unfiled."""
+
+    contacts: list[PartnerContact]
+    filed: list[tuple[str, str, str]]  # (kind, value, contact_id)
+    unfiled: list[tuple[str, str, str]]
+
+
+class AddressBook(Protocol):
+    """A partner's own contacts: read, found by their match keys, listed, imported."""
+
+    def get(self, partner_id: str, contact_id: str) -> PartnerContact | None: ...
+
+    def many(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, PartnerContact]:
+        """The partner's contacts of these ids; unknown ids are left out."""
+        ...
+
+    def filed_under(
+        self, partner_id: str, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], frozenset[str]]:
+        """The contact ids under each (kind, value) match key; keys with none are left out."""
+        ...
+
+    def match_index(self, partner_id: str) -> list[tuple[str, str, str]]:
+        """Every match key of the partner's contacts: (kind, value, contact_id)."""
+        ...
+
+    def page(
+        self, partner_id: str, limit: int, cursor: str | None, last_name_prefix: str = ""
+    ) -> ContactPage:
+        """The address book by last name, optionally of the last names with this start."""
+        ...
+
+    def page_of(
+        self, partner_id: str, contacts: Collection[PartnerContact], limit: int, cursor: str | None
+    ) -> ContactPage:
+        """A page of these contacts, in the address book's order and with its cursors."""
+        ...
+
+    def write(self, partner_id: str, changes: ContactChanges) -> int:
+        """Store the changes in batches; answers the number of batch calls."""
+        ...
 
 
 # --- mail (issue 15) ------------------------------------------------------------------------
@@ -230,12 +285,12 @@ class ClaimRecord:
 
 
 @dataclass(frozen=True)
-class PartnerContact:
+class LinkedContact:
     """A contact in a partner's address book that an inquiry was linked to."""
 
     partner_id: str
     contact_id: str
-    contact: Contact
+    contact: PartnerContact
     from_inquiry: str | None  # the inquiry it was created from, if any
 
 
@@ -258,10 +313,10 @@ class SubjectStore(Protocol):
         self, kind: str, key: str, status: Status | None, limit: int, cursor: str | None
     ) -> Page: ...
 
-    def partner_contact(self, partner_id: str, contact_id: str) -> PartnerContact | None: ...
+    def partner_contact(self, partner_id: str, contact_id: str) -> LinkedContact | None: ...
 
     def erase(
-        self, erasure: Erasure, claims: list[ClaimRecord], contact: PartnerContact | None
+        self, erasure: Erasure, claims: list[ClaimRecord], contact: LinkedContact | None
     ) -> None:
         """One inquiry's erasure, atomically and conditional on its version; raises
         ChangeRejected when the inquiry changed meanwhile."""

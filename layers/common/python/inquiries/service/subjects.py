@@ -21,8 +21,8 @@ from inquiries.service.ports import (
     ClaimRecord,
     Dependencies,
     ErasureRecord,
+    LinkedContact,
     Page,
-    PartnerContact,
     Record,
     SubjectStore,
 )
@@ -41,7 +41,7 @@ class Held:
     """Everything held about one person."""
 
     inquiries: list[tuple[Record, list[Event]]]
-    contacts: list[PartnerContact]
+    contacts: list[LinkedContact]
     claims: list[ClaimRecord]
     erasures: list[ErasureRecord]
 

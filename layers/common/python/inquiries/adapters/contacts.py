@@ -1,0 +1,256 @@
+"""A partner's address book on the one table (docs/data-model.md, "Contacts").
+
+Contacts live in their partner's partition (`PARTNER#<p>` / `CONTACT#<c>`), filed
+under their match keys (`CKEY#<kind>#<value>#<c>`, one item per contact and key, so
+that filing and unfiling are plain puts and deletes) and listed through gsi1
+(`CONTACTS#<p>` / last name, first name, id). Reads are GetItem, Query and
+BatchGetItem; the import writes with BatchWriteItem, 25 items a call. Never a Scan.
+The calls go through the repository's helpers, so errors map the same way.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Collection
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from inquiries.adapters.cursors import decode_cursor, encode_cursor
+from inquiries.adapters.dynamodb import DynamoRepository, _unavailable
+from inquiries.adapters.items import contact_key_item, from_item, to_item
+from inquiries.adapters.keys import (
+    contact_key_parts,
+    contact_key_sort_key,
+    contact_match_sort_key,
+    contact_sort_key,
+    contacts_pk,
+    partner_pk,
+)
+from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
+from inquiries.domain.contacts import FIELDS, PartnerContact, Source, sort_key
+from inquiries.domain.errors import Unavailable
+from inquiries.service.ports import ContactChanges, ContactPage
+
+_LIST_KEYS = (PARTITION_KEY, SORT_KEY, "gsi1pk", "gsi1sk")
+_BATCH_WRITE_ITEMS = 25  # BatchWriteItem's most items a call
+# Items DynamoDB left unprocessed (throttling) are sent again this often, with backoff.
+_UNPROCESSED_ATTEMPTS = 8
+_BACKOFF_BASE = 0.05
+_WRITERS = 4  # BatchWriteItem calls in flight at once
+
+
+def contact_from_item(data: dict[str, Any]) -> PartnerContact:
+    """The address book's contact of a contact item (from an inquiry or imported)."""
+    person = data.get("contact", {})
+    return PartnerContact(
+        contact_id=data["contact_id"],
+        **{name: person.get(name) for name in FIELDS},
+        source=Source(data.get("source", Source.INQUIRY.value)),
+        inquiry_id=data.get("inquiry_id"),
+    )
+
+
+def contact_put_item(partner_id: str, contact: PartnerContact) -> dict[str, Any]:
+    """A contact's whole item: its person, where it came from, its place in the list."""
+    return to_item(
+        {
+            PARTITION_KEY: partner_pk(partner_id),
+            SORT_KEY: contact_sort_key(contact.contact_id),
+            "type": "contact",
+            "contact_id": contact.contact_id,
+            "contact": {k: v for k, v in contact.person().items() if v},
+            "source": None if contact.source is Source.INQUIRY else contact.source.value,
+            "inquiry_id": contact.inquiry_id,
+            "gsi1pk": contacts_pk(partner_id),
+            "gsi1sk": sort_key(contact),
+        }
+    )
+
+
+class DynamoAddressBook:
+    """The AddressBook port on the repository's table and client."""
+
+    def __init__(self, repository: DynamoRepository) -> None:
+        self._repository = repository
+        self._table = repository._table
+
+    # reads ----------------------------------------------------------------------------------
+
+    def get(self, partner_id: str, contact_id: str) -> PartnerContact | None:
+        item = self._repository._call(
+            "get_item",
+            Key={
+                PARTITION_KEY: {"S": partner_pk(partner_id)},
+                SORT_KEY: {"S": contact_sort_key(contact_id)},
+            },
+        ).get("Item")
+        return contact_from_item(from_item(item)) if item else None
+
+    def many(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, PartnerContact]:
+        """The partner's contacts of these ids (BatchGetItem); unknown ids are left out."""
+        if not contact_ids:
+            return {}
+        sort_keys = [contact_sort_key(contact_id) for contact_id in sorted(set(contact_ids))]
+        return {
+            contact.contact_id: contact
+            for contact in (
+                contact_from_item(data)
+                for data in self._repository._batch_get(
+                    partner_pk(partner_id),
+                    sort_keys,
+                    "contact_id, contact, #source, inquiry_id",
+                    names={"#source": "source"},
+                )
+            )
+        }
+
+    def filed_under(
+        self, partner_id: str, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], frozenset[str]]:
+        """The contact ids under each (kind, value) match key: a Query each."""
+        found = {}
+        for kind, value in keys:
+            ids = frozenset(
+                contact_key_parts(from_item(item)["sk"])[2]
+                for item in self._repository._pages(
+                    KeyConditionExpression="pk = :pk AND begins_with(sk, :key)",
+                    ExpressionAttributeValues={
+                        ":pk": {"S": partner_pk(partner_id)},
+                        ":key": {"S": contact_match_sort_key(kind, value)},
+                    },
+                    ProjectionExpression="sk",
+                )
+            )
+            if ids:
+                found[(kind, value)] = ids
+        return found
+
+    def page(
+        self, partner_id: str, limit: int, cursor: str | None, last_name_prefix: str = ""
+    ) -> ContactPage:
+        """The address book in order (last name, first name), optionally only the contacts
+        whose last name begins with the prefix: one Query of gsi1 (two when a page ends
+        exactly where the Query's own page does)."""
+        pk = contacts_pk(partner_id)
+        start = decode_cursor(cursor, "gsi1pk", pk, _LIST_KEYS) if cursor else None
+        query = {
+            "IndexName": "gsi1",
+            "KeyConditionExpression": "gsi1pk = :pk AND begins_with(gsi1sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": last_name_prefix}},
+        }
+        if not last_name_prefix:
+            query["KeyConditionExpression"] = "gsi1pk = :pk"
+            query["ExpressionAttributeValues"] = {":pk": {"S": pk}}
+        found: list[dict[str, Any]] = []
+        for answer in self._repository._query_pages(
+            query, start, limit=lambda: limit - len(found) + 1
+        ):
+            found.extend(answer.get("Items", []))
+            if len(found) > limit:
+                break
+        items = found[:limit]
+        next_cursor = (
+            encode_cursor({k: items[-1][k] for k in _LIST_KEYS}) if len(found) > limit else None
+        )
+        return ContactPage([contact_from_item(from_item(i)) for i in items], next_cursor)
+
+    def page_of(
+        self, partner_id: str, contacts: Collection[PartnerContact], limit: int, cursor: str | None
+    ) -> ContactPage:
+        """A page of contacts found by their keys, in the address book's order, with the
+        same cursors as `page` (the sort key of the last one)."""
+        pk = contacts_pk(partner_id)
+        ordered = sorted(contacts, key=sort_key)
+        if cursor:
+            after = decode_cursor(cursor, "gsi1pk", pk, _LIST_KEYS)["gsi1sk"]["S"]
+            ordered = [c for c in ordered if sort_key(c) > after]
+        items = ordered[:limit]
+        next_cursor = None
+        if len(ordered) > limit:
+            last = items[-1]
+            next_cursor = encode_cursor(
+                {
+                    PARTITION_KEY: {"S": partner_pk(partner_id)},
+                    SORT_KEY: {"S": contact_sort_key(last.contact_id)},
+                    "gsi1pk": {"S": pk},
+                    "gsi1sk": {"S": sort_key(last)},
+                }
+            )
+        return ContactPage(items, next_cursor)
+
+    # writes ---------------------------------------------------------------------------------
+
+    def match_index(self, partner_id: str) -> list[tuple[str, str, str]]:
+        """Every match key of the partner's contacts (a Query of its `CKEY#` range, keys
+        only: about 8,000 a page)."""
+        return [
+            contact_key_parts(from_item(item)["sk"])
+            for item in self._repository._pages(
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :keys)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": partner_pk(partner_id)},
+                    ":keys": {"S": "CKEY#"},
+                },
+                ProjectionExpression="sk",
+            )
+        ]
+
+    def write(self, partner_id: str, changes: ContactChanges) -> int:
+        """The keys the contacts are filed under first, then the contacts, then the keys
+        they left. A write cut short (a timeout, a throttled batch) leaves keys of a
+        contact not written yet: the next import of the file finds them and writes that
+        contact under the same id, so nothing is doubled (service/contacts.py)."""
+        pk = partner_pk(partner_id)
+        contacts: list[dict[str, Any]] = [
+            {"PutRequest": {"Item": contact_put_item(partner_id, c)}} for c in changes.contacts
+        ]
+        filed: list[dict[str, Any]] = [
+            {"PutRequest": {"Item": contact_key_item(pk, kind, value, cid)}}
+            for kind, value, cid in changes.filed
+        ]
+        unfiled: list[dict[str, Any]] = [
+            {
+                "DeleteRequest": {
+                    "Key": {
+                        PARTITION_KEY: {"S": pk},
+                        SORT_KEY: {"S": contact_key_sort_key(kind, value, cid)},
+                    }
+                }
+            }
+            for kind, value, cid in changes.unfiled
+        ]
+        return sum(self._phase(phase) for phase in (filed, contacts, unfiled))
+
+    def _phase(self, requests: list[dict[str, Any]]) -> int:
+        """Batches of one phase, a few at a time: 10,000 contacts are 1,600 batches, too
+        many to send one after the other within API Gateway's 30 seconds."""
+        batches = [
+            requests[start : start + _BATCH_WRITE_ITEMS]
+            for start in range(0, len(requests), _BATCH_WRITE_ITEMS)
+        ]
+        if len(batches) <= 1:
+            return sum(self._batch_write(batch) for batch in batches)
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+        # boto3's clients are thread-safe; a failed batch fails the import (503), and the
+        # next import of the file completes it.
+        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+            return sum(pool.map(self._batch_write, batches))
+
+    def _batch_write(self, requests: list[dict[str, Any]]) -> int:
+        client = self._repository._client
+        pending = {self._table: requests}
+        for attempt in range(_UNPROCESSED_ATTEMPTS):
+            try:
+                answer = client.batch_write_item(RequestItems=pending)
+            except (ClientError, BotoCoreError) as error:
+                raise _unavailable(error) from error
+            pending = answer.get("UnprocessedItems") or {}
+            if not pending:
+                return attempt + 1
+            self._repository._sleep(random.uniform(0, _BACKOFF_BASE * 2**attempt))  # noqa: S311
+        raise Unavailable(
+            "the store is busy; part of the file was imported, import it again to finish "
+            "(nothing is doubled)"
+        )

@@ -1,0 +1,182 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, sendFile, type ContactImport, type ContactList, type PartnerContact } from "../api";
+import { t } from "../i18n";
+
+const PAGE = 50;
+
+/** A contact's name as the address book shows it: "Rossi, Anna". */
+export function displayName(contact: PartnerContact): string {
+  return [contact.last_name, contact.first_name].filter(Boolean).join(", ");
+}
+
+/** Where a contact lives, in one line: "39100 Bolzano, IT". */
+export function placeOf(contact: PartnerContact): string {
+  const town = [contact.postal_code, contact.city].filter(Boolean).join(" ");
+  return [town, contact.country].filter(Boolean).join(", ");
+}
+
+/** The partner's address book: a search, the list by last name, and the CSV import. */
+export function Contacts() {
+  const words = t();
+  const [q, setQ] = useState("");
+  const [searched, setSearched] = useState("");
+  const [items, setItems] = useState<PartnerContact[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [result, setResult] = useState<ContactImport | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
+
+  const load = async (term: string, cursor: string | null) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const page = await api<ContactList>("GET", "/contacts", undefined, { q: term.trim(), limit: PAGE, cursor });
+      setItems((before) => (cursor ? [...before, ...page.items] : page.items));
+      setNext(page.next);
+      setSearched(term.trim());
+    } catch (failure) {
+      setError((failure as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    void load("", null);
+  }, []);
+
+  const upload = async () => {
+    if (!file) return;
+    setImporting(true);
+    setImportError(null);
+    setResult(null);
+    try {
+      setResult(await sendFile<ContactImport>("/contacts/import", file, "text/csv"));
+      await load(searched, null);
+    } catch (failure) {
+      setImportError((failure as Error).message);
+    } finally {
+      setImporting(false);
+    }
+  };
+
+  return (
+    <>
+      <h1>{words.contactsTitle}</h1>
+      <p class="muted">{words.contactsIntro}</p>
+      <form
+        class="row"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void load(q, null);
+        }}
+      >
+        <label class="field">
+          <span>{words.contactsSearch}</span>
+          <input type="search" name="q" value={q} onInput={(event) => setQ((event.target as HTMLInputElement).value)} />
+        </label>
+        <button type="submit" disabled={busy}>
+          {words.contactsSearchButton}
+        </button>
+      </form>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {items.length === 0 && !busy && !error ? (
+        <p>{searched ? words.contactsNoneFound : words.contactsNone}</p>
+      ) : (
+        <table class="list">
+          <caption class="visually-hidden">{words.contactsTitle}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{words.contactsName}</th>
+              <th scope="col">{words.contactsEmail}</th>
+              <th scope="col">{words.contactsPhone}</th>
+              <th scope="col">{words.place}</th>
+              <th scope="col">{words.contactsSource}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((contact) => (
+              <tr key={contact.contact_id}>
+                <td>
+                  {displayName(contact)}
+                  {contact.company ? <div class="muted">{contact.company}</div> : null}
+                </td>
+                <td>{contact.email ?? ""}</td>
+                <td>{contact.phone ?? ""}</td>
+                <td>{placeOf(contact)}</td>
+                <td>{contact.source === "import" ? words.contactsFromImport : words.contactsFromInquiry}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next && (
+        <button type="button" disabled={busy} onClick={() => void load(searched, next)}>
+          {words.contactsMore}
+        </button>
+      )}
+
+      <section class="contacts-import" aria-labelledby="import-title">
+        <h2 id="import-title">{words.contactsImportTitle}</h2>
+        <p class="muted">{words.contactsImportIntro}</p>
+        <form
+          class="row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void upload();
+          }}
+        >
+          <label class="field">
+            <span>{words.contactsFile}</span>
+            <input
+              type="file"
+              name="file"
+              accept=".csv,text/csv"
+              onChange={(event) => setFile((event.target as HTMLInputElement).files?.[0] ?? null)}
+            />
+          </label>
+          <button type="submit" class="primary" disabled={!file || importing}>
+            {words.contactsImportButton}
+          </button>
+        </form>
+        {importError && (
+          <p class="field-error" role="alert">
+            {importError}
+          </p>
+        )}
+        {result && (
+          <div role="status">
+            <p>{words.contactsImported(result)}</p>
+            {result.rejected.length > 0 && (
+              <table class="list">
+                <caption>{words.contactsRejected(result.rejected.length)}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{words.contactsRow}</th>
+                    <th scope="col">{words.contactsProblem}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.rejected.map((row) => (
+                    <tr key={row.row}>
+                      <td>{row.row}</td>
+                      <td>{row.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
