@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
@@ -39,10 +41,20 @@ class Data(Construct):
                 index_name=index.name,
                 partition_key=_string(index.partition_key),
                 sort_key=_string(index.sort_key),
-                projection_type=dynamodb.ProjectionType.ALL,
+                **_projection(index),
             )
 
     @property
     def index_arns(self) -> list[str]:
         """The ARN of every index by name: IAM statements name them, never `index/*`."""
         return [f"{self.table.table_arn}/index/{index.name}" for index in definition.INDEXES]
+
+
+def _projection(index: definition.Index) -> dict[str, Any]:
+    """ALL, or INCLUDE of the attributes the index names (table.py decides)."""
+    if index.include is None:
+        return {"projection_type": dynamodb.ProjectionType.ALL}
+    return {
+        "projection_type": dynamodb.ProjectionType.INCLUDE,
+        "non_key_attributes": list(index.include),
+    }

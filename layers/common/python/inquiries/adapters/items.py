@@ -8,15 +8,17 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from inquiries.adapters.keys import (
-    ALL_INQUIRIES,
     ALL_PARTNERS,
-    DUE,
     IN_INBOX,
     INQUIRY_SK,
     PARTNER_SK,
+    all_inquiries_pk,
     contact_sort_key,
     created_sort_key,
+    due_pk,
     event_sort_key,
+    filter_keys,
+    inbox_pk,
     inbox_sort_key,
     inquiry_pk,
     offer_partner_sort_key,
@@ -133,13 +135,14 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
             for p in inquiry.progress
         ],
         "version": inquiry.version,
-        "gsi2pk": status_pk(inquiry.status),
+        "gsi2pk": status_pk(inquiry.status, inquiry.id),
         "gsi2sk": created_sort_key(inquiry),
-        "gsi3pk": ALL_INQUIRIES,
+        "gsi3pk": all_inquiries_pk(inquiry.id),
         "gsi3sk": created_sort_key(inquiry),
+        **filter_keys(inquiry),
     }
     if inquiry.partner_id and inquiry.status in IN_INBOX:
-        data["gsi1pk"] = partner_pk(inquiry.partner_id)
+        data["gsi1pk"] = inbox_pk(inquiry.partner_id, inquiry.id)
         data["gsi1sk"] = inbox_sort_key(inquiry)
     return to_item(data)
 
@@ -194,14 +197,14 @@ def offer_item(offer: Offer) -> dict[str, Any]:
         "reason": offer.reason,
         "first_progress_at": stamp(offer.first_progress_at) if offer.first_progress_at else None,
         "steps": sorted(step.value for step in offer.steps) or None,
-        "gsi1pk": partner_pk(offer.partner_id),
+        "gsi1pk": inbox_pk(offer.partner_id, offer.inquiry_id),
         "gsi1sk": offer_partner_sort_key(offered, offer.inquiry_id, offer.seq),
-        "gsi3pk": offers_month_pk(offered[:7]),
+        "gsi3pk": offers_month_pk(offered[:7], offer.inquiry_id),
         "gsi3sk": f"{offered}#{offer.inquiry_id}#{offer.seq}",
     }
     if offer.outcome is Outcome.PENDING:
         # Sparse: only pending offers are in the sweeper's index.
-        data["gsi4pk"] = DUE
+        data["gsi4pk"] = due_pk(offer.inquiry_id)
         data["gsi4sk"] = f"{stamp(offer.deadline)}#{offer.inquiry_id}#{offer.seq}"
     return to_item(data)
 

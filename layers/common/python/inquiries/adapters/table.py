@@ -20,6 +20,19 @@ class Index:
     partition_key: str
     sort_key: str
     purpose: str
+    # None: the index projects ALL; otherwise INCLUDE these attributes besides the keys
+    # (DynamoDB then writes an entry only when its keys or these attributes change).
+    include: tuple[str, ...] | None = None
+
+    def projection(self) -> dict[str, Any]:
+        """The Projection of CreateTable for this index."""
+        if self.include is None:
+            return {"ProjectionType": "ALL"}
+        return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(self.include)}
+
+
+# What HQ's filter indexes carry besides the keys: what a combined filter checks.
+FILTERED = ("status", "channel", "partner_id", "return_reason")
 
 
 INDEXES: tuple[Index, ...] = (
@@ -32,6 +45,9 @@ INDEXES: tuple[Index, ...] = (
     Index("gsi2", "gsi2pk", "gsi2sk", "inquiries by status, newest first (HQ queue); partners"),
     Index("gsi3", "gsi3pk", "gsi3sk", "all inquiries newest first; offers by month (reports)"),
     Index("gsi4", "gsi4pk", "gsi4sk", "pending offers by deadline (sweeper); sparse"),
+    Index("gsi5", "gsi5pk", "gsi5sk", "HQ: inquiries a partner holds, newest first", FILTERED),
+    Index("gsi6", "gsi6pk", "gsi6sk", "HQ: inquiries by channel, newest first", FILTERED),
+    Index("gsi7", "gsi7pk", "gsi7sk", "HQ: returned inquiries by reason; sparse", FILTERED),
 )
 
 
@@ -62,7 +78,7 @@ def create_table_request(table_name: str) -> dict[str, Any]:
                     {"AttributeName": index.partition_key, "KeyType": "HASH"},
                     {"AttributeName": index.sort_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": index.projection(),
             }
             for index in INDEXES
         ],

@@ -30,12 +30,11 @@ from inquiries.domain.model import (
     Principal,
     ProgressStep,
     RejectReason,
-    Status,
 )
 from inquiries.domain.view import ensure_visible
 from inquiries.service.deadlines import deadline_for
 from inquiries.service.partners import known_partner
-from inquiries.service.ports import Dependencies, Page, Record
+from inquiries.service.ports import Dependencies, ListFilter, Page, Record
 from inquiries.service.scheduling import cancel_expiries, schedule_expiry
 
 logger = Logger(child=True)
@@ -269,15 +268,30 @@ def list_inquiries(
     deps: Dependencies,
     principal: Principal,
     *,
-    status: Status | None,
+    filters: ListFilter,
     limit: int,
     cursor: str | None,
 ) -> Page:
-    """A partner's own inquiries (pending first, earliest deadline first), or all for HQ."""
+    """A partner's own inquiries (pending first, earliest deadline first), or all for HQ.
+
+    A partner may narrow its list by status only; any other filter is refused (422).
+    """
     repo = deps.repository
     if principal.is_hq:
-        page = repo.inquiries(status, limit, cursor)
-    else:
-        assert principal.partner_id is not None
-        page = repo.inbox(principal.partner_id, status, limit, cursor)
-    return page
+        return repo.inquiries(filters, limit, cursor)
+    assert principal.partner_id is not None
+    hq_only = [name for name in HQ_ONLY_FILTERS if getattr(filters, name) is not None]
+    if hq_only:
+        raise ValidationFailed(
+            "a partner may filter its list by status only",
+            [
+                {"loc": ["query", QUERY_NAMES.get(name, name)], "msg": "HQ only", "type": "hq_only"}
+                for name in hq_only
+            ],
+        )
+    return repo.inbox(principal.partner_id, filters.status, limit, cursor)
+
+
+# The filters only HQ may use, and their names in the query where they differ.
+HQ_ONLY_FILTERS = ("partner_id", "channel", "return_reason", "created_from", "created_to")
+QUERY_NAMES = {"created_from": "from", "created_to": "to"}

@@ -5,12 +5,21 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
-from inquiries.domain.model import Contact, Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.model import (
+    Channel,
+    Contact,
+    Event,
+    Inquiry,
+    Offer,
+    Partner,
+    ReturnReason,
+    Status,
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,9 @@ class Repository(Protocol):
         self, partner_id: str, status: Status | None, limit: int, cursor: str | None
     ) -> Page: ...
 
-    def inquiries(self, status: Status | None, limit: int, cursor: str | None) -> Page: ...
+    def inquiries(self, filters: ListFilter, limit: int, cursor: str | None) -> Page:
+        """HQ's list, newest first, narrowed by the filters (never a Scan)."""
+        ...
 
     def due_offers(self, now: datetime, limit: int) -> list[DueOffer]: ...
 
@@ -128,3 +139,18 @@ class Dependencies:
     clock: Clock
     deadline_hours: float = 48.0
     new_id: Callable[[], str] = lambda: secrets.token_urlsafe(9)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """HQ's list filters (docs/api.md "Lists"); all given ones must hold.
+
+    `created_from`/`created_to` are whole UTC days, both included.
+    """
+
+    status: Status | None = None
+    partner_id: str | None = None
+    channel: Channel | None = None
+    return_reason: ReturnReason | None = None
+    created_from: date | None = None
+    created_to: date | None = None
