@@ -1,7 +1,8 @@
 """The repository on one DynamoDB table (single-table design, see docs/data-model.md).
 
 Keys are in `keys.py`, the item layouts in `items.py`, the lists (sharded, merged, with
-their cursors) in `lists.py` and `shards.py`; this module makes the calls and turns DynamoDB's errors into domain exceptions.
+their cursors) in `lists.py` and `shards.py`; this module makes the calls and turns
+DynamoDB's errors into domain exceptions.
 Every change is one TransactWriteItems whose conditions are the state the change
 started from. There is no Scan anywhere.
 """

@@ -78,7 +78,8 @@ class Listing:
 
     def fingerprint(self) -> str:
         """What a cursor must have been made for: the same index, shards and conditions."""
-        plain = [self.index, self.partitions, self.condition, self.filter, self.values]
+        plain = [self.index, self.partitions, self.descending, self.condition, self.filter]
+        plain += [self.values]
         return hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()[:16]
 
 
