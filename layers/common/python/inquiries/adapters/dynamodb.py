@@ -45,6 +45,7 @@ from inquiries.adapters.keys import (
     claim_key,
     contact_match_sort_key,
     contact_sort_key,
+    contacts_pk,
     inquiry_pk,
     offers_month_name,
     partner_key,
@@ -463,15 +464,18 @@ class DynamoRepository:
     # contacts -------------------------------------------------------------------------------
 
     def _batch_get(
-        self, pk: str, sort_keys: list[str], projection: str
+        self, partner_id: str, sort_keys: list[str], projection: str
     ) -> Iterator[dict[str, Any]]:
-        """The items of one partition with these sort keys: BatchGetItem, 100 keys a call,
-        with what DynamoDB left unprocessed asked for again."""
+        """The items of a partner's address book with these sort keys (each in its shard):
+        BatchGetItem, 100 keys a call, with what DynamoDB left unprocessed asked again."""
         for start in range(0, len(sort_keys), _BATCH_KEYS):
             request: dict[str, Any] = {
                 self._table: {
                     "Keys": [
-                        {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sort_key}}
+                        {
+                            PARTITION_KEY: {"S": contacts_pk(partner_id, sort_key)},
+                            SORT_KEY: {"S": sort_key},
+                        }
                         for sort_key in sort_keys[start : start + _BATCH_KEYS]
                     ],
                     "ProjectionExpression": projection,
@@ -490,7 +494,7 @@ class DynamoRepository:
         wanted = {contact_match_sort_key(kind, value): kind for kind, value in keys.items()}
         return {
             wanted[data["sk"]]: frozenset(data.get("contact_ids", set()))
-            for data in self._batch_get(partner_pk(partner_id), list(wanted), "sk, contact_ids")
+            for data in self._batch_get(partner_id, list(wanted), "sk, contact_ids")
         }
 
     def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, Contact]:
@@ -499,13 +503,12 @@ class DynamoRepository:
         sort_keys = [contact_sort_key(contact_id) for contact_id in sorted(set(contact_ids))]
         return {
             data["contact_id"]: contact_from(data)
-            for data in self._batch_get(partner_pk(partner_id), sort_keys, "contact_id, contact")
+            for data in self._batch_get(partner_id, sort_keys, "contact_id, contact")
         }
 
     def _contact_writes(self, new: NewContact, created_at: datetime) -> list[dict[str, Any]]:
         from inquiries.domain.duplicates import match_keys  # noqa: PLC0415
 
-        pk = partner_pk(new.partner_id)
         item = contact_item(new.partner_id, new.contact_id, new.contact, new.inquiry_id)
         writes: list[dict[str, Any]] = [
             {
@@ -517,13 +520,14 @@ class DynamoRepository:
             }
         ]
         for kind, value in match_keys(new.contact).items():
+            sort_key = contact_match_sort_key(kind, value)
             writes.append(
                 {
                     "Update": {
                         "TableName": self._table,
                         "Key": {
-                            PARTITION_KEY: {"S": pk},
-                            SORT_KEY: {"S": contact_match_sort_key(kind, value)},
+                            PARTITION_KEY: {"S": contacts_pk(new.partner_id, sort_key)},
+                            SORT_KEY: {"S": sort_key},
                         },
                         "UpdateExpression": "ADD contact_ids :id SET #type = :type",
                         "ExpressionAttributeNames": {"#type": "type"},
@@ -540,7 +544,7 @@ class DynamoRepository:
         item = self._call(
             "get_item",
             Key={
-                PARTITION_KEY: {"S": partner_pk(partner_id)},
+                PARTITION_KEY: {"S": contacts_pk(partner_id, contact_sort_key(contact_id))},
                 SORT_KEY: {"S": contact_sort_key(contact_id)},
             },
             ProjectionExpression="pk",

@@ -14,6 +14,7 @@ from inquiries.adapters.keys import (
     PARTNER_SK,
     all_inquiries_pk,
     contact_sort_key,
+    contacts_pk,
     created_sort_key,
     due_pk,
     event_sort_key,
@@ -338,7 +339,7 @@ def contact_item(
     """A contact in the partner's address book (the person's data, from the inquiry)."""
     return to_item(
         {
-            PARTITION_KEY: partner_pk(partner_id),
+            PARTITION_KEY: contacts_pk(partner_id, contact_sort_key(contact_id)),
             SORT_KEY: contact_sort_key(contact_id),
             "type": "contact",
             "contact_id": contact_id,

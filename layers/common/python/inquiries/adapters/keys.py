@@ -57,10 +57,10 @@ def newest_first(moment: datetime) -> str:
     return f"{10**17 - micros:018d}"
 
 
-def shard_of(inquiry_id: str, shards: int = SHARDS) -> int:
-    """The shard of an inquiry's entries: stable across processes (unlike hash())."""
+def shard_of(inquiry_id: str, shards: int | None = None) -> int:
+    """The shard (of SHARDS unless told) of an inquiry's entries: stable across processes."""
     digest = hashlib.blake2b(inquiry_id.encode(), digest_size=4).digest()
-    return int.from_bytes(digest, "big") % shards
+    return int.from_bytes(digest, "big") % (shards or SHARDS)
 
 
 def sharded(name: str, shard: int) -> str:
@@ -122,6 +122,16 @@ def claim_key(key: str) -> dict[str, Any]:
     """The key of an Idempotency-Key's claim (hashed: the key is the client's text)."""
     digest = hashlib.sha256(key.encode()).hexdigest()
     return {PARTITION_KEY: {"S": f"IDEMPOTENCY#{digest}"}, SORT_KEY: {"S": CLAIM_SK}}
+
+
+def contacts_pk(partner_id: str, sort_key: str) -> str:
+    """The shard of a partner's address book that holds this contact or match key.
+
+    The shard follows from the sort key itself, so every read stays a point read; the
+    busiest partner's accepts would write about 550 contacts and keys a second into one
+    partition (bench/hot_keys.py).
+    """
+    return sharded(f"CONTACTS#{partner_id}", shard_of(sort_key, PARTNER_SHARDS))
 
 
 def contact_sort_key(contact_id: str) -> str:

@@ -28,9 +28,9 @@ from inquiries.domain.model import Status
 from inquiries.service.ports import ListFilter
 
 
-def shards_of(name: str, count: int = SHARDS) -> tuple[str, ...]:
-    """Every shard of a shared partition, e.g. `INQUIRIES#0` .. `INQUIRIES#7`."""
-    return tuple(sharded(name, n) for n in range(count))
+def shards_of(name: str, count: int | None = None) -> tuple[str, ...]:
+    """Every shard (of SHARDS unless told) of a shared partition, e.g. `INQUIRIES#0`..`#7`."""
+    return tuple(sharded(name, n) for n in range(count or SHARDS))
 
 
 def inbox_listing(partner_id: str, status: Status | None) -> Listing:
