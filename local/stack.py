@@ -152,6 +152,11 @@ class Stack:
         )
         if self.fresh and not options.empty:
             demo.load_partners(self.invoke)
+        elif not self.fresh:
+            # Data saved before the keys were sharded: onto the sharded keys (journaled).
+            from inquiries.adapters.rekey import rekey  # noqa: PLC0415
+
+            rekey(self.aws.dynamodb, aws.TABLE_NAME)
         if self.fresh or self.replayed:
             self.compactor.compact()  # start from a snapshot: the next start replays little
         self.tokens = TokenIssuer.in_folder(data_dir)
