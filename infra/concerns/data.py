@@ -62,9 +62,11 @@ class Data(Construct):
 
 
 def _projection(index: definition.Index) -> dict[str, Any]:
-    """ALL, or INCLUDE of the attributes the index names (table.py decides)."""
+    """ALL, KEYS_ONLY, or INCLUDE of the attributes the index names (table.py decides)."""
     if index.include is None:
         return {"projection_type": dynamodb.ProjectionType.ALL}
+    if not index.include:
+        return {"projection_type": dynamodb.ProjectionType.KEYS_ONLY}
     return {
         "projection_type": dynamodb.ProjectionType.INCLUDE,
         "non_key_attributes": list(index.include),

@@ -20,19 +20,24 @@ class Index:
     partition_key: str
     sort_key: str
     purpose: str
-    # None: the index projects ALL; otherwise INCLUDE these attributes besides the keys
-    # (DynamoDB then writes an entry only when its keys or these attributes change).
+    # None: the index projects ALL; otherwise INCLUDE these attributes besides the keys,
+    # KEYS_ONLY when empty (DynamoDB then writes an entry only when its keys or these
+    # attributes change).
     include: tuple[str, ...] | None = None
 
     def projection(self) -> dict[str, Any]:
         """The Projection of CreateTable for this index."""
         if self.include is None:
             return {"ProjectionType": "ALL"}
+        if not self.include:
+            return {"ProjectionType": "KEYS_ONLY"}
         return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(self.include)}
 
 
-# What HQ's filter indexes carry besides the keys: what a combined filter checks.
-FILTERED = ("status", "channel", "partner_id", "return_reason")
+# What HQ's filter indexes carry besides the keys: what a combined filter may check there.
+# The channel index is read only when no other filter is given (adapters/lists.py), so it
+# holds keys only and is written once per inquiry.
+FILTERED = ("status", "channel", "return_reason")
 
 
 INDEXES: tuple[Index, ...] = (
@@ -46,7 +51,7 @@ INDEXES: tuple[Index, ...] = (
     Index("gsi3", "gsi3pk", "gsi3sk", "all inquiries newest first; offers by month (reports)"),
     Index("gsi4", "gsi4pk", "gsi4sk", "pending offers by deadline (sweeper); sparse"),
     Index("gsi5", "gsi5pk", "gsi5sk", "HQ: inquiries a partner holds, newest first", FILTERED),
-    Index("gsi6", "gsi6pk", "gsi6sk", "HQ: inquiries by channel, newest first", FILTERED),
+    Index("gsi6", "gsi6pk", "gsi6sk", "HQ: inquiries by channel, newest first", ()),
     Index("gsi7", "gsi7pk", "gsi7sk", "HQ: returned inquiries by reason; sparse", FILTERED),
 )
 
