@@ -18,7 +18,8 @@ here from item sizes, by DynamoDB's published rules as we know them:
   TransactWriteItems; a cancelled transaction still pays its writes (no index
   changes); every global secondary index whose entry the write adds, changes
   or removes costs one write of the entry's size (two when its key changes);
-  index entries are priced at the item's size (every index projects ALL).
+  an entry is the whole item, or for an index that projects only some
+  attributes its keys and those (written only when the entry changes).
 
 To see what a Query evaluated or how large an item was, the recorder asks a
 second client that is not hooked (the `shadow`), so its look-ups are never
@@ -98,22 +99,33 @@ def _write_units(size: int) -> int:
     return max(1, math.ceil(size / WRITE_UNIT_BYTES))
 
 
+def _entry(index: Any, item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The index's entry of an item: all of it, or the keys and included attributes."""
+    if not item or index.partition_key not in item or index.sort_key not in item:
+        return None
+    if index.include is None:
+        return item
+    names = {PARTITION_KEY, SORT_KEY, index.partition_key, index.sort_key, *index.include}
+    return {k: v for k, v in item.items() if k in names}
+
+
 def _index_writes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
-    """Write units the global secondary indexes cost for one item changing."""
+    """Write units the global secondary indexes cost for one item changing.
+
+    An index that projects only some attributes is written only when its entry changes.
+    """
     if before == after:  # a condition check, or a write of the same item: no index changes
         return 0
     units = 0
     for index in INDEXES:
-        names = (index.partition_key, index.sort_key)
-        old = tuple(before.get(n) for n in names) if before else (None, None)
-        new = tuple(after.get(n) for n in names) if after else (None, None)
-        had, has = None not in old, None not in new
-        if had and has and old != new:
-            units += _write_units(item_size(before)) + _write_units(item_size(after))
-        elif has:
-            units += _write_units(item_size(after))
-        elif had:
-            units += _write_units(item_size(before))
+        old, new = _entry(index, before), _entry(index, after)
+        keys = (index.partition_key, index.sort_key)
+        if old is not None and new is not None and all(old[k] == new[k] for k in keys):
+            if index.include is None or old != new:
+                units += _write_units(max(item_size(old), item_size(new)))
+        else:
+            units += _write_units(item_size(old)) if old is not None else 0
+            units += _write_units(item_size(new)) if new is not None else 0
     return units
 
 

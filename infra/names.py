@@ -61,19 +61,25 @@ WAF_INTAKE_WINDOW_S = 60
 # Second line, the route throttle in API Gateway: shared by every client, it only
 # protects the functions and the table, so it is sized to pass real prospects at their
 # busiest plus every client WAF lets through at its limit, not to stop any one client.
-# INTAKE_PEAK_RPS: a campaign's busiest minute, far above any day's average (assumed:
-# the product names no volume). INTAKE_CLIENTS_AT_LIMIT: how many distinct clients,
-# each just under the WAF limit, the route absorbs before prospects see 429.
-INTAKE_PEAK_RPS = 2.0
+# DESIGN_INQUIRIES_PER_S: the rate the table's keys, the functions and the account's
+# quotas are sized for (issue 12; docs/data-model.md "Hot partitions", docs/deploy.md
+# "Sized for 1,000 inquiries a second"). INTAKE_PEAK_RPS: real prospects at that rate.
+# INTAKE_CLIENTS_AT_LIMIT: how many distinct clients, each just under the WAF limit, the
+# route absorbs on top before prospects see 429.
+DESIGN_INQUIRIES_PER_S = 1000
+INTAKE_PEAK_RPS = float(DESIGN_INQUIRIES_PER_S)
 INTAKE_CLIENTS_AT_LIMIT = 108
-# 2 + 108 x 10 / 60 = 20 requests a second; the burst holds two seconds of that.
+# 1,000 + 108 x 10 / 60 = 1,018 requests a second; the burst holds two seconds of that.
 PUBLIC_RATE_LIMIT = (
     INTAKE_PEAK_RPS + INTAKE_CLIENTS_AT_LIMIT * WAF_INTAKE_LIMIT / WAF_INTAKE_WINDOW_S
 )
 PUBLIC_BURST_LIMIT = int(2 * PUBLIC_RATE_LIMIT)
-# Every other route (signed-in users) shares the stage default.
-DEFAULT_RATE_LIMIT = 50.0
-DEFAULT_BURST_LIMIT = 100
+# Every other route (signed-in users) shares the stage default, which HTTP APIs apply to
+# each route on its own. The busiest is GET /inquiries: partners list twice and HQ once
+# per inquiry (bench/calls.py's mix), 3 x 1,000 = 3,000 a second.
+SIGNED_IN_CALLS_PER_INQUIRY = 3
+DEFAULT_RATE_LIMIT = float(SIGNED_IN_CALLS_PER_INQUIRY * DESIGN_INQUIRIES_PER_S)
+DEFAULT_BURST_LIMIT = int(2 * DEFAULT_RATE_LIMIT)
 
 # Headers the website and the apps send; Idempotency-Key makes resubmission safe.
 CORS_HEADERS = ("authorization", "content-type", "idempotency-key")

@@ -83,6 +83,15 @@ def subject_key(data_dir: Path) -> str:
     return key
 
 
+def _upgrade(dynamodb: Any) -> int:
+    """Move data saved before the keys were sharded onto the sharded keys, then give
+    inquiries stored before the look-up keys existed their keys; the number keyed."""
+    from inquiries.adapters.rekey import rekey  # noqa: PLC0415
+
+    rekey(dynamodb, aws.TABLE_NAME)
+    return _backfill(dynamodb)
+
+
 def _backfill(dynamodb: Any) -> int:
     """Give restored inquiries stored before the look-up keys existed their keys (journaled,
     so once); the number changed."""
@@ -190,8 +199,8 @@ class Stack:
         )
         if self.fresh and not options.empty:
             demo.load_partners(self.invoke)
-        if not self.fresh:  # data of an older version: file its inquiries under their keys
-            self.backfilled = _backfill(self.aws.dynamodb)
+        if not self.fresh:  # data of an older version: onto its keys (journaled, so once)
+            self.backfilled = _upgrade(self.aws.dynamodb)
         if self.fresh or self.replayed:
             self.compactor.compact()  # start from a snapshot: the next start replays little
         self.tokens = TokenIssuer.in_folder(data_dir)

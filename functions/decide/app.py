@@ -28,6 +28,7 @@ from inquiries.api.views import (
 )
 from inquiries.domain.model import Partner
 from inquiries.service import contacts, decisions, partners, subjects, suggestions
+from inquiries.service.ports import ListFilter
 
 logger = Logger()
 metrics = Metrics()
@@ -58,10 +59,18 @@ def _count(name: str) -> None:
 @api.serves("listInquiries")
 def list_inquiries(request: Request) -> dict[str, Any]:
     query = request.query
+    filters = ListFilter(
+        status=query.status,
+        partner_id=query.partner_id,
+        channel=query.channel,
+        return_reason=query.return_reason,
+        created_from=query.from_,
+        created_to=query.to,
+    )
     page = decisions.list_inquiries(
         wiring.dependencies(),
         request.caller,
-        status=query.status,
+        filters=filters,
         limit=query.limit,
         cursor=query.cursor,
         q=query.q,

@@ -179,9 +179,14 @@ def test_throttled_requests_raise_an_alarm(synthesized: Synthesis) -> None:
 def test_the_route_throttle_is_sized_from_the_per_client_limit(synthesized: Synthesis) -> None:
     (stage,) = synthesized.resources("AWS::ApiGatewayV2::Stage").values()
     route = stage["Properties"]["RouteSettings"]["POST /inquiries"]
-    # Real prospects at their busiest, plus 108 clients each just under WAF's limit.
+    # 1,000 prospects a second (the rate the keys are sized for, issue 12), plus 108
+    # clients each just under WAF's limit.
     per_client = names.WAF_INTAKE_LIMIT / names.WAF_INTAKE_WINDOW_S
-    assert route["ThrottlingRateLimit"] == pytest.approx(2 + 108 * per_client) == 20
-    assert route["ThrottlingBurstLimit"] == 40
+    assert route["ThrottlingRateLimit"] == pytest.approx(1000 + 108 * per_client) == 1018
+    assert route["ThrottlingBurstLimit"] == 2036
     # Once WAF holds a client to its limit, it takes under 1% of the route.
     assert per_client / route["ThrottlingRateLimit"] < 0.01
+    # Signed-in routes: each may take the busiest one's share at that rate (lists, 3 a
+    # inquiry), not the 50 a second that capped the whole stack before.
+    defaults = stage["Properties"]["DefaultRouteSettings"]
+    assert defaults["ThrottlingRateLimit"] == 3000

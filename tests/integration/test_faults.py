@@ -20,6 +20,8 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from inquiries import wiring
 from inquiries.adapters.clock import FixedClock
+from inquiries.adapters.keys import ALL_INQUIRIES
+from inquiries.adapters.lists import shards_of
 
 from bench._counting import Recorder, clients_of
 from local.events import invoke
@@ -149,14 +151,18 @@ def kinds(items: list[dict[str, Any]]) -> list[str]:
 
 
 def all_inquiry_ids(aws: dict[str, Any]) -> list[str]:
-    """Every inquiry in the store (the all-inquiries index)."""
-    items = aws["dynamodb"].query(
-        TableName=TABLE,
-        IndexName="gsi3",
-        KeyConditionExpression="gsi3pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": "INQUIRIES"}},
-    )["Items"]
-    return [item["id"]["S"] for item in items]
+    """Every inquiry in the store (every shard of the all-inquiries index)."""
+    items = [
+        item
+        for pk in shards_of(ALL_INQUIRIES)
+        for item in aws["dynamodb"].query(
+            TableName=TABLE,
+            IndexName="gsi3",
+            KeyConditionExpression="gsi3pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": pk}},
+        )["Items"]
+    ]
+    return sorted(item["id"]["S"] for item in items)
 
 
 def claim_of(aws: dict[str, Any], key: str) -> dict[str, Any] | None:

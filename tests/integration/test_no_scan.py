@@ -188,6 +188,16 @@ def _tour(clock: FixedClock) -> None:
         hq_items = [i for page in _pages(hq(), limit=2, **query) for i in page]
         partner_items = [i for page in _pages(partner(MERAN), limit=2, **query) for i in page]
         assert all(i["status"] == status for i in hq_items + partner_items if status)
+    # HQ's filters, each on its own index, with a status and creation days.
+    for filters in (
+        {"partner_id": MERAN},
+        {"partner_id": MERAN, "status": "pending"},
+        {"channel": "dealer_page"},
+        {"return_reason": "rejected", "status": "returned"},
+        {"from": "2026-12-01", "to": "2026-12-31", "channel": "website"},
+    ):
+        listed = [i for page in _pages(hq(), limit=2, **filters) for i in page]
+        assert all(i.get("partner_id") == MERAN for i in listed if "partner_id" in filters)
     everything = [i for page in _pages(hq(), limit=3) for i in page]
     assert len(everything) == len({i["id"] for i in everything}) == 9
     _ok(call("GET", "/inquiries", claims=hq(), query={"cursor": "not-a-cursor"}), 422)

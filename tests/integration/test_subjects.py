@@ -153,6 +153,16 @@ def test_hq_searches_by_id_email_or_last_name_case_insensitively_and_exactly(
     assert found(q="Oberhollenzer", status="returned") == [second]
     assert found(q="wendelin.oberhollenzer@example.org", status="pending") == [first]
     assert found(q=first, status="returned") == []
+    # Combined with HQ's other filters (all must hold), on the keyed-hash indexes.
+    assert found(q="Oberhollenzer", partner_id=SOUTH_TYROL) == [first]
+    assert found(q="Oberhollenzer", return_reason="rejected") == [second]
+    assert found(q="Oberhollenzer", return_reason="expired") == []
+    assert found(q="Oberhollenzer", channel="website") == [second, first]
+    assert found(q="Oberhollenzer", channel="dealer_page") == []
+    assert found(q=first, partner_id="somebody-else") == []
+    day = clock.now().date().isoformat()
+    assert found(q="Oberhollenzer", **{"from": day, "to": day}) == [second, first]
+    assert found(q="wendelin.oberhollenzer@example.org", to="2026-11-30") == []
     # Paged like every list: one by one through `next`.
     page = _ok(call("GET", "/inquiries", claims=hq(), query={"q": "Oberhollenzer", "limit": 1}))
     assert [i["id"] for i in page["items"]] == [second] and page["next"]
@@ -172,6 +182,13 @@ def test_a_partner_sending_q_is_422(aws: dict[str, Any], clock: FixedClock) -> N
     assert answer.status == 422
     assert "q" in answer.body["fields"]
     assert "Oberhollenzer" not in answer.text
+    both = call(
+        "GET",
+        "/inquiries",
+        claims=partner(SOUTH_TYROL),
+        query={"q": "Oberhollenzer", "channel": "website"},
+    )
+    assert both.status == 422 and {"q", "channel"} <= set(both.body["fields"])
     assert call("GET", "/inquiries", claims=hq(), query={"q": ""}).status == 422
 
 

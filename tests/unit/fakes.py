@@ -27,7 +27,6 @@ from inquiries.adapters.keys import (
     inbox_sort_key,
     partner_pk,
     stamp,
-    status_pk,
 )
 from inquiries.domain.contacts import PartnerContact, from_inquiry
 from inquiries.domain.duplicates import match_keys
@@ -53,6 +52,7 @@ from inquiries.service.ports import (
     IdempotencyClaim,
     IdempotencyKeyTaken,
     InquiryExists,
+    ListFilter,
     Page,
     Record,
 )
@@ -85,6 +85,7 @@ class InMemoryRepository:
         self.rollup_reads: list[list[str]] = []
         self.pending_count_calls: list[str] = []
         self.contacts_calls: list[list[str]] = []
+        self.list_calls: list[ListFilter] = []
         self.fail_on: set[str] = set()
         for partner in partners:
             self.put_partner(partner)
@@ -218,14 +219,11 @@ class InMemoryRepository:
                 keyed.append((inbox_sort_key(inquiry), inquiry))
         return self._page(partner_pk(partner_id), keyed, limit, cursor, descending=False)
 
-    def inquiries(self, status: Status | None, limit: int, cursor: str | None) -> Page:
-        """All inquiries (or those in one status), newest first."""
-        keyed = [
-            (created_sort_key(i), i)
-            for i in self._inquiries.values()
-            if status is None or i.status is status
-        ]
-        name = ALL_INQUIRIES if status is None else status_pk(status)
+    def inquiries(self, filters: ListFilter, limit: int, cursor: str | None) -> Page:
+        """All inquiries (or those the filters let through), newest first."""
+        self.list_calls.append(filters)
+        keyed = [(created_sort_key(i), i) for i in self._inquiries.values() if _passes(i, filters)]
+        name = f"{ALL_INQUIRIES}{sorted((k, str(v)) for k, v in vars(filters).items() if v)}"
         return self._page(name, keyed, limit, cursor, descending=True)
 
     @staticmethod
@@ -328,6 +326,19 @@ class InMemoryRepository:
 
     def events_of(self, inquiry_id: str) -> list[Event]:
         return list(self._events.get(inquiry_id, []))
+
+
+def _passes(inquiry: Inquiry, filters: ListFilter) -> bool:
+    """HQ's list filters, as the table's indexes apply them (created days in UTC)."""
+    created = created_sort_key(inquiry)[:10]  # YYYY-MM-DD of the UTC creation stamp
+    return (
+        (filters.status is None or inquiry.status is filters.status)
+        and (filters.partner_id is None or inquiry.partner_id == filters.partner_id)
+        and (filters.channel is None or inquiry.channel is filters.channel)
+        and (filters.return_reason is None or inquiry.return_reason is filters.return_reason)
+        and (filters.created_from is None or created >= filters.created_from.isoformat())
+        and (filters.created_to is None or created <= filters.created_to.isoformat())
+    )
 
 
 class SchedulerDown(Exception):

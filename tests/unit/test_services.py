@@ -33,6 +33,7 @@ from inquiries.domain.model import (
 from inquiries.service import decisions
 from inquiries.service.expiry import SWEEP_BATCH, expire_offer, sweep
 from inquiries.service.intake import Submission, submit
+from inquiries.service.ports import ListFilter
 
 from tests.conftest import START
 from tests.unit.fakes import HQ, Fakes, a_contact, a_partner, fake_dependencies, partner_user
@@ -752,7 +753,8 @@ def test_a_partner_lists_pending_by_deadline_then_the_rest_newest_first(
     world: Fakes, inbox: dict[str, str]
 ) -> None:
     answer = inquiry_page(
-        decisions.list_inquiries(world.deps, P1_USER, status=None, limit=50, cursor=None), P1_USER
+        decisions.list_inquiries(world.deps, P1_USER, filters=ListFilter(), limit=50, cursor=None),
+        P1_USER,
     )
     expected = [inbox[k] for k in ("a", "c", "b", "e", "d")]
     assert ids_of(answer) == expected
@@ -767,7 +769,9 @@ def test_a_partner_filters_its_list_by_status(world: Fakes, inbox: dict[str, str
     def listed(status: Status) -> list[str]:
         return ids_of(
             inquiry_page(
-                decisions.list_inquiries(world.deps, P1_USER, status=status, limit=50, cursor=None),
+                decisions.list_inquiries(
+                    world.deps, P1_USER, filters=ListFilter(status=status), limit=50, cursor=None
+                ),
                 P1_USER,
             )
         )
@@ -783,7 +787,9 @@ def test_a_partner_pages_through_its_list(world: Fakes, inbox: dict[str, str]) -
     cursor = None
     while True:
         answer = inquiry_page(
-            decisions.list_inquiries(world.deps, P1_USER, status=None, limit=2, cursor=cursor),
+            decisions.list_inquiries(
+                world.deps, P1_USER, filters=ListFilter(), limit=2, cursor=cursor
+            ),
             P1_USER,
         )
         seen.append(ids_of(answer))
@@ -795,7 +801,7 @@ def test_a_partner_pages_through_its_list(world: Fakes, inbox: dict[str, str]) -
 
 def test_hq_lists_everything_newest_first(world: Fakes, inbox: dict[str, str]) -> None:
     answer = inquiry_page(
-        decisions.list_inquiries(world.deps, HQ, status=None, limit=50, cursor=None), HQ
+        decisions.list_inquiries(world.deps, HQ, filters=ListFilter(), limit=50, cursor=None), HQ
     )
     newest_first = sorted(
         world.repository.all_inquiries(), key=lambda i: (i.created_at, i.id), reverse=True
@@ -804,40 +810,50 @@ def test_hq_lists_everything_newest_first(world: Fakes, inbox: dict[str, str]) -
     assert len(answer["items"]) == 7
     assert all(item["anonymized"] is False for item in answer["items"])
     returned = inquiry_page(
-        decisions.list_inquiries(world.deps, HQ, status=Status.RETURNED, limit=50, cursor=None), HQ
+        decisions.list_inquiries(
+            world.deps, HQ, filters=ListFilter(status=Status.RETURNED), limit=50, cursor=None
+        ),
+        HQ,
     )
     assert ids_of(returned) == [inbox["gone"]]
 
 
 def test_hq_pages_through_the_list(world: Fakes, inbox: dict[str, str]) -> None:
     first = inquiry_page(
-        decisions.list_inquiries(world.deps, HQ, status=None, limit=4, cursor=None), HQ
+        decisions.list_inquiries(world.deps, HQ, filters=ListFilter(), limit=4, cursor=None), HQ
     )
     second = inquiry_page(
-        decisions.list_inquiries(world.deps, HQ, status=None, limit=4, cursor=first["next"]), HQ
+        decisions.list_inquiries(
+            world.deps, HQ, filters=ListFilter(), limit=4, cursor=first["next"]
+        ),
+        HQ,
     )
     assert len(first["items"]) == 4
     assert len(second["items"]) == 3
     assert second["next"] is None
     assert set(ids_of(first)).isdisjoint(ids_of(second))
     everything = inquiry_page(
-        decisions.list_inquiries(world.deps, HQ, status=None, limit=50, cursor=None), HQ
+        decisions.list_inquiries(world.deps, HQ, filters=ListFilter(), limit=50, cursor=None), HQ
     )
     assert ids_of(first) + ids_of(second) == ids_of(everything)
 
 
 def test_a_cursor_is_only_good_for_its_own_list(world: Fakes, inbox: dict[str, str]) -> None:
     hq_cursor = inquiry_page(
-        decisions.list_inquiries(world.deps, HQ, status=None, limit=1, cursor=None), HQ
+        decisions.list_inquiries(world.deps, HQ, filters=ListFilter(), limit=1, cursor=None), HQ
     )["next"]
     assert hq_cursor is not None
     with pytest.raises(ValidationFailed):
         inquiry_page(
-            decisions.list_inquiries(world.deps, P1_USER, status=None, limit=1, cursor=hq_cursor),
+            decisions.list_inquiries(
+                world.deps, P1_USER, filters=ListFilter(), limit=1, cursor=hq_cursor
+            ),
             P1_USER,
         )
     with pytest.raises(ValidationFailed):
         inquiry_page(
-            decisions.list_inquiries(world.deps, HQ, status=None, limit=1, cursor="not a cursor!"),
+            decisions.list_inquiries(
+                world.deps, HQ, filters=ListFilter(), limit=1, cursor="not a cursor!"
+            ),
             HQ,
         )

@@ -1,7 +1,8 @@
 """The repository on one DynamoDB table (single-table design, see docs/data-model.md).
 
-Keys are in `keys.py`, the item layouts in `items.py`, list cursors in `cursors.py`;
-this module makes the calls and turns DynamoDB's errors into domain exceptions.
+Keys are in `keys.py`, the item layouts in `items.py`, the lists (sharded, merged, with
+their cursors) in `lists.py` and `shards.py`; this module makes the calls and turns
+DynamoDB's errors into domain exceptions.
 Every change is one TransactWriteItems whose conditions are the state the change
 started from. There is no Scan anywhere.
 """
@@ -37,12 +38,11 @@ from inquiries.adapters.items import (
     territory_key,
 )
 from inquiries.adapters.keys import (
-    ALL_INQUIRIES,
     ALL_PARTNERS,
     DUE,
     INBOX_PENDING_PREFIX,
-    INBOX_PREFIX,
     INQUIRY_SK,
+    PARTNER_SHARDS,
     claim_key,
     contact_key_parts,
     contact_match_sort_key,
@@ -51,10 +51,10 @@ from inquiries.adapters.keys import (
     partner_key,
     partner_pk,
     stamp,
-    status_pk,
     territory_pk,
     unstamp,
 )
+from inquiries.adapters.lists import hq_listing, inbox_listing, shards_of
 from inquiries.adapters.partners import PartnerVersions
 from inquiries.adapters.rollups import (
     only_maxima_failed,
@@ -62,6 +62,7 @@ from inquiries.adapters.rollups import (
     read_rollups,
     rollup_updates,
 )
+from inquiries.adapters.shards import Listing, fetch_items, in_parallel, merged_page
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
@@ -74,6 +75,7 @@ from inquiries.service.ports import (
     IdempotencyClaim,
     IdempotencyKeyTaken,
     InquiryExists,
+    ListFilter,
     Page,
     Record,
 )
@@ -342,16 +344,21 @@ class DynamoRepository(PartnerVersions):
         ]
 
     def pending_count(self, partner_id: str) -> int:
-        query = {
-            "IndexName": "gsi1",
-            "KeyConditionExpression": "gsi1pk = :pk AND begins_with(gsi1sk, :pending)",
-            "ExpressionAttributeValues": {
-                ":pk": {"S": partner_pk(partner_id)},
-                ":pending": {"S": INBOX_PENDING_PREFIX},
-            },
-            "Select": "COUNT",
-        }
-        return sum(int(page.get("Count", 0)) for page in self._query_pages(query))
+        def count(partition: str) -> Callable[[], int]:
+            query = {
+                "IndexName": "gsi1",
+                "KeyConditionExpression": "gsi1pk = :pk AND begins_with(gsi1sk, :pending)",
+                "ExpressionAttributeValues": {
+                    ":pk": {"S": partition},
+                    ":pending": {"S": INBOX_PENDING_PREFIX},
+                },
+                "Select": "COUNT",
+            }
+            return lambda: sum(int(page.get("Count", 0)) for page in self._query_pages(query))
+
+        return sum(
+            in_parallel([count(p) for p in shards_of(partner_pk(partner_id), PARTNER_SHARDS)])
+        )
 
     def put_partner(self, partner: Partner) -> None:
         """Replace the partner and its territory entries in one transaction."""
@@ -404,32 +411,30 @@ class DynamoRepository(PartnerVersions):
     # lists ----------------------------------------------------------------------------------
 
     def inbox(self, partner_id: str, status: Status | None, limit: int, cursor: str | None) -> Page:
-        pk = partner_pk(partner_id)
-        prefix = INBOX_PENDING_PREFIX if status is Status.PENDING else INBOX_PREFIX
-        values: dict[str, Any] = {":pk": {"S": pk}, ":prefix": {"S": prefix}}
-        query: dict[str, Any] = {
-            "IndexName": "gsi1",
-            "KeyConditionExpression": "gsi1pk = :pk AND begins_with(gsi1sk, :prefix)",
-        }
-        if status is not None and status is not Status.PENDING:
-            query["FilterExpression"] = "#status = :status"
-            query["ExpressionAttributeNames"] = {"#status": "status"}
-            values[":status"] = {"S": status.value}
-        query["ExpressionAttributeValues"] = values
-        return self._page(query, "gsi1", "gsi1pk", pk, limit, cursor)
+        return self._merged(inbox_listing(partner_id, status), limit, cursor)
 
-    def inquiries(self, status: Status | None, limit: int, cursor: str | None) -> Page:
-        if status is None:
-            index, pk_name, pk = "gsi3", "gsi3pk", ALL_INQUIRIES
-        else:
-            index, pk_name, pk = "gsi2", "gsi2pk", status_pk(status)
-        query = {
-            "IndexName": index,
-            "KeyConditionExpression": f"{pk_name} = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
-            "ScanIndexForward": False,
-        }
-        return self._page(query, index, pk_name, pk, limit, cursor)
+    def inquiries(self, filters: ListFilter, limit: int, cursor: str | None) -> Page:
+        return self._merged(hq_listing(filters), limit, cursor)
+
+    def _merged(self, listing: Listing, limit: int, cursor: str | None) -> Page:
+        """One page of a list over the shards of its index (adapters/shards.py)."""
+        page = merged_page(lambda **query: self._call("query", **query), listing, limit, cursor)
+        items = page.items
+        if listing.fetch:  # the index projects only what its filters check
+            items = fetch_items(self._batch_get_keys, items)
+        return Page([inquiry_from(from_item(i)) for i in items], page.next)
+
+    def _batch_get_keys(self, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The typed items of these keys (BatchGetItem, unprocessed keys asked again)."""
+        for start in range(0, len(keys), _BATCH_KEYS):
+            request: dict[str, Any] = {self._table: {"Keys": keys[start : start + _BATCH_KEYS]}}
+            while request:
+                try:
+                    answer = self._client.batch_get_item(RequestItems=request)
+                except (ClientError, BotoCoreError) as error:
+                    raise _unavailable(error) from error
+                yield from answer.get("Responses", {}).get(self._table, [])
+                request = answer.get("UnprocessedKeys") or {}
 
     def _page(
         self,
@@ -461,21 +466,30 @@ class DynamoRepository(PartnerVersions):
     # expiry and reports ---------------------------------------------------------------------
 
     def due_offers(self, now: datetime, limit: int) -> list[DueOffer]:
-        page = self._call(
-            "query",
-            IndexName="gsi4",
-            KeyConditionExpression="gsi4pk = :pk AND gsi4sk < :upper",
-            ExpressionAttributeValues={
-                ":pk": {"S": DUE},
-                # '#' < '$': every key whose deadline is at or before now.
-                ":upper": {"S": f"{stamp(now)}$"},
-            },
-            ProjectionExpression="inquiry_id, seq, deadline",
-            Limit=limit,
+        """The earliest-due pending offers of every shard of `DUE`, merged by deadline."""
+
+        def shard(partition: str) -> Callable[[], dict[str, Any]]:
+            return lambda: self._call(
+                "query",
+                IndexName="gsi4",
+                KeyConditionExpression="gsi4pk = :pk AND gsi4sk < :upper",
+                ExpressionAttributeValues={
+                    ":pk": {"S": partition},
+                    # '#' < '$': every key whose deadline is at or before now.
+                    ":upper": {"S": f"{stamp(now)}$"},
+                },
+                ProjectionExpression="inquiry_id, seq, deadline, gsi4sk",
+                Limit=limit,
+            )
+
+        pages = in_parallel([shard(p) for p in shards_of(DUE)])
+        due = sorted(
+            (from_item(i) for page in pages for i in page.get("Items", [])),
+            key=lambda d: str(d["gsi4sk"]),
         )
         return [
             DueOffer(d["inquiry_id"], d["seq"], unstamp(d["deadline"]))  # type: ignore[arg-type]
-            for d in (from_item(i) for i in page.get("Items", []))
+            for d in due[:limit]
         ]
 
     def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:

@@ -8,17 +8,19 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from inquiries.adapters.keys import (
-    ALL_INQUIRIES,
     ALL_PARTNERS,
-    DUE,
     IN_INBOX,
     INQUIRY_SK,
     PARTNER_SK,
+    all_inquiries_pk,
     contact_key_sort_key,
     contact_sort_key,
     contacts_pk,
     created_sort_key,
+    due_pk,
     event_sort_key,
+    filter_keys,
+    inbox_pk,
     inbox_sort_key,
     inquiry_pk,
     offer_sort_key,
@@ -144,13 +146,14 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
             for p in inquiry.progress
         ],
         "version": inquiry.version,
-        "gsi2pk": status_pk(inquiry.status),
+        "gsi2pk": status_pk(inquiry.status, inquiry.id),
         "gsi2sk": created_sort_key(inquiry),
-        "gsi3pk": ALL_INQUIRIES,
+        "gsi3pk": all_inquiries_pk(inquiry.id),
         "gsi3sk": created_sort_key(inquiry),
+        **filter_keys(inquiry),
     }
     if inquiry.partner_id and inquiry.status in IN_INBOX:
-        data["gsi1pk"] = partner_pk(inquiry.partner_id)
+        data["gsi1pk"] = inbox_pk(inquiry.partner_id, inquiry.id)
         data["gsi1sk"] = inbox_sort_key(inquiry)
     data.update(_subject_attributes(inquiry))
     return to_item(data)
@@ -242,7 +245,7 @@ def offer_item(offer: Offer) -> dict[str, Any]:
     # month any more, and each entry cost a write with every change of the offer.
     if offer.outcome is Outcome.PENDING:
         # Sparse: only pending offers are in the sweeper's index.
-        data["gsi4pk"] = DUE
+        data["gsi4pk"] = due_pk(offer.inquiry_id)
         data["gsi4sk"] = f"{stamp(offer.deadline)}#{offer.inquiry_id}#{offer.seq}"
     return to_item(data)
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
-from inquiries.domain.model import Inquiry, Status
+from inquiries.domain.model import Channel, Inquiry, ReturnReason, Status
 
 # Statuses in which an inquiry sits in its partner's inbox.
 IN_INBOX = frozenset({Status.PENDING, Status.ACCEPTED, Status.CLOSED})
@@ -26,6 +26,17 @@ INBOX_PENDING_PREFIX = "INBOX#0#"
 ALL_PARTNERS = "PARTNERS"
 ALL_INQUIRIES = "INQUIRIES"
 DUE = "DUE"
+
+# Sharding (docs/data-model.md, "Hot partitions"): every key that all inquiries share is
+# split into SHARDS partitions by a hash of the inquiry id, and a partner's index keys
+# into PARTNER_SHARDS. At 1,000 inquiries a second each shared key takes about 2,400
+# writes a second (bench/hot_keys.py): 8 shards hold each near 300, under the 500 we
+# allow a partition (DynamoDB's limit is 1,000). The busiest partner of a Zipf-skewed
+# network gets about 17 % of the inquiries and near 6 index writes for each, about
+# 1,000 a second: 4 shards hold each near 250. Reads query every shard in parallel and
+# merge them in key order (adapters/shards.py).
+SHARDS = 8
+PARTNER_SHARDS = 4
 
 
 def stamp(moment: datetime) -> str:
@@ -44,6 +55,32 @@ def newest_first(moment: datetime) -> str:
     """A key part that sorts ascending from the newest to the oldest moment."""
     micros = int(moment.timestamp() * 1_000_000)
     return f"{10**17 - micros:018d}"
+
+
+def shard_of(inquiry_id: str, shards: int | None = None) -> int:
+    """The shard (of SHARDS unless told) of an inquiry's entries: stable across processes."""
+    digest = hashlib.blake2b(inquiry_id.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % (shards or SHARDS)
+
+
+def sharded(name: str, shard: int) -> str:
+    """The key of one shard of a shared partition, e.g. `INQUIRIES#3`."""
+    return f"{name}#{shard}"
+
+
+def all_inquiries_pk(inquiry_id: str) -> str:
+    """gsi3: the shard of all inquiries that holds this one."""
+    return sharded(ALL_INQUIRIES, shard_of(inquiry_id))
+
+
+def due_pk(inquiry_id: str) -> str:
+    """gsi4: the shard of the pending offers (by deadline) that holds this inquiry's."""
+    return sharded(DUE, shard_of(inquiry_id))
+
+
+def inbox_pk(partner_id: str, inquiry_id: str) -> str:
+    """gsi1: the shard of a partner's inbox and offers that holds this inquiry's entries."""
+    return sharded(partner_pk(partner_id), shard_of(inquiry_id, PARTNER_SHARDS))
 
 
 def inquiry_pk(inquiry_id: str) -> str:
@@ -110,9 +147,14 @@ def contact_key_parts(sort_key: str) -> tuple[str, str, str]:
     return kind, value, contact_id
 
 
-def status_pk(status: Status) -> str:
-    """gsi2: the inquiries in one status."""
+def status_name(status: Status) -> str:
+    """gsi2: the inquiries in one status, before sharding."""
     return f"STATUS#{status.value}"
+
+
+def status_pk(status: Status, inquiry_id: str) -> str:
+    """gsi2: the shard of the inquiries in one status that holds this one."""
+    return sharded(status_name(status), shard_of(inquiry_id))
 
 
 def created_sort_key(inquiry: Inquiry) -> str:
@@ -132,9 +174,48 @@ def offer_partner_sort_key(offered: str, inquiry_id: str, seq: int) -> str:
     return f"OFFER#{offered}#{inquiry_id}#{seq}"
 
 
-def offers_month_pk(month: str) -> str:
-    """gsi3: the offers made in one month (`YYYY-MM`)."""
+def offers_month_name(month: str) -> str:
+    """gsi3: the offers made in one month (`YYYY-MM`), before sharding."""
     return f"OFFERS#{month}"
+
+
+# HQ's list filters (docs/api.md "Lists"), one index each, sorted by creation like gsi3.
+# gsi7: the inquiries a partner holds now; gsi8: by channel; gsi9: returned, by reason.
+BY_PARTNER = "HQPARTNER#"
+BY_CHANNEL = "CHANNEL#"
+BY_RETURN_REASON = "RETURNED#"
+
+
+def by_partner_name(partner_id: str) -> str:
+    """gsi7: the inquiries a partner holds now, before sharding."""
+    return f"{BY_PARTNER}{partner_id}"
+
+
+def by_channel_name(channel: Channel) -> str:
+    """gsi8: the inquiries of one channel, before sharding."""
+    return f"{BY_CHANNEL}{channel.value}"
+
+
+def by_return_reason_name(reason: ReturnReason) -> str:
+    """gsi9: the returned inquiries of one reason, before sharding."""
+    return f"{BY_RETURN_REASON}{reason.value}"
+
+
+def filter_keys(inquiry: Inquiry) -> dict[str, str]:
+    """The inquiry's entries in the filter indexes gsi7-gsi9 (sparse where not set)."""
+    created = created_sort_key(inquiry)
+    keys = {
+        "gsi8pk": sharded(by_channel_name(inquiry.channel), shard_of(inquiry.id)),
+        "gsi8sk": created,
+    }
+    if inquiry.partner_id:
+        shard = shard_of(inquiry.id, PARTNER_SHARDS)
+        keys["gsi7pk"] = sharded(by_partner_name(inquiry.partner_id), shard)
+        keys["gsi7sk"] = created
+    if inquiry.return_reason:
+        keys["gsi9pk"] = sharded(by_return_reason_name(inquiry.return_reason), shard_of(inquiry.id))
+        keys["gsi9sk"] = created
+    return keys
 
 
 def contacts_pk(partner_id: str) -> str:

@@ -34,9 +34,8 @@ from inquiries.adapters.lookups import (
 )
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import Unavailable
-from inquiries.domain.model import Status
 from inquiries.domain.subjects import Erasure, scrubbed
-from inquiries.service.ports import ClaimRecord, ErasureRecord, LinkedContact, Page
+from inquiries.service.ports import ClaimRecord, ErasureRecord, LinkedContact, ListFilter, Page
 
 # TransactWriteItems takes at most 100 items.
 _TRANSACTION_ITEMS = 100
@@ -98,23 +97,48 @@ class DynamoSubjects:
         self,
         kind: str,
         key: str,
-        status: Status | None,
+        filters: ListFilter,
         limit: int,
         cursor: str | None,
     ) -> Page:
         """A page of the inquiries under an e-mail (`kind` "email") or last name key,
-        newest first, optionally of one status."""
+        newest first, of those that pass HQ's list filters (checked on the entries: the
+        indexes project every attribute; the days narrow the sort key)."""
         index, pk = ("gsi5", email_pk(key)) if kind == "email" else ("gsi6", last_name_pk(key))
-        values: dict[str, Any] = {":pk": {"S": pk}, ":prefix": {"S": INQUIRY_PREFIX}}
+        values: dict[str, Any] = {":pk": {"S": pk}}
+        condition = f"{index}pk = :pk AND begins_with({index}sk, :prefix)"
+        values[":prefix"] = {"S": INQUIRY_PREFIX}
+        if filters.created_from or filters.created_to:
+            # Sort keys are `INQ#<creation stamp>#<id>`: whole days, both ends included.
+            low = filters.created_from.isoformat() if filters.created_from else "0"
+            high = f"{filters.created_to.isoformat()}T~" if filters.created_to else "9"
+            condition = f"{index}pk = :pk AND {index}sk BETWEEN :low AND :high"
+            values = {
+                ":pk": {"S": pk},
+                ":low": {"S": f"{INQUIRY_PREFIX}{low}"},
+                ":high": {"S": f"{INQUIRY_PREFIX}{high}"},
+            }
+        checks = {
+            "status": filters.status.value if filters.status else None,
+            "partner_id": filters.partner_id,
+            "channel": filters.channel.value if filters.channel else None,
+            "return_reason": filters.return_reason.value if filters.return_reason else None,
+        }
+        names: dict[str, str] = {}
+        conditions = []
+        for n, (attribute, wanted) in enumerate(checks.items()):
+            if wanted is not None:
+                names[f"#f{n}"] = attribute
+                values[f":f{n}"] = {"S": wanted}
+                conditions.append(f"#f{n} = :f{n}")
         query: dict[str, Any] = {
             "IndexName": index,
-            "KeyConditionExpression": f"{index}pk = :pk AND begins_with({index}sk, :prefix)",
+            "KeyConditionExpression": condition,
             "ScanIndexForward": False,
         }
-        if status is not None:
-            query["FilterExpression"] = "#status = :status"
-            query["ExpressionAttributeNames"] = {"#status": "status"}
-            values[":status"] = {"S": status.value}
+        if conditions:
+            query["FilterExpression"] = " AND ".join(conditions)
+            query["ExpressionAttributeNames"] = names
         query["ExpressionAttributeValues"] = values
         return self._repository._page(query, index, f"{index}pk", pk, limit, cursor)
 

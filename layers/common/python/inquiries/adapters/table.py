@@ -22,6 +22,24 @@ class Index:
     partition_key: str
     sort_key: str
     purpose: str
+    # None: the index projects ALL; otherwise INCLUDE these attributes besides the keys,
+    # KEYS_ONLY when empty (DynamoDB then writes an entry only when its keys or these
+    # attributes change).
+    include: tuple[str, ...] | None = None
+
+    def projection(self) -> dict[str, Any]:
+        """The Projection of CreateTable for this index."""
+        if self.include is None:
+            return {"ProjectionType": "ALL"}
+        if not self.include:
+            return {"ProjectionType": "KEYS_ONLY"}
+        return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(self.include)}
+
+
+# What HQ's filter indexes carry besides the keys: what a combined filter may check there.
+# The channel index is read only when no other filter is given (adapters/lists.py), so it
+# holds keys only and is written once per inquiry.
+FILTERED = ("status", "channel", "return_reason")
 
 
 INDEXES: tuple[Index, ...] = (
@@ -41,6 +59,9 @@ INDEXES: tuple[Index, ...] = (
     ),
     Index("gsi5", "gsi5pk", "gsi5sk", "by keyed hash of the e-mail (data subjects, q=); sparse"),
     Index("gsi6", "gsi6pk", "gsi6sk", "by keyed hash of the last name (q=); sparse"),
+    Index("gsi7", "gsi7pk", "gsi7sk", "HQ: inquiries a partner holds, newest first", FILTERED),
+    Index("gsi8", "gsi8pk", "gsi8sk", "HQ: inquiries by channel, newest first", ()),
+    Index("gsi9", "gsi9pk", "gsi9sk", "HQ: returned inquiries by reason; sparse", FILTERED),
 )
 
 
@@ -76,7 +97,7 @@ def create_table_request(table_name: str, *, stream: bool = False) -> dict[str, 
                     {"AttributeName": index.partition_key, "KeyType": "HASH"},
                     {"AttributeName": index.sort_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": index.projection(),
             }
             for index in INDEXES
         ],

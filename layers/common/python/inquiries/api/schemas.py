@@ -29,7 +29,14 @@ from pydantic import (
 
 from inquiries.api.countries import ISO_COUNTRIES
 from inquiries.api.ids import ID_PATTERN
-from inquiries.domain.model import Product, ProgressStep, RejectReason, Status
+from inquiries.domain.model import (
+    Channel,
+    Product,
+    ProgressStep,
+    RejectReason,
+    ReturnReason,
+    Status,
+)
 from inquiries.domain.report.periods import Interval
 
 _POSTAL_CODE = r"^(?:[A-Za-z]{1,3}-)?[A-Za-z0-9][A-Za-z0-9 -]{0,14}$"
@@ -307,7 +314,10 @@ class PartnerIn(Strict):
 
 
 class ListQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    """`GET /inquiries`: a partner may use `status` only; HQ every filter (docs/api.md)."""
+
+    one_of: ClassVar[tuple[str, ...]] = ("from", "to")
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
     status: Status | None = None
     limit: int = Field(default=25, ge=1, le=100)
@@ -317,6 +327,17 @@ class ListQuery(BaseModel):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
         | None
     ) = None
+    partner_id: Id | None = None
+    channel: Channel | None = None
+    return_reason: ReturnReason | None = None
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+    @model_validator(mode="after")
+    def _days(self) -> ListQuery:
+        if self.from_ and self.to and self.to < self.from_:
+            raise ValueError('"to" is before "from"')
+        return self
 
 
 class ReportQuery(BaseModel):

@@ -19,7 +19,7 @@ from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
 from inquiries.domain.model import Inquiry
 from inquiries.domain.subjects import AT_REST, subject_keys
-from inquiries.service.ports import Repository
+from inquiries.service.ports import ListFilter, Repository
 
 logger = Logger(child=True)
 
@@ -39,7 +39,7 @@ def backfill(repository: Repository, secret: Callable[[], bytes]) -> Backfilled:
     seen = keyed = at_rest = 0
     cursor: str | None = None
     while True:
-        page = repository.inquiries(None, _PAGE, cursor)
+        page = repository.inquiries(ListFilter(), _PAGE, cursor)
         for inquiry in page.items:
             seen += 1
             done = _backfill_one(repository, secret, inquiry)

@@ -36,7 +36,7 @@ from inquiries.domain.view import ensure_visible
 from inquiries.service import rerouting
 from inquiries.service.deadlines import deadline_for
 from inquiries.service.partners import known_partner
-from inquiries.service.ports import Dependencies, Page, Record
+from inquiries.service.ports import Dependencies, ListFilter, Page, Record
 from inquiries.service.scheduling import cancel_expiries, schedule_expiry
 
 logger = Logger(child=True)
@@ -285,35 +285,37 @@ def list_inquiries(
     deps: Dependencies,
     principal: Principal,
     *,
-    status: Status | None,
+    filters: ListFilter,
     limit: int,
     cursor: str | None,
     q: str | None = None,
 ) -> Page:
-    """A partner's own inquiries (pending first, earliest deadline first), or all for HQ."""
+    """A partner's own inquiries (pending first, earliest deadline first), or all for HQ.
+
+    A partner may narrow its list by status only; any other filter is refused (422).
+    """
     repo = deps.repository
-    if q is not None:  # HQ's search: its own look-up, through the keyed-hash indexes
-        return _search(deps, principal, q, status, limit, cursor)
     if principal.is_hq:
-        page = repo.inquiries(status, limit, cursor)
-    else:
-        assert principal.partner_id is not None
-        page = repo.inbox(principal.partner_id, status, limit, cursor)
-    return page
+        if q is not None:  # HQ's search: one more list, through the keyed-hash indexes
+            from inquiries.service import subjects  # noqa: PLC0415
+
+            return subjects.search(deps, q, filters, limit, cursor)
+        return repo.inquiries(filters, limit, cursor)
+    assert principal.partner_id is not None
+    hq_only = [name for name in HQ_ONLY_FILTERS if getattr(filters, name) is not None]
+    if q is not None:
+        hq_only.insert(0, "q")
+    if hq_only:
+        raise ValidationFailed(
+            "a partner may filter its list by status only",
+            [
+                {"loc": ["query", QUERY_NAMES.get(name, name)], "msg": "HQ only", "type": "hq_only"}
+                for name in hq_only
+            ],
+        )
+    return repo.inbox(principal.partner_id, filters.status, limit, cursor)
 
 
-def _search(
-    deps: Dependencies,
-    principal: Principal,
-    q: str,
-    status: Status | None,
-    limit: int,
-    cursor: str | None,
-) -> Page:
-    """HQ's `q=` (service/subjects.py); a partner may filter by status only."""
-    from inquiries.domain.errors import ValidationFailed  # noqa: PLC0415
-    from inquiries.service import subjects  # noqa: PLC0415
-
-    if not principal.is_hq:
-        raise ValidationFailed.at("q is for HQ only", "query", "q", msg="not allowed")
-    return subjects.search(deps, q, status, limit, cursor)
+# The filters only HQ may use, and their names in the query where they differ.
+HQ_ONLY_FILTERS = ("partner_id", "channel", "return_reason", "created_from", "created_to")
+QUERY_NAMES = {"created_from": "from", "created_to": "to"}

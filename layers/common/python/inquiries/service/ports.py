@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.lifecycle import Change
-from inquiries.domain.model import Event, Inquiry, Offer, Partner, Status
+from inquiries.domain.model import (
+    Channel,
+    Event,
+    Inquiry,
+    Offer,
+    Partner,
+    ReturnReason,
+    Status,
+)
 from inquiries.domain.report.rollup import DayRollup
 
 if TYPE_CHECKING:
@@ -104,7 +112,9 @@ class Repository(Protocol):
         self, partner_id: str, status: Status | None, limit: int, cursor: str | None
     ) -> Page: ...
 
-    def inquiries(self, status: Status | None, limit: int, cursor: str | None) -> Page: ...
+    def inquiries(self, filters: ListFilter, limit: int, cursor: str | None) -> Page:
+        """HQ's list, newest first, narrowed by the filters (never a Scan)."""
+        ...
 
     def due_offers(self, now: datetime, limit: int) -> list[DueOffer]: ...
 
@@ -310,8 +320,10 @@ class SubjectStore(Protocol):
     def claims(self, email_key: str) -> list[ClaimRecord]: ...
 
     def search(
-        self, kind: str, key: str, status: Status | None, limit: int, cursor: str | None
-    ) -> Page: ...
+        self, kind: str, key: str, filters: ListFilter, limit: int, cursor: str | None
+    ) -> Page:
+        """The inquiries under the key, newest first, that pass HQ's list filters."""
+        ...
 
     def partner_contact(self, partner_id: str, contact_id: str) -> LinkedContact | None: ...
 
@@ -328,3 +340,18 @@ class SubjectStore(Protocol):
     def erasures(self, email_key: str) -> list[ErasureRecord]: ...
 
     def at_rest_since(self, cutoff: datetime, limit: int) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """HQ's list filters (docs/api.md "Lists"); all given ones must hold.
+
+    `created_from`/`created_to` are whole UTC days, both included.
+    """
+
+    status: Status | None = None
+    partner_id: str | None = None
+    channel: Channel | None = None
+    return_reason: ReturnReason | None = None
+    created_from: date | None = None
+    created_to: date | None = None

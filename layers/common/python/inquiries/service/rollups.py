@@ -24,6 +24,7 @@ from inquiries.domain.report.outcomes import reached
 from inquiries.domain.report.rollup import DayRollup, day_of
 from inquiries.domain.report.tally import Tally
 from inquiries.service.deadlines import working_hours
+from inquiries.service.ports import ListFilter
 
 if TYPE_CHECKING:
     from inquiries.service.ports import Repository
@@ -140,7 +141,7 @@ def rebuild(repository: Repository, page_size: int = 100) -> Rebuilt:
     inquiries = offers = 0
     cursor: str | None = None
     while True:
-        page = repository.inquiries(None, page_size, cursor)
+        page = repository.inquiries(ListFilter(), page_size, cursor)
         for inquiry in page.items:
             record = repository.load(inquiry.id)
             inquiries += 1

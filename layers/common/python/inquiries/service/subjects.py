@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
 
 from inquiries.config import SettingsError
 from inquiries.domain import subjects as subject
 from inquiries.domain.errors import ChangeRejected, Unavailable
-from inquiries.domain.model import SYSTEM, Event, Inquiry, Principal, Status
+from inquiries.domain.model import SYSTEM, Event, Inquiry, Principal
 from inquiries.service.ports import (
     ClaimRecord,
     Dependencies,
     ErasureRecord,
     LinkedContact,
+    ListFilter,
     Page,
     Record,
     SubjectStore,
@@ -58,23 +59,35 @@ def _secret(deps: Dependencies) -> bytes:
     return deps.subject_secret()
 
 
-def search(
-    deps: Dependencies, q: str, status: Status | None, limit: int, cursor: str | None
-) -> Page:
+def search(deps: Dependencies, q: str, filters: ListFilter, limit: int, cursor: str | None) -> Page:
     """HQ's `q=`: an inquiry id (exact), else an e-mail address (with `@`) or a last
-    name, case-insensitive and exact, through the keyed-hash indexes."""
+    name, case-insensitive and exact, through the keyed-hash indexes; HQ's other list
+    filters (status, partner, channel, return reason, days) narrow what is found."""
     text = q.strip()
     if cursor is None and "@" not in text:
         found = deps.repository.load(text)
         if found is not None:
             # Ids are random: one that is also someone's last name does not happen.
-            matches = status is None or found.inquiry.status is status
+            matches = passes(found.inquiry, filters)
             return Page([found.inquiry] if matches else [], None)
     secret = _secret(deps)
     if "@" in text:
-        return _store(deps).search("email", subject.email_key(secret, text), status, limit, cursor)
+        return _store(deps).search("email", subject.email_key(secret, text), filters, limit, cursor)
     return _store(deps).search(
-        "last_name", subject.last_name_key(secret, text), status, limit, cursor
+        "last_name", subject.last_name_key(secret, text), filters, limit, cursor
+    )
+
+
+def passes(inquiry: Inquiry, filters: ListFilter) -> bool:
+    """Whether the inquiry passes every given filter of HQ's list."""
+    created = inquiry.created_at.astimezone(UTC).date()
+    return (
+        (filters.status is None or inquiry.status is filters.status)
+        and (filters.partner_id is None or inquiry.partner_id == filters.partner_id)
+        and (filters.channel is None or inquiry.channel is filters.channel)
+        and (filters.return_reason is None or inquiry.return_reason is filters.return_reason)
+        and (filters.created_from is None or created >= filters.created_from)
+        and (filters.created_to is None or created <= filters.created_to)
     )
 
 
