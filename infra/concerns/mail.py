@@ -16,11 +16,9 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_ses as ses
-from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -29,6 +27,7 @@ from inquiries.service.stream import EVENT_FILTER
 from infra import names
 from infra.concerns.functions import MAIL_ACCESS
 from infra.concerns.scheduling import dead_letter_queue
+from infra.concerns.topics import encrypted_topic
 from infra.nag import acknowledge
 
 
@@ -85,27 +84,14 @@ class Mail(Construct):
             configuration_set_name=names.SES_CONFIGURATION_SET,
             reputation_metrics=True,
         )
-        self.key = kms.Key(
+        self.key, self.feedback = encrypted_topic(
             self,
-            "FeedbackKey",
-            description="Encrypts SES's bounce and complaint notifications",
-            enable_key_rotation=True,
-        )
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="SesPublishes",
-                principals=[iam.ServicePrincipal("ses.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=["*"],  # in a key policy, "*" is this key
-                conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}},
-            )
-        )
-        self.feedback = sns.Topic(
-            self,
-            "Feedback",
+            key_id="FeedbackKey",
+            topic_id="Feedback",
+            service="ses.amazonaws.com",
+            sid="SesPublishes",
+            key_description="Encrypts SES's bounce and complaint notifications",
             display_name="Partner inquiries: mail bounces and complaints",
-            master_key=self.key,
-            enforce_ssl=True,
         )
         self.feedback.add_to_resource_policy(
             iam.PolicyStatement(

@@ -7,16 +7,14 @@ import aws_cdk as cdk
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import names
+from infra.concerns.topics import encrypted_topic
 
 PERIOD = cdk.Duration.minutes(5)
 THROTTLED_METRIC = "ThrottledRequests"
@@ -31,28 +29,14 @@ class AlarmTopic(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, settings: names.Settings) -> None:
         super().__init__(scope, construct_id)
-        # CloudWatch cannot publish to a topic under the AWS managed SNS key: our own key.
-        self.key = kms.Key(
+        self.key, self.topic = encrypted_topic(
             self,
-            "AlarmKey",
-            description="Encrypts the alarm topic of partner inquiries",
-            enable_key_rotation=True,
-        )
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchAlarmsPublish",
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=["*"],  # in a key policy, "*" is this key
-                conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}},
-            )
-        )
-        self.topic = sns.Topic(
-            self,
-            "Alarms",
+            key_id="AlarmKey",
+            topic_id="Alarms",
+            service="cloudwatch.amazonaws.com",
+            sid="CloudWatchAlarmsPublish",
+            key_description="Encrypts the alarm topic of partner inquiries",
             display_name="Partner inquiries alarms",
-            master_key=self.key,
-            enforce_ssl=True,
         )
         if settings.alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(settings.alarm_email))
