@@ -19,32 +19,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 import warnings
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [
-    p for p in (str(ROOT / "layers" / "common" / "python"), str(ROOT)) if p not in sys.path
-]
+import _offline  # the layer on sys.path and moto's environment, before boto3 is imported
 
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "TABLE_NAME": "inquiries-bench",
-        "SCHEDULE_GROUP": "inquiries",
-        "POWERTOOLS_SERVICE_NAME": "inquiries",
-        "POWERTOOLS_METRICS_NAMESPACE": "PartnerInquiries",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-    }
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
+_offline.use_moto_environment(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
 warnings.filterwarnings("ignore", "No application metrics to publish")
 
 import boto3  # noqa: E402

@@ -18,30 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [
-    p for p in (str(ROOT / "layers" / "common" / "python"), str(ROOT)) if p not in sys.path
-]
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "TABLE_NAME": "inquiries-bench",
-        "SCHEDULE_GROUP": "inquiries",
-        "EXPIRE_FUNCTION_ARN": "arn:aws:lambda:eu-central-1:123456789012:function:x",
-        "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/x",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-    }
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
+import _offline  # the layer on sys.path and moto's environment, before boto3 is imported
+
+_offline.use_moto_environment(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
 
 import boto3  # noqa: E402
 from inquiries import wiring  # noqa: E402
