@@ -19,7 +19,6 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from inquiries.adapters.cursors import decode_cursor, encode_cursor
 from inquiries.adapters.items import (
     claim_from,
     claim_item,
@@ -435,33 +434,6 @@ class DynamoRepository(PartnerVersions):
                     raise _unavailable(error) from error
                 yield from answer.get("Responses", {}).get(self._table, [])
                 request = answer.get("UnprocessedKeys") or {}
-
-    def _page(
-        self,
-        query: dict[str, Any],
-        index: str,
-        pk_name: str,
-        pk: str,
-        limit: int,
-        cursor: str | None,
-    ) -> Page:
-        key_names = (PARTITION_KEY, SORT_KEY, pk_name, f"{index[:4]}sk")
-        start = decode_cursor(cursor, pk_name, pk, key_names) if cursor else None
-        found: list[dict[str, Any]] = []
-        # One more than asked for (without a filter) tells whether there is a next page.
-        extra = 1 if "FilterExpression" not in query else 0
-        last: dict[str, Any] | None = None
-        for page in self._query_pages(query, start, limit=lambda: limit - len(found) + extra):
-            found.extend(page.get("Items", []))
-            last = page.get("LastEvaluatedKey")
-            if len(found) > limit or (len(found) == limit and last):
-                break
-        items = found[:limit]
-        more = len(found) > limit or bool(last)
-        next_cursor = (
-            encode_cursor({k: items[-1][k] for k in key_names}) if more and items else None
-        )
-        return Page([inquiry_from(from_item(i)) for i in items], next_cursor)
 
     # expiry and reports ---------------------------------------------------------------------
 

@@ -40,6 +40,11 @@ class Index:
 # The channel index is read only when no other filter is given (adapters/lists.py), so it
 # holds keys only and is written once per inquiry.
 FILTERED = ("status", "channel", "return_reason")
+# The look-up indexes are read rarely (a data subject's request, HQ's q=): they hold keys,
+# and the inquiries are read from the table, so that no change of an inquiry rewrites its
+# entries. gsi5 also carries what an idempotency claim's entry is read for; inquiry items
+# have none of these attributes, so their entries stay keys only.
+CLAIMED = ("inquiry_id", "claimed_at", "expires_at")
 
 
 INDEXES: tuple[Index, ...] = (
@@ -57,8 +62,14 @@ INDEXES: tuple[Index, ...] = (
         "gsi4sk",
         "pending offers by deadline (sweeper); inquiries at rest (retention); sparse",
     ),
-    Index("gsi5", "gsi5pk", "gsi5sk", "by keyed hash of the e-mail (data subjects, q=); sparse"),
-    Index("gsi6", "gsi6pk", "gsi6sk", "by keyed hash of the last name (q=); sparse"),
+    Index(
+        "gsi5",
+        "gsi5pk",
+        "gsi5sk",
+        "by keyed hash of the e-mail (data subjects, q=); sparse",
+        CLAIMED,
+    ),
+    Index("gsi6", "gsi6pk", "gsi6sk", "by keyed hash of the last name (q=); sparse", ()),
     Index("gsi7", "gsi7pk", "gsi7sk", "HQ: inquiries a partner holds, newest first", FILTERED),
     Index("gsi8", "gsi8pk", "gsi8sk", "HQ: inquiries by channel, newest first", ()),
     Index("gsi9", "gsi9pk", "gsi9sk", "HQ: returned inquiries by reason; sparse", FILTERED),
