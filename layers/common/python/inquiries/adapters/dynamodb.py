@@ -20,12 +20,13 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from inquiries.adapters.items import (
+    CHANGE_EVENTS,
+    change_events_item,
     claim_from,
     claim_item,
     contact_item,
     contact_key_item,
-    event_from,
-    event_item,
+    events_from,
     from_item,
     inquiry_from,
     inquiry_item,
@@ -186,8 +187,8 @@ class DynamoRepository(PartnerVersions):
                 inquiry = inquiry_from(data)
             elif kind == "offer":
                 offers.append(offer_from(data))
-            elif kind == "event":
-                events.append(event_from(data))
+            elif kind in ("event", CHANGE_EVENTS):
+                events += events_from(data)
         if inquiry is None:
             return None
         return Record(inquiry, tuple(offers)), events
@@ -259,16 +260,16 @@ class DynamoRepository(PartnerVersions):
                 for write in change.offers
                 if write.expected is None
             ]
-        items += [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": event_item(after.id, after.version, index, event),
-                    "ConditionExpression": "attribute_not_exists(pk)",
+        if change.events:  # one item for all of them: each item is a write of its own
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": change_events_item(after.id, after.version, change.events),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
                 }
-            }
-            for index, event in enumerate(change.events)
-        ]
+            )
         # The report's rollups move with the offers, in this same transaction.
         items += rollup_updates(
             self._table, change, lambda key, names: self._maxima(key, names, consistent)

@@ -16,7 +16,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from inquiries.adapters.contacts import contact_from_item
 from inquiries.adapters.cursors import decode_cursor, encode_cursor
 from inquiries.adapters.dynamodb import DynamoRepository
-from inquiries.adapters.items import event_from, event_item, from_item, inquiry_from, to_item
+from inquiries.adapters.items import (
+    CHANGE_EVENTS,
+    change_events_item,
+    event_item,
+    events_from,
+    from_item,
+    inquiry_from,
+    to_item,
+)
 from inquiries.adapters.keys import (
     contact_key_sort_key,
     contact_sort_key,
@@ -226,10 +234,15 @@ class DynamoSubjects:
             },
             ConsistentRead=True,
         ):
-            clean = scrubbed(event_from(data))
-            if clean is None:
+            events = events_from(data)
+            clean = [scrubbed(event) for event in events]
+            if all(event is None for event in clean):
                 continue
-            item = event_item(inquiry_id, 0, 0, clean)
+            kept = [new or old for old, new in zip(events, clean, strict=True)]
+            if data.get("type") == CHANGE_EVENTS:
+                item = change_events_item(inquiry_id, 0, kept)
+            else:  # an item of one event, as they were written before
+                item = event_item(inquiry_id, 0, 0, kept[0])
             item[SORT_KEY] = {"S": data["sk"]}
             writes.append(
                 {
