@@ -49,6 +49,9 @@ FILTERED = ("status", "channel", "return_reason")
 INBOX = ("status", "contact_id", "contact", "source", "inquiry_id")
 # gsi2: HQ's status queue checks the channel; a partner is read from its entry.
 BY_STATUS = ("channel", "partner")
+# gsi4: what the sweeper reads of a pending offer and retention of an inquiry at rest
+# (not the whole inquiry: its entry is written when it comes to rest or leaves it).
+DUE_OR_AT_REST = ("inquiry_id", "seq", "deadline", "id")
 # The look-up indexes are read rarely (a data subject's request, HQ's q=): they hold keys,
 # and the inquiries are read from the table, so that no change of an inquiry rewrites its
 # entries. gsi5 also carries what an idempotency claim's entry is read for; inquiry items
@@ -77,6 +80,7 @@ INDEXES: tuple[Index, ...] = (
         "gsi4pk",
         "gsi4sk",
         "pending offers by deadline (sweeper); inquiries at rest (retention); sparse",
+        DUE_OR_AT_REST,
     ),
     Index(
         "gsi5",
