@@ -392,12 +392,14 @@ def main() -> None:
     )
     sharded = keys.SHARDS, keys.PARTNER_SHARDS, keys.BOOK_SHARDS
     keys.SHARDS = keys.PARTNER_SHARDS = keys.BOOK_SHARDS = 1
-    before = report(
-        "Before: one partition per shared key (SHARDS = PARTNER_SHARDS = BOOK_SHARDS = 1)",
-        simulate(args.rate, args.seconds, args.partners, args.zipf, args.seed),
-        args.top,
-    )
-    keys.SHARDS, keys.PARTNER_SHARDS, keys.BOOK_SHARDS = sharded
+    try:
+        before = report(
+            "Before: one partition per shared key (SHARDS = PARTNER_SHARDS = BOOK_SHARDS = 1)",
+            simulate(args.rate, args.seconds, args.partners, args.zipf, args.seed),
+            args.top,
+        )
+    finally:
+        keys.SHARDS, keys.PARTNER_SHARDS, keys.BOOK_SHARDS = sharded
     after = report(
         f"After: SHARDS = {keys.SHARDS}, PARTNER_SHARDS = {keys.PARTNER_SHARDS}, "
         f"BOOK_SHARDS = {keys.BOOK_SHARDS}",
