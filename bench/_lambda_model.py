@@ -115,11 +115,12 @@ class MotoClock:
 
     @contextmanager
     def handler_cpu(self) -> Iterator[list[float]]:
-        """CPU milliseconds of the block without moto's, in the one-element list yielded."""
-        result = [0.0]
+        """CPU ms of the block: [the handler's (moto's taken off), moto's], in the list yielded."""
+        result = [0.0, 0.0]
         moto_before, cpu_before = self.seconds, time.process_time()
         try:
             yield result
         finally:
             cpu = time.process_time() - cpu_before
-            result[0] = max(0.0, cpu - (self.seconds - moto_before)) * 1000
+            moto = self.seconds - moto_before
+            result[:] = [max(0.0, cpu - moto) * 1000, moto * 1000]

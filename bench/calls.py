@@ -27,6 +27,7 @@ import io
 import json
 import os
 import sys
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -227,6 +228,8 @@ class Row:
     tally: Tally
     log_bytes: int = 0  # what the handlers wrote to stdout (log lines, metrics)
     cpu_ms: float = 0.0  # the handler's CPU time, moto's taken off (with a MotoClock)
+    moto_ms: float = 0.0  # moto's CPU time answering the handler's calls (with a MotoClock)
+    wall_ms: float = 0.0  # the time it took here
 
 
 class Stream:
@@ -279,14 +282,16 @@ class Bench:
     def measure(self, operation: str, function: str, action: Callable[[], Any]) -> Any:
         self.mail()  # what earlier changes call for, unmeasured
         logged = OUTPUT.bytes
-        cpu = [0.0]
+        cpu = [0.0, 0.0]
+        started = time.perf_counter()
         with self.recorder.measuring() as tally:
             if self.moto_clock is None:
                 result = action()
             else:
                 with self.moto_clock.handler_cpu() as cpu:
                     result = action()
-        self.rows.append(Row(operation, function, tally, OUTPUT.bytes - logged, cpu[0]))
+        wall = (time.perf_counter() - started) * 1000
+        self.rows.append(Row(operation, function, tally, OUTPUT.bytes - logged, *cpu, wall))
         return result
 
     def mail(self, operation: str | None = None) -> None:

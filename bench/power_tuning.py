@@ -42,12 +42,17 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from collections import defaultdict
 from datetime import UTC, datetime
+from pathlib import Path
 
 import calls  # the operations and the mix; sets moto's environment up first
 
@@ -130,7 +135,76 @@ def p90(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(0.9 * len(ordered)) - 1)]
 
 
+# The emulation's duty cycle: CFS bandwidth control's default period (Lambda's own period
+# is not published).
+CHECK_PERIOD_MS = 100.0
+
+
+def child(path: str) -> None:
+    """`--child PATH`: two rounds (the first a warm-up); each operation's wall and CPU ms."""
+    rows, _ = calls.run(rounds=2, moto_clock=model.MotoClock(), capacity=False)
+    measured = rows[len(rows) // 2 :]
+    Path(path).write_text(
+        json.dumps([[r.operation, r.wall_ms, r.cpu_ms + r.moto_ms] for r in measured])
+    )
+
+
+def emulate(memory_mb: int) -> list[tuple[str, float, float]]:
+    """Run the operations in a child that gets the CPU share of `memory_mb`, by duty cycle.
+
+    The child is stopped (SIGSTOP) for the part of each period that Lambda would not give
+    a function of this memory; answers (operation, wall ms, CPU ms) of its warm round.
+    """
+    share = min(1.0, memory_mb / model.FULL_VCPU_MB)
+    on, off = CHECK_PERIOD_MS * share / 1000, CHECK_PERIOD_MS * (1 - share) / 1000
+    with tempfile.TemporaryDirectory() as directory:
+        out = Path(directory) / "rows.json"
+        process = subprocess.Popen([sys.executable, __file__, "--child", str(out)])
+        try:
+            while process.poll() is None:
+                time.sleep(on)
+                if off > 0 and process.poll() is None:
+                    os.kill(process.pid, signal.SIGSTOP)
+                    time.sleep(off)
+                    os.kill(process.pid, signal.SIGCONT)
+        finally:
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGCONT)
+                process.terminate()
+            process.wait()
+        if process.returncode != 0:
+            raise SystemExit(f"the emulated run at {memory_mb} MB failed")
+        return [(op, wall, cpu) for op, wall, cpu in json.loads(out.read_text())]
+
+
+def check(sizes: list[int]) -> None:
+    """Print, per memory size, the emulated wall time against the model's CPU / share."""
+    print(
+        f"\nmodel check: all operations (moto in-process too) in a child stopped for the part of "
+        f"each {CHECK_PERIOD_MS:g} ms period its memory's CPU share leaves out; wall time "
+        "against the model's CPU time / share (on this machine, shared with others: at "
+        "1,769 MB the ratio is the machine's own contention)"
+    )
+    print(
+        f"  {'MB':>5} {'share':>6} {'wall ms':>9} {'CPU/share ms':>13} {'ratio':>6} "
+        f"{'ops p50':>8} {'p90':>6}"
+    )
+    for mb in sizes:
+        share = min(1.0, mb / model.FULL_VCPU_MB)
+        rows = emulate(mb)
+        wall = sum(w for _, w, _ in rows)
+        predicted = sum(c for _, _, c in rows) / share
+        ratios = sorted(w / (c / share) for _, w, c in rows if c > 0)
+        print(
+            f"  {mb:5d} {share:6.2f} {wall:9.0f} {predicted:13.0f} {wall / predicted:6.2f} "
+            f"{statistics.median(ratios):8.2f} {p90(ratios):6.2f}"
+        )
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        child(sys.argv[2])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=6, help="rounds, the first a warm-up")
     parser.add_argument(
@@ -140,9 +214,19 @@ def main() -> None:
         help="Lambda arm64 CPU time per CPU second here (assumed)",
     )
     parser.add_argument("--write", action="store_true", help="store bench/durations.json")
+    parser.add_argument(
+        "--check",
+        metavar="MB",
+        type=int,
+        nargs="*",
+        help="check the CPU-share model by emulating these memory sizes (duty-cycled child)",
+    )
     args = parser.parse_args()
     if args.rounds < 2:
         parser.error("--rounds must be at least 2 (the first is a warm-up)")
+    if args.check is not None:
+        check(args.check or [model.FULL_VCPU_MB, 512, 256])
+        return
 
     samples, rows = measure(args.rounds)
     functions: dict[str, list[str]] = defaultdict(list)
