@@ -3,21 +3,27 @@
     python bench/calls.py [--lambda-ms 150] [--tracing active]
 
 Runs the handlers in-process against moto (`moto.mock_aws`, the table from
-`inquiries.adapters.table.create_table`, schedule group "inquiries", the
-environment of tests/integration/conftest.py) through API Gateway HTTP API v2
-events, as API Gateway would call them, and the expire function with the
-events EventBridge Scheduler and the sweeper's rule send. `bench._counting`
-hooks the clients that `inquiries.wiring` builds and counts every DynamoDB and
-Scheduler call of each operation; the capacity units are computed from item
-sizes (moto's ConsumedCapacity figures are constants, shown for reference).
+`inquiries.adapters.table.create_table` with its stream, schedule group
+"inquiries", SES with the sender verified, the environment of
+tests/integration/conftest.py plus the mail settings) through API Gateway HTTP
+API v2 events, as API Gateway would call them, the expire function with the
+events EventBridge Scheduler and the sweeper's rule send, and the notify
+function with each change's new events from the table's stream (as Lambda's
+event source mapping hands them over) and with a reminder. `bench._counting`
+hooks the clients that `inquiries.wiring` builds and counts every DynamoDB,
+Scheduler and SES call of each operation; the capacity units are computed from
+item sizes (moto's ConsumedCapacity figures are constants, shown for reference).
 
 Then the cost of 1,000 inquiries on AWS list prices (eu-central-1, on demand,
 as known when this was written, not fetched), with the lifecycle mix below,
-everything counted: DynamoDB, Lambda (memory from infra/names.py), the HTTP API,
-EventBridge Scheduler, X-Ray traces (as infra deploys tracing), CloudWatch Logs
-(the bytes the handlers really write at the deployed log level, measured here,
-plus Lambda's platform lines as infra configures them and the HTTP API's access
-log line) and, apart, what does not grow with inquiries (custom metrics, the sweeper).
+everything counted: DynamoDB, Lambda (memory from infra/names.py; each
+operation's duration modelled from its CPU time as bench/power_tuning.py
+measured it, in bench/durations.json, unless `--lambda-ms` assumes one), the
+HTTP API, EventBridge Scheduler, X-Ray traces (as infra deploys tracing),
+CloudWatch Logs (the bytes the handlers really write at the deployed log level,
+measured here, plus Lambda's platform lines as infra configures them and the
+HTTP API's access log line) and, apart, SES's mails and what does not grow with
+inquiries (custom metrics, the sweeper).
 """
 
 from __future__ import annotations
