@@ -650,8 +650,9 @@ def print_cost(rows: list[Row], lambda_ms: float | None, tracing: str) -> dict[s
         print(f"  {name:<10} {1000 * value:8.4f}")
     print(f"  {'total':<10} {1000 * sum(parts.values()):8.4f}")
     print(
-        f"  apart: SES {1000 * mails * PRICE_SES_MAIL:8.4f} ({mails:.1f} mails per inquiry, "
-        f"{1000 * mails:.0f} per 1,000 inquiries; the 0.03 aim was set before mail existed)"
+        f"  apart: SES {1000 * mails * PRICE_SES_MAIL:8.4f} ({mails:.1f} mails per inquiry = "
+        f"{mails * PRICE_SES_MAIL:.5f} USD, {1000 * mails:.0f} per 1,000 inquiries; the 0.03 "
+        "aim was set before mail existed)"
     )
     print(
         f"plus, whatever the volume: the sweeper, {SWEEPS_PER_MONTH} runs a month = "
