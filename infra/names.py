@@ -48,7 +48,12 @@ SWEEP_EVENT: dict[str, Any] = {"sweep": True}
 SWEEP_EVERY_MINUTES = 5
 
 # Lambda settings per function: memory (MB) and timeout (s).
-MEMORY_MB = {"intake": 512, "decide": 512, "expire": 512, "report": 1024, "notify": 512}
+# Memory: the cheapest size that holds the function's footprint and keeps its latency
+# bound, warm and (where a person waits) cold, by `bench/power_tuning.py` (duration
+# against memory modelled from the handlers' measured CPU time; docs/performance.md,
+# "Memory against duration"). Below 1,769 MB Lambda's CPU share shrinks with memory, so
+# a smaller size costs less only while AWS round trips, not CPU, fill the invocation.
+MEMORY_MB = {"intake": 640, "decide": 640, "expire": 320, "report": 448, "notify": 192}
 # decide: 29 s for the contacts import of 10,000 rows (API Gateway's limit is 30 s).
 TIMEOUT_S = {"intake": 10, "decide": 29, "expire": 120, "report": 30, "notify": 60}
 
@@ -131,6 +136,20 @@ DEFAULT_LOG_LEVEL = "INFO"
 # starts no traces, so `pass_through` records none; `-c tracing=active` while investigating.
 TRACING_MODES = ("pass_through", "active")
 DEFAULT_TRACING = "pass_through"
+# The HTTP API's access log line (infra/concerns/api.py): no source IP, no user agent, no
+# query string (personal data). What operations read: which request, route and status (the
+# 429 alarm's metric filter reads `status`), how long, and why it failed. Left out (issue 12,
+# log volume): requestTime (CloudWatch stamps every line), protocol, responseLength.
+ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId",
+    "routeKey": "$context.routeKey",
+    "status": "$context.status",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationError": "$context.integrationErrorMessage",
+    "authorizerError": "$context.authorizer.error",
+    "error": "$context.error.message",
+}
 # Lambda's own START/END/REPORT lines (about 330 bytes a call) are left out of the logs;
 # its metrics (duration, errors, throttles) do not depend on them.
 SYSTEM_LOG_LEVEL = "WARN"

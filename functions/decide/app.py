@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
@@ -27,10 +27,11 @@ from inquiries.api.views import (
     suggestions_view,
 )
 from inquiries.domain.model import Partner
+from inquiries.logs import function_logger
 from inquiries.service import contacts, decisions, partners, subjects, suggestions
 from inquiries.service.ports import ListFilter
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
+from inquiries.logs import function_logger
 from inquiries.service.expiry import expire_offer, sweep
 from inquiries.service.subjects import erase_at_rest
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

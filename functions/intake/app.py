@@ -7,7 +7,7 @@ import hmac
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -17,9 +17,10 @@ from inquiries.api.resolver import json_response
 from inquiries.config import settings
 from inquiries.domain.errors import Forbidden
 from inquiries.domain.model import Contact
+from inquiries.logs import function_logger
 from inquiries.service.intake import Submission, submit
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 _KEY_HEADER = "idempotency-key"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -25,6 +25,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
+from inquiries.logs import function_logger
 from inquiries.service.notifications import (
     MailNotSent,
     StoredEvent,
@@ -35,7 +36,7 @@ from inquiries.service.notifications import (
 )
 from inquiries.service.stream import stored_events
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 # A batch whose every record failed is reported like any other (each item), not raised:
 # Lambda retries from the first failure either way, and the handler's answer says which.

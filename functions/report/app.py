@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.api.endpoints import Endpoints, Request
 from inquiries.api.resolver import json_response
+from inquiries.logs import function_logger
 from inquiries.service import reports
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

@@ -25,20 +25,8 @@ from infra import names
 from infra.concerns.functions import retention
 from infra.nag import acknowledge
 
-# Access log fields: no source IP, no user agent, no query string (personal data).
-ACCESS_LOG_FORMAT = {
-    "requestId": "$context.requestId",
-    "requestTime": "$context.requestTime",
-    "routeKey": "$context.routeKey",
-    "status": "$context.status",
-    "protocol": "$context.protocol",
-    "responseLength": "$context.responseLength",
-    "responseLatency": "$context.responseLatency",
-    "integrationLatency": "$context.integrationLatency",
-    "integrationError": "$context.integrationErrorMessage",
-    "authorizerError": "$context.authorizer.error",
-    "error": "$context.error.message",
-}
+# Access log fields (infra/names.py): no source IP, no user agent, no query string.
+ACCESS_LOG_FORMAT = names.ACCESS_LOG_FORMAT
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)

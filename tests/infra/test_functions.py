@@ -84,3 +84,11 @@ def test_failed_expiries_land_in_a_dead_letter_queue(synthesized: Synthesis) -> 
     properties = synthesized.template["Resources"][expire]["Properties"]
     queue = properties["DeadLetterConfig"]["TargetArn"]["Fn::GetAtt"][0]
     assert synthesized.template["Resources"][queue]["Type"] == "AWS::SQS::Queue"
+
+
+def test_each_function_gets_the_memory_power_tuning_chose(synthesized: Synthesis) -> None:
+    # bench/power_tuning.py chooses these; a stray literal in the construct would undo it.
+    for name, logical_id in function_ids(synthesized.template).items():
+        properties = synthesized.template["Resources"][logical_id]["Properties"]
+        assert properties["MemorySize"] == names.MEMORY_MB[name], name
+        assert 128 <= properties["MemorySize"] <= 10240, name

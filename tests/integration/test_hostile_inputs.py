@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 
 import pytest
 from inquiries.adapters.clock import FixedClock
-from inquiries.adapters.keys import ALL_INQUIRIES, ALL_PARTNERS
+from inquiries.adapters.keys import ALL_INQUIRIES, ALL_PARTNERS, book_pks
 from inquiries.adapters.lists import shards_of
 
 from local.events import http_event, invoke, match
@@ -144,6 +144,7 @@ def snapshot(world: World) -> dict[str, Any]:
     partitions = [
         *(f"INQ#{i}" for i in world.inquiries.values()),
         *(f"PARTNER#{p}" for p in (SOUTH_TYROL, BAVARIA, ZURICH, GHOST)),
+        *(pk for p in (SOUTH_TYROL, BAVARIA, ZURICH, GHOST) for pk in book_pks(p)),
         *(f"TERRITORY#{c}" for c in ("IT", "DE", "CH")),
         *claims,
     ]

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from inquiries import wiring
 from inquiries.adapters.clock import FixedClock
+from inquiries.adapters.keys import book_pks
 from inquiries.domain.errors import Conflict, NotFound
 from inquiries.domain.model import Outcome, Principal, Role, Status
 from inquiries.service import decisions
@@ -188,13 +189,14 @@ def test_twenty_concurrent_accepts_have_exactly_one_winner(
     assert stored.inquiry.user_id == winner
     assert stored.offers[0].decided_by == winner
     assert [e.action for e in events].count("accepted") == 1
-    contacts = aws["dynamodb"].query(
-        TableName=TABLE,
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :contact)",
-        ExpressionAttributeValues={
-            ":pk": {"S": f"PARTNER#{SOUTH_TYROL}"},
-            ":contact": {"S": "CONTACT#"},
-        },
-    )["Items"]
+    contacts = [
+        item
+        for pk in book_pks(SOUTH_TYROL)
+        for item in aws["dynamodb"].query(
+            TableName=TABLE,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :contact)",
+            ExpressionAttributeValues={":pk": {"S": pk}, ":contact": {"S": "CONTACT#"}},
+        )["Items"]
+    ]
     assert len(contacts) == 1
     assert contacts[0]["contact_id"]["S"] == stored.inquiry.contact_id

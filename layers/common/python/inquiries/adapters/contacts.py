@@ -1,17 +1,20 @@
 """A partner's address book on the one table (docs/data-model.md, "Contacts").
 
-Contacts live in their partner's partition (`PARTNER#<p>` / `CONTACT#<c>`), filed
-under their match keys (`CKEY#<kind>#<value>#<c>`, one item per contact and key, so
-that filing and unfiling are plain puts and deletes) and listed through gsi1
-(`CONTACTS#<p>` / last name, first name, id). Reads are GetItem, Query and
-BatchGetItem; the import writes with BatchWriteItem, 25 items a call. Never a Scan.
-The calls go through the repository's helpers, so errors map the same way.
+A partner's address book is spread over BOOK_SHARDS partitions `BOOK#<p>#<n>`
+(adapters/keys.py), so that a busy partner's writes do not all land on one. A contact
+(`CONTACT#<c>`) sits in the shard of a hash of its id; it is filed under its match keys
+(`CKEY#<kind>#<value>#<c>`, one item per contact and key, so that filing and unfiling
+are plain puts and deletes) in the shard of a hash of the key, so that looking a key up
+reads one partition. The list goes through gsi1 (`CONTACTS#<p>` / last name, first
+name, id: one partition, not hot). Reads are GetItem, Query and BatchGetItem; the
+import writes with BatchWriteItem, 25 items a call. Never a Scan. The calls go through
+the repository's helpers, so errors map the same way.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -20,13 +23,17 @@ from inquiries.adapters.cursors import decode_cursor, encode_cursor
 from inquiries.adapters.dynamodb import DynamoRepository, _unavailable
 from inquiries.adapters.items import contact_key_item, from_item, to_item
 from inquiries.adapters.keys import (
+    book_pks,
+    contact_item_key,
+    contact_key_item_key,
     contact_key_parts,
-    contact_key_sort_key,
     contact_match_sort_key,
+    contact_pk,
     contact_sort_key,
     contacts_pk,
-    partner_pk,
+    match_key_pk,
 )
+from inquiries.adapters.shards import in_parallel
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.contacts import FIELDS, PartnerContact, Source, sort_key
 from inquiries.domain.errors import Unavailable
@@ -55,7 +62,7 @@ def contact_put_item(partner_id: str, contact: PartnerContact) -> dict[str, Any]
     """A contact's whole item: its person, where it came from, its place in the list."""
     return to_item(
         {
-            PARTITION_KEY: partner_pk(partner_id),
+            PARTITION_KEY: contact_pk(partner_id, contact.contact_id),
             SORT_KEY: contact_sort_key(contact.contact_id),
             "type": "contact",
             "contact_id": contact.contact_id,
@@ -78,27 +85,22 @@ class DynamoAddressBook:
     # reads ----------------------------------------------------------------------------------
 
     def get(self, partner_id: str, contact_id: str) -> PartnerContact | None:
-        item = self._repository._call(
-            "get_item",
-            Key={
-                PARTITION_KEY: {"S": partner_pk(partner_id)},
-                SORT_KEY: {"S": contact_sort_key(contact_id)},
-            },
-        ).get("Item")
+        item = self._repository._call("get_item", Key=contact_item_key(partner_id, contact_id)).get(
+            "Item"
+        )
         return contact_from_item(from_item(item)) if item else None
 
     def many(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, PartnerContact]:
         """The partner's contacts of these ids (BatchGetItem); unknown ids are left out."""
         if not contact_ids:
             return {}
-        sort_keys = [contact_sort_key(contact_id) for contact_id in sorted(set(contact_ids))]
+        keys = [contact_item_key(partner_id, contact_id) for contact_id in sorted(set(contact_ids))]
         return {
             contact.contact_id: contact
             for contact in (
                 contact_from_item(data)
                 for data in self._repository._batch_get(
-                    partner_pk(partner_id),
-                    sort_keys,
+                    keys,
                     "contact_id, contact, #source, inquiry_id",
                     names={"#source": "source"},
                 )
@@ -108,7 +110,8 @@ class DynamoAddressBook:
     def filed_under(
         self, partner_id: str, keys: Collection[tuple[str, str]]
     ) -> dict[tuple[str, str], frozenset[str]]:
-        """The contact ids under each (kind, value) match key: a Query each."""
+        """The contact ids under each (kind, value) match key: a Query each, of the one
+        shard the key is filed in."""
         found = {}
         for kind, value in keys:
             ids = frozenset(
@@ -116,7 +119,7 @@ class DynamoAddressBook:
                 for item in self._repository._pages(
                     KeyConditionExpression="pk = :pk AND begins_with(sk, :key)",
                     ExpressionAttributeValues={
-                        ":pk": {"S": partner_pk(partner_id)},
+                        ":pk": {"S": match_key_pk(partner_id, kind, value)},
                         ":key": {"S": contact_match_sort_key(kind, value)},
                     },
                     ProjectionExpression="sk",
@@ -171,7 +174,7 @@ class DynamoAddressBook:
             last = items[-1]
             next_cursor = encode_cursor(
                 {
-                    PARTITION_KEY: {"S": partner_pk(partner_id)},
+                    PARTITION_KEY: {"S": contact_pk(partner_id, last.contact_id)},
                     SORT_KEY: {"S": contact_sort_key(last.contact_id)},
                     "gsi1pk": {"S": pk},
                     "gsi1sk": {"S": sort_key(last)},
@@ -182,42 +185,36 @@ class DynamoAddressBook:
     # writes ---------------------------------------------------------------------------------
 
     def match_index(self, partner_id: str) -> list[tuple[str, str, str]]:
-        """Every match key of the partner's contacts (a Query of its `CKEY#` range, keys
-        only: about 8,000 a page)."""
-        return [
-            contact_key_parts(from_item(item)["sk"])
-            for item in self._repository._pages(
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :keys)",
-                ExpressionAttributeValues={
-                    ":pk": {"S": partner_pk(partner_id)},
-                    ":keys": {"S": "CKEY#"},
-                },
-                ProjectionExpression="sk",
-            )
-        ]
+        """Every match key of the partner's contacts: a Query of the `CKEY#` range of each
+        shard of the address book, in parallel (keys only: about 8,000 a page)."""
+
+        def shard(pk: str) -> Callable[[], list[tuple[str, str, str]]]:
+            return lambda: [
+                contact_key_parts(from_item(item)["sk"])
+                for item in self._repository._pages(
+                    KeyConditionExpression="pk = :pk AND begins_with(sk, :keys)",
+                    ExpressionAttributeValues={":pk": {"S": pk}, ":keys": {"S": "CKEY#"}},
+                    ProjectionExpression="sk",
+                )
+            ]
+
+        shards = in_parallel([shard(pk) for pk in book_pks(partner_id)])
+        return sorted(key for keys in shards for key in keys)
 
     def write(self, partner_id: str, changes: ContactChanges) -> int:
         """The keys the contacts are filed under first, then the contacts, then the keys
         they left. A write cut short (a timeout, a throttled batch) leaves keys of a
         contact not written yet: the next import of the file finds them and writes that
         contact under the same id, so nothing is doubled (service/contacts.py)."""
-        pk = partner_pk(partner_id)
         contacts: list[dict[str, Any]] = [
             {"PutRequest": {"Item": contact_put_item(partner_id, c)}} for c in changes.contacts
         ]
         filed: list[dict[str, Any]] = [
-            {"PutRequest": {"Item": contact_key_item(pk, kind, value, cid)}}
+            {"PutRequest": {"Item": contact_key_item(partner_id, kind, value, cid)}}
             for kind, value, cid in changes.filed
         ]
         unfiled: list[dict[str, Any]] = [
-            {
-                "DeleteRequest": {
-                    "Key": {
-                        PARTITION_KEY: {"S": pk},
-                        SORT_KEY: {"S": contact_key_sort_key(kind, value, cid)},
-                    }
-                }
-            }
+            {"DeleteRequest": {"Key": contact_key_item_key(partner_id, kind, value, cid)}}
             for kind, value, cid in changes.unfiled
         ]
         return sum(self._phase(phase) for phase in (filed, contacts, unfiled))

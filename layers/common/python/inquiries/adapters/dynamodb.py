@@ -44,10 +44,11 @@ from inquiries.adapters.keys import (
     INQUIRY_SK,
     PARTNER_SHARDS,
     claim_key,
+    contact_item_key,
     contact_key_parts,
     contact_match_sort_key,
-    contact_sort_key,
     inquiry_pk,
+    match_key_pk,
     partner_key,
     partner_pk,
     stamp,
@@ -63,7 +64,7 @@ from inquiries.adapters.rollups import (
     rollup_updates,
 )
 from inquiries.adapters.shards import Listing, fetch_items, in_parallel, merged_page
-from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
+from inquiries.adapters.table import PARTITION_KEY
 from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
@@ -474,17 +475,14 @@ class DynamoRepository(PartnerVersions):
     # contacts -------------------------------------------------------------------------------
 
     def _batch_get(
-        self, pk: str, sort_keys: list[str], projection: str, names: dict[str, str] | None = None
+        self, keys: list[dict[str, Any]], projection: str, names: dict[str, str] | None = None
     ) -> Iterator[dict[str, Any]]:
-        """The items of one partition with these sort keys: BatchGetItem, 100 keys a call,
-        with what DynamoDB left unprocessed asked for again."""
-        for start in range(0, len(sort_keys), _BATCH_KEYS):
+        """The items of these typed keys: BatchGetItem, 100 keys a call, with what
+        DynamoDB left unprocessed asked for again."""
+        for start in range(0, len(keys), _BATCH_KEYS):
             request: dict[str, Any] = {
                 self._table: {
-                    "Keys": [
-                        {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sort_key}}
-                        for sort_key in sort_keys[start : start + _BATCH_KEYS]
-                    ],
+                    "Keys": keys[start : start + _BATCH_KEYS],
                     "ProjectionExpression": projection,
                     **({"ExpressionAttributeNames": names} if names else {}),
                 }
@@ -509,7 +507,7 @@ class DynamoRepository(PartnerVersions):
                     self._pages(
                         KeyConditionExpression="pk = :pk AND begins_with(sk, :key)",
                         ExpressionAttributeValues={
-                            ":pk": {"S": partner_pk(partner_id)},
+                            ":pk": {"S": match_key_pk(partner_id, kind, value)},
                             ":key": {"S": contact_match_sort_key(kind, value)},
                         },
                         ProjectionExpression="sk",
@@ -529,7 +527,6 @@ class DynamoRepository(PartnerVersions):
     def _contact_writes(self, new: NewContact, created_at: datetime) -> list[dict[str, Any]]:
         from inquiries.domain.duplicates import match_keys  # noqa: PLC0415
 
-        pk = partner_pk(new.partner_id)
         item = contact_item(new.partner_id, new.contact_id, new.contact, new.inquiry_id)
         writes: list[dict[str, Any]] = [
             {
@@ -545,7 +542,7 @@ class DynamoRepository(PartnerVersions):
                 {
                     "Put": {
                         "TableName": self._table,
-                        "Item": contact_key_item(pk, kind, value, new.contact_id),
+                        "Item": contact_key_item(new.partner_id, kind, value, new.contact_id),
                     }
                 }
             )
@@ -554,10 +551,7 @@ class DynamoRepository(PartnerVersions):
     def has_contact(self, partner_id: str, contact_id: str) -> bool:
         item = self._call(
             "get_item",
-            Key={
-                PARTITION_KEY: {"S": partner_pk(partner_id)},
-                SORT_KEY: {"S": contact_sort_key(contact_id)},
-            },
+            Key=contact_item_key(partner_id, contact_id),
             ProjectionExpression="pk",
         ).get("Item")
         return bool(item)

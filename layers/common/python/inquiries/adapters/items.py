@@ -16,6 +16,7 @@ from inquiries.adapters.keys import (
     all_inquiries_pk,
     change_events_sort_key,
     contact_key_sort_key,
+    contact_pk,
     contact_sort_key,
     contacts_pk,
     created_sort_key,
@@ -25,6 +26,7 @@ from inquiries.adapters.keys import (
     inbox_pk,
     inbox_sort_key,
     inquiry_pk,
+    match_key_pk,
     offer_sort_key,
     partner_pk,
     stamp,
@@ -33,7 +35,7 @@ from inquiries.adapters.keys import (
     unstamp,
 )
 from inquiries.adapters.lookups import (
-    AT_REST,
+    at_rest_pk,
     at_rest_sort_key,
     claim_lookup_sort_key,
     email_pk,
@@ -193,7 +195,7 @@ def _subject_attributes(inquiry: Inquiry) -> dict[str, Any]:
             gsi6sk=lookup,
         )
     if inquiry.left_at is not None and inquiry.erased_at is None:
-        data["gsi4pk"] = AT_REST
+        data["gsi4pk"] = at_rest_pk(inquiry.id)
         data["gsi4sk"] = at_rest_sort_key(inquiry.left_at, inquiry.id)
     return data
 
@@ -455,7 +457,7 @@ def contact_item(
     """A contact in the partner's address book (the person's data, from the inquiry)."""
     return to_item(
         {
-            PARTITION_KEY: partner_pk(partner_id),
+            PARTITION_KEY: contact_pk(partner_id, contact_id),
             SORT_KEY: contact_sort_key(contact_id),
             "type": "contact",
             "contact_id": contact_id,
@@ -473,11 +475,11 @@ def contact_from(data: dict[str, Any]) -> Contact:
     return _contact(data["contact"])
 
 
-def contact_key_item(pk: str, kind: str, value: str, contact_id: str) -> dict[str, Any]:
-    """One contact filed under one match key, in its partner's partition."""
+def contact_key_item(partner_id: str, kind: str, value: str, contact_id: str) -> dict[str, Any]:
+    """One contact filed under one match key, in the key's shard of the address book."""
     return to_item(
         {
-            PARTITION_KEY: pk,
+            PARTITION_KEY: match_key_pk(partner_id, kind, value),
             SORT_KEY: contact_key_sort_key(kind, value, contact_id),
             "type": "contact_key",
             "contact_id": contact_id,

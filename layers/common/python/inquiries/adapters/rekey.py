@@ -3,20 +3,25 @@
     PYTHONPATH=layers/common/python python -m inquiries.adapters.rekey --table <name>
 
 Items stored before the keys were sharded sit in the unsharded index partitions
-(`INQUIRIES`, `STATUS#<s>`, `DUE`, gsi1 `PARTNER#<p>`) and carry no entries in HQ's
-filter indexes; offers of then may still carry gsi1/gsi3 entries that nothing reads
-any more (the report reads rollups).
+(`INQUIRIES`, `STATUS#<s>`, `DUE`, `ATREST`, gsi1 `PARTNER#<p>`) and carry no entries in
+HQ's filter indexes; offers of then may still carry gsi1/gsi3 entries that nothing reads
+any more (the report reads rollups); a partner's address book sits in the partner's
+partition `PARTNER#<p>` instead of its shards `BOOK#<p>#<n>`.
 The lists read only the shards, so such items are not listed until this has run; reading
 and writing one inquiry by its id works all along, and any change of an old inquiry
 writes it with the new keys.
 
 Without a Scan: the old `INQUIRIES` partition of gsi3 lists every inquiry item written
-before; each inquiry's partition holds its offers. Each inquiry item and offer gets its
+before sharding, gsi4's old `ATREST` the inquiries at rest written before it was
+sharded; each inquiry's partition holds its offers. Each inquiry item and offer gets its
 index keys recomputed by `items.py` (an UpdateItem of the key attributes only,
 conditional on the version or outcome it was read with: a change meanwhile wrote the
-new keys itself; an offer's old gsi1/gsi3 entries are removed). A partner's address book
-stays where it is (`PARTNER#<p>`, gsi1 `CONTACTS#<p>`): it is not sharded. Safe to run
-again; it stops when the old partitions are empty.
+new keys itself; an offer's old gsi1/gsi3 entries are removed). gsi2 `PARTNERS` lists
+the partners; a Query of each one's partition finds its old contacts and match keys,
+and each moves to its shard in one transaction (a put where none is yet, the old one's
+delete): an item already in its shard was written since by the new code and is the
+newer, so only the old one is deleted. Its gsi1 entry (`CONTACTS#<p>`) keeps its key.
+Safe to run again; it stops when the old partitions are empty.
 """
 
 from __future__ import annotations
@@ -35,7 +40,14 @@ from inquiries.adapters.items import (
     offer_from,
     offer_item,
 )
-from inquiries.adapters.keys import ALL_INQUIRIES
+from inquiries.adapters.keys import (
+    ALL_INQUIRIES,
+    ALL_PARTNERS,
+    contact_key_parts,
+    contact_pk,
+    match_key_pk,
+)
+from inquiries.adapters.lookups import AT_REST
 from inquiries.adapters.table import INDEXES, PARTITION_KEY, SORT_KEY
 
 INDEX_KEYS = tuple(name for i in INDEXES for name in (i.partition_key, i.sort_key))
@@ -46,17 +58,22 @@ class Moved:
     inquiries: int = 0
     offers: int = 0
     changed_meanwhile: int = 0
+    contacts: int = 0  # contact items moved into their address book's shard
+    contact_keys: int = 0  # match-key items moved likewise
 
 
 def rekey(client: Any, table: str) -> Moved:
     """Rewrite every item stored with the unsharded keys; what was moved."""
     moved = Moved()
-    while True:
-        found = list(_query(client, table, "gsi3", "gsi3pk", ALL_INQUIRIES, "pk"))
-        if not found:
-            break
-        for entry in found:
-            _rekey_inquiry(client, table, entry[PARTITION_KEY]["S"], moved)
+    for index, old in (("gsi3", ALL_INQUIRIES), ("gsi4", AT_REST)):
+        while True:
+            found = list(_query(client, table, index, f"{index}pk", old, "pk"))
+            if not found:
+                break
+            for entry in found:
+                _rekey_inquiry(client, table, entry[PARTITION_KEY]["S"], moved)
+    for partner in _query(client, table, "gsi2", "gsi2pk", ALL_PARTNERS, "pk"):
+        _move_address_book(client, table, partner[PARTITION_KEY]["S"], moved)
     return moved
 
 
@@ -143,6 +160,66 @@ def _set_index_keys(
     return True
 
 
+def _move_address_book(client: Any, table: str, partner_pk: str, moved: Moved) -> None:
+    """Move the contacts and match keys stored in the partner's own partition."""
+    partner_id = partner_pk.removeprefix("PARTNER#")
+    for prefix in ("CONTACT#", "CKEY#"):
+        query: dict[str, Any] = {
+            "TableName": table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": partner_pk}, ":prefix": {"S": prefix}},
+            "ConsistentRead": True,
+        }
+        while True:
+            page = client.query(**query)
+            for item in page.get("Items", []):
+                sort_key = item[SORT_KEY]["S"]
+                if prefix == "CONTACT#":
+                    new_pk = contact_pk(partner_id, sort_key.removeprefix(prefix))
+                else:
+                    kind, value, _ = contact_key_parts(sort_key)
+                    new_pk = match_key_pk(partner_id, kind, value)
+                if _move(client, table, item, new_pk):
+                    if prefix == "CONTACT#":
+                        moved.contacts += 1
+                    else:
+                        moved.contact_keys += 1
+                else:
+                    moved.changed_meanwhile += 1
+            if "LastEvaluatedKey" not in page:
+                break
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _move(client: Any, table: str, item: dict[str, Any], new_pk: str) -> bool:
+    """Put the item under `new_pk` and delete the old one in one transaction; False when
+    the new one was there already (written since: it stays, the old one goes)."""
+    old_key = {k: item[k] for k in (PARTITION_KEY, SORT_KEY)}
+    delete = {"TableName": table, "Key": old_key}
+    try:
+        client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {**item, PARTITION_KEY: {"S": new_pk}},
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {"Delete": {**delete, "ConditionExpression": "attribute_exists(pk)"}},
+            ]
+        )
+    except ClientError as error:
+        reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+        if reasons[:1] == ["ConditionalCheckFailed"]:  # the new one is there already
+            client.delete_item(**delete)
+            return False
+        if reasons[1:2] == ["ConditionalCheckFailed"]:  # moved meanwhile by another run
+            return False
+        raise  # throttled or in conflict: nothing was written, run it again
+    return True
+
+
 def main() -> None:
     import boto3  # noqa: PLC0415
 
@@ -151,8 +228,9 @@ def main() -> None:
     args = parser.parse_args()
     moved = rekey(boto3.client("dynamodb"), args.table)
     print(
-        f"moved {moved.inquiries} inquiries and {moved.offers} offers; "
-        f"{moved.changed_meanwhile} had changed meanwhile (already moved)"
+        f"moved {moved.inquiries} inquiries, {moved.offers} offers, {moved.contacts} "
+        f"contacts and {moved.contact_keys} match keys; {moved.changed_meanwhile} had "
+        "changed meanwhile (already moved)"
     )
 
 

@@ -2,12 +2,13 @@
 
 Look-ups are Queries of gsi5 (keyed hash of the e-mail: inquiries and idempotency
 claims) and gsi6 (keyed hash of the last name: inquiries); retention reads gsi4's
-`ATREST` partition. An inquiry's erasure is one transaction conditional on its
+`ATREST#<n>` shards, in parallel. An inquiry's erasure is one transaction conditional on its
 version, written through the repository's own transaction code. No Scan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,10 +27,11 @@ from inquiries.adapters.items import (
     to_item,
 )
 from inquiries.adapters.keys import (
-    contact_key_sort_key,
-    contact_sort_key,
+    SHARDS,
+    contact_item_key,
+    contact_key_item_key,
     inquiry_pk,
-    partner_pk,
+    sharded,
     stamp,
     unstamp,
 )
@@ -41,7 +43,7 @@ from inquiries.adapters.lookups import (
     erasure_pk,
     last_name_pk,
 )
-from inquiries.adapters.shards import fetch_items
+from inquiries.adapters.shards import fetch_items, in_parallel
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import Unavailable
 from inquiries.domain.subjects import Erasure, scrubbed
@@ -173,10 +175,7 @@ class DynamoSubjects:
         """A partner's contact, if it still exists."""
         item = self._call(
             "get_item",
-            Key={
-                PARTITION_KEY: {"S": partner_pk(partner_id)},
-                SORT_KEY: {"S": contact_sort_key(contact_id)},
-            },
+            Key=contact_item_key(partner_id, contact_id),
             ConsistentRead=True,
         ).get("Item")
         if not item:
@@ -259,20 +258,12 @@ class DynamoSubjects:
         """Deletes of the partner's contact item and of its match keys (one item each)."""
         from inquiries.domain.duplicates import match_keys  # noqa: PLC0415
 
-        pk = partner_pk(contact.partner_id)
-        sort_keys = [contact_sort_key(contact.contact_id)] + [
-            contact_key_sort_key(kind, value, contact.contact_id)
+        partner_id, contact_id = contact.partner_id, contact.contact_id
+        keys = [contact_item_key(partner_id, contact_id)] + [
+            contact_key_item_key(partner_id, kind, value, contact_id)
             for kind, value in match_keys(contact.contact).items()
         ]
-        return [
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sort_key}},
-                }
-            }
-            for sort_key in sort_keys
-        ]
+        return [{"Delete": {"TableName": self._table, "Key": key}} for key in keys]
 
     def delete_claim(self, claim: ClaimRecord) -> None:
         """Remove one idempotency claim (one left without its inquiry)."""
@@ -307,17 +298,26 @@ class DynamoSubjects:
     # retention ------------------------------------------------------------------------------
 
     def at_rest_since(self, cutoff: datetime, limit: int) -> list[str]:
-        """Ids of inquiries at rest since `cutoff` or earlier (oldest first), at most `limit`."""
-        page = self._call(
-            "query",
-            IndexName="gsi4",
-            KeyConditionExpression="gsi4pk = :pk AND gsi4sk < :upper",
-            ExpressionAttributeValues={
-                ":pk": {"S": AT_REST},
-                # '#' < '$': every key whose moment is at or before the cutoff.
-                ":upper": {"S": f"{stamp(cutoff)}$"},
-            },
-            ProjectionExpression="id",
-            Limit=limit,
+        """Ids of inquiries at rest since `cutoff` or earlier (oldest first), at most `limit`:
+        the oldest `limit` of each shard of `ATREST`, read in parallel and merged."""
+
+        def shard(partition: str) -> Callable[[], dict[str, Any]]:
+            return lambda: self._call(
+                "query",
+                IndexName="gsi4",
+                KeyConditionExpression="gsi4pk = :pk AND gsi4sk < :upper",
+                ExpressionAttributeValues={
+                    ":pk": {"S": partition},
+                    # '#' < '$': every key whose moment is at or before the cutoff.
+                    ":upper": {"S": f"{stamp(cutoff)}$"},
+                },
+                ProjectionExpression="id, gsi4sk",
+                Limit=limit,
+            )
+
+        pages = in_parallel([shard(sharded(AT_REST, n)) for n in range(SHARDS)])
+        entries = sorted(
+            (from_item(item) for page in pages for item in page.get("Items", [])),
+            key=lambda data: str(data["gsi4sk"]),
         )
-        return [from_item(item)["id"] for item in page.get("Items", [])]
+        return [data["id"] for data in entries[:limit]]

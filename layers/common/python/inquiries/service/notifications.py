@@ -150,7 +150,9 @@ def _deliver_all(
                 "mail sent but its marker not written",
                 extra={"inquiry_id": inquiry_id, "mail": mail_key},
             )
-        logger.info("mail sent", extra={"inquiry_id": inquiry_id, "mail": mail_key})
+        # DEBUG: the SENT# marker records each mail (with SES's message id), and the
+        # MailsSent metric counts them; a line per mail at INFO would say it a third time.
+        logger.debug("mail sent", extra={"inquiry_id": inquiry_id, "mail": mail_key})
     if failed:
         raise MailNotSent(f"{len(failed)} mail(s) of {inquiry_id} {key} not sent")
     return sent
