@@ -40,7 +40,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,15 @@ LAYER = ROOT / "layers" / "common" / "python"
 sys.path[:0] = [p for p in (str(LAYER), str(ROOT)) if p not in sys.path]
 
 from boto3.dynamodb.types import TypeSerializer  # noqa: E402
-from inquiries.adapters.items import inquiry_item, offer_item, partner_data  # noqa: E402
+from inquiries.adapters.items import (  # noqa: E402
+    inquiry_item,
+    offer_item,
+    partner_data,
+    partner_item,
+)
+from inquiries.adapters.keys import ALL_PARTNERS, rollup_pk  # noqa: E402
+from inquiries.adapters.rollups import figures_of, largest_of, rollup_key  # noqa: E402
+from inquiries.adapters.table import PARTITION_KEY  # noqa: E402
 from inquiries.api.routes import ROUTES  # noqa: E402
 from inquiries.domain.model import (  # noqa: E402
     Calendar,
@@ -64,6 +72,7 @@ from inquiries.domain.model import (  # noqa: E402
     Status,
     Territory,
 )
+from inquiries.domain.report.tally import Tally  # noqa: E402
 
 from local.events import http_event  # noqa: E402
 
@@ -158,7 +167,7 @@ print("{MARK}", (t1 - t0) * 1000, (time.perf_counter() - t0) * 1000, "ok")
 
 # Import a handler, then serve one request with AWS answered from `spec["answers"]`.
 FIRST_REQUEST_CHILD = f"""
-import json, sys, time
+import json, sys, threading, time
 spec = json.loads(sys.stdin.read())
 t0 = time.perf_counter()
 import importlib
@@ -173,12 +182,22 @@ class Raw:
     def __init__(self, body): self.body = body
     def stream(self, **kwargs): yield self.body
 
+lock = threading.Lock()  # the report's queries run in parallel threads
+
 def canned(client, service, content_type):
     queues = {{op: list(bodies) for op, bodies in spec["answers"].get(service, {{}}).items()}}
     def answer(request, event_name, **kwargs):
         operation = event_name.rsplit(".", 1)[-1]
-        queue = queues.get(operation) or []
-        body = queue.pop(0) if queue else DEFAULTS.get(operation, {{}})
+        sent = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
+        with lock:
+            queue = queues.get(operation) or []
+            # An answer for the request that names its `match`, else the next plain one.
+            index = next((i for i, a in enumerate(queue) if "match" in a and a["match"] in sent),
+                         None)
+            if index is None:
+                index = next((i for i, a in enumerate(queue) if "match" not in a), None)
+            body = DEFAULTS.get(operation, {{}}) if index is None else queue.pop(index)
+        body = body.get("answer", body) if "match" in body else body
         return AWSResponse(request.url, 200, {{"content-type": content_type}},
                            Raw(json.dumps(body).encode()))
     client.meta.events.register("before-send." + service, answer)
@@ -401,7 +420,23 @@ def _first_request_specs() -> list[tuple[str, str, dict[str, Any], str]]:
                     query=f"from={(now - timedelta(days=30)).date()}&to={now.date()}",
                     claims={"sub": "hq1", "custom:role": "hq"},
                 ),
-                "answers": {"dynamodb": {"Query": [{"Items": [open_offer, due_offer]}]}},
+                # What the report reads since the rollups (issue 12): the partner list,
+                # each partner's rollup shards and the due offers (all in parallel
+                # threads, so matched by what the request names), then each overdue
+                # offer's inquiry.
+                "answers": {
+                    "dynamodb": {
+                        "Query": [
+                            _answer(ALL_PARTNERS, [partner_item(partner, 1)]),
+                            _answer(
+                                rollup_pk("P1", 0),
+                                [_rollup("P1", (now - timedelta(hours=49)).date())],
+                            ),
+                            _answer(due_offer["gsi4pk"]["S"], [due_offer]),
+                            _answer(due_item[PARTITION_KEY]["S"], [due_item, due_offer]),
+                        ]
+                    }
+                },
             },
             "200",
         ),
@@ -409,6 +444,22 @@ def _first_request_specs() -> list[tuple[str, str, dict[str, Any], str]]:
     for _, function, spec, _ in specs:
         spec["function"] = f"inquiries-{function}"
     return specs
+
+
+def _answer(value: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """A Query's canned answer, given to the request that names this key value."""
+    return {"match": json.dumps(value), "answer": {"Items": items, "Count": len(items)}}
+
+
+def _rollup(partner_id: str, day: date) -> dict[str, Any]:
+    """One day's rollup item of a partner: three offers, two decided, one pending."""
+    tally = Tally()
+    tally.add(Outcome.ACCEPTED, decision_hours=5.5, decision_working_hours=5.5)
+    tally.add(Outcome.REJECTED, decision_hours=30.0, decision_working_hours=6.0, reason="area")
+    tally.add(Outcome.PENDING)
+    figures = {name: {"N": str(n)} for name, n in figures_of(tally).items()}
+    largest = {name: {"N": repr(hours)} for name, hours in largest_of(tally).items()}
+    return {**rollup_key(partner_id, day, 0), **figures, **largest}
 
 
 def _matches(template: str, path: str) -> bool:
