@@ -7,11 +7,12 @@ generated requests agree with what is accepted. A model's `example` (a class var
 is the document's example of the body; it works against the demo data of `make run`.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would compile and evaluate every
+# annotation string again when it creates the classes (a cold request's first validation
+# pays it); forward references to the class itself are `Self`.
 import re
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -232,7 +233,7 @@ class ContactLinkIn(Strict):
     new: Annotated[StrictBool | None, WithJsonSchema({"const": True})] = None
 
     @model_validator(mode="after")
-    def _one_of(self) -> ContactLinkIn:
+    def _one_of(self) -> Self:
         if (self.contact_id is None) == (self.new is not True):
             raise ValueError('give either "contact_id" or "new": true')
         return self
@@ -250,7 +251,7 @@ class AssignIn(Strict):
     ] = None
 
     @model_validator(mode="after")
-    def _one_of(self) -> AssignIn:
+    def _one_of(self) -> Self:
         if (self.partner_id is None) == (self.user_id is None):
             raise ValueError('give either "partner_id" or "user_id"')
         return self
@@ -334,7 +335,7 @@ class ListQuery(BaseModel):
     to: date | None = None
 
     @model_validator(mode="after")
-    def _days(self) -> ListQuery:
+    def _days(self) -> Self:
         if self.from_ and self.to and self.to < self.from_:
             raise ValueError('"to" is before "from"')
         return self
@@ -352,7 +353,7 @@ class ReportQuery(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
     @model_validator(mode="after")
-    def _period(self) -> ReportQuery:
+    def _period(self) -> Self:
         if self.to < self.from_:
             raise ValueError('"to" is before "from"')
         if (self.to - self.from_).days > 366:
