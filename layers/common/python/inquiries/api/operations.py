@@ -50,7 +50,7 @@ SERVER_ERRORS = 503
 
 
 def model(name: str) -> Any:
-    """A model of `api/schemas.py` (request) or `api/answers.py` (answer) by its name."""
+    """A model of `api/schemas/` (request) or `api/answers.py` (answer) by its name."""
     from inquiries.api import schemas  # noqa: PLC0415  (pydantic: first request)
 
     found = getattr(schemas, name, None)
@@ -60,7 +60,7 @@ def model(name: str) -> Any:
 
         found = getattr(answers, name, None)
     if found is None:
-        raise LookupError(f"no model {name} in api/schemas.py or api/answers.py")
+        raise LookupError(f"no model {name} in api/schemas/ or api/answers.py")
     return found
 
 
