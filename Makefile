@@ -87,6 +87,12 @@ bench-load: $(VENV)/.dev-ready
 rebuild-rollups: $(VENV)/.dev-ready
 	TABLE_NAME=$${TABLE_NAME:-inquiries} $(BIN)/python -m inquiries.tools.rebuild_rollups
 
+# The generated holiday table of the layer (inquiries/holiday_table.py) from the installed
+# `holidays` package: after updating the package or moving the table's years.
+.PHONY: holiday-table
+holiday-table: $(VENV)/.dev-ready
+	$(BIN)/python -m inquiries.tools.holiday_table
+
 clean:
 	rm -rf $(VENV) cdk.out .local .pytest_cache .mypy_cache .ruff_cache .hypothesis \
 		layers/common/python/*.egg-info web/dist web/node_modules

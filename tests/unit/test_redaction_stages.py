@@ -312,3 +312,23 @@ def test_a_finding_behind_invisible_characters_takes_them_along() -> None:
 
 def test_an_empty_message_stays_empty() -> None:
     assert redact("", MUELLER) == ""
+
+
+def test_a_message_without_an_iban_candidate_does_not_load_stdnum() -> None:
+    """python-stdnum (and the pydoc it imports) cost a cold request: only a candidate whose
+    check digits fit needs it."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import sys\n"
+        "from inquiries.domain.redaction.numbers import ibans\n"
+        "assert list(ibans('call me at 0471 123456, ref de00370400440532013000')) == []\n"
+        "print('stdnum' in sys.modules)\n"
+        "assert list(ibans('konto de89370400440532013000'))\n"
+        "print('stdnum' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["False", "True"]

@@ -13,9 +13,12 @@ skips whole working days in O(1) steps (weekday arithmetic plus a binary search
 in the sorted holiday ordinals), so the cost does not grow with the number of
 hours. Only the final result becomes a ``datetime`` again.
 
-The module is pure: no clock, no I/O. ``holidays`` is imported lazily, the first
-time a calendar needs its holiday dates, to keep it out of Lambda cold starts
-that never compute a deadline.
+The module is pure: no clock, no I/O. The holidays of the countries partners
+work in come from ``inquiries.holiday_table``, generated from the ``holidays``
+package for a range of years (``make holiday-table``; a test compares the two
+entry by entry), so a cold function computes a deadline without importing the
+package (50-100 ms of a first request). Any other country, subdivision or year
+is asked of the package itself, imported lazily the first time it is needed.
 """
 
 from __future__ import annotations
@@ -231,24 +234,32 @@ def _holidays() -> ModuleType:
 
 def _check_region(country: str, subdivision: str | None) -> tuple[str, str | None]:
     """Return the canonical (country, subdivision) codes or raise ``ValueError``."""
-    holidays = _holidays()
-
     message = (
         f"unknown country {country!r}: not supported by the holidays package "
         "(expected an ISO 3166-1 code such as 'DE')"
     )
     if not isinstance(country, str):
         raise ValueError(message)
-    try:
-        calendar = holidays.country_holidays(country)
-    except NotImplementedError:  # the package's way of saying "no such country"
-        raise ValueError(message) from None
-    # The package accepts alpha-3 codes too; keep one cache entry per country.
-    country_code = str(calendar.country)
+    from inquiries import holiday_table  # noqa: PLC0415
+
+    codes: tuple[str, ...]
+    aliases: dict[str, str]
+    if country in holiday_table.SUBDIVISIONS:
+        # The package's codes and aliases, as generated with the table.
+        country_code = country
+        codes = holiday_table.SUBDIVISIONS[country]
+        aliases = holiday_table.ALIASES[country]
+    else:
+        try:
+            calendar = _holidays().country_holidays(country)
+        except NotImplementedError:  # the package's way of saying "no such country"
+            raise ValueError(message) from None
+        # The package accepts alpha-3 codes too; keep one cache entry per country.
+        country_code = str(calendar.country)
+        codes = tuple(calendar.subdivisions)
+        aliases = dict(getattr(calendar, "subdivisions_aliases", {}))
     if subdivision is None:
         return country_code, None
-    codes: tuple[str, ...] = tuple(calendar.subdivisions)
-    aliases: dict[str, str] = dict(getattr(calendar, "subdivisions_aliases", {}))
     if isinstance(subdivision, str):
         if subdivision in codes:
             return country_code, subdivision
@@ -263,6 +274,14 @@ def _check_region(country: str, subdivision: str | None) -> tuple[str, str | Non
 @lru_cache(maxsize=4096)
 def _holiday_ordinals(country: str, subdivision: str | None, year: int) -> frozenset[int]:
     """Ordinals of the public holidays of one region in one year."""
+    from inquiries import holiday_table  # noqa: PLC0415
+
+    if (
+        holiday_table.FIRST_YEAR <= year <= holiday_table.LAST_YEAR
+        and country in holiday_table.NATIONAL
+        and (subdivision is None or subdivision in holiday_table.SUBDIVISIONS[country])
+    ):
+        return _table_ordinals(holiday_table, country, subdivision, year)
     holidays = _holidays()
 
     # The default category is the public one; the package keeps each year's
@@ -271,6 +290,21 @@ def _holiday_ordinals(country: str, subdivision: str | None, year: int) -> froze
         day.toordinal()
         for day in holidays.country_holidays(country, subdiv=subdivision, years=year)
     )
+
+
+def _table_ordinals(
+    table: ModuleType, country: str, subdivision: str | None, year: int
+) -> frozenset[int]:
+    """The holidays of one region and year as the generated table has them."""
+    days = set(table.NATIONAL[country][year].split())
+    regional = table.REGIONAL.get(f"{country}-{subdivision}", "") if subdivision else ""
+    for run in regional.split("; ") if regional else ():
+        years, *changes = run.split()
+        first, _, last = years.partition("-")
+        if int(first) <= year <= int(last or first):
+            for change in changes:
+                (days.add if change[0] == "+" else days.discard)(change[1:])
+    return frozenset(date(year, int(day[:2]), int(day[3:])).toordinal() for day in days)
 
 
 class _Calendar:

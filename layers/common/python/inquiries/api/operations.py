@@ -50,12 +50,17 @@ SERVER_ERRORS = 503
 
 
 def model(name: str) -> Any:
-    """A model of `api/schemas.py` (request) or `api/answers.py` (answer) by its name."""
-    from inquiries.api import answers, schemas  # noqa: PLC0415  (pydantic: first request)
+    """A model of `api/schemas/` (request) or `api/answers.py` (answer) by its name."""
+    from inquiries.api import schemas  # noqa: PLC0415  (pydantic: first request)
 
-    found = getattr(schemas, name, None) or getattr(answers, name, None)
+    found = getattr(schemas, name, None)
     if found is None:
-        raise LookupError(f"no model {name} in api/schemas.py or api/answers.py")
+        # The answer models describe the document only: a request never imports them.
+        from inquiries.api import answers  # noqa: PLC0415
+
+        found = getattr(answers, name, None)
+    if found is None:
+        raise LookupError(f"no model {name} in api/schemas/ or api/answers.py")
     return found
 
 

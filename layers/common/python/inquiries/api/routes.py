@@ -33,11 +33,11 @@ class Route:
     roles: frozenset[str]  # empty: public, no token needed
     summary: str
     operation_id: str
-    body: str | None = None  # the request model in api/schemas.py
+    body: str | None = None  # the request model in api/schemas/
     body_optional: bool = False  # an empty body reads as `{}`
-    query: str | None = None  # the query model in api/schemas.py; none: no parameters
+    query: str | None = None  # the query model in api/schemas/; none: no parameters
     answer: str | None = None  # the answer's model in api/answers.py (for the document)
-    header: str | None = None  # the model of the headers it reads, in api/schemas.py
+    header: str | None = None  # the model of the headers it reads, in api/schemas/
     status: int = 200
     conflicts: bool = False  # the inquiry's state may not allow it (409)
     csv: bool = False  # the answer can also be text/csv or a spreadsheet (xlsx)

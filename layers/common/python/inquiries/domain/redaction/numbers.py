@@ -160,17 +160,13 @@ _VAT = re.compile(r"(?<![a-z0-9])(?:[a-z]{2}|che)[ -]?(?:u ?)?\d[\d .-]{6,16}[0-
 def ibans(text: str, checks: Checks | None = None) -> Iterator[Span]:
     """IBANs, written compact or in groups, that `python-stdnum` validates."""
     checks = checks or Checks()
-    from stdnum import iban  # noqa: PLC0415  (only a message with an IBAN shape needs it)
-
     for pattern in (_IBAN_COMPACT, _IBAN_GROUPED):
         for match in pattern.finditer(text):
             candidate = match.group(0)
             tries = 0
             # A grouped IBAN may be followed by a word of four characters: try shorter ones.
             while candidate:
-                if _check_digits_fit(candidate) and (
-                    not checks.allow() or iban.is_valid(candidate)
-                ):
+                if _check_digits_fit(candidate) and (not checks.allow() or _valid_iban(candidate)):
                     yield match.start(), match.start() + len(candidate)
                     break
                 head, sep, _ = candidate.rpartition(" ")
@@ -181,6 +177,14 @@ def ibans(text: str, checks: Checks | None = None) -> Iterator[Span]:
 
 
 _IBAN_SEPARATORS = str.maketrans("", "", " -")
+
+
+def _valid_iban(candidate: str) -> bool:
+    # Imported here: `stdnum` (and the `pydoc` it imports) costs a cold request several
+    # ms, and only a message with a candidate whose check digits fit needs it.
+    from stdnum import iban  # noqa: PLC0415
+
+    return bool(iban.is_valid(candidate))
 
 
 def _check_digits_fit(candidate: str) -> bool:

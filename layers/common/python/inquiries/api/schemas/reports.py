@@ -1,0 +1,39 @@
+"""The report's query."""
+
+# No `from __future__ import annotations` in the request models: pydantic would compile
+# and evaluate every annotation string again when it creates the classes (a cold
+# request's first validation pays it); a class's reference to itself is `Self`.
+from datetime import date
+from typing import ClassVar, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from inquiries.api.schemas.fields import (
+    Id,
+)
+from inquiries.domain.report.periods import Interval
+
+
+class ReportQuery(BaseModel):
+    one_of: ClassVar[tuple[str, ...]] = ("from", "to")
+
+    from_: date = Field(alias="from")
+    to: date
+    partner_id: Id | None = None
+    format: Literal["json", "csv", "xlsx"] = "json"
+    interval: Interval | None = None
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
+        if self.to < self.from_:
+            raise ValueError('"to" is before "from"')
+        if (self.to - self.from_).days > 366:
+            raise ValueError("the period is longer than a year")
+        return self
