@@ -27,13 +27,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.logs import function_logger
 from inquiries.service.notifications import (
+    MailNotSent,
     StoredEvent,
     feedback_from,
     on_event,
     on_feedback,
     remind,
 )
-from inquiries.service.stream import stored_event
+from inquiries.service.stream import stored_events
 
 logger = function_logger()
 metrics = Metrics()
@@ -47,12 +48,21 @@ processor = BatchProcessor(
 def _record(record: DynamoDBRecord) -> None:
     image = record.dynamodb.new_image if record.dynamodb else None
     keys = record.dynamodb.keys if record.dynamodb else None
-    stored: StoredEvent | None = stored_event(keys or {}, image or {})
-    if stored is None:
-        return  # not an event item (the filter should have kept it out)
-    sent = on_event(wiring.dependencies(), wiring.mailing(), stored)
+    # Every event of one change (an item of one event, if written before that).
+    found: list[StoredEvent] = stored_events(keys or {}, image or {})
+    sent = 0
+    failed: MailNotSent | None = None
+    for stored in found:
+        # Each event's mails are tried even when another's failed; a failure fails the
+        # record, and its retry sends only what has no marker yet.
+        try:
+            sent += on_event(wiring.dependencies(), wiring.mailing(), stored)
+        except MailNotSent as error:
+            failed = failed or error
     if sent:
         metrics.add_metric(name="MailsSent", unit=MetricUnit.Count, value=sent)
+    if failed is not None:
+        raise failed
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -31,6 +31,17 @@ def test_the_table_has_the_keys_and_indexes_of_the_shared_definition(
     assert set(indexes) == {index.name for index in definition.INDEXES}
 
 
+def test_an_index_is_left_out_for_one_deployment_to_be_created_anew(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Changing a projection re-creates the index: one deployment without it, then one with.
+    from tests.infra.conftest import synthesize  # noqa: PLC0415
+
+    without = synthesize(tmp_path_factory.mktemp("without"), {"without": "gsi3"})
+    names = {i["IndexName"] for i in _table(without)["Properties"]["GlobalSecondaryIndexes"]}
+    assert names == {index.name for index in definition.INDEXES} - {"gsi3"}
+
+
 def test_the_table_is_on_demand_recoverable_encrypted_and_kept(template: Any) -> None:
     template.resource_count_is("AWS::DynamoDB::Table", 1)
     template.has_resource(

@@ -162,7 +162,8 @@ def all_inquiry_ids(aws: dict[str, Any]) -> list[str]:
             ExpressionAttributeValues={":pk": {"S": pk}},
         )["Items"]
     ]
-    return sorted(item["id"]["S"] for item in items)
+    # The index holds keys only: the id is the inquiry's partition's (`INQ#<id>`).
+    return sorted(item["pk"]["S"].removeprefix("INQ#") for item in items)
 
 
 def claim_of(aws: dict[str, Any], key: str) -> dict[str, Any] | None:
@@ -225,7 +226,7 @@ def test_a_failed_intake_write_is_503_and_stores_nothing(
     fault.clear()
     again = submit(key=key)
     assert again.status == 201, again.text
-    assert kinds(items_of(world, again.body["id"])) == ["event", "event", "inquiry", "offer"]
+    assert kinds(items_of(world, again.body["id"])) == ["events", "inquiry", "offer"]
 
 
 @pytest.mark.parametrize("operation", ["TransactWriteItems", "Query"])
@@ -268,7 +269,7 @@ def test_throttled_routing_queues_the_inquiry_at_hq_without_half_writes(
     stored = view(answer.body["id"])
     assert stored["status"] == "unassigned"
     assert stored["partner_id"] is None and stored["deadline"] is None
-    assert kinds(items_of(world, INQUIRY)) == ["event", "inquiry"]  # no offer, nothing half-done
+    assert kinds(items_of(world, INQUIRY)) == ["events", "inquiry"]  # no offer, nothing half-done
     assert schedules(world) == []
     queue = call("GET", "/inquiries", claims=hq(), query={"status": "unassigned"})
     assert [i["id"] for i in queue.body["items"]] == [INQUIRY]
@@ -334,7 +335,7 @@ def test_a_lost_answer_to_a_stored_write_is_read_back_and_answered_201(
     assert first.status == 201, first.text
     assert first.body["id"] == INQUIRY
     assert all_inquiry_ids(world) == [INQUIRY]
-    assert kinds(items_of(world, INQUIRY)) == ["event", "event", "inquiry", "offer"]
+    assert kinds(items_of(world, INQUIRY)) == ["events", "inquiry", "offer"]
     assert schedules(world) == [f"expire-{INQUIRY}-1"]
 
 
@@ -354,14 +355,14 @@ def test_a_retried_submit_after_a_lost_answer_gives_the_same_inquiry(
     events.unregister("before-call.dynamodb.Query", lose_the_answer)
 
     assert_unavailable(first)  # the website saw a failure, not an id
-    assert kinds(items_of(world, INQUIRY)) == ["event", "event", "inquiry", "offer"]
+    assert kinds(items_of(world, INQUIRY)) == ["events", "inquiry", "offer"]
 
     retried = submit(_form(partner_id=ALPIN), key=KEY)
 
     assert retried.status == 201, retried.text
     assert retried.body["id"] == INQUIRY
     assert all_inquiry_ids(world) == [INQUIRY]
-    assert kinds(items_of(world, INQUIRY)) == ["event", "event", "inquiry", "offer"]
+    assert kinds(items_of(world, INQUIRY)) == ["events", "inquiry", "offer"]
     # The first attempt failed before scheduling the expiry; whatever the retry did about
     # that, the inquiry goes back to HQ at its deadline.
     clock.set(datetime.fromisoformat(view(INQUIRY)["deadline"]) + timedelta(minutes=5))
@@ -400,7 +401,7 @@ def test_the_same_key_and_body_twice_stores_one_inquiry(world: dict[str, Any]) -
     assert first.status == second.status == 201
     assert second.body["id"] == first.body["id"] == INQUIRY
     assert all_inquiry_ids(world) == [INQUIRY]
-    assert kinds(items_of(world, INQUIRY)) == ["event", "event", "inquiry", "offer"]
+    assert kinds(items_of(world, INQUIRY)) == ["events", "inquiry", "offer"]
     # The replay makes sure the expiry is scheduled (a first attempt may have stored the
     # inquiry and died before scheduling): one CreateSchedule, refused as a duplicate.
     assert replay.of("scheduler") == {"CreateSchedule": 1}

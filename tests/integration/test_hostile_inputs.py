@@ -186,11 +186,18 @@ def versions(world: World, kind: str) -> list[tuple[str, str]]:
             IndexName=index,
             KeyConditionExpression=f"{pk_name} = :pk",
             ExpressionAttributeValues={":pk": {"S": pk}},
-            ProjectionExpression="pk, #version",
-            ExpressionAttributeNames={"#version": "version"},
         )
         assert "LastEvaluatedKey" not in page
-        found += [(item["pk"]["S"], item["version"]["N"]) for item in page["Items"]]
+        # The indexes hold keys: each item's version is read from the table.
+        for entry in page["Items"]:
+            item = world.aws["dynamodb"].get_item(
+                TableName=TABLE,
+                Key={"pk": entry["pk"], "sk": entry["sk"]},
+                ConsistentRead=True,
+                ProjectionExpression="pk, #version",
+                ExpressionAttributeNames={"#version": "version"},
+            )["Item"]
+            found.append((item["pk"]["S"], item["version"]["N"]))
     return sorted(found)
 
 

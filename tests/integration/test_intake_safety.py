@@ -37,7 +37,7 @@ from tests.support.api import Answer
 # Two partners cover South Tyrol; new inquiries get the id INQUIRY (see test_faults).
 pytestmark = pytest.mark.usefixtures("world")
 
-COMPLETE = ["event", "event", "inquiry", "offer"]  # received, offered; its offer
+COMPLETE = ["events", "inquiry", "offer"]  # received and offered in one item; its offer
 
 
 @pytest.fixture
@@ -324,7 +324,7 @@ def test_each_call_of_intake_failing_ends_stored_or_503_with_nothing_written(
         assert_nothing_written(aws, [])
         assert_stored(aws, submit(_form(**extra), key=KEY), COMPLETE)  # the retry goes in
     elif outcome == "stored at HQ":
-        assert_stored(aws, answer, ["event", "inquiry"])  # received, no offer
+        assert_stored(aws, answer, ["events", "inquiry"])  # received, no offer
     else:
         assert_stored(aws, answer, COMPLETE)
         assert schedules(aws) == []  # the sweeper returns it at its deadline

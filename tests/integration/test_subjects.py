@@ -175,6 +175,29 @@ def test_hq_searches_by_id_email_or_last_name_case_insensitively_and_exactly(
     assert [i["id"] for i in _ok(rest)["items"]] == [first]
 
 
+def test_a_filtered_search_pages_through_only_the_matching_inquiries(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    # The look-up indexes hold keys only: the filters are checked on the inquiries read
+    # from the table, and a page still holds `limit` of them while more match.
+    put_partners(SOUTH_TYROL)
+    oldest = submit(_person())
+    clock.advance(minutes=1)
+    returned = submit(_person())
+    clock.advance(minutes=1)
+    newest = submit(_person())
+    act(returned, "reject", partner(SOUTH_TYROL), {"reason": "no_capacity"})
+    query = {"q": "Oberhollenzer", "status": "pending", "limit": 1}
+    page = _ok(call("GET", "/inquiries", claims=hq(), query=query))
+    assert [i["id"] for i in page["items"]] == [newest] and page["next"]
+    page = _ok(call("GET", "/inquiries", claims=hq(), query={**query, "cursor": page["next"]}))
+    assert [i["id"] for i in page["items"]] == [oldest] and page["next"] is None
+    both = _ok(call("GET", "/inquiries", claims=hq(), query={**query, "limit": 2}))
+    assert [i["id"] for i in both["items"]] == [newest, oldest] and both["next"] is None
+    # Whole rows, as in every list: the inquiry as HQ sees it.
+    assert both["items"][0]["contact"]["last_name"] == PERSON["last_name"]
+
+
 def test_a_partner_sending_q_is_422(aws: dict[str, Any], clock: FixedClock) -> None:
     put_partners(SOUTH_TYROL)
     submit(_person())

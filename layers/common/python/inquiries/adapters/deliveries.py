@@ -13,8 +13,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from inquiries.adapters.items import event_from, from_item, to_item
-from inquiries.adapters.keys import inquiry_pk, stamp
+from inquiries.adapters.items import events_from, from_item, to_item
+from inquiries.adapters.keys import change_events_sort_key, inquiry_pk, stamp
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.model import Event
 
@@ -81,8 +81,10 @@ class DynamoDeliveries:
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
             ExpressionAttributeValues={
                 ":pk": {"S": inquiry_pk(inquiry_id)},
-                ":prefix": {"S": f"EVENT#{version:06d}#"},
+                # The change's one item `EVENT#<version>`, or its items `EVENT#<version>#nn`
+                # as they were written before.
+                ":prefix": {"S": change_events_sort_key(version)},
             },
             ConsistentRead=True,
         )
-        return [event_from(from_item(item)) for item in answer.get("Items", [])]
+        return [event for item in answer.get("Items", []) for event in events_from(from_item(item))]

@@ -19,14 +19,14 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from inquiries.adapters.cursors import decode_cursor, encode_cursor
 from inquiries.adapters.items import (
+    CHANGE_EVENTS,
+    change_events_item,
     claim_from,
     claim_item,
     contact_item,
     contact_key_item,
-    event_from,
-    event_item,
+    events_from,
     from_item,
     inquiry_from,
     inquiry_item,
@@ -64,7 +64,7 @@ from inquiries.adapters.rollups import (
     rollup_updates,
 )
 from inquiries.adapters.shards import Listing, fetch_items, in_parallel, merged_page
-from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
+from inquiries.adapters.table import PARTITION_KEY
 from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
@@ -188,8 +188,8 @@ class DynamoRepository(PartnerVersions):
                 inquiry = inquiry_from(data)
             elif kind == "offer":
                 offers.append(offer_from(data))
-            elif kind == "event":
-                events.append(event_from(data))
+            elif kind in ("event", CHANGE_EVENTS):
+                events += events_from(data)
         if inquiry is None:
             return None
         return Record(inquiry, tuple(offers)), events
@@ -261,16 +261,16 @@ class DynamoRepository(PartnerVersions):
                 for write in change.offers
                 if write.expected is None
             ]
-        items += [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": event_item(after.id, after.version, index, event),
-                    "ConditionExpression": "attribute_not_exists(pk)",
+        if change.events:  # one item for all of them: each item is a write of its own
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": change_events_item(after.id, after.version, change.events),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
                 }
-            }
-            for index, event in enumerate(change.events)
-        ]
+            )
         # The report's rollups move with the offers, in this same transaction.
         items += rollup_updates(
             self._table, change, lambda key, names: self._maxima(key, names, consistent)
@@ -436,33 +436,6 @@ class DynamoRepository(PartnerVersions):
                     raise _unavailable(error) from error
                 yield from answer.get("Responses", {}).get(self._table, [])
                 request = answer.get("UnprocessedKeys") or {}
-
-    def _page(
-        self,
-        query: dict[str, Any],
-        index: str,
-        pk_name: str,
-        pk: str,
-        limit: int,
-        cursor: str | None,
-    ) -> Page:
-        key_names = (PARTITION_KEY, SORT_KEY, pk_name, f"{index[:4]}sk")
-        start = decode_cursor(cursor, pk_name, pk, key_names) if cursor else None
-        found: list[dict[str, Any]] = []
-        # One more than asked for (without a filter) tells whether there is a next page.
-        extra = 1 if "FilterExpression" not in query else 0
-        last: dict[str, Any] | None = None
-        for page in self._query_pages(query, start, limit=lambda: limit - len(found) + extra):
-            found.extend(page.get("Items", []))
-            last = page.get("LastEvaluatedKey")
-            if len(found) > limit or (len(found) == limit and last):
-                break
-        items = found[:limit]
-        more = len(found) > limit or bool(last)
-        next_cursor = (
-            encode_cursor({k: items[-1][k] for k in key_names}) if more and items else None
-        )
-        return Page([inquiry_from(from_item(i)) for i in items], next_cursor)
 
     # expiry and reports ---------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from inquiries.adapters.keys import (
     INQUIRY_SK,
     PARTNER_SK,
     all_inquiries_pk,
+    change_events_sort_key,
     contact_key_sort_key,
     contact_pk,
     contact_sort_key,
@@ -130,7 +132,10 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
         # The person's data lives here and nowhere else in the item.
         "contact": {k: v for k, v in _contact_data(inquiry.contact).items() if v is not None},
         "message": inquiry.message,
-        "redacted_message": inquiry.redacted_message,
+        # Stored only when it differs (see below: a NULL says "the message as it is").
+        "redacted_message": (
+            None if inquiry.redacted_message == inquiry.message else inquiry.redacted_message
+        ),
         "language": inquiry.language,
         "partner_id": inquiry.partner_id,
         "user_id": inquiry.user_id,
@@ -141,12 +146,13 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
         "reroutes": inquiry.reroutes,
         "offer_seq": inquiry.offer_seq,
         "return_reason": inquiry.return_reason.value if inquiry.return_reason else None,
-        "declined_by": sorted(inquiry.declined_by),
+        "declined_by": sorted(inquiry.declined_by) or None,  # left out while empty
         "contact_id": inquiry.contact_id,
         "progress": [
             {"step": p.step.value, "at": stamp(p.at), "by": p.by, "note": p.note}
             for p in inquiry.progress
-        ],
+        ]
+        or None,  # left out while empty
         "version": inquiry.version,
         "gsi2pk": status_pk(inquiry.status, inquiry.id),
         "gsi2sk": created_sort_key(inquiry),
@@ -158,7 +164,18 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
         data["gsi1pk"] = inbox_pk(inquiry.partner_id, inquiry.id)
         data["gsi1sk"] = inbox_sort_key(inquiry)
     data.update(_subject_attributes(inquiry))
-    return to_item(data)
+    item = to_item(data)
+    if inquiry.message is not None and inquiry.redacted_message == inquiry.message:
+        # Nothing was redacted at intake: a NULL instead of a second copy of the message.
+        # (A reader that predates this reads None and redacts the message itself, which
+        # is what it did for items written before the redacted message was stored.)
+        item[_REDACTED] = {"NULL": True}
+    return item
+
+
+_REDACTED = "redacted_message"
+_EMAIL_PREFIX = email_pk("")
+_LAST_NAME_PREFIX = last_name_pk("")
 
 
 def _subject_attributes(inquiry: Inquiry) -> dict[str, Any]:
@@ -169,10 +186,9 @@ def _subject_attributes(inquiry: Inquiry) -> dict[str, Any]:
     }
     keys = inquiry.subject_keys
     if keys is not None:
+        # The keys are read back from the index keys (`_subject_keys`): not stored twice.
         lookup = inquiry_lookup_sort_key(inquiry.created_at, inquiry.id)
         data.update(
-            email_key=keys.email,
-            last_name_key=keys.last_name,
             gsi5pk=email_pk(keys.email),
             gsi5sk=lookup,
             gsi6pk=last_name_pk(keys.last_name),
@@ -182,6 +198,27 @@ def _subject_attributes(inquiry: Inquiry) -> dict[str, Any]:
         data["gsi4pk"] = at_rest_pk(inquiry.id)
         data["gsi4sk"] = at_rest_sort_key(inquiry.left_at, inquiry.id)
     return data
+
+
+def _subject_keys(data: dict[str, Any]) -> SubjectKeys | None:
+    """The keyed hashes an inquiry is filed under: from its gsi5/gsi6 keys, or from the
+    `email_key`/`last_name_key` that items written before carry."""
+    email, last_name = data.get("gsi5pk"), data.get("gsi6pk")
+    if email and last_name:
+        return SubjectKeys(
+            str(email).removeprefix(_EMAIL_PREFIX), str(last_name).removeprefix(_LAST_NAME_PREFIX)
+        )
+    if data.get("email_key") and data.get("last_name_key"):
+        return SubjectKeys(data["email_key"], data["last_name_key"])
+    return None
+
+
+def _redacted_message(data: dict[str, Any]) -> str | None:
+    """The message as a partner sees it before accepting: a NULL stands for the message
+    itself (nothing to redact); absent on items from before it was stored."""
+    if _REDACTED in data and data[_REDACTED] is None:
+        return data.get("message")
+    return data.get(_REDACTED)
 
 
 def _contact(contact: Any) -> Contact:
@@ -197,7 +234,7 @@ def inquiry_from(data: dict[str, Any]) -> Inquiry:
         contact=_contact(data["contact"]),
         created_at=unstamp(data["created_at"]),  # type: ignore[arg-type]
         message=data.get("message"),
-        redacted_message=data.get("redacted_message"),
+        redacted_message=_redacted_message(data),
         language=data.get("language"),
         partner_id=data.get("partner_id"),
         user_id=data.get("user_id"),
@@ -214,11 +251,7 @@ def inquiry_from(data: dict[str, Any]) -> Inquiry:
             for p in data.get("progress", [])
         ),
         version=data["version"],
-        subject_keys=(
-            SubjectKeys(data["email_key"], data["last_name_key"])
-            if data.get("email_key") and data.get("last_name_key")
-            else None
-        ),
+        subject_keys=_subject_keys(data),
         left_at=unstamp(data.get("left_at")),
         erased_at=unstamp(data.get("erased_at")),
     )
@@ -285,6 +318,39 @@ def event_item(inquiry_id: str, version: int, index: int, event: Event) -> dict[
 
 def event_from(data: dict[str, Any]) -> Event:
     return Event(unstamp(data["at"]), data["actor"], data["action"], data.get("details", {}))  # type: ignore[arg-type]
+
+
+def _event_data(event: Event) -> dict[str, Any]:
+    return {
+        "at": stamp(event.at),
+        "actor": event.actor,
+        "action": event.action,
+        **({"details": event.details} if event.details else {}),
+    }
+
+
+def change_events_item(inquiry_id: str, version: int, events: Sequence[Event]) -> dict[str, Any]:
+    """Every event of one change in one item (`EVENT#<version>`): a change writes one
+    item for its events, however many there are, and the stream hands them over
+    together. Items of one event each (`event_item`) are still read."""
+    return to_item(
+        {
+            PARTITION_KEY: inquiry_pk(inquiry_id),
+            SORT_KEY: change_events_sort_key(version),
+            "type": CHANGE_EVENTS,
+            "events": [_event_data(event) for event in events],
+        }
+    )
+
+
+CHANGE_EVENTS = "events"
+
+
+def events_from(data: dict[str, Any]) -> list[Event]:
+    """The events of an event item: one (the older shape) or all of a change's."""
+    if data.get("type") == CHANGE_EVENTS:
+        return [event_from(event) for event in data.get("events", [])]
+    return [event_from(data)]
 
 
 def partner_data(partner: Partner) -> dict[str, Any]:

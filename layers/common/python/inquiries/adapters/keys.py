@@ -103,8 +103,14 @@ def offer_sort_key(seq: int) -> str:
 
 
 def event_sort_key(version: int, index: int) -> str:
-    """The sort key of the `index`th event written with the inquiry's `version`."""
+    """The sort key of the `index`th event written with the inquiry's `version` (one item
+    per event: how events were stored before `change_events_sort_key`)."""
     return f"EVENT#{version:06d}#{index:02d}"
+
+
+def change_events_sort_key(version: int) -> str:
+    """The sort key of the one item holding every event of the change to `version`."""
+    return f"EVENT#{version:06d}"
 
 
 def partner_pk(partner_id: str) -> str:

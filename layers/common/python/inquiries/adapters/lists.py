@@ -3,7 +3,8 @@
 HQ's list takes its key condition from the most selective filter it is given (a
 partner, then a return reason, then a status, then a channel, else all inquiries)
 and checks the other filters on the index entries; the creation days narrow the
-sort key. Every list is sharded and read by `adapters/shards.py`.
+sort key. Every list is sharded and read by `adapters/shards.py`. The indexes hold keys
+and what the filters check (adapters/table.py): a page's rows are read from the table.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def inbox_listing(partner_id: str, status: Status | None) -> Listing:
         values=values,
         filter="#status = :status" if narrowed else None,
         names={"#status": "status"} if narrowed else {},
+        fetch=True,
     )
 
 
@@ -84,7 +86,7 @@ def hq_listing(filters: ListFilter) -> Listing:
         filter=" AND ".join(conditions) or None,
         values=values,
         names=names,
-        fetch=index in ("gsi7", "gsi8", "gsi9"),
+        fetch=True,
     )
 
 

@@ -15,8 +15,17 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from inquiries.adapters.contacts import contact_from_item
+from inquiries.adapters.cursors import decode_cursor, encode_cursor
 from inquiries.adapters.dynamodb import DynamoRepository
-from inquiries.adapters.items import event_from, event_item, from_item, to_item
+from inquiries.adapters.items import (
+    CHANGE_EVENTS,
+    change_events_item,
+    event_item,
+    events_from,
+    from_item,
+    inquiry_from,
+    to_item,
+)
 from inquiries.adapters.keys import (
     SHARDS,
     contact_item_key,
@@ -34,12 +43,14 @@ from inquiries.adapters.lookups import (
     erasure_pk,
     last_name_pk,
 )
-from inquiries.adapters.shards import in_parallel
+from inquiries.adapters.shards import fetch_items, in_parallel
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import Unavailable
 from inquiries.domain.subjects import Erasure, scrubbed
 from inquiries.service.ports import ClaimRecord, ErasureRecord, LinkedContact, ListFilter, Page
 
+# An inquiry's partition key is `INQ#<id>` (keys.inquiry_pk).
+INQUIRY_PARTITION_PREFIX = inquiry_pk("")
 # TransactWriteItems takes at most 100 items.
 _TRANSACTION_ITEMS = 100
 
@@ -63,7 +74,8 @@ class DynamoSubjects:
     def inquiry_ids(self, email_key: str) -> list[str]:
         """Every inquiry filed under the e-mail key, newest first."""
         return [
-            data["id"]
+            # The index holds keys only: the id is the inquiry's partition's.
+            str(data["pk"]).removeprefix(INQUIRY_PARTITION_PREFIX)
             for data in self._pages(
                 IndexName="gsi5",
                 KeyConditionExpression="gsi5pk = :pk AND begins_with(gsi5sk, :prefix)",
@@ -71,7 +83,7 @@ class DynamoSubjects:
                     ":pk": {"S": email_pk(email_key)},
                     ":prefix": {"S": INQUIRY_PREFIX},
                 },
-                ProjectionExpression="id",
+                ProjectionExpression="pk",
                 ScanIndexForward=False,
             )
         ]
@@ -105,8 +117,9 @@ class DynamoSubjects:
         cursor: str | None,
     ) -> Page:
         """A page of the inquiries under an e-mail (`kind` "email") or last name key,
-        newest first, of those that pass HQ's list filters (checked on the entries: the
-        indexes project every attribute; the days narrow the sort key)."""
+        newest first, of those that pass HQ's list filters. The indexes hold keys only:
+        the days narrow the sort key, the inquiries are read from the table (BatchGetItem)
+        and the other filters are checked on them."""
         index, pk = ("gsi5", email_pk(key)) if kind == "email" else ("gsi6", last_name_pk(key))
         values: dict[str, Any] = {":pk": {"S": pk}}
         condition = f"{index}pk = :pk AND begins_with({index}sk, :prefix)"
@@ -127,23 +140,36 @@ class DynamoSubjects:
             "channel": filters.channel.value if filters.channel else None,
             "return_reason": filters.return_reason.value if filters.return_reason else None,
         }
-        names: dict[str, str] = {}
-        conditions = []
-        for n, (attribute, wanted) in enumerate(checks.items()):
-            if wanted is not None:
-                names[f"#f{n}"] = attribute
-                values[f":f{n}"] = {"S": wanted}
-                conditions.append(f"#f{n} = :f{n}")
+        wanted = {name: value for name, value in checks.items() if value is not None}
+
+        def passes(item: dict[str, Any]) -> bool:
+            # Still filed under this key (an erasure since the index was read removes it).
+            if item.get(f"{index}pk", {}).get("S") != pk:
+                return False
+            return all(item.get(name, {}).get("S") == value for name, value in wanted.items())
+
         query: dict[str, Any] = {
             "IndexName": index,
             "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
             "ScanIndexForward": False,
         }
-        if conditions:
-            query["FilterExpression"] = " AND ".join(conditions)
-            query["ExpressionAttributeNames"] = names
-        query["ExpressionAttributeValues"] = values
-        return self._repository._page(query, index, f"{index}pk", pk, limit, cursor)
+        key_names = (PARTITION_KEY, SORT_KEY, f"{index}pk", f"{index}sk")
+        start = decode_cursor(cursor, f"{index}pk", pk, key_names) if cursor else None
+        found: list[dict[str, Any]] = []
+        # One more than asked for tells whether there is a next page.
+        for page in self._repository._query_pages(
+            query, start, limit=lambda: limit - len(found) + 1
+        ):
+            fetched = fetch_items(self._repository._batch_get_keys, page.get("Items", []))
+            found.extend(item for item in fetched if passes(item))
+            if len(found) > limit:
+                break
+        items = found[:limit]
+        next_cursor = (
+            encode_cursor({k: items[-1][k] for k in key_names}) if len(found) > limit else None
+        )
+        return Page([inquiry_from(from_item(i)) for i in items], next_cursor)
 
     def partner_contact(self, partner_id: str, contact_id: str) -> LinkedContact | None:
         """A partner's contact, if it still exists."""
@@ -207,10 +233,15 @@ class DynamoSubjects:
             },
             ConsistentRead=True,
         ):
-            clean = scrubbed(event_from(data))
-            if clean is None:
+            events = events_from(data)
+            clean = [scrubbed(event) for event in events]
+            if all(event is None for event in clean):
                 continue
-            item = event_item(inquiry_id, 0, 0, clean)
+            kept = [new or old for old, new in zip(events, clean, strict=True)]
+            if data.get("type") == CHANGE_EVENTS:
+                item = change_events_item(inquiry_id, 0, kept)
+            else:  # an item of one event, as they were written before
+                item = event_item(inquiry_id, 0, 0, kept[0])
             item[SORT_KEY] = {"S": data["sk"]}
             writes.append(
                 {

@@ -40,6 +40,23 @@ class Index:
 # The channel index is read only when no other filter is given (adapters/lists.py), so it
 # holds keys only and is written once per inquiry.
 FILTERED = ("status", "channel", "return_reason")
+# The lists (inbox, HQ's queue, all inquiries) read their rows from the table
+# (adapters/lists.py), so their indexes hold what a list's filter checks there and what
+# other items are read for: an inquiry's entry is written again only when its keys or
+# these few attributes change, never for a change that leaves them as they were.
+# gsi1: the inbox's status filter; a contact of the address book is read from its entry
+# (inquiry items have a `contact` too: it changes only with an erasure).
+INBOX = ("status", "contact_id", "contact", "source", "inquiry_id")
+# gsi2: HQ's status queue checks the channel; a partner is read from its entry.
+BY_STATUS = ("channel", "partner")
+# gsi4: what the sweeper reads of a pending offer and retention of an inquiry at rest
+# (not the whole inquiry: its entry is written when it comes to rest or leaves it).
+DUE_OR_AT_REST = ("inquiry_id", "seq", "deadline", "id")
+# The look-up indexes are read rarely (a data subject's request, HQ's q=): they hold keys,
+# and the inquiries are read from the table, so that no change of an inquiry rewrites its
+# entries. gsi5 also carries what an idempotency claim's entry is read for; inquiry items
+# have none of these attributes, so their entries stay keys only.
+CLAIMED = ("inquiry_id", "claimed_at", "expires_at")
 
 
 INDEXES: tuple[Index, ...] = (
@@ -47,18 +64,32 @@ INDEXES: tuple[Index, ...] = (
         "gsi1",
         "gsi1pk",
         "gsi1sk",
-        "per partner: inbox (pending by deadline, then newest) and offers by time (reports)",
+        "per partner: inbox (pending by deadline, then newest); address book (contacts)",
+        INBOX,
     ),
-    Index("gsi2", "gsi2pk", "gsi2sk", "inquiries by status, newest first (HQ queue); partners"),
-    Index("gsi3", "gsi3pk", "gsi3sk", "all inquiries newest first; offers by month (reports)"),
+    Index(
+        "gsi2",
+        "gsi2pk",
+        "gsi2sk",
+        "inquiries by status, newest first (HQ queue); partners",
+        BY_STATUS,
+    ),
+    Index("gsi3", "gsi3pk", "gsi3sk", "all inquiries newest first", ()),
     Index(
         "gsi4",
         "gsi4pk",
         "gsi4sk",
         "pending offers by deadline (sweeper); inquiries at rest (retention); sparse",
+        DUE_OR_AT_REST,
     ),
-    Index("gsi5", "gsi5pk", "gsi5sk", "by keyed hash of the e-mail (data subjects, q=); sparse"),
-    Index("gsi6", "gsi6pk", "gsi6sk", "by keyed hash of the last name (q=); sparse"),
+    Index(
+        "gsi5",
+        "gsi5pk",
+        "gsi5sk",
+        "by keyed hash of the e-mail (data subjects, q=); sparse",
+        CLAIMED,
+    ),
+    Index("gsi6", "gsi6pk", "gsi6sk", "by keyed hash of the last name (q=); sparse", ()),
     Index("gsi7", "gsi7pk", "gsi7sk", "HQ: inquiries a partner holds, newest first", FILTERED),
     Index("gsi8", "gsi8pk", "gsi8sk", "HQ: inquiries by channel, newest first", ()),
     Index("gsi9", "gsi9pk", "gsi9sk", "HQ: returned inquiries by reason; sparse", FILTERED),

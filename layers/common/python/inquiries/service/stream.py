@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inquiries.service.notifications import StoredEvent
 
-_EVENT_KEY = re.compile(r"^EVENT#(\d{6})#(\d{2})$")
+if TYPE_CHECKING:
+    from inquiries.domain.model import Event
+
+# `EVENT#<version>`: every event of a change in one item; `EVENT#<version>#<nn>`: one
+# event an item, as they were written before.
+_EVENT_KEY = re.compile(r"^EVENT#(\d{6})(?:#(\d{2}))?$")
 _INQUIRY_KEY = re.compile(r"^INQ#(.+)$")
 
 # The event source's filter: new event items only (docs/decisions.md).
@@ -30,26 +35,50 @@ def is_event_record(record: dict[str, Any]) -> bool:
     return isinstance(sort_key, str) and sort_key.startswith("EVENT#")
 
 
-def stored_event(keys: dict[str, Any], image: dict[str, Any]) -> StoredEvent | None:
-    """The event of a stream record's keys and new image (plain values); None for others.
+def stored_events(keys: dict[str, Any], image: dict[str, Any]) -> list[StoredEvent]:
+    """The events of a stream record's keys and new image (plain values), in their order;
+    none for other records. Each keeps its place in the change (`index`), which names
+    its mails' markers.
 
     Powertools' DynamoDBRecord deserialises the images (numbers as Decimal).
     """
+    pk, sk = keys.get("pk"), keys.get("sk")
+    if not isinstance(pk, str) or not isinstance(sk, str):
+        return []
+    found_key, found_pk = _EVENT_KEY.match(sk), _INQUIRY_KEY.match(pk)
+    if found_key is None or found_pk is None:
+        return []
+    inquiry_id, version = found_pk.group(1), int(found_key.group(1))
+    if image.get("type") == "events" and found_key.group(2) is None:
+        listed = image.get("events")
+        if not isinstance(listed, list):
+            return []
+        found = [_event(data) for data in listed]
+        return [
+            StoredEvent(inquiry_id, version, index, event)
+            for index, event in enumerate(found)
+            if event is not None
+        ]
+    if image.get("type") != "event" or found_key.group(2) is None:
+        return []
+    event = _event(image)
+    if event is None:
+        return []
+    return [StoredEvent(inquiry_id, version, int(found_key.group(2)), event)]
+
+
+def _event(data: Any) -> Event | None:
+    """An event of its stored form, or None when it is not one."""
     from inquiries.adapters.keys import unstamp  # noqa: PLC0415
     from inquiries.domain.model import Event  # noqa: PLC0415
 
-    pk, sk = keys.get("pk"), keys.get("sk")
-    if not isinstance(pk, str) or not isinstance(sk, str):
+    if not isinstance(data, dict):
         return None
-    found_key, found_pk = _EVENT_KEY.match(sk), _INQUIRY_KEY.match(pk)
-    if found_key is None or found_pk is None or image.get("type") != "event":
-        return None
-    at = unstamp(str(image.get("at")))
+    at = unstamp(str(data.get("at"))) if data.get("at") else None
     if at is None:
         return None
-    details = _plain(image.get("details") or {})
-    event = Event(at, str(image.get("actor", "")), str(image.get("action", "")), dict(details))
-    return StoredEvent(found_pk.group(1), int(found_key.group(1)), int(found_key.group(2)), event)
+    details = _plain(data.get("details") or {})
+    return Event(at, str(data.get("actor", "")), str(data.get("action", "")), dict(details))
 
 
 def _plain(value: Any) -> Any:
