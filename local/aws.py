@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import json
 import logging
 import os
 import socket
 import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +128,7 @@ class EmulatorServer:
 def start_moto(host: str = "127.0.0.1", listening: socket.socket | None = None) -> EmulatorServer:
     """Start moto's server in this process, on the socket given or on a free port."""
     _one_backup_per_transaction()
+    _idempotent_transactions()
     # moto logs every request it serves; the gateway logs the ones that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return EmulatorServer(listening if listening is not None else bind(host))
@@ -243,6 +248,72 @@ def _one_backup_per_transaction() -> None:
     shim = _TransactionBackups(copy, Table, DynamoType)
     setattr(models, "copy", shim)  # noqa: B010  (a module attribute mypy does not know)
     backend.transact_write_items = shim.wrap(transact)  # type: ignore[method-assign]
+
+
+IDEMPOTENCY_WINDOW_S = 600.0  # DynamoDB honours a transaction's token for 10 minutes
+
+
+class _IdempotentTransactions:
+    """A TransactWriteItems with the `ClientRequestToken` of one that succeeded answers
+    success again without writing, as DynamoDB does for 10 minutes.
+
+    moto ignores the token. botocore resends a request whose answer does not come
+    within the read timeout (5 s in the functions), with the same token; under a
+    heavy local load the first attempt may have been applied meanwhile, and moto would
+    then fail the resend's conditions: the function answers `409` "changed meanwhile"
+    for a change that is stored. The same token with other items is refused with
+    DynamoDB's `IdempotentParameterMismatchException`. Only successes are remembered: a
+    cancelled transaction wrote nothing, and its retry is tried afresh. Runs inside moto's
+    requests, which the journaled store serialises; a journal replay passes here too.
+    """
+
+    def __init__(self, handler: Any, window_s: float = IDEMPOTENCY_WINDOW_S) -> None:
+        self._handler = handler
+        self._window_s = window_s
+        self._done: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    def __call__(self, response: Any) -> Any:
+        token = response.body.get("ClientRequestToken")
+        if not token:
+            return self._handler(response)
+        digest = hashlib.sha256(
+            json.dumps(response.body.get("TransactItems"), sort_keys=True).encode()
+        ).hexdigest()
+        now = time.monotonic()
+        while self._done and next(iter(self._done.values()))[1] < now - self._window_s:
+            self._done.popitem(last=False)
+        seen = self._done.get(token)
+        if seen is not None:
+            if seen[0] != digest:
+                from moto.dynamodb.exceptions import DynamodbException  # noqa: PLC0415
+
+                raise DynamodbException(
+                    "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException",
+                    "The ClientRequestToken was used with a different request",
+                )
+            from moto.core.responses import ActionResult  # noqa: PLC0415
+
+            return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})
+        answer = self._handler(response)
+        self._done[token] = (digest, now)
+        return answer
+
+
+def _idempotent_transactions() -> None:
+    """Make moto's TransactWriteItems honour `ClientRequestToken` (see above)."""
+    from moto.dynamodb.responses import DynamoHandler  # noqa: PLC0415
+
+    handler = DynamoHandler.transact_write_items
+    if getattr(handler, "honours_tokens", False):
+        return
+    idempotent = _IdempotentTransactions(handler)
+
+    @functools.wraps(handler)
+    def transact_write_items(self: Any) -> Any:
+        return idempotent(self)
+
+    transact_write_items.honours_tokens = True  # type: ignore[attr-defined]
+    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
 def function_environment(endpoint: str) -> dict[str, str]:
