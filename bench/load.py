@@ -43,6 +43,7 @@ gateway's log) is removed after a passing run and kept after a failing one.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import csv
 import io
@@ -62,6 +63,8 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -471,12 +474,85 @@ def moto_streams_drop_what_was_read() -> None:
     StreamShard.get = get_and_drop  # type: ignore[method-assign]
 
 
+# Read answers built with `json.dumps` instead of moto's response serializer (see below).
+_PLAIN_ANSWERS = {
+    "DynamoHandler": frozenset({"Query", "GetItem", "BatchGetItem", "TransactGetItems"}),
+    "DynamoDBStreamsHandler": frozenset({"GetRecords"}),
+}
+
+
+def moto_answers_reads_plainly() -> None:
+    """Answer DynamoDB's reads (and the stream's) with `json.dumps` of moto's result.
+
+    moto 5 serialises each answer by walking botocore's shape model value by value,
+    about a second of the emulator's CPU per megabyte, with the store held: half the
+    stack's time under this load went there (sampled with py-spy), and an answer of a
+    few hundred items (HQ's list reads 8 shards of 101 whole inquiries) took seconds,
+    past the functions' 5 s read timeout once the stack was busy. The results of these
+    reads are already DynamoDB's JSON (`{"S": ...}` values), so they are sent as they
+    are, without the members that are None; errors and every other action still go
+    through moto's serializer. The answers parse to the same in boto3
+    (tests/e2e/test_load_bench_emulator.py).
+    """
+    from moto.core.responses import ActionResult  # noqa: PLC0415
+    from moto.dynamodb.responses import DynamoHandler  # noqa: PLC0415
+    from moto.dynamodbstreams.responses import DynamoDBStreamsHandler  # noqa: PLC0415
+
+    for handler in (DynamoHandler, DynamoDBStreamsHandler):
+        serialized = handler.serialized
+        if getattr(serialized, "plain", False):
+            continue
+        actions = _PLAIN_ANSWERS[handler.__name__]
+
+        def plain(
+            self: Any,
+            action_result: Any,
+            serialized: Callable[..., Any] = serialized,
+            actions: frozenset[str] = actions,
+        ) -> Any:
+            result = action_result.result
+            if (
+                type(action_result) is ActionResult
+                and isinstance(result, dict)
+                and self._get_action() in actions
+            ):
+                body = json.dumps(_present(result), default=_json_value, separators=(",", ":"))
+                headers = dict(self.response_headers)
+                headers["Content-Type"] = "application/x-amz-json-1.0"
+                return 200, headers, body
+            return serialized(self, action_result)
+
+        plain.plain = True  # type: ignore[attr-defined]
+        handler.serialized = plain  # type: ignore[method-assign]
+
+
+def _present(value: Any) -> Any:
+    """The value without the dictionary members that are None (moto's serializer drops them)."""
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    """What JSON has for the few non-JSON values in moto's results."""
+    if isinstance(value, datetime):
+        return value.timestamp()  # the JSON protocols' timestamps: epoch seconds
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
 def serve_local(argv: list[str]) -> int:
     """`python bench/load.py --serve-local ARGS`: `python -m local ARGS`, with moto's Query
     reading partitions and its stream dropping what was read."""
     sys.path.insert(0, str(ROOT))
     moto_queries_read_partitions()
     moto_streams_drop_what_was_read()
+    moto_answers_reads_plainly()
     from local.__main__ import main as local_main  # noqa: PLC0415
 
     return local_main(argv)

@@ -277,7 +277,8 @@ class _IdempotentTransactions:
         if not token:
             return self._handler(response)
         digest = hashlib.sha256(
-            json.dumps(response.body.get("TransactItems"), sort_keys=True).encode()
+            # repr: moto decodes binary values to bytes, which JSON does not have
+            json.dumps(response.body.get("TransactItems"), sort_keys=True, default=repr).encode()
         ).hexdigest()
         now = time.monotonic()
         while self._done and next(iter(self._done.values()))[1] < now - self._window_s:
