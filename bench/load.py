@@ -495,8 +495,11 @@ def moto_answers_reads_plainly() -> None:
     (tests/e2e/test_load_bench_emulator.py).
     """
     from moto.core.responses import ActionResult  # noqa: PLC0415
-    from moto.dynamodb.responses import DynamoHandler  # noqa: PLC0415
+    from moto.dynamodb.responses import DynamoHandler, DynamoResult  # noqa: PLC0415
     from moto.dynamodbstreams.responses import DynamoDBStreamsHandler  # noqa: PLC0415
+
+    # DynamoResult: moto's values already turned into DynamoDB's JSON; not a paginated one.
+    plain_results = (ActionResult, DynamoResult)
 
     for handler in (DynamoHandler, DynamoDBStreamsHandler):
         serialized = handler.serialized
@@ -512,7 +515,7 @@ def moto_answers_reads_plainly() -> None:
         ) -> Any:
             result = action_result.result
             if (
-                type(action_result) is ActionResult
+                type(action_result) in plain_results
                 and isinstance(result, dict)
                 and self._get_action() in actions
             ):

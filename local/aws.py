@@ -141,9 +141,14 @@ class _TransactionBackups:
     per item of the transaction, to put it back if one fails: a submission (five
     items) copied the table five times and got slower with every inquiry stored
     (about 200 ms at a few hundred inquiries). A transaction only replaces,
-    deletes or updates the items at its own keys, so the backup here shares every
-    other item with the live table and deep-copies only those; a rollback restores
-    exactly the state before. Any other copy goes to `copy` unchanged.
+    deletes or updates the items at its own keys, so here the "copy" moto asks for
+    is the live table itself (moto's rollback, putting it back in place, changes
+    nothing), and the partitions the transaction touches are saved aside, their
+    touched items deep-copied; when the transaction fails, those partitions are put
+    back as they were. So a transaction costs what it touches, whatever the size of
+    the table (an earlier version copied the map of all partitions each time: linear
+    in the data stored, and garbage the collector was slow to free). Any other copy
+    goes to `copy` unchanged.
     """
 
     def __init__(self, real: Any, table_type: type, key_type: type) -> None:
@@ -156,34 +161,43 @@ class _TransactionBackups:
         return getattr(self._real, name)
 
     def deepcopy(self, value: Any, memo: Any = None) -> Any:
-        backups: dict[int, tuple[Any, Any]] | None = getattr(self._local, "backups", None)
-        if backups is None or not isinstance(value, self._table_type):
+        saved: dict[int, tuple[Any, dict[Any, Any]]] | None = getattr(self._local, "saved", None)
+        if saved is None or not isinstance(value, self._table_type):
             return self._real.deepcopy(value, memo)
-        if id(value) not in backups:
-            # The table is kept with its backup, so its id cannot be reused meanwhile.
-            backups[id(value)] = (value, self._backup(value))
-        return backups[id(value)][1]
+        if id(value) not in saved:
+            # The table is kept with what was saved, so its id cannot be reused meanwhile.
+            saved[id(value)] = (value, self._partitions(value))
+        return value
 
-    def _backup(self, table: Any) -> Any:
+    _ABSENT = object()
+
+    def _partitions(self, table: Any) -> dict[Any, Any]:
+        """The partitions the transaction touches as they are now (absent ones marked)."""
         touched: set[tuple[Any, Any]] = self._local.touched.get(table.name, set())
-        backup = copy.copy(table)
-        # A shallow copy of the partitions (no key hashed again: moto's keys hash in Python);
-        # only a partition the transaction touches gets a dict of its own, as it may change.
-        backup.items = copy.copy(table.items)
+        partitions: dict[Any, Any] = {}
         for hash_key in {hash_key for hash_key, _ in touched}:
             stored = table.items.get(hash_key)  # .get: never add to the defaultdict
             if stored is None:
-                continue
-            if table.has_range_key:
-                backup.items[hash_key] = {
+                partitions[hash_key] = self._ABSENT
+            elif table.has_range_key:
+                partitions[hash_key] = {
                     range_key: self._real.deepcopy(item)
                     if (hash_key, range_key) in touched
                     else item
                     for range_key, item in stored.items()
                 }
             else:
-                backup.items[hash_key] = self._real.deepcopy(stored)
-        return backup
+                partitions[hash_key] = self._real.deepcopy(stored)
+        return partitions
+
+    def _restore(self) -> None:
+        """Put the touched partitions back as they were before the transaction."""
+        for table, partitions in (getattr(self._local, "saved", None) or {}).values():
+            for hash_key, partition in partitions.items():
+                if partition is self._ABSENT:
+                    table.items.pop(hash_key, None)
+                else:
+                    table.items[hash_key] = partition
 
     def _touched(self, backend: Any, transact_items: list[dict[str, Any]]) -> dict[str, set[Any]]:
         touched: dict[str, set[tuple[Any, Any]]] = {}
@@ -215,19 +229,21 @@ class _TransactionBackups:
             backend: Any, transact_items: list[dict[str, Any]], *args: Any, **kwargs: Any
         ) -> Any:
             self._local.touched = self._touched(backend, transact_items)
-            self._local.backups = {}
+            self._local.saved = {}
             streams = self._stream_ends(backend)
             try:
                 return transact(backend, transact_items, *args, **kwargs)
             except Exception:
-                # The backups share the stream with the live table: the records of the items
-                # applied before the transaction failed must go with them, or the stream
-                # would carry changes that never happened (mails for a lost race).
+                # moto has "restored" the live table onto itself: put the touched partitions
+                # back. The records of the items applied before the transaction failed must
+                # go from the stream too, or it would carry changes that never happened
+                # (mails for a lost race).
+                self._restore()
                 for shard, end in streams:
                     del shard.items[end:]
                 raise
             finally:
-                self._local.backups = None
+                self._local.saved = None
 
         transact_write_items.touched_only = True  # type: ignore[attr-defined]
         return transact_write_items
