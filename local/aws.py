@@ -127,6 +127,7 @@ class EmulatorServer:
 
 def start_moto(host: str = "127.0.0.1", listening: socket.socket | None = None) -> EmulatorServer:
     """Start moto's server in this process, on the socket given or on a free port."""
+    _models_not_kept()
     _one_backup_per_transaction()
     _idempotent_transactions()
     # moto logs every request it serves; the gateway logs the ones that matter.
@@ -264,6 +265,28 @@ def _one_backup_per_transaction() -> None:
     shim = _TransactionBackups(copy, Table, DynamoType)
     setattr(models, "copy", shim)  # noqa: B010  (a module attribute mypy does not know)
     backend.transact_write_items = shim.wrap(transact)  # type: ignore[method-assign]
+
+
+def _models_not_kept() -> None:
+    """Stop moto from keeping every model object it ever made.
+
+    moto's `BaseModel.__new__` appends each instance to a list on its class (for its
+    dashboard and reset, which the local stack does not use): every version of every
+    item, each copy moto makes of one (on an update, for a query's answer) and every
+    stream record stayed in memory for good, about 0.4 MB per inquiry of a load run,
+    and the garbage collector walked them all. Objects are now freed when nothing
+    else holds them; the data itself is in the tables, as before.
+    """
+    from moto.core.common_models import BaseModel  # noqa: PLC0415
+
+    if getattr(BaseModel.__new__, "untracked", False):
+        return
+
+    def untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+        return super(BaseModel, cls).__new__(cls)
+
+    untracked_new.untracked = True  # type: ignore[attr-defined]
+    BaseModel.__new__ = untracked_new  # type: ignore[assignment,method-assign]
 
 
 IDEMPOTENCY_WINDOW_S = 600.0  # DynamoDB honours a transaction's token for 10 minutes
