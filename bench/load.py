@@ -1,16 +1,20 @@
 """Load: thousands of inquiries through their whole lifecycle on the local stack, then an audit.
 
-    python bench/load.py [--inquiries 2000] [--clients 8] [--seed 20261201] [--stock-moto]
+    python bench/load.py [--inquiries 2000] [--clients 8] [--seed 20261201]
+                         [--report-every 5] [--progress-every 60] [--stock-moto]
 
-Starts the local stack (`python -m local --port 0 --data-dir <tmp> --reset`) as a
-subprocess, by default through `bench/load.py --serve-local`, which is the same with
-one change to the emulator: moto's Query reads only what it can match instead of
-sorting the whole table first (see `moto_queries_read_partitions`; without it each
-request gets slower with every item stored and the run is quadratic; `--stock-moto`
-runs it as it is). The demo partners: alpin-bz IT 39, bayern-muc DE 8/9, wien AT 1,
-zuerich CH 80/81. It sets the stack's simulated clock to a Tuesday morning, and lets
-`--clients` threads (one `requests` session each, loopback only) drive every inquiry
-of a seeded plan:
+Starts the local stack (`python -m local --port 0 --data-dir <tmp> --reset`, no
+journal compaction while it runs) as a subprocess, by default through
+`bench/load.py --serve-local`, which is the same with three changes to the emulator
+(each in a function below; `--stock-moto` runs without them): moto's Query reads
+only the partition it asks for instead of sorting the whole table
+(`moto_queries_read_partitions`), its stream forgets what its one reader has read
+(`moto_streams_drop_what_was_read`), and its reads are answered with `json.dumps`
+instead of its slow serializer (`moto_answers_reads_plainly`). Without the first two
+each request gets slower, and the stack bigger, with every item stored. The demo
+partners: alpin-bz IT 39, bayern-muc DE 8/9, wien AT 1, zuerich CH 80/81. It sets the
+stack's simulated clock to a Tuesday morning, and lets `--clients` threads (one
+`requests` session each, loopback only) drive every inquiry of a seeded plan:
 
 - submit: spread over the four partners' regions, some from a dealer's page (named
   partner), some from nowhere a partner covers (HQ's queue); some with an
@@ -24,11 +28,22 @@ of a seeded plan:
 - after an acceptance with duplicates the partner links the contact (or creates one);
   progress on some accepted ones, won or lost closing a few.
 
+REPORTS ALL ALONG: while the clients run, a manager asks HQ's report of the month
+(JSON) every `--report-every` seconds, every fifth time also the CSV and, shifted, one
+partner's own, one attempt each (`ReportWatch`). At the end the script prints the
+median time of HQ's JSON report over the first and over the last tenth of the load
+phase and their ratio; an answer other than `200` with the report's figures, or an end
+median above 1.5 times the start's, fails the run. A PROGRESS line every
+`--progress-every` seconds shows inquiries done, throughput, the stack's CPU per
+request and memory, and the report's median in that window, so growth with the
+stored data shows within one run.
+
 Then it moves the clock a week (`POST /_local/clock`): the unanswered ones must expire,
 and the report (JSON, CSV, each partner's own) is fetched. Latency percentiles are per
 operation; throughput is over the load phase. A read answered `503` ("retry later") is
-tried again, up to 3 attempts 1 s apart, and every attempt is counted; a write is not
-retried, so a `503` on a write fails its inquiry's lifecycle and the audit.
+tried again, up to 3 attempts 1 s apart, and every attempt is counted (not the reports
+asked during the load); a write is not retried, so a `503` on a write fails its
+inquiry's lifecycle and the audit.
 
 The AUDIT reads everything back through the API as HQ (paging with cursors, then every
 inquiry's detail): each inquiry that got `201` is stored exactly once, nothing else is
@@ -250,9 +265,11 @@ def moto_queries_read_partitions() -> None:
     applied to the candidates first, with moto's own comparison, so a Query of a few
     items in a big partition (a partner's contacts by e-mail) does not sort the whole
     partition. moto still filters the candidates and sorts them by the full key (index
-    keys, then the table's), which is unique, so the answers and their order are the
-    same. A Scan (the snapshot) still gets moto's sorted list. Used in the stack
-    process this script starts, unless `--stock-moto`.
+    keys, then the table's), which is unique, so the pages hold the same items in the
+    same order (a page that ends at the last match may no longer be followed by an
+    empty one; tests/e2e/test_load_bench_emulator.py). A Scan (the snapshot) still
+    gets moto's sorted list. Used in the stack process this script starts, unless
+    `--stock-moto`.
     """
     import inspect  # noqa: PLC0415
 
@@ -1519,7 +1536,8 @@ def main() -> int:
     parser.add_argument(
         "--stock-moto",
         action="store_true",
-        help="plain `python -m local`: moto's Query sorts the whole table (quadratic run)",
+        help="plain `python -m local`, without this script's changes to moto "
+        "(its Query sorts the whole table: a quadratic run)",
     )
     parser.add_argument(
         "--report-every",
