@@ -88,7 +88,12 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 60.0
 NO_COMPACTION_BYTES = 1 << 40
-STOP_TIMEOUT_S = 60.0
+# The stop folds the whole journal into one snapshot: tens of seconds after a big run.
+STOP_TIMEOUT_S = 600.0
+REQUEST_TIMEOUT_S = 60.0
+# The clock move answers once every expiry and reminder it makes due has fired: one
+# invocation each, some 3,000 after 20,000 inquiries.
+CLOCK_TIMEOUT_S = 1800.0
 START = "2026-12-01T08:00:00Z"  # a Tuesday, as in tests/conftest.py
 REPORT_PERIOD = {"from": "2026-12-01", "to": "2026-12-31"}
 ADVANCE_HOURS = 7 * 24  # past every 48-working-hour deadline of the run
@@ -704,6 +709,7 @@ class Client:
         headers: dict[str, str] | None = None,
         expect: int = 200,
         attempts: int = READ_ATTEMPTS,
+        timeout: float = REQUEST_TIMEOUT_S,
     ) -> Answer:
         sent = dict(headers or {})
         if token is not None:
@@ -715,7 +721,7 @@ class Client:
         for attempt in range(1, attempts + 1):
             started = time.perf_counter()
             response = self._session().request(
-                method, self.url + path, data=data, headers=sent, params=query, timeout=60
+                method, self.url + path, data=data, headers=sent, params=query, timeout=timeout
             )
             elapsed = time.perf_counter() - started
             with self._lock:
@@ -1628,6 +1634,7 @@ def run(
             "POST",
             "/_local/clock",
             body={"advance_hours": ADVANCE_HOURS},
+            timeout=CLOCK_TIMEOUT_S,
         ).body
     with timed(phases, "reports"):
         report = client.call(
