@@ -368,12 +368,41 @@ class _Asked:
             return items
         if len(self.range_names) > 1:
             return items  # a multi-attribute key: moto's own rules
+        text = _TEXT_COMPARISONS.get(self.comparison)
+        if text is not None and self.values and all(v.type == "S" for v in self.values):
+            # On plain strings (a partner's contact keys run to thousands per partition):
+            # the same comparison moto makes on string values, without its value objects.
+            wanted = [v.value for v in self.values]
+            return [
+                item
+                for item in items
+                if (value := item.attrs.get(range_attr)) is not None
+                and value.type == "S"
+                and text(value.value, *wanted)
+            ]
         kept = []
         for item in items:
             value = item.attrs.get(range_attr)
             if value and value.compare(self.comparison, self.values):
                 kept.append(item)
         return kept
+
+
+# moto's comparisons of a string sort key (moto/dynamodb/comparisons.py), on plain strings.
+_TEXT_COMPARISONS: dict[str, Callable[..., bool]] = {
+    "EQ": lambda v, w: v == w,
+    "=": lambda v, w: v == w,
+    "LE": lambda v, w: v <= w,
+    "<=": lambda v, w: v <= w,
+    "LT": lambda v, w: v < w,
+    "<": lambda v, w: v < w,
+    "GE": lambda v, w: v >= w,
+    ">=": lambda v, w: v >= w,
+    "GT": lambda v, w: v > w,
+    ">": lambda v, w: v > w,
+    "BEGINS_WITH": lambda v, w: v.startswith(w),
+    "BETWEEN": lambda v, low, high: low <= v <= high,
+}
 
 
 def _partition_items(table: Any, stored: Any) -> list[Any]:
