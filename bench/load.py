@@ -1,16 +1,20 @@
 """Load: thousands of inquiries through their whole lifecycle on the local stack, then an audit.
 
-    python bench/load.py [--inquiries 2000] [--clients 8] [--seed 20261201] [--stock-moto]
+    python bench/load.py [--inquiries 2000] [--clients 8] [--seed 20261201]
+                         [--report-every 5] [--progress-every 60] [--stock-moto]
 
-Starts the local stack (`python -m local --port 0 --data-dir <tmp> --reset`) as a
-subprocess, by default through `bench/load.py --serve-local`, which is the same with
-one change to the emulator: moto's Query reads only what it can match instead of
-sorting the whole table first (see `moto_queries_read_partitions`; without it each
-request gets slower with every item stored and the run is quadratic; `--stock-moto`
-runs it as it is). The demo partners: alpin-bz IT 39, bayern-muc DE 8/9, wien AT 1,
-zuerich CH 80/81. It sets the stack's simulated clock to a Tuesday morning, and lets
-`--clients` threads (one `requests` session each, loopback only) drive every inquiry
-of a seeded plan:
+Starts the local stack (`python -m local --port 0 --data-dir <tmp> --reset`, no
+journal compaction while it runs) as a subprocess, by default through
+`bench/load.py --serve-local`, which is the same with three changes to the emulator
+(each in a function below; `--stock-moto` runs without them): moto's Query reads
+only the partition it asks for instead of sorting the whole table
+(`moto_queries_read_partitions`), its stream forgets what its one reader has read
+(`moto_streams_drop_what_was_read`), and its reads are answered with `json.dumps`
+instead of its slow serializer (`moto_answers_reads_plainly`). Without the first two
+each request gets slower, and the stack bigger, with every item stored. The demo
+partners: alpin-bz IT 39, bayern-muc DE 8/9, wien AT 1, zuerich CH 80/81. It sets the
+stack's simulated clock to a Tuesday morning, and lets `--clients` threads (one
+`requests` session each, loopback only) drive every inquiry of a seeded plan:
 
 - submit: spread over the four partners' regions, some from a dealer's page (named
   partner), some from nowhere a partner covers (HQ's queue); some with an
@@ -24,11 +28,22 @@ of a seeded plan:
 - after an acceptance with duplicates the partner links the contact (or creates one);
   progress on some accepted ones, won or lost closing a few.
 
+REPORTS ALL ALONG: while the clients run, a manager asks HQ's report of the month
+(JSON) every `--report-every` seconds, every fifth time also the CSV and, shifted, one
+partner's own, one attempt each (`ReportWatch`). At the end the script prints the
+median time of HQ's JSON report over the first and over the last tenth of the load
+phase and their ratio; an answer other than `200` with the report's figures, or an end
+median above 1.5 times the start's, fails the run. A PROGRESS line every
+`--progress-every` seconds shows inquiries done, throughput, the stack's CPU per
+request and memory, and the report's median in that window, so growth with the
+stored data shows within one run.
+
 Then it moves the clock a week (`POST /_local/clock`): the unanswered ones must expire,
 and the report (JSON, CSV, each partner's own) is fetched. Latency percentiles are per
 operation; throughput is over the load phase. A read answered `503` ("retry later") is
-tried again, up to 3 attempts 1 s apart, and every attempt is counted; a write is not
-retried, so a `503` on a write fails its inquiry's lifecycle and the audit.
+tried again, up to 3 attempts 1 s apart, and every attempt is counted (not the reports
+asked during the load); a write is not retried, so a `503` on a write fails its
+inquiry's lifecycle and the audit.
 
 The AUDIT reads everything back through the API as HQ (paging with cursors, then every
 inquiry's detail): each inquiry that got `201` is stored exactly once, nothing else is
@@ -43,6 +58,7 @@ gateway's log) is removed after a passing run and kept after a failing one.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import csv
 import io
@@ -62,6 +78,8 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +87,13 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 60.0
+NO_COMPACTION_BYTES = 1 << 40
+# The stop folds the whole journal into one snapshot: tens of seconds after a big run.
+STOP_TIMEOUT_S = 600.0
+REQUEST_TIMEOUT_S = 60.0
+# The clock move answers once every expiry and reminder it makes due has fired: one
+# invocation each, some 3,000 after 20,000 inquiries.
+CLOCK_TIMEOUT_S = 1800.0
 START = "2026-12-01T08:00:00Z"  # a Tuesday, as in tests/conftest.py
 REPORT_PERIOD = {"from": "2026-12-01", "to": "2026-12-31"}
 ADVANCE_HOURS = 7 * 24  # past every 48-working-hour deadline of the run
@@ -103,6 +127,10 @@ LIST_EVERY = 10  # each client lists a partner's inbox after every so many inqui
 HQ_LIST_EVERY = 25
 READ_ATTEMPTS = 3  # a GET answered 503 is tried again, as the API asks
 RETRY_PAUSE_S = 1.0
+REPORT_EVERY_S = 5.0  # a manager asks the report this often while the load runs
+STRETCH = 0.10  # the report's start and end: its first and last tenth of the load phase
+MAX_REPORT_GROWTH = 1.5  # the end's median at most this times the start's
+PROGRESS_EVERY_S = 60.0
 
 
 # --- the plan ------------------------------------------------------------------------------
@@ -237,14 +265,20 @@ def moto_queries_read_partitions() -> None:
     30 ms of stack CPU per request at 100 inquiries, 90 ms at 600). DynamoDB does not
     do that. Within a Query only, `Table.all_items` here answers the candidates
     unsorted: for the table's key, that one partition; for an index, the items whose
-    string key attributes equal the query's (a superset of what moto then matches).
-    moto still filters them and sorts them by the full key (index keys, then the
-    table's), which is unique, so the answers and their order are the same. A Scan
-    (the snapshot) still gets moto's sorted list. Used in the stack process this
-    script starts, unless `--stock-moto`.
+    string key attribute equals the query's, found in a map of each index's partition
+    key kept up to date by every write (`_IndexMaps`). The range key condition is
+    applied to the candidates first, with moto's own comparison, so a Query of a few
+    items in a big partition (a partner's contacts by e-mail) does not sort the whole
+    partition. moto still filters the candidates and sorts them by the full key (index
+    keys, then the table's), which is unique, so the pages hold the same items in the
+    same order (a page that ends at the last match may no longer be followed by an
+    empty one; tests/e2e/test_load_bench_emulator.py). A Scan (the snapshot) still
+    gets moto's sorted list. Used in the stack process this script starts, unless
+    `--stock-moto`.
     """
     import inspect  # noqa: PLC0415
 
+    from moto.dynamodb.models import DynamoDBBackend  # noqa: PLC0415
     from moto.dynamodb.models.table import Table  # noqa: PLC0415
 
     query, all_items = Table.query, Table.all_items
@@ -252,44 +286,327 @@ def moto_queries_read_partitions() -> None:
         return
     signature = inspect.signature(query)
     asked = threading.local()
+    maps = _IndexMaps()
 
     def partition_query(self: Any, *args: Any, **kwargs: Any) -> Any:
         bound = signature.bind(self, *args, **kwargs).arguments
-        conditions = bound.get("hash_key_conditions") or ()
-        asked.key = bound.get("hash_key"), bound.get("index_name"), list(conditions)
+        asked.key = _Asked(
+            hash_key=bound.get("hash_key"),
+            index_name=bound.get("index_name"),
+            conditions=list(bound.get("hash_key_conditions") or ()),
+            comparison=bound.get("range_comparison"),
+            values=list(bound.get("range_objs") or ()),
+            range_names=[name for name, _, _ in bound.get("range_key_conditions") or ()],
+        )
         try:
             return query(self, *args, **kwargs)
         finally:
             asked.key = None
 
     def candidates(self: Any) -> list[Any]:
-        key = getattr(asked, "key", None)
+        key: _Asked | None = getattr(asked, "key", None)
         if key is None:
             return all_items(self)
-        hash_key, index_name, conditions = key
-        ranged = self.range_key_attr is not None
-        if index_name is None and hash_key is not None:
-            stored = self.items.get(hash_key)  # .get: never add to moto's defaultdict
+        if key.index_name is None and key.hash_key is not None:
+            stored = self.items.get(key.hash_key)  # .get: never add to moto's defaultdict
             if stored is None:
                 return []
-            return list(stored.values()) if ranged else [stored]
-        items = [i for s in self.items.values() for i in (s.values() if ranged else (s,))]
-        wanted = [(name, value.value) for name, value in conditions if value.type == "S"]
-        return [
+            found = list(stored.values()) if self.range_key_attr is not None else [stored]
+            return key.in_range(found, self.range_key_attr)
+        found = maps.candidates(self, key.conditions)
+        if found is None:  # no string key to look up: every item, as moto does
+            found = [i for s in self.items.values() for i in _partition_items(self, s)]
+        wanted = [(name, value.value) for name, value in key.conditions if value.type == "S"]
+        found = [
             item
-            for item in items
+            for item in found
             if all(getattr(item.attrs.get(name), "value", None) == v for name, v in wanted)
         ]
+        return key.in_range(found, _index_range_attr(self, key.index_name))
+
+    put_item = Table.put_item
+    update_item = DynamoDBBackend.update_item
+
+    def indexed_put(self: Any, *args: Any, **kwargs: Any) -> Any:
+        item = put_item(self, *args, **kwargs)
+        maps.add(self, item)
+        return item
+
+    def indexed_update(self: Any, *args: Any, **kwargs: Any) -> Any:
+        item = update_item(self, *args, **kwargs)  # changes the stored item in place
+        table_name = args[0] if args else kwargs["table_name"]
+        maps.add(self.get_table(table_name), item)
+        return item
 
     partition_query.reads_partitions = True  # type: ignore[attr-defined]
     Table.query = partition_query  # type: ignore[method-assign]
     Table.all_items = candidates  # type: ignore[method-assign]
+    Table.put_item = indexed_put  # type: ignore[method-assign]
+    DynamoDBBackend.update_item = indexed_update  # type: ignore[method-assign]
+
+
+@dataclass
+class _Asked:
+    """What the Query running in this thread asks for."""
+
+    hash_key: Any
+    index_name: str | None
+    conditions: list[tuple[str, Any]]  # the partition key attribute(s) and value(s)
+    comparison: str | None  # the sort key condition, as moto names it
+    values: list[Any]
+    range_names: list[str]
+
+    def in_range(self, items: list[Any], range_attr: str | None) -> list[Any]:
+        """The items whose sort key meets the condition, compared as moto compares it later.
+
+        Only for a plain condition on the one sort key moto checks (`range_attr`); anything
+        else is left to moto as it is.
+        """
+        if not self.comparison or range_attr is None:
+            return items
+        if self.range_names and self.range_names[-1] != range_attr:
+            return items
+        if len(self.range_names) > 1:
+            return items  # a multi-attribute key: moto's own rules
+        text = _TEXT_COMPARISONS.get(self.comparison)
+        if text is not None and self.values and all(v.type == "S" for v in self.values):
+            # On plain strings (a partner's contact keys run to thousands per partition):
+            # the same comparison moto makes on string values, without its value objects.
+            wanted = [v.value for v in self.values]
+            return [
+                item
+                for item in items
+                if (value := item.attrs.get(range_attr)) is not None
+                and value.type == "S"
+                and text(value.value, *wanted)
+            ]
+        kept = []
+        for item in items:
+            value = item.attrs.get(range_attr)
+            if value and value.compare(self.comparison, self.values):
+                kept.append(item)
+        return kept
+
+
+# moto's comparisons of a string sort key (moto/dynamodb/comparisons.py), on plain strings.
+_TEXT_COMPARISONS: dict[str, Callable[..., bool]] = {
+    "EQ": lambda v, w: v == w,
+    "=": lambda v, w: v == w,
+    "LE": lambda v, w: v <= w,
+    "<=": lambda v, w: v <= w,
+    "LT": lambda v, w: v < w,
+    "<": lambda v, w: v < w,
+    "GE": lambda v, w: v >= w,
+    ">=": lambda v, w: v >= w,
+    "GT": lambda v, w: v > w,
+    ">": lambda v, w: v > w,
+    "BEGINS_WITH": lambda v, w: v.startswith(w),
+    "BETWEEN": lambda v, low, high: low <= v <= high,
+}
+
+
+def _partition_items(table: Any, stored: Any) -> list[Any]:
+    return list(stored.values()) if table.range_key_attr is not None else [stored]
+
+
+def _index_range_attr(table: Any, index_name: str | None) -> str | None:
+    """The sort key attribute of an index (None without one: then moto's rules apply)."""
+    for index in table.all_indexes():
+        if index.name == index_name:
+            ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+            return ranges[0] if len(ranges) == 1 else None
+    return None
+
+
+class _IndexMaps:
+    """For each table, each index partition key's string values -> the table keys holding them.
+
+    Built from every item on a table's first index Query, then added to by every write
+    (`Table.put_item`, `DynamoDBBackend.update_item`, which transactions and batches go
+    through). Entries are never removed on a write, so the map always holds at least
+    every item with that value (also after a cancelled transaction puts the old items
+    back); a look-up reads the items at those keys now and drops the keys whose item is
+    gone or holds another value. Runs inside moto's requests, which the local stack
+    serialises (local/journal.py), so it needs no lock of its own.
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[str, dict[str, set[tuple[Any, Any]]]]] = {}
+
+    @staticmethod
+    def _attributes(table: Any) -> list[str]:
+        return sorted(
+            {
+                k["AttributeName"]
+                for i in table.all_indexes()
+                for k in i.schema
+                if k["KeyType"] == "HASH"
+            }
+        )
+
+    def _of(self, table: Any) -> dict[str, dict[str, set[tuple[Any, Any]]]]:
+        maps = self._tables.get(table.name)
+        if maps is None:
+            maps = self._tables[table.name] = {a: {} for a in self._attributes(table)}
+            for stored in table.items.values():
+                for item in _partition_items(table, stored):
+                    self._add(maps, item)
+        return maps
+
+    @staticmethod
+    def _add(maps: dict[str, dict[str, set[tuple[Any, Any]]]], item: Any) -> None:
+        key = (item.hash_key, item.range_key)
+        for attribute, by_value in maps.items():
+            value = item.attrs.get(attribute)
+            if value is not None and value.type == "S":
+                by_value.setdefault(value.value, set()).add(key)
+
+    def add(self, table: Any, item: Any) -> None:
+        maps = self._tables.get(table.name)
+        if maps is not None and item is not None:
+            self._add(maps, item)
+
+    def candidates(self, table: Any, conditions: list[tuple[str, Any]]) -> list[Any] | None:
+        """The items holding the first string partition key value asked, or None."""
+        maps = self._of(table)
+        for attribute, value in conditions:
+            if value.type != "S" or attribute not in maps:
+                continue
+            keys = maps[attribute].get(value.value)
+            if not keys:
+                return []
+            found, gone = [], []
+            for key in keys:
+                item = _stored(table, key)
+                current = item.attrs.get(attribute) if item is not None else None
+                if current is not None and current.type == "S" and current.value == value.value:
+                    found.append(item)
+                else:
+                    gone.append(key)
+            keys.difference_update(gone)
+            return found
+        return None
+
+
+def _stored(table: Any, key: tuple[Any, Any]) -> Any:
+    hash_key, range_key = key
+    stored = table.items.get(hash_key)  # .get: never add to moto's defaultdict
+    if stored is None or table.range_key_attr is None:
+        return stored
+    return stored.get(range_key)
+
+
+def moto_streams_drop_what_was_read() -> None:
+    """Let moto's stream forget the records its reader has read.
+
+    moto keeps every stream record (each with the item's old and new image as JSON)
+    in a list for the life of the process, so the stack's memory grows with every
+    change made (about half a megabyte per inquiry: 10 GB for 20,000). DynamoDB keeps
+    a stream's records for 24 hours. The local stack has one reader, its stream poller,
+    which only reads on from where it got to; so when it asks for the records from a
+    sequence number on, the ones before it are dropped, and the shard's starting
+    number moves on by as many, so sequence numbers go on as before. Runs inside
+    moto's requests, which the local stack serialises.
+    """
+    from moto.dynamodb.models.table import StreamShard  # noqa: PLC0415
+
+    get = StreamShard.get
+    if getattr(get, "drops_read", False):
+        return
+
+    def get_and_drop(self: Any, start: int, quantity: int) -> Any:
+        read = start - self.starting_sequence_number
+        if read > 0:
+            del self.items[:read]
+            self.starting_sequence_number += read
+        return get(self, start, quantity)
+
+    get_and_drop.drops_read = True  # type: ignore[attr-defined]
+    StreamShard.get = get_and_drop  # type: ignore[method-assign]
+
+
+# Read answers built with `json.dumps` instead of moto's response serializer (see below).
+_PLAIN_ANSWERS = {
+    "DynamoHandler": frozenset({"Query", "GetItem", "BatchGetItem", "TransactGetItems"}),
+    "DynamoDBStreamsHandler": frozenset({"GetRecords"}),
+}
+
+
+def moto_answers_reads_plainly() -> None:
+    """Answer DynamoDB's reads (and the stream's) with `json.dumps` of moto's result.
+
+    moto 5 serialises each answer by walking botocore's shape model value by value,
+    about a second of the emulator's CPU per megabyte, with the store held: half the
+    stack's time under this load went there (sampled with py-spy), and an answer of a
+    few hundred items (HQ's list reads 8 shards of 101 whole inquiries) took seconds,
+    past the functions' 5 s read timeout once the stack was busy. The results of these
+    reads are already DynamoDB's JSON (`{"S": ...}` values), so they are sent as they
+    are, without the members that are None; errors and every other action still go
+    through moto's serializer. The answers parse to the same in boto3
+    (tests/e2e/test_load_bench_emulator.py).
+    """
+    from moto.core.responses import ActionResult  # noqa: PLC0415
+    from moto.dynamodb.responses import DynamoHandler, DynamoResult  # noqa: PLC0415
+    from moto.dynamodbstreams.responses import DynamoDBStreamsHandler  # noqa: PLC0415
+
+    # DynamoResult: moto's values already turned into DynamoDB's JSON; not a paginated one.
+    plain_results = (ActionResult, DynamoResult)
+
+    for handler in (DynamoHandler, DynamoDBStreamsHandler):
+        serialized = handler.serialized
+        if getattr(serialized, "plain", False):
+            continue
+        actions = _PLAIN_ANSWERS[handler.__name__]
+
+        def plain(
+            self: Any,
+            action_result: Any,
+            serialized: Callable[..., Any] = serialized,
+            actions: frozenset[str] = actions,
+        ) -> Any:
+            result = action_result.result
+            if (
+                type(action_result) in plain_results
+                and isinstance(result, dict)
+                and self._get_action() in actions
+            ):
+                body = json.dumps(_present(result), default=_json_value, separators=(",", ":"))
+                headers = dict(self.response_headers)
+                headers["Content-Type"] = "application/x-amz-json-1.0"
+                return 200, headers, body
+            return serialized(self, action_result)
+
+        plain.plain = True  # type: ignore[attr-defined]
+        handler.serialized = plain  # type: ignore[method-assign]
+
+
+def _present(value: Any) -> Any:
+    """The value without the dictionary members that are None (moto's serializer drops them)."""
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    """What JSON has for the few non-JSON values in moto's results."""
+    if isinstance(value, datetime):
+        return value.timestamp()  # the JSON protocols' timestamps: epoch seconds
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def serve_local(argv: list[str]) -> int:
-    """`python bench/load.py --serve-local ARGS`: `python -m local ARGS`, moto's Query faster."""
+    """`python bench/load.py --serve-local ARGS`: `python -m local ARGS`, with moto's Query
+    reading partitions and its stream dropping what was read."""
     sys.path.insert(0, str(ROOT))
     moto_queries_read_partitions()
+    moto_streams_drop_what_was_read()
+    moto_answers_reads_plainly()
     from local.__main__ import main as local_main  # noqa: PLC0415
 
     return local_main(argv)
@@ -314,6 +631,11 @@ class Stack:
                     "--data-dir",
                     str(self.folder / "data"),
                     "--reset",
+                    # No compaction while the load runs (one at the stop): each reads every
+                    # item with the store held, seconds for a big table, and the run never
+                    # restarts the stack from the snapshot.
+                    "--compact-at",
+                    str(NO_COMPACTION_BYTES),
                 ],
                 cwd=ROOT,
                 env=env,
@@ -346,6 +668,15 @@ class Stack:
         except OSError:
             return None
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mb(self) -> float | None:
+        """The stack process's resident memory in MB (Linux), or None."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return None
+        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        return int(found.group(1)) / 1024 if found else None
 
     def logs(self) -> str:
         return (
@@ -406,6 +737,8 @@ class Client:
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         expect: int = 200,
+        attempts: int = READ_ATTEMPTS,
+        timeout: float = REQUEST_TIMEOUT_S,
     ) -> Answer:
         sent = dict(headers or {})
         if token is not None:
@@ -414,17 +747,17 @@ class Client:
         if body is not None:
             data = json.dumps(body).encode()
             sent["Content-Type"] = "application/json"
-        for attempt in range(1, READ_ATTEMPTS + 1):
+        for attempt in range(1, attempts + 1):
             started = time.perf_counter()
             response = self._session().request(
-                method, self.url + path, data=data, headers=sent, params=query, timeout=60
+                method, self.url + path, data=data, headers=sent, params=query, timeout=timeout
             )
             elapsed = time.perf_counter() - started
             with self._lock:
                 self.timings[operation].append(elapsed)
                 self.statuses[operation][response.status_code] += 1
             # A 503 says "retry later"; a read is safe to retry, a write is left to the audit.
-            if response.status_code != 503 or method != "GET" or attempt == READ_ATTEMPTS:
+            if response.status_code != 503 or method != "GET" or attempt == attempts:
                 break
             time.sleep(RETRY_PAUSE_S)
         text = response.text
@@ -466,6 +799,7 @@ class Load:
         self.outcomes = [Outcome() for _ in plans]
         self.tokens: dict[str, str] = {}
         self.problems: list[str] = []  # of the lists, which belong to no one inquiry
+        self.finished = 0  # inquiries whose lifecycle has ended (well or not), for the progress
         self._lock = threading.Lock()
 
     def mint_tokens(self) -> None:
@@ -508,6 +842,8 @@ class Load:
                 except requests.RequestException as error:
                     outcome.problems.append(f"transport: {error!r}")
                 handled += 1
+                with self._lock:
+                    self.finished += 1
                 try:
                     if handled % LIST_EVERY == 0:
                         self._partner_lists(rng.choice(PARTNERS))
@@ -656,6 +992,164 @@ class Load:
 def _expect(condition: bool, message: str) -> None:
     if not condition:
         raise Unexpected(message)
+
+
+# --- reports asked all along, and the progress -------------------------------------------
+
+
+@dataclass
+class Asked:
+    """One report asked during the load: when, of what, how it was answered."""
+
+    at: float  # seconds since the load began
+    finished: int  # inquiries finished by then
+    kind: str
+    status: int
+    seconds: float
+    problem: str | None = None
+
+
+class ReportWatch:
+    """A manager asking the report while the load runs, at a steady pace, one attempt each.
+
+    Every `every` seconds HQ's JSON report of the month; every fifth ask also the CSV,
+    and every fifth (shifted) one partner's own report, the partners in turn. No
+    retry: an answer other than `200` with the report's figures is a failure of the run.
+    """
+
+    def __init__(self, client: Client, load: Load, every: float) -> None:
+        self.client = client
+        self.load = load
+        self.every = every
+        self.asked: list[Asked] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="report-watch", daemon=True)
+        self._began = 0.0
+
+    def start(self, began: float) -> None:
+        self._began = began
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.client.close()
+
+    def _loop(self) -> None:
+        number = 0
+        while not self._stop.wait(0 if number == 0 else self.every):
+            self._ask("report (HQ, JSON) during the load", self.load.tokens["hq"], REPORT_PERIOD)
+            if number % 5 == 2:
+                self._ask(
+                    "report (HQ, CSV) during the load",
+                    self.load.tokens["hq"],
+                    {**REPORT_PERIOD, "format": "csv"},
+                )
+            if number % 5 == 4:
+                partner = PARTNERS[(number // 5) % len(PARTNERS)]
+                self._ask(
+                    "report (partner, JSON) during the load",
+                    self.load.tokens[partner],
+                    REPORT_PERIOD,
+                )
+            number += 1
+
+    def _ask(self, kind: str, token: str, query: dict[str, str]) -> None:
+        at = time.perf_counter() - self._began
+        finished = self.load.finished
+        started = time.perf_counter()
+        status, problem = 0, None
+        try:
+            answer = self.client.call(
+                kind, "GET", "/reports/response-times", token=token, query=query, attempts=1
+            )
+            status = answer.status
+            if "CSV" in kind:
+                if "total" not in answer.text:
+                    problem = f"{kind}: no total row"
+            elif not isinstance(answer.body, dict) or "total" not in answer.body:
+                problem = f"{kind}: no total in {str(answer.body)[:200]}"
+        except Unexpected as error:
+            found = re.search(r"answered (\d+)", str(error))
+            status = int(found.group(1)) if found else 0
+            problem = str(error)
+        except requests.RequestException as error:
+            problem = f"{kind}: transport: {error!r}"
+        self.asked.append(Asked(at, finished, kind, status, time.perf_counter() - started, problem))
+
+    def problems(self) -> list[str]:
+        return [a.problem or f"{a.kind}: status {a.status}" for a in self.asked if a.problem]
+
+    def stretches(self, load_s: float, share: float = STRETCH) -> tuple[list[float], list[float]]:
+        """HQ's JSON report times (s) asked in the first and in the last `share` of the load."""
+        hq = [a for a in self.asked if a.kind.startswith("report (HQ, JSON)")]
+        first = [a.seconds for a in hq if a.at < load_s * share]
+        last = [a.seconds for a in hq if a.at >= load_s * (1 - share)]
+        return first, last
+
+
+class Progress:
+    """A line every `every` seconds: inquiries finished, throughput and stack CPU per request
+    in that window, the stack's memory, HQ's report times in the window. Kept as rows too,
+    so growth with the stored data shows within one run."""
+
+    def __init__(
+        self, stack: Stack, client: Client, load: Load, watch: ReportWatch, every: float
+    ) -> None:
+        self.stack, self.client, self.load, self.watch = stack, client, load, watch
+        self.every = every
+        self.rows: list[dict[str, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="progress", daemon=True)
+        self._began = 0.0
+
+    def start(self, began: float) -> None:
+        self._began = began
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _requests(self) -> int:
+        with self.client._lock:
+            return sum(len(v) for v in self.client.timings.values())
+
+    def _loop(self) -> None:
+        last_t, last_cpu, last_requests, last_done = 0.0, self.stack.cpu_seconds() or 0.0, 0, 0
+        last_asked = 0
+        print(
+            "| s | inquiries done | inquiries/s | requests/s | stack CPU ms/request "
+            "| stack RSS MB | HQ report p50 ms |\n"
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            flush=True,
+        )
+        while not self._stop.wait(self.every):
+            t = time.perf_counter() - self._began
+            cpu = self.stack.cpu_seconds() or 0.0
+            requests_now, done = self._requests(), self.load.finished
+            asked = self.watch.asked[last_asked:]
+            last_asked += len(asked)
+            hq = [a.seconds for a in asked if a.kind.startswith("report (HQ, JSON)")]
+            window = t - last_t
+            made = max(requests_now - last_requests, 1)
+            row = {
+                "s": t,
+                "done": done,
+                "inquiries/s": (done - last_done) / window,
+                "requests/s": (requests_now - last_requests) / window,
+                "cpu ms/request": (cpu - last_cpu) * 1000 / made,
+                "rss MB": self.stack.rss_mb() or 0.0,
+                "report p50 ms": percentile(hq, 0.5) * 1000 if hq else float("nan"),
+            }
+            self.rows.append(row)
+            print(
+                "| "
+                + " | ".join(f"{v:.1f}" if isinstance(v, float) else f"{v}" for v in row.values())
+                + " |",
+                flush=True,
+            )
+            last_t, last_cpu, last_requests, last_done = t, cpu, requests_now, done
 
 
 # --- the audit -----------------------------------------------------------------------------
@@ -1026,6 +1520,42 @@ def table(client: Client, operations: list[str]) -> str:
     return "\n".join(lines)
 
 
+def report_verdict(watch: ReportWatch, load_s: float) -> list[str]:
+    """Print the reports asked during the load; the problems: an ask not answered `200`
+    with figures, or HQ's median at the end above `MAX_REPORT_GROWTH` times the start's."""
+    asked = watch.asked
+    by_status = Counter(a.status for a in asked)
+    kinds = Counter(a.kind.split(" during")[0] for a in asked)
+    print(
+        f"Reports asked during the load: {len(asked)} (every {watch.every:g} s; "
+        + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+        + "); answered: "
+        + ", ".join(f"{status} x {n}" for status, n in sorted(by_status.items()))
+    )
+    problems = watch.problems()
+    first, last = watch.stretches(load_s)
+    share = f"{STRETCH:.0%}"
+    if len(first) < 3 or len(last) < 3:
+        print(
+            f"HQ's JSON report, first and last {share} of the load: {len(first)} and "
+            f"{len(last)} asks, too few to compare (a longer run, or a smaller --report-every)"
+        )
+        return problems
+    start, end = percentile(first, 0.5) * 1000, percentile(last, 0.5) * 1000
+    ratio = end / start
+    print(
+        f"HQ's JSON report, median over the first {share} of the load ({len(first)} asks): "
+        f"{start:.1f} ms; over the last {share} ({len(last)} asks): {end:.1f} ms; "
+        f"end/start {ratio:.2f} (at most {MAX_REPORT_GROWTH:g} passes)"
+    )
+    if ratio > MAX_REPORT_GROWTH:
+        problems.append(
+            f"HQ's report slowed down: median {end:.1f} ms at the end, {start:.1f} ms at the "
+            f"start ({ratio:.2f}x, at most {MAX_REPORT_GROWTH:g}x)"
+        )
+    return problems
+
+
 @contextlib.contextmanager
 def timed(phases: dict[str, float], name: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -1041,9 +1571,24 @@ def main() -> int:
     parser.add_argument(
         "--stock-moto",
         action="store_true",
-        help="plain `python -m local`: moto's Query sorts the whole table (quadratic run)",
+        help="plain `python -m local`, without this script's changes to moto "
+        "(its Query sorts the whole table: a quadratic run)",
+    )
+    parser.add_argument(
+        "--report-every",
+        type=float,
+        default=REPORT_EVERY_S,
+        help=f"seconds between the reports asked during the load (default {REPORT_EVERY_S:g})",
+    )
+    parser.add_argument(
+        "--progress-every",
+        type=float,
+        default=PROGRESS_EVERY_S,
+        help=f"seconds between progress lines (default {PROGRESS_EVERY_S:g})",
     )
     args = parser.parse_args()
+    if args.report_every <= 0 or args.progress_every <= 0:
+        parser.error("--report-every and --progress-every must be positive")
     if args.inquiries < 1 or args.clients < 1:
         parser.error("--inquiries and --clients must be at least 1")
 
@@ -1053,7 +1598,15 @@ def main() -> int:
     phases: dict[str, float] = {"start the stack": time.perf_counter() - started}
     result = 1
     try:
-        result = run(stack, plans, args.clients, phases, started)
+        result = run(
+            stack,
+            plans,
+            args.clients,
+            phases,
+            started,
+            report_every=args.report_every,
+            progress_every=args.progress_every,
+        )
     finally:
         code = stack.stop()
         kept = f"; its data and log kept in {stack.folder}" if result else ""
@@ -1066,7 +1619,14 @@ def main() -> int:
 
 
 def run(
-    stack: Stack, plans: list[Plan], clients: int, phases: dict[str, float], started: float
+    stack: Stack,
+    plans: list[Plan],
+    clients: int,
+    phases: dict[str, float],
+    started: float,
+    *,
+    report_every: float = REPORT_EVERY_S,
+    progress_every: float = PROGRESS_EVERY_S,
 ) -> int:
     client = Client(stack.url)
     load = Load(client, plans, clients)
@@ -1078,8 +1638,17 @@ def run(
     )
 
     cpu_before, process_before = stack.cpu_seconds(), time.process_time()
+    watch = ReportWatch(Client(stack.url), load, report_every)
+    progress = Progress(stack, client, load, watch, progress_every)
     with timed(phases, "load"):
-        load.run()
+        began = time.perf_counter()
+        watch.start(began)
+        progress.start(began)
+        try:
+            load.run()
+        finally:
+            watch.stop()
+            progress.stop()
     cpu_load = (stack.cpu_seconds() or 0) - (cpu_before or 0)
     client_load = time.process_time() - process_before
     load_operations = sorted(client.timings)
@@ -1094,6 +1663,7 @@ def run(
             "POST",
             "/_local/clock",
             body={"advance_hours": ADVANCE_HOURS},
+            timeout=CLOCK_TIMEOUT_S,
         ).body
     with timed(phases, "reports"):
         report = client.call(
@@ -1151,6 +1721,8 @@ def run(
     print()
     print(table(client, [op for op in sorted(client.timings) if op not in load_operations]))
     print()
+    print(table(watch.client, sorted(watch.client.timings)))
+    print()
     print("| phase | seconds |\n| --- | ---: |")
     for name, seconds in phases.items():
         print(f"| {name} | {seconds:.1f} |")
@@ -1177,7 +1749,12 @@ def run(
     if unexpected:
         print(f"Operations with more than one status (503s on reads were retried): {unexpected}")
     print()
+    verdict = report_verdict(watch, load_s)
+    print()
     checks = sum(audit.checked.values())
+    if verdict:
+        for problem in verdict:
+            audit.fail(problem)
     if audit.problems:
         print(f"AUDIT FAILED: {len(audit.problems)} problems in {checks} checks")
         for problem in audit.problems[:50]:

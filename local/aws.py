@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import json
 import logging
 import os
 import socket
 import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,7 +127,9 @@ class EmulatorServer:
 
 def start_moto(host: str = "127.0.0.1", listening: socket.socket | None = None) -> EmulatorServer:
     """Start moto's server in this process, on the socket given or on a free port."""
+    _models_not_kept()
     _one_backup_per_transaction()
+    _idempotent_transactions()
     # moto logs every request it serves; the gateway logs the ones that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return EmulatorServer(listening if listening is not None else bind(host))
@@ -136,9 +142,14 @@ class _TransactionBackups:
     per item of the transaction, to put it back if one fails: a submission (five
     items) copied the table five times and got slower with every inquiry stored
     (about 200 ms at a few hundred inquiries). A transaction only replaces,
-    deletes or updates the items at its own keys, so the backup here shares every
-    other item with the live table and deep-copies only those; a rollback restores
-    exactly the state before. Any other copy goes to `copy` unchanged.
+    deletes or updates the items at its own keys, so here the "copy" moto asks for
+    is the live table itself (moto's rollback, putting it back in place, changes
+    nothing), and the partitions the transaction touches are saved aside, their
+    touched items deep-copied; when the transaction fails, those partitions are put
+    back as they were. So a transaction costs what it touches, whatever the size of
+    the table (an earlier version copied the map of all partitions each time: linear
+    in the data stored, and garbage the collector was slow to free). Any other copy
+    goes to `copy` unchanged.
     """
 
     def __init__(self, real: Any, table_type: type, key_type: type) -> None:
@@ -151,34 +162,43 @@ class _TransactionBackups:
         return getattr(self._real, name)
 
     def deepcopy(self, value: Any, memo: Any = None) -> Any:
-        backups: dict[int, tuple[Any, Any]] | None = getattr(self._local, "backups", None)
-        if backups is None or not isinstance(value, self._table_type):
+        saved: dict[int, tuple[Any, dict[Any, Any]]] | None = getattr(self._local, "saved", None)
+        if saved is None or not isinstance(value, self._table_type):
             return self._real.deepcopy(value, memo)
-        if id(value) not in backups:
-            # The table is kept with its backup, so its id cannot be reused meanwhile.
-            backups[id(value)] = (value, self._backup(value))
-        return backups[id(value)][1]
+        if id(value) not in saved:
+            # The table is kept with what was saved, so its id cannot be reused meanwhile.
+            saved[id(value)] = (value, self._partitions(value))
+        return value
 
-    def _backup(self, table: Any) -> Any:
+    _ABSENT = object()
+
+    def _partitions(self, table: Any) -> dict[Any, Any]:
+        """The partitions the transaction touches as they are now (absent ones marked)."""
         touched: set[tuple[Any, Any]] = self._local.touched.get(table.name, set())
-        backup = copy.copy(table)
-        # A shallow copy of the partitions (no key hashed again: moto's keys hash in Python);
-        # only a partition the transaction touches gets a dict of its own, as it may change.
-        backup.items = copy.copy(table.items)
+        partitions: dict[Any, Any] = {}
         for hash_key in {hash_key for hash_key, _ in touched}:
             stored = table.items.get(hash_key)  # .get: never add to the defaultdict
             if stored is None:
-                continue
-            if table.has_range_key:
-                backup.items[hash_key] = {
+                partitions[hash_key] = self._ABSENT
+            elif table.has_range_key:
+                partitions[hash_key] = {
                     range_key: self._real.deepcopy(item)
                     if (hash_key, range_key) in touched
                     else item
                     for range_key, item in stored.items()
                 }
             else:
-                backup.items[hash_key] = self._real.deepcopy(stored)
-        return backup
+                partitions[hash_key] = self._real.deepcopy(stored)
+        return partitions
+
+    def _restore(self) -> None:
+        """Put the touched partitions back as they were before the transaction."""
+        for table, partitions in (getattr(self._local, "saved", None) or {}).values():
+            for hash_key, partition in partitions.items():
+                if partition is self._ABSENT:
+                    table.items.pop(hash_key, None)
+                else:
+                    table.items[hash_key] = partition
 
     def _touched(self, backend: Any, transact_items: list[dict[str, Any]]) -> dict[str, set[Any]]:
         touched: dict[str, set[tuple[Any, Any]]] = {}
@@ -210,19 +230,21 @@ class _TransactionBackups:
             backend: Any, transact_items: list[dict[str, Any]], *args: Any, **kwargs: Any
         ) -> Any:
             self._local.touched = self._touched(backend, transact_items)
-            self._local.backups = {}
+            self._local.saved = {}
             streams = self._stream_ends(backend)
             try:
                 return transact(backend, transact_items, *args, **kwargs)
             except Exception:
-                # The backups share the stream with the live table: the records of the items
-                # applied before the transaction failed must go with them, or the stream
-                # would carry changes that never happened (mails for a lost race).
+                # moto has "restored" the live table onto itself: put the touched partitions
+                # back. The records of the items applied before the transaction failed must
+                # go from the stream too, or it would carry changes that never happened
+                # (mails for a lost race).
+                self._restore()
                 for shard, end in streams:
                     del shard.items[end:]
                 raise
             finally:
-                self._local.backups = None
+                self._local.saved = None
 
         transact_write_items.touched_only = True  # type: ignore[attr-defined]
         return transact_write_items
@@ -243,6 +265,95 @@ def _one_backup_per_transaction() -> None:
     shim = _TransactionBackups(copy, Table, DynamoType)
     setattr(models, "copy", shim)  # noqa: B010  (a module attribute mypy does not know)
     backend.transact_write_items = shim.wrap(transact)  # type: ignore[method-assign]
+
+
+def _models_not_kept() -> None:
+    """Stop moto from keeping every model object it ever made.
+
+    moto's `BaseModel.__new__` appends each instance to a list on its class (for its
+    dashboard and reset, which the local stack does not use): every version of every
+    item, each copy moto makes of one (on an update, for a query's answer) and every
+    stream record stayed in memory for good, about 0.4 MB per inquiry of a load run,
+    and the garbage collector walked them all. Objects are now freed when nothing
+    else holds them; the data itself is in the tables, as before.
+    """
+    from moto.core.common_models import BaseModel  # noqa: PLC0415
+
+    if getattr(BaseModel.__new__, "untracked", False):
+        return
+
+    def untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+        return super(BaseModel, cls).__new__(cls)
+
+    untracked_new.untracked = True  # type: ignore[attr-defined]
+    BaseModel.__new__ = untracked_new  # type: ignore[assignment,method-assign]
+
+
+IDEMPOTENCY_WINDOW_S = 600.0  # DynamoDB honours a transaction's token for 10 minutes
+
+
+class _IdempotentTransactions:
+    """A TransactWriteItems with the `ClientRequestToken` of one that succeeded answers
+    success again without writing, as DynamoDB does for 10 minutes.
+
+    moto ignores the token. botocore resends a request whose answer does not come
+    within the read timeout (5 s in the functions), with the same token; under a
+    heavy local load the first attempt may have been applied meanwhile, and moto would
+    then fail the resend's conditions: the function answers `409` "changed meanwhile"
+    for a change that is stored. The same token with other items is refused with
+    DynamoDB's `IdempotentParameterMismatchException`. Only successes are remembered: a
+    cancelled transaction wrote nothing, and its retry is tried afresh. Runs inside moto's
+    requests, which the journaled store serialises; a journal replay passes here too.
+    """
+
+    def __init__(self, handler: Any, window_s: float = IDEMPOTENCY_WINDOW_S) -> None:
+        self._handler = handler
+        self._window_s = window_s
+        self._done: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    def __call__(self, response: Any) -> Any:
+        token = response.body.get("ClientRequestToken")
+        if not token:
+            return self._handler(response)
+        digest = hashlib.sha256(
+            # repr: moto decodes binary values to bytes, which JSON does not have
+            json.dumps(response.body.get("TransactItems"), sort_keys=True, default=repr).encode()
+        ).hexdigest()
+        now = time.monotonic()
+        while self._done and next(iter(self._done.values()))[1] < now - self._window_s:
+            self._done.popitem(last=False)
+        seen = self._done.get(token)
+        if seen is not None:
+            if seen[0] != digest:
+                from moto.dynamodb.exceptions import DynamodbException  # noqa: PLC0415
+
+                raise DynamodbException(
+                    "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException",
+                    "The ClientRequestToken was used with a different request",
+                )
+            from moto.core.responses import ActionResult  # noqa: PLC0415
+
+            return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})
+        answer = self._handler(response)
+        self._done[token] = (digest, now)
+        return answer
+
+
+def _idempotent_transactions() -> None:
+    """Make moto's TransactWriteItems honour `ClientRequestToken` (see above)."""
+    from moto.dynamodb.responses import DynamoHandler  # noqa: PLC0415
+
+    handler = DynamoHandler.transact_write_items
+    if getattr(handler, "honours_tokens", False):
+        return
+    idempotent = _IdempotentTransactions(handler)
+
+    @functools.wraps(handler)
+    def transact_write_items(self: Any) -> Any:
+        return idempotent(self)
+
+    transact_write_items.honours_tokens = True  # type: ignore[attr-defined]
+    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
 def function_environment(endpoint: str) -> dict[str, str]:

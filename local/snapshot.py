@@ -58,9 +58,15 @@ def dump_models(table: str, group: str, clock: ClockState) -> dict[str, Any]:
     from moto.scheduler.models import scheduler_backends  # noqa: PLC0415
 
     dynamodb = dynamodb_backends[ACCOUNT][REGION]
+    model = dynamodb.get_table(table)
+    # The partitions as stored, not `all_items()`: that sorts every item by its key,
+    # comparing moto's values in Python, while the store is held; the order is not needed.
+    stored = model.items.values()
+    ranged = model.range_key_attr is not None
     items = [
         {name: _encode_value(_wire(value)) for name, value in item.attrs.items()}
-        for item in dynamodb.get_table(table).all_items()
+        for partition in stored
+        for item in (partition.values() if ranged else (partition,))
     ]
     schedules = scheduler_backends[ACCOUNT][REGION].get_schedule_group(group).schedules
     return {
@@ -131,8 +137,10 @@ def read(folder: Path) -> dict[str, Any] | None:
     return data
 
 
-def write(folder: Path, data: dict[str, Any]) -> None:
-    """Replace the snapshot atomically and durably: a crash mid-write leaves the previous one."""
+def write(folder: Path, data: dict[str, Any]) -> int:
+    """Replace the snapshot atomically and durably: a crash mid-write leaves the previous one.
+
+    Answers the snapshot's size in bytes."""
     folder.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".snapshot-", suffix=".json")
     try:
@@ -140,11 +148,13 @@ def write(folder: Path, data: dict[str, Any]) -> None:
             json.dump(data, file, separators=(",", ":"))
             file.flush()
             os.fsync(file.fileno())
+            size = file.tell()
         os.replace(temporary, folder / FILE)
         journal.sync_folder(folder)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return size
 
 
 def remove(folder: Path) -> None:
@@ -160,6 +170,13 @@ class Compactor:
     The store's lock is held while the models are read and the journal moves to
     its next generation (a fraction of a second); the snapshot is written after,
     while requests go on, and only then are the older generations deleted.
+
+    "Grown" means past the threshold and past the size of the last snapshot: each
+    compaction reads and writes all the data, so with a fixed threshold their cost
+    would grow with the data stored times the changes made (quadratic over a long
+    run). With the last snapshot's size as the floor the compactions get rarer as the
+    data grows and cost in all a constant times the journal written, and a restart
+    still replays at most about as much journal as there is snapshot.
     """
 
     def __init__(
@@ -175,6 +192,7 @@ class Compactor:
         self._store = store
         self._take = take
         self._threshold = threshold_bytes
+        self._snapshot_bytes = 0  # the size of the last snapshot written
         self._check_every = check_every
         self._compacting = threading.Lock()
         self._stop = threading.Event()
@@ -192,7 +210,7 @@ class Compactor:
                 generation = current.rotate()
             held = time.perf_counter() - started
             data["journal"] = generation
-            write(self._folder, data)
+            self._snapshot_bytes = write(self._folder, data)
             for old in journal.generations(self._folder):
                 if old < generation:
                     (self._folder / journal.file_name(old)).unlink(missing_ok=True)
@@ -217,7 +235,7 @@ class Compactor:
     def _loop(self) -> None:
         while not self._stop.wait(self._check_every):
             current = self._store.journal
-            if current is None or current.size < self._threshold:
+            if current is None or current.size < max(self._threshold, self._snapshot_bytes):
                 continue
             try:
                 self.compact()

@@ -6,6 +6,8 @@ deployed event source mapping (new event items), and invokes the notify
 function with a batch in Lambda's shape. A batch item failure is retried from
 that record on (as `ReportBatchItemFailures` does), a few times with a pause,
 and then dropped with a log line, as AWS hands it to the on-failure destination.
+Records are delivered in lanes by partition key, as a busy table's stream shards
+are read side by side on AWS (`LANES`).
 
 It starts at the stream's end (`LATEST`) after the data was restored: changes
 made before a restart were mailed then, or, if the stack died in between, are
@@ -17,7 +19,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,8 +34,25 @@ Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 POLL_SECONDS = 0.2
 BATCH_SIZE = 25
+# DynamoDB spreads a busy table's stream over shards by partition key, and Lambda reads
+# each shard on its own: the records of one inquiry arrive in order, those of different
+# inquiries side by side. Locally there is one shard; the poller delivers it in this many
+# lanes by partition key (one notify invocation per lane at a time, as per shard), so the
+# mails keep up with a busy stack instead of falling behind one batch at a time.
+LANES = 4
+# Records read per GetRecords: the emulator is held while it builds the answer (about a
+# second for 1,000 records, every request waiting), so the poller reads less at a time.
+READ_LIMIT = 250
 MAX_ATTEMPTS = 4  # then the records go where AWS's on-failure destination would take them
 RETRY_PAUSE_SECONDS = 0.5
+
+
+@dataclass
+class _Lane:
+    """Records of some partition keys, delivered in order, and the tries of the first."""
+
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    attempts: int = 0
 
 
 def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
@@ -62,6 +84,7 @@ class StreamPoller:
         *,
         region: str,
         poll_seconds: float = POLL_SECONDS,
+        lanes: int = LANES,
     ) -> None:
         self._dynamodb = dynamodb
         self._streams = streams
@@ -72,8 +95,7 @@ class StreamPoller:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._iterators: dict[str, str | None] = {}
-        self._pending: list[dict[str, Any]] = []
-        self._attempts = 0
+        self._lanes = [_Lane() for _ in range(max(1, lanes))]
         self._arn = ""
 
     def start(self) -> None:
@@ -107,34 +129,49 @@ class StreamPoller:
 
     def poll(self) -> int:
         """Read new records and deliver them; the records delivered in this pass."""
-        if not self._pending:
+        if not any(lane.pending for lane in self._lanes):
             for shard_id, iterator in list(self._iterators.items()):
                 if iterator is None:
                     continue
-                answer = self._streams.get_records(ShardIterator=iterator, Limit=1000)
+                answer = self._streams.get_records(ShardIterator=iterator, Limit=READ_LIMIT)
                 self._iterators[shard_id] = answer.get("NextShardIterator")
-                self._pending += [r for r in answer.get("Records", []) if is_event_record(r)]
+                for record in answer.get("Records", []):
+                    if is_event_record(record):
+                        self._lane_of(record).pending.append(record)
+        busy = [lane for lane in self._lanes if lane.pending]
+        if len(busy) <= 1:
+            return sum(self._drain(lane) for lane in busy)
+        with ThreadPoolExecutor(len(busy), thread_name_prefix="local-streams-lane") as pool:
+            return sum(pool.map(self._drain, busy))
+
+    def _lane_of(self, record: dict[str, Any]) -> _Lane:
+        """The lane of the record's partition key (its inquiry): one lane keeps them in order."""
+        key = record.get("dynamodb", {}).get("Keys", {}).get("pk", {}).get("S", "")
+        return self._lanes[zlib.crc32(str(key).encode()) % len(self._lanes)]
+
+    def _drain(self, lane: _Lane) -> int:
+        """Deliver a lane's records batch by batch; stops at a failure (retried next pass)."""
         delivered = 0
-        while self._pending and not self._stop.is_set():
-            batch = self._pending[:BATCH_SIZE]
+        while lane.pending and not self._stop.is_set():
+            batch = lane.pending[:BATCH_SIZE]
             failed_from = self._deliver(batch)
             if failed_from is None:
                 delivered += len(batch)
-                self._pending = self._pending[len(batch) :]
-                self._attempts = 0
+                lane.pending = lane.pending[len(batch) :]
+                lane.attempts = 0
                 continue
             delivered += failed_from
-            self._pending = self._pending[failed_from:]
-            self._attempts += 1
-            if self._attempts >= MAX_ATTEMPTS:
-                dropped = self._pending[0]
+            lane.pending = lane.pending[failed_from:]
+            lane.attempts += 1
+            if lane.attempts >= MAX_ATTEMPTS:
+                dropped = lane.pending[0]
                 logger.error(
                     "stream record %s failed %d times; dropped (on AWS: the on-failure queue)",
                     dropped.get("dynamodb", {}).get("SequenceNumber"),
-                    self._attempts,
+                    lane.attempts,
                 )
-                self._pending = self._pending[1:]
-                self._attempts = 0
+                lane.pending = lane.pending[1:]
+                lane.attempts = 0
                 continue
             time.sleep(RETRY_PAUSE_SECONDS)
             break  # the next pass retries from the failed record

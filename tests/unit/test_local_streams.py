@@ -105,3 +105,39 @@ def test_a_failed_record_is_retried_from_there_then_dropped(
     local.poll()
     assert notify.batches[-1] == ["5"]
     assert local.poll() == 0
+
+
+def test_inquiries_go_side_by_side_each_in_order_and_a_failure_holds_up_only_its_own(
+    poller: tuple[StreamPoller, FakeStreams, Notify],
+) -> None:
+    local, fake, notify = poller
+    inquiries = [f"INQ#{name}" for name in "abcdefghij"]
+    for seq in range(1, 201):
+        pk = inquiries[seq % len(inquiries)]
+        entry = record(seq, sk=f"EVENT#{seq:06d}#00")
+        entry["dynamodb"]["Keys"]["pk"] = {"S": pk}
+        fake.records.append(entry)
+    failing = "7"  # INQ#h's first record
+    notify.failing = {failing}
+    delivered = local.poll()
+    by_number = {
+        r["dynamodb"]["SequenceNumber"]: r["dynamodb"]["Keys"]["pk"]["S"] for r in fake.records
+    }
+    held = [n for n in by_number if by_number[n] == "INQ#h"]
+    # Everything but the failing inquiry's lane went in this pass, in more than one batch
+    # at a time (lanes); the failing record and what follows it in its lane wait.
+    assert 0 < delivered < 200
+    assert len({tuple(b) for b in notify.batches}) > 1
+    notify.failing = set()
+    while local.poll():
+        pass
+    seen: dict[str, list[int]] = {}
+    for batch in notify.batches:
+        for number in batch:
+            seen.setdefault(by_number[number], []).append(int(number))
+    for pk, numbers in seen.items():
+        # Each inquiry's records, all of them, first seen in order (the failing lane's
+        # records from the failed one on were sent again, as Lambda retries a shard).
+        assert sorted(set(numbers)) == [int(n) for n in by_number if by_number[n] == pk]
+        assert list(dict.fromkeys(numbers)) == sorted(set(numbers))
+    assert int(failing) in seen["INQ#h"] and all(n in by_number for n in held)
