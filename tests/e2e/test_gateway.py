@@ -250,9 +250,12 @@ def item(pk, v):
 for pk in ("checked", "updated", "deleted", "other"):
     db.put_item(TableName="t", Item=item(pk, 1))
 def state():
+    # The index finds the items (its projection carries keys only); the table has their values.
     found = db.query(TableName="t", IndexName="gsi1", KeyConditionExpression="gsi1pk = :a",
                      ExpressionAttributeValues={":a": {"S": "all"}})["Items"]
-    return sorted((i["pk"]["S"], i["v"]["N"]) for i in found)
+    items = [db.get_item(TableName="t", Key=key(i["pk"]["S"]), ConsistentRead=True)["Item"]
+             for i in found]
+    return sorted((i["pk"]["S"], i["v"]["N"]) for i in items)
 before = state()
 streams = boto3.client("dynamodbstreams")
 arn = db.describe_table(TableName="t")["Table"]["LatestStreamArn"]
