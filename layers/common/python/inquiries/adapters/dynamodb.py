@@ -63,7 +63,13 @@ from inquiries.adapters.rollups import (
     read_rollups,
     rollup_updates,
 )
-from inquiries.adapters.shards import Listing, fetch_items, in_parallel, merged_page
+from inquiries.adapters.shards import (
+    Listing,
+    earliest_entries,
+    fetch_items,
+    in_parallel,
+    merged_page,
+)
 from inquiries.adapters.table import PARTITION_KEY
 from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
@@ -442,28 +448,13 @@ class DynamoRepository(PartnerVersions):
     def due_offers(self, now: datetime, limit: int) -> list[DueOffer]:
         """The earliest-due pending offers of every shard of `DUE`, merged by deadline."""
 
-        def shard(partition: str) -> Callable[[], dict[str, Any]]:
-            return lambda: self._call(
-                "query",
-                IndexName="gsi4",
-                KeyConditionExpression="gsi4pk = :pk AND gsi4sk < :upper",
-                ExpressionAttributeValues={
-                    ":pk": {"S": partition},
-                    # '#' < '$': every key whose deadline is at or before now.
-                    ":upper": {"S": f"{stamp(now)}$"},
-                },
-                ProjectionExpression="inquiry_id, seq, deadline, gsi4sk",
-                Limit=limit,
-            )
-
-        pages = in_parallel([shard(p) for p in shards_of(DUE)])
-        due = sorted(
-            (from_item(i) for page in pages for i in page.get("Items", [])),
-            key=lambda d: str(d["gsi4sk"]),
+        entries = earliest_entries(
+            self._call, shards_of(DUE), stamp(now), "inquiry_id, seq, deadline", limit
         )
+        due = [from_item(item) for item in entries]
         return [
             DueOffer(d["inquiry_id"], d["seq"], unstamp(d["deadline"]))  # type: ignore[arg-type]
-            for d in due[:limit]
+            for d in due
         ]
 
     def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:

@@ -105,6 +105,38 @@ def in_parallel(calls: Sequence[Callable[[], Any]]) -> list[Any]:
         return [future.result() for future in futures]
 
 
+def earliest_entries(
+    call: Callable[..., Any],
+    partitions: Sequence[str],
+    before: str,
+    projection: str,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The `limit` earliest gsi4 entries whose sort key starts with a moment at or before
+    `before` (a stamp), over the given shards of one key, read in parallel and merged.
+
+    `call(operation, **params)` runs a DynamoDB call. The sort keys start with the moment
+    and a `#`, and '#' < '$', so `< before$` takes every key at or before it.
+    """
+
+    def shard(partition: str) -> Callable[[], dict[str, Any]]:
+        return lambda: call(
+            "query",
+            IndexName="gsi4",
+            KeyConditionExpression="gsi4pk = :pk AND gsi4sk < :upper",
+            ExpressionAttributeValues={":pk": {"S": partition}, ":upper": {"S": f"{before}$"}},
+            ProjectionExpression=f"{projection}, gsi4sk",
+            Limit=limit,
+        )
+
+    pages = in_parallel([shard(p) for p in partitions])
+    entries = sorted(
+        (item for page in pages for item in page.get("Items", [])),
+        key=lambda item: str(item["gsi4sk"]["S"]),
+    )
+    return entries[:limit]
+
+
 @dataclass
 class _Shard:
     start: dict[str, Any] | None

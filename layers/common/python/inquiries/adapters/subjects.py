@@ -8,7 +8,6 @@ version, written through the repository's own transaction code. No Scan.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +42,7 @@ from inquiries.adapters.lookups import (
     erasure_pk,
     last_name_pk,
 )
-from inquiries.adapters.shards import fetch_items, in_parallel
+from inquiries.adapters.shards import earliest_entries, fetch_items
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.errors import Unavailable
 from inquiries.domain.subjects import Erasure, scrubbed
@@ -301,23 +300,6 @@ class DynamoSubjects:
         """Ids of inquiries at rest since `cutoff` or earlier (oldest first), at most `limit`:
         the oldest `limit` of each shard of `ATREST`, read in parallel and merged."""
 
-        def shard(partition: str) -> Callable[[], dict[str, Any]]:
-            return lambda: self._call(
-                "query",
-                IndexName="gsi4",
-                KeyConditionExpression="gsi4pk = :pk AND gsi4sk < :upper",
-                ExpressionAttributeValues={
-                    ":pk": {"S": partition},
-                    # '#' < '$': every key whose moment is at or before the cutoff.
-                    ":upper": {"S": f"{stamp(cutoff)}$"},
-                },
-                ProjectionExpression="id, gsi4sk",
-                Limit=limit,
-            )
-
-        pages = in_parallel([shard(sharded(AT_REST, n)) for n in range(SHARDS)])
-        entries = sorted(
-            (from_item(item) for page in pages for item in page.get("Items", [])),
-            key=lambda data: str(data["gsi4sk"]),
-        )
-        return [data["id"] for data in entries[:limit]]
+        partitions = [sharded(AT_REST, n) for n in range(SHARDS)]
+        entries = earliest_entries(self._call, partitions, stamp(cutoff), "id", limit)
+        return [str(from_item(item)["id"]) for item in entries]
