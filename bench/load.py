@@ -1009,21 +1009,14 @@ class Asked:
     problem: str | None = None
 
 
-class ReportWatch:
-    """A manager asking the report while the load runs, at a steady pace, one attempt each.
+class _Background:
+    """A daemon thread running `_loop` between `start` and `stop` (which waits for it)."""
 
-    Every `every` seconds HQ's JSON report of the month; every fifth ask also the CSV,
-    and every fifth (shifted) one partner's own report, the partners in turn. No
-    retry: an answer other than `200` with the report's figures is a failure of the run.
-    """
+    name = "background"
 
-    def __init__(self, client: Client, load: Load, every: float) -> None:
-        self.client = client
-        self.load = load
-        self.every = every
-        self.asked: list[Asked] = []
+    def __init__(self) -> None:
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="report-watch", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
         self._began = 0.0
 
     def start(self, began: float) -> None:
@@ -1033,6 +1026,30 @@ class ReportWatch:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+    def _loop(self) -> None:
+        raise NotImplementedError
+
+
+class ReportWatch(_Background):
+    """A manager asking the report while the load runs, at a steady pace, one attempt each.
+
+    Every `every` seconds HQ's JSON report of the month; every fifth ask also the CSV,
+    and every fifth (shifted) one partner's own report, the partners in turn. No
+    retry: an answer other than `200` with the report's figures is a failure of the run.
+    """
+
+    name = "report-watch"
+
+    def __init__(self, client: Client, load: Load, every: float) -> None:
+        self.client = client
+        self.load = load
+        self.every = every
+        self.asked: list[Asked] = []
+        super().__init__()
+
+    def stop(self) -> None:
+        super().stop()
         self.client.close()
 
     def _loop(self) -> None:
@@ -1088,10 +1105,12 @@ class ReportWatch:
         return first, last
 
 
-class Progress:
+class Progress(_Background):
     """A line every `every` seconds: inquiries finished, throughput and stack CPU per request
     in that window, the stack's memory, HQ's report times in the window. Kept as rows too,
     so growth with the stored data shows within one run."""
+
+    name = "progress"
 
     def __init__(
         self, stack: Stack, client: Client, load: Load, watch: ReportWatch, every: float
@@ -1099,17 +1118,7 @@ class Progress:
         self.stack, self.client, self.load, self.watch = stack, client, load, watch
         self.every = every
         self.rows: list[dict[str, float]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="progress", daemon=True)
-        self._began = 0.0
-
-    def start(self, began: float) -> None:
-        self._began = began
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
+        super().__init__()
 
     def _requests(self) -> int:
         with self.client._lock:
