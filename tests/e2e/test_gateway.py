@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from local.gateway import Gateway, Reply, Request, json_reply, own_origins
 from local.scheduler import due_time
 from local.snapshot import _decode, _encode
 from local.tokens import TokenIssuer
+from tests.support.probe import run_probe
 
 
 class Recorder:
@@ -299,12 +298,4 @@ print("ok")
 
 def test_a_cancelled_transaction_in_the_local_emulator_changes_nothing() -> None:
     # In a process of its own: starting the emulator adjusts moto's transactions (local/aws.py).
-    result = subprocess.run(
-        [sys.executable, "-c", _ROLLBACK_PROBE],
-        check=False,
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip().endswith("ok"), result.stderr[-3000:]
+    run_probe(_ROLLBACK_PROBE)

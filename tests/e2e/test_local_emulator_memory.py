@@ -3,9 +3,7 @@ grow with every change, copy and answer, and never shrink)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.probe import run_probe
 
 _PROBE = """
 import gc
@@ -36,12 +34,4 @@ print("ok")
 
 def test_the_emulator_frees_old_item_versions_and_copies() -> None:
     # In a process of its own: starting the emulator adjusts moto (local/aws.py).
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE],
-        check=False,
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.stdout.strip().endswith("ok"), result.stderr[-3000:]
+    run_probe(_PROBE, timeout=120)

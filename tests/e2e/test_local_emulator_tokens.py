@@ -7,9 +7,7 @@ conditions, and the product relies on that (adapters/dynamodb.py, `commit`).
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.probe import run_probe
 
 _TOKEN_PROBE = """
 import boto3
@@ -63,12 +61,4 @@ print("ok")
 
 def test_a_resent_transaction_with_its_token_is_answered_without_writing_again() -> None:
     # In a process of its own: starting the emulator adjusts moto's transactions (local/aws.py).
-    result = subprocess.run(
-        [sys.executable, "-c", _TOKEN_PROBE],
-        check=False,
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip().endswith("ok"), result.stderr[-3000:]
+    run_probe(_TOKEN_PROBE)
