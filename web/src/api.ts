@@ -193,6 +193,20 @@ async function parse(response: Response): Promise<unknown> {
   return await response.text();
 }
 
+/** The body of an answer; throws ApiError on anything but 2xx (a 401 also tells the listeners). */
+async function answer<T>(response: Response): Promise<T> {
+  const data = await parse(response);
+  if (!response.ok) {
+    const message =
+      data && typeof data === "object" && "message" in data
+        ? String((data as { message: unknown }).message)
+        : response.statusText || `HTTP ${response.status}`;
+    if (response.status === 401 && token) listeners.forEach((listener) => listener());
+    throw new ApiError(response.status, message, response.status === 422 ? fieldErrors(data) : []);
+  }
+  return data as T;
+}
+
 /** One API call; JSON in and out; throws ApiError on anything but 2xx. */
 export async function api<T>(
   method: string,
@@ -208,16 +222,7 @@ export async function api<T>(
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const data = await parse(response);
-  if (!response.ok) {
-    const message =
-      data && typeof data === "object" && "message" in data
-        ? String((data as { message: unknown }).message)
-        : response.statusText || `HTTP ${response.status}`;
-    if (response.status === 401 && token) listeners.forEach((listener) => listener());
-    throw new ApiError(response.status, message, response.status === 422 ? fieldErrors(data) : []);
-  }
-  return data as T;
+  return answer<T>(response);
 }
 
 export function withQuery(
@@ -282,14 +287,5 @@ export async function sendFile<T>(path: string, file: Blob, contentType: string)
   const headers: Record<string, string> = { Accept: "application/json", "Content-Type": contentType };
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(path, { method: "POST", headers, body: file });
-  const data = await parse(response);
-  if (!response.ok) {
-    const message =
-      data && typeof data === "object" && "message" in data
-        ? String((data as { message: unknown }).message)
-        : response.statusText || `HTTP ${response.status}`;
-    if (response.status === 401 && token) listeners.forEach((listener) => listener());
-    throw new ApiError(response.status, message, response.status === 422 ? fieldErrors(data) : []);
-  }
-  return data as T;
+  return answer<T>(response);
 }
