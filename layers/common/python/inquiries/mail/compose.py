@@ -59,32 +59,31 @@ def _offer_facts(inquiry: Inquiry, offer: Offer, language: str) -> list[tuple[st
     ]
 
 
-def new_offer(partner: Partner, inquiry: Inquiry, offer: Offer, app_url: str) -> Mail:
-    """To the partner's addresses: an inquiry waits for its decision."""
-    lang = partner.language
+def _offer_mail(
+    template: str, partner: Partner, inquiry: Inquiry, offer: Offer, app_url: str, **extra: str
+) -> Mail:
+    """To the partner's addresses, about its pending offer: the offer's facts and link."""
     return render(
-        "new_offer",
+        template,
         to=partner.notify_emails,
-        language=lang,
-        facts=_offer_facts(inquiry, offer, lang),
+        language=partner.language,
+        facts=_offer_facts(inquiry, offer, partner.language),
         link=inquiry_link(app_url, inquiry.id),
         id=inquiry.id,
-        product=product_name(inquiry.product, lang),
+        **extra,
     )
+
+
+def new_offer(partner: Partner, inquiry: Inquiry, offer: Offer, app_url: str) -> Mail:
+    """To the partner's addresses: an inquiry waits for its decision."""
+    product = product_name(inquiry.product, partner.language)
+    return _offer_mail("new_offer", partner, inquiry, offer, app_url, product=product)
 
 
 def reminder(partner: Partner, inquiry: Inquiry, offer: Offer, app_url: str) -> Mail:
     """To the partner's addresses: the offer is still pending at 75 % of its window."""
-    lang = partner.language
-    return render(
-        "reminder",
-        to=partner.notify_emails,
-        language=lang,
-        facts=_offer_facts(inquiry, offer, lang),
-        link=inquiry_link(app_url, inquiry.id),
-        id=inquiry.id,
-        deadline=local_time(offer.deadline, offer.calendar.timezone, lang),
-    )
+    deadline = local_time(offer.deadline, offer.calendar.timezone, partner.language)
+    return _offer_mail("reminder", partner, inquiry, offer, app_url, deadline=deadline)
 
 
 def withdrawn(partner: Partner, inquiry: Inquiry, app_url: str) -> Mail:
