@@ -10,7 +10,6 @@ refusal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +23,7 @@ from bench._counting import Recorder, clients_of
 from local.events import invoke
 from tests.integration.conftest import TABLE
 from tests.support.api import Answer, call, hq, partner
+from tests.support.api import pages as every_page
 
 ALPIN, MERAN, BAYERN = "alpin-bz", "meran-bz", "bayern-by"
 
@@ -90,22 +90,9 @@ def _ok(answer: Answer, status: int = 200) -> Any:
     return answer.body
 
 
-def _pages(claims: dict[str, str], **query: Any) -> Iterator[list[dict[str, Any]]]:
-    """Every page of a list, following `next`."""
-    cursor = None
-    while True:
-        body = _ok(
-            call(
-                "GET",
-                "/inquiries",
-                claims=claims,
-                query={**query, **({"cursor": cursor} if cursor else {})},
-            )
-        )
-        yield body["items"]
-        cursor = body["next"]
-        if cursor is None:
-            return
+def _pages(claims: dict[str, str], **query: Any) -> list[list[dict[str, Any]]]:
+    """Every page of the inquiries list, following `next`."""
+    return every_page("/inquiries", claims, **query)
 
 
 def test_the_guards_catch_a_scan(scans: list[str], aws: dict[str, Any]) -> None:

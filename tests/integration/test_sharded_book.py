@@ -26,6 +26,7 @@ from bench._counting import Recorder
 from local.events import invoke
 from tests.integration.conftest import TABLE
 from tests.support.api import call, partner
+from tests.support.api import pages as every_page
 from tests.support.demo import (
     SOUTH_TYROL,
     accept,
@@ -61,16 +62,7 @@ def _import(rows: str) -> dict[str, Any]:
 
 def _pages(**query: Any) -> list[list[dict[str, Any]]]:
     """Every page of the address book or a search, following `next`."""
-    pages: list[list[dict[str, Any]]] = []
-    cursor = None
-    while True:
-        params = {**query, **({"cursor": cursor} if cursor else {})}
-        answer = call("GET", "/contacts", claims=ST, query=params)
-        assert answer.status == 200, answer.text
-        pages.append(answer.body["items"])
-        cursor = answer.body["next"]
-        if cursor is None:
-            return pages
+    return every_page("/contacts", ST, **query)
 
 
 def _partition(dynamodb: Any, pk: str) -> list[dict[str, Any]]:

@@ -59,3 +59,18 @@ def call(
     content_type = response.get("headers", {}).get("Content-Type", "")
     parsed = json.loads(text) if text and content_type.startswith("application/json") else text
     return Answer(response["statusCode"], parsed, response.get("headers", {}), text)
+
+
+def pages(path: str, claims: dict[str, Any], **query: Any) -> list[list[dict[str, Any]]]:
+    """Every page of a list route (`items`, `next`), following `next` until it is null."""
+    found: list[list[dict[str, Any]]] = []
+    cursor = None
+    while True:
+        answer = call(
+            "GET", path, claims=claims, query={**query, **({"cursor": cursor} if cursor else {})}
+        )
+        assert answer.status == 200, (answer.status, answer.text[:400])
+        found.append(answer.body["items"])
+        cursor = answer.body["next"]
+        if cursor is None:
+            return found
