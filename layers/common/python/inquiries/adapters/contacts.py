@@ -27,11 +27,9 @@ from inquiries.adapters.keys import (
     contact_item_key,
     contact_key_item_key,
     contact_key_parts,
-    contact_match_sort_key,
     contact_pk,
     contact_sort_key,
     contacts_pk,
-    match_key_pk,
 )
 from inquiries.adapters.shards import in_parallel
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
@@ -114,17 +112,7 @@ class DynamoAddressBook:
         shard the key is filed in."""
         found = {}
         for kind, value in keys:
-            ids = frozenset(
-                contact_key_parts(from_item(item)["sk"])[2]
-                for item in self._repository._pages(
-                    KeyConditionExpression="pk = :pk AND begins_with(sk, :key)",
-                    ExpressionAttributeValues={
-                        ":pk": {"S": match_key_pk(partner_id, kind, value)},
-                        ":key": {"S": contact_match_sort_key(kind, value)},
-                    },
-                    ProjectionExpression="sk",
-                )
-            )
+            ids = self._repository._filed_under(partner_id, kind, value)
             if ids:
                 found[(kind, value)] = ids
         return found

@@ -491,23 +491,25 @@ class DynamoRepository(PartnerVersions):
         # One Query per kind of key: each contact filed under a key is an item of its own.
         found = {}
         for kind, value in keys.items():
-            ids = frozenset(
-                contact_key_parts(data["sk"])[2]
-                for data in map(
-                    from_item,
-                    self._pages(
-                        KeyConditionExpression="pk = :pk AND begins_with(sk, :key)",
-                        ExpressionAttributeValues={
-                            ":pk": {"S": match_key_pk(partner_id, kind, value)},
-                            ":key": {"S": contact_match_sort_key(kind, value)},
-                        },
-                        ProjectionExpression="sk",
-                    ),
-                )
-            )
+            ids = self._filed_under(partner_id, kind, value)
             if ids:
                 found[kind] = ids
         return found
+
+    def _filed_under(self, partner_id: str, kind: str, value: str) -> frozenset[str]:
+        """The ids of the partner's contacts filed under one match key: one Query of the
+        one address-book shard the key is filed in."""
+        return frozenset(
+            contact_key_parts(from_item(item)["sk"])[2]
+            for item in self._pages(
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :key)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": match_key_pk(partner_id, kind, value)},
+                    ":key": {"S": contact_match_sort_key(kind, value)},
+                },
+                ProjectionExpression="sk",
+            )
+        )
 
     def contacts(self, partner_id: str, contact_ids: Collection[str]) -> dict[str, PartnerContact]:
         # The address book's reads live with it (adapters/contacts.py builds on this module).
