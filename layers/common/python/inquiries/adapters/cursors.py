@@ -15,16 +15,26 @@ def encode_cursor(key: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode()
 
 
+def invalid_cursor() -> ValidationFailed:
+    """The 422 of a cursor that is not one this list gave out."""
+    return ValidationFailed.at(
+        "cursor is not valid", "query", "cursor", msg="not a cursor of this list"
+    )
+
+
+def unwrapped(cursor: str) -> Any:
+    """The JSON value inside a cursor (its shape still to be checked); 422 if there is none."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error, UnicodeError):
+        raise invalid_cursor() from None
+
+
 def decode_cursor(
     cursor: str, index_pk: str, expected_pk: str, key_names: tuple[str, ...]
 ) -> dict[str, Any]:
-    invalid = ValidationFailed.at(
-        "cursor is not valid", "query", "cursor", msg="not a cursor of this list"
-    )
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error, UnicodeError):
-        raise invalid from None
+    invalid = invalid_cursor()
+    plain = unwrapped(cursor)
     if (
         not isinstance(plain, dict)
         # Exactly the keys a page ends with, none empty: DynamoDB refuses any other start

@@ -12,16 +12,15 @@ list it was made for.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from inquiries.adapters.cursors import invalid_cursor, unwrapped
 from inquiries.adapters.keys import INQUIRY_SK, inquiry_pk
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
-from inquiries.domain.errors import ValidationFailed
 
 # A shard's read for one page stops after this many calls even if its filter matched
 # fewer than the page needs: a page of a narrow filter may come short, with a cursor
@@ -225,13 +224,8 @@ def _encode(listing: Listing, positions: dict[int, str]) -> str:
 
 
 def _decode(listing: Listing, cursor: str) -> dict[int, str | None]:
-    invalid = ValidationFailed.at(
-        "cursor is not valid", "query", "cursor", msg="not a cursor of this list"
-    )
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error, UnicodeError):
-        raise invalid from None
+    invalid = invalid_cursor()
+    plain = unwrapped(cursor)
     if not isinstance(plain, dict) or plain.get("l") != listing.fingerprint():
         raise invalid
     positions = plain.get("p")
