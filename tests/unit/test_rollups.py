@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from inquiries.adapters.keys import ROLLUP_SHARDS, rollup_shard
+from inquiries.adapters.rollups import PART_BUCKETS, items_of, largest_of, part_of, rollup_key
 from inquiries.domain import lifecycle
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.model import (
@@ -33,9 +34,11 @@ from inquiries.domain.model import (
 from inquiries.domain.report.figures import percentile, rounded_hours
 from inquiries.domain.report.periods import Interval
 from inquiries.domain.report.sketch import ACCURACY, ZERO, Sketch, bucket_of, value_of
+from inquiries.domain.report.tally import Tally
 from inquiries.service import reports
 from inquiries.service.rollups import rebuild, rollups_from
 
+from bench._counting import WRITE_UNIT_BYTES, item_size
 from tests.conftest import START
 from tests.unit.fakes import HQ, Fakes, a_contact, a_partner, fake_dependencies, partner_user
 
@@ -353,3 +356,38 @@ def test_a_rebuild_counts_the_progress_of_offers_stored_before_they_kept_steps()
     rebuild(repository)
 
     assert {key: r.tally for key, r in repository.stored_rollups.items()} == live
+
+
+# --- the size of a rollup item ---------------------------------------------------------------
+
+
+def test_a_rollup_item_stays_under_one_write_unit_however_busy_the_partner() -> None:
+    """The fullest item a decision can write: a 64-character partner id, every count at
+    five digits, the longest maxima, and every bucket of one part of all three sketches."""
+    tally = Tally()
+    tally.assigned = 99_999
+    for outcome in Outcome:
+        tally.counts[outcome] = -99_999
+    for reason in RejectReason:
+        tally.reasons[reason.value] = 99_999
+    for step in ProgressStep:
+        tally.steps[step] = 99_999
+    first = bucket_of(0.1)  # the first bucket of a part, as any part is alike
+    first -= first % PART_BUCKETS
+    for sketch in (tally.decision_hours, tally.decision_working_hours, tally.first_progress_hours):
+        for bucket in range(first, first + PART_BUCKETS):
+            sketch.buckets[bucket] = 99_999
+        sketch.largest = 1234.5678901234567
+    (part,) = {bucket // PART_BUCKETS for bucket in tally.decision_hours.buckets}
+
+    (figures,) = items_of(tally, part).values()
+    longest = part_of(ZERO)  # the part number with the most characters (zero's, `-53`)
+    key = rollup_key("p" * 64, date(2026, 12, 31), ROLLUP_SHARDS - 1, longest)
+    item = {
+        **key,
+        **{name: {"N": str(n)} for name, n in figures.items()},
+        **{name: {"N": repr(h)} for name, h in largest_of(tally).items()},
+    }
+
+    assert len(figures) == 3 * PART_BUCKETS + 1 + len(Outcome) + len(RejectReason) + 4
+    assert item_size(item) < WRITE_UNIT_BYTES

@@ -29,9 +29,9 @@ the base item): they are read into the bucket of that value (within 2 % then, in
 of 1 %) until `python -m inquiries.tools.rebuild_rollups` writes them anew.
 
 A decision writes one item when its decision and working hours fall into the same part
-(a decision within working hours), two otherwise. Worst case of an item: keys 96 bytes
-(a 64-character partner id), counts and maxima about 230, 3 x 24 buckets of 8 = 576: under
-1,024 bytes, one write unit (two in a transaction).
+(a decision within working hours), two otherwise. The fullest possible item (a
+64-character partner id, every count of five digits, all 3 x 24 buckets of a part) is
+986 bytes: one write unit (two in a transaction), whatever the partner's volume.
 
 Rollup items carry no index attributes: keeping them up costs no index writes.
 DynamoDB has no "max" in update expressions, so a duration larger than the stored
