@@ -16,7 +16,7 @@ targets alike; the table shows medians and their ratio to the baseline.
 Two tables:
 
 - **import**: ``import functions.<name>.app`` against ``import boto3``. This is
-  what the Lambda init phase pays. The handlers build their boto3 clients on the
+  what the Lambda init phase pays. The handlers build their AWS clients on the
   first call (``inquiries.wiring``), so boto3 itself is not in this figure.
 - **first request**: the import plus the first invocation (clients built, one
   representative request served, AWS answered by canned responses through a
