@@ -17,7 +17,7 @@ Two tables:
 
 - **import**: ``import functions.<name>.app`` against ``import boto3``. This is
   what the Lambda init phase pays. The handlers build their AWS clients on the
-  first call (``inquiries.wiring``), so boto3 itself is not in this figure.
+  first call (``inquiries.wiring``), so botocore itself is not in this figure.
 - **first request**: the import plus the first invocation (clients built, one
   representative request served, AWS answered by canned responses through a
   botocore ``before-send`` hook, so no network) against a minimal function that
