@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,9 @@ class Tally:
     read_units: float = 0.0
     write_units: float = 0.0
     reported_units: float = 0.0  # what the emulator put in ConsumedCapacity
+    # Write units by what they were spent on: an item kind (`INQ/OFFER`: the prefixes of
+    # its keys), "transactions (twice)" for the second half a transaction bills, an index.
+    writes: Counter[str] = field(default_factory=Counter)
 
     def of(self, service: str) -> Counter[str]:
         """Calls of one service by operation name."""
@@ -114,19 +118,33 @@ def _index_writes(before: dict[str, Any] | None, after: dict[str, Any] | None) -
 
     An index that projects only some attributes is written only when its entry changes.
     """
+    return sum(index_writes(before, after).values())
+
+
+def index_writes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Counter[str]:
+    """Write units per global secondary index for one item changing (see `_index_writes`)."""
+    units: Counter[str] = Counter()
     if before == after:  # a condition check, or a write of the same item: no index changes
-        return 0
-    units = 0
+        return units
     for index in INDEXES:
         old, new = _entry(index, before), _entry(index, after)
         keys = (index.partition_key, index.sort_key)
         if old is not None and new is not None and all(old[k] == new[k] for k in keys):
             if index.include is None or old != new:
-                units += _write_units(max(item_size(old), item_size(new)))
+                units[index.name] += _write_units(max(item_size(old), item_size(new)))
         else:
-            units += _write_units(item_size(old)) if old is not None else 0
-            units += _write_units(item_size(new)) if new is not None else 0
-    return units
+            units[index.name] += _write_units(item_size(old)) if old is not None else 0
+            units[index.name] += _write_units(item_size(new)) if new is not None else 0
+    return +units
+
+
+def kind_of(key: dict[str, Any]) -> str:
+    """What an item is, by its keys' prefixes: `INQ/OFFER`, `ROLLUP/DAY`, `CLAIM/CLAIM`."""
+    parts = []
+    for name in (PARTITION_KEY, SORT_KEY):
+        value = str(next(iter(key.get(name, {"S": "-"}).values())))
+        parts.append(re.split(r"[#:]", value, maxsplit=1)[0] or value[:8])
+    return "/".join(parts)
 
 
 # --- the recorder --------------------------------------------------------------------------
@@ -160,6 +178,7 @@ class Recorder:
         """`shadow`: an unhooked DynamoDB client on the same store; without it, no capacity."""
         self._shadow = shadow
         self._tally = Tally()
+        self._lock = threading.Lock()
 
     # attaching ------------------------------------------------------------------------------
 
@@ -197,7 +216,8 @@ class Recorder:
 
     def _before_call(self, model: Any, context: dict[str, Any], event_name: str, **_: Any) -> None:
         service = event_name.split(".")[1]
-        self._tally.calls[(service, model.name)] += 1
+        with self._lock:
+            self._tally.calls[(service, model.name)] += 1
         params = context.get("counting_params")
         if self._shadow is not None and params is not None:
             context["counting_before"] = [
@@ -209,14 +229,17 @@ class Recorder:
     ) -> None:
         reported = parsed.get("ConsumedCapacity")
         for entry in reported if isinstance(reported, list) else [reported] if reported else []:
-            self._tally.reported_units += float(entry.get("CapacityUnits", 0.0))
+            with self._lock:
+                self._tally.reported_units += float(entry.get("CapacityUnits", 0.0))
         params = context.get("counting_params")
         if self._shadow is None or params is None:
             return
         operation = model.name
         failed = "Error" in parsed
         if operation in ("GetItem", "Query", "BatchGetItem"):
-            self._tally.read_units += self._reads(operation, params, parsed)
+            units = self._reads(operation, params, parsed)
+            with self._lock:  # parallel queries (shards) end on several threads at once
+                self._tally.read_units += units
             return
         actions = _write_actions(operation, params)
         befores = context.get("counting_before", [None] * len(actions))
@@ -224,9 +247,13 @@ class Recorder:
         for (table, key), before in zip(actions, befores, strict=True):
             after = before if failed else self._item(table, key)
             size = max(item_size(before), item_size(after))
-            self._tally.write_units += factor * _write_units(size)
-            if not failed:
-                self._tally.write_units += _index_writes(before, after)
+            indexes = Counter() if failed else index_writes(before, after)
+            with self._lock:
+                self._tally.write_units += factor * _write_units(size) + sum(indexes.values())
+                self._tally.writes[kind_of(key)] += _write_units(size)
+                if factor == 2:
+                    self._tally.writes["transactions (twice)"] += _write_units(size)
+                self._tally.writes.update({f"index {n}": u for n, u in indexes.items()})
 
     # capacity -------------------------------------------------------------------------------
 

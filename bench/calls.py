@@ -35,6 +35,7 @@ import os
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -576,6 +577,28 @@ def print_calls(rows: list[Row]) -> None:
     )
 
 
+def print_writes(rows: list[Row]) -> None:
+    """Where each operation of the lifecycle mix spends its write units: per item kind
+    (the prefixes of its keys), the second half that transactions bill, per index."""
+    print("\nwrite units by what they are spent on (operations of the lifecycle mix):")
+    for row in rows:
+        if row.operation not in MIX or not row.tally.write_units:
+            continue
+        parts = ", ".join(f"{name} {units}" for name, units in row.tally.writes.most_common())
+        print(f"  {row.operation:<26} {row.tally.write_units:4.0f} = {parts}")
+    spent: Counter[str] = Counter()
+    for row in rows:
+        for name, units in row.tally.writes.items():
+            spent[name] += MIX.get(row.operation, 0.0) * units
+    total = sum(spent.values())
+    print(
+        "  per inquiry (mix): "
+        + ", ".join(
+            f"{name} {units:.1f} ({units / total:.0%})" for name, units in spent.most_common()
+        )
+    )
+
+
 def measured_cpu_ms() -> dict[str, float]:
     """The handlers' CPU time per operation (ms) as bench/power_tuning.py last measured it."""
     if not DURATIONS.is_file():
@@ -690,6 +713,7 @@ def main() -> None:
     args = parser.parse_args()
     rows, sizes = run()
     print_calls(rows)
+    print_writes(rows)
     print(
         "item sizes of an accepted inquiry (bytes, largest of each kind): "
         + ", ".join(f"{kind} {size}" for kind, size in sorted(sizes.items()))

@@ -19,7 +19,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from inquiries.adapters.keys import ROLLUP_SHARDS, rollup_shard
-from inquiries.adapters.rollups import PART_BUCKETS, items_of, largest_of, part_of, rollup_key
+from inquiries.adapters.rollups import (
+    PART_BUCKETS,
+    items_of,
+    largest_of,
+    part_of,
+    rollup_key,
+    tally_of,
+)
 from inquiries.domain import lifecycle
 from inquiries.domain.errors import ChangeRejected
 from inquiries.domain.model import (
@@ -391,3 +398,13 @@ def test_a_rollup_item_stays_under_one_write_unit_however_busy_the_partner() -> 
 
     assert len(figures) == 3 * PART_BUCKETS + 1 + len(Outcome) + len(RejectReason) + 4
     assert item_size(item) < WRITE_UNIT_BYTES
+
+
+def test_a_rollup_item_of_either_shape_reads_into_the_same_buckets() -> None:
+    """Items written before the parts kept a bucket as its value (`d:3.46`); the report
+    reads them into the bucket of that value. Attributes it does not know are ignored."""
+    new = {"n": {"N": "2"}, f"d{bucket_of(3.46)}": {"N": "2"}, "x:d": {"N": "3.461"}}
+    old = {"n": {"N": "2"}, "d:3.46": {"N": "2"}, "x:d": {"N": "3.461"}, "dx": {"N": "1"}}
+
+    assert tally_of(old) == tally_of(new)
+    assert tally_of(old).decision_hours.spread() == {"median": 3.46, "p90": 3.46, "max": 3.46}

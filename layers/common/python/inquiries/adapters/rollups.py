@@ -181,15 +181,22 @@ def tally_of(item: dict[str, Any]) -> Tally:
             tally.reasons[rest] += n
         elif prefix == _STEP:
             tally.steps[ProgressStep(rest)] += n
-        elif name[:1] in _SKETCHES:
-            old = name[1:2] == ":"
-            bucket = bucket_of(float(name[2:])) if old else int(name[1:])
+        elif name[:1] in _SKETCHES and (bucket := _bucket(name[1:])) is not None:
             getattr(tally, _SKETCHES[name[0]]).buckets[bucket] += n
     for letter, name in _SKETCHES.items():
         stored = item.get(_LARGEST + letter)
         if stored is not None:
             getattr(tally, name).largest = float(stored["N"])
     return tally
+
+
+def _bucket(rest: str) -> int | None:
+    """The bucket an attribute name counts (after its sketch's letter): `-83`, or in
+    the earlier shape the value in hours (`:3.46`); None for any other name."""
+    try:
+        return bucket_of(float(rest[1:])) if rest[:1] == ":" else int(rest)
+    except ValueError:
+        return None
 
 
 def _update(table: str, key: dict[str, Any], figures: dict[str, int]) -> dict[str, Any]:
