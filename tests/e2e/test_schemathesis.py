@@ -6,8 +6,14 @@ and wrong-typed fields, unexpected methods) and its fuzzing phase (`MAX_EXAMPLES
 generated requests, valid and invalid), once with an HQ token and once with a
 partner's. Path ids, partner ids and contact ids are drawn half the time from
 inquiries made for the purpose (pending, accepted, returned, in HQ's queue), so
-the requests reach the decisions and their `200` answers, not only `404`. Every
-answer must be one the document promises:
+the requests reach the decisions and their `200` answers, not only `404`.
+
+The coverage phase runs, in each role's run, on the operations that role may call
+(public ones in HQ's run only: the token changes nothing there). On an operation the
+role is refused, every one of its hundreds of boundary-value bodies met the same
+`403` (the role is checked before the body), so there the fuzzing phase's
+generated requests and the document's examples show the refusal holds whatever
+is sent. Every answer must be one the document promises:
 
 - `not_a_server_error`: no `5xx`;
 - `status_code_conformance`: the status is documented for the operation;
@@ -28,17 +34,21 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import schemathesis
+from inquiries.api.routes import ROUTES
 from schemathesis.engine import Status, events, from_schema
 
 from tests.e2e.stack import LocalStack
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-schemathesis")]
+# Each role's run is a group of its own, so two workers can run them side by side (each
+# worker then has its own stack): the two runs are the suite's longest tests after the
+# fault test.
+pytestmark = [pytest.mark.slow]
 
 MAX_EXAMPLES = 30
 SEED = 20261201
@@ -59,6 +69,8 @@ class Findings:
     """What one Schemathesis run saw."""
 
     operations: set[str] = field(default_factory=set)
+    covered: set[str] = field(default_factory=set)  # operations the coverage phase ran on
+    seconds: Counter[str] = field(default_factory=Counter)  # per operation, every phase
     requests: Counter[str] = field(default_factory=Counter)  # per phase
     statuses: dict[str, Counter[int]] = field(default_factory=dict)  # per operation
     failures: list[str] = field(default_factory=list)  # one readable report each
@@ -75,8 +87,12 @@ def run_schemathesis(
     operations: list[str] | None = None,
     max_examples: int = MAX_EXAMPLES,
     coverage: bool = True,
+    uncovered: Sequence[str] = (),
 ) -> Findings:
-    """Run Schemathesis's engine over the document against the stack, as one caller."""
+    """Run Schemathesis's engine over the document against the stack, as one caller.
+
+    `uncovered`: operations whose coverage phase is left out (fuzzing and examples run).
+    """
     real = {"dictionary": "", "probability": REAL_ID_PROBABILITY}
     ids: dict[str, Any] = {}
     if seeded is not None:
@@ -104,6 +120,10 @@ def run_schemathesis(
             },
             "phases": {"coverage": {"enabled": coverage}, "stateful": {"enabled": False}},
             "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
+            "operations": [
+                {"include-name": label, "phases": {"coverage": {"enabled": False}}}
+                for label in uncovered
+            ],
         }
     )
     schema = schemathesis.openapi.from_dict(document, config=config)
@@ -113,6 +133,9 @@ def run_schemathesis(
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             findings.operations.add(event.recorder.label)
+            findings.seconds[event.recorder.label] += event.elapsed_time
+            if event.phase.value == "coverage" and event.recorder.interactions:
+                findings.covered.add(event.recorder.label)
             findings.requests[event.phase.value] += len(event.recorder.interactions)
             _collect(findings, event.recorder)
         elif isinstance(event, events.NonFatalError):
@@ -243,20 +266,37 @@ def _labels(document: dict[str, Any]) -> set[str]:
     }
 
 
+def _covered_by(role: str) -> set[str]:
+    """The operations whose coverage phase runs in `role`'s run: the role's own, and the
+    public ones in HQ's run (a token changes nothing on them)."""
+    return {
+        route.key for route in ROUTES if role in route.roles or (not route.roles and role == "hq")
+    }
+
+
 # --- the tests -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["hq", "partner"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        pytest.param("hq", marks=pytest.mark.xdist_group("e2e-schemathesis-hq")),
+        pytest.param("partner", marks=pytest.mark.xdist_group("e2e-schemathesis-partner")),
+    ],
+)
 def test_every_operation_answers_as_the_document_says(
     fuzzed_stack: LocalStack, seeded: dict[str, dict[str, list[str]]], role: str
 ) -> None:
     document = fuzzed_stack.document
     assert document is not None
     token = _token(fuzzed_stack, role)
-    findings = run_schemathesis(fuzzed_stack, document, token, seeded[role])
+    covered = _covered_by(role)
+    uncovered = sorted(_labels(document) - covered)
+    findings = run_schemathesis(fuzzed_stack, document, token, seeded[role], uncovered=uncovered)
 
     assert not findings.errors, findings.errors
     assert findings.operations == _labels(document)  # none skipped
+    assert findings.covered == covered  # the boundary values went where the role may go
     assert not findings.failures, _summary(findings)
     # The real ids took the requests past the 404s: inquiries were read and decided on.
     statuses = findings.statuses
@@ -269,9 +309,11 @@ def test_every_operation_answers_as_the_document_says(
     assert statuses[decided][200] > 0, statuses[decided]
     print(f"\n{role}: {sum(findings.requests.values())} requests {dict(findings.requests)}")
     for operation, counted in sorted(statuses.items()):
-        print(f"  {operation}: {dict(sorted(counted.items()))}")
+        seconds = findings.seconds[operation]
+        print(f"  {operation}: {dict(sorted(counted.items()))} in {seconds:.1f} s")
 
 
+@pytest.mark.xdist_group("e2e-schemathesis-partner")
 def test_the_checks_catch_answers_the_document_does_not_promise(
     fuzzed_stack: LocalStack,
 ) -> None:

@@ -31,6 +31,8 @@ def test_the_table_has_the_keys_and_indexes_of_the_shared_definition(
     assert set(indexes) == {index.name for index in definition.INDEXES}
 
 
+# Its own synthesis, in a group of its own: it can run beside the default one.
+@pytest.mark.xdist_group("cdk-without-gsi3")
 def test_an_index_is_left_out_for_one_deployment_to_be_created_anew(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

@@ -362,6 +362,11 @@ FORM_CONTEXT = {
 }
 
 
+# The tests of this second synthesis are a group of their own, so it runs on one worker
+# while the other runs the default synthesis's tests (each synthesis is a CDK app run).
+FORM_SITES_GROUP = pytest.mark.xdist_group("cdk-form-sites")
+
+
 @pytest.fixture(scope="module")
 def with_form_sites(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
     """The app deployed for a website and two dealers' sites that embed the form."""
@@ -383,6 +388,7 @@ def test_the_form_page_goes_to_the_api_and_its_script_comes_from_the_bucket(
     assert f"/{names.FORM_SCRIPT}" in _deployment(synthesized)["DistributionPaths"]
 
 
+@FORM_SITES_GROUP
 def test_the_sites_that_embed_the_form_get_cors_for_the_script_and_the_api(
     with_form_sites: Synthesis,
 ) -> None:
@@ -402,6 +408,7 @@ def test_the_sites_that_embed_the_form_get_cors_for_the_script_and_the_api(
     assert "idempotency-key" in api["Properties"]["CorsConfiguration"]["AllowHeaders"]
 
 
+@FORM_SITES_GROUP
 def test_the_privacy_notice_of_the_deployment_reaches_the_form_page(
     synthesized: Synthesis, with_form_sites: Synthesis
 ) -> None:

@@ -60,8 +60,16 @@ class Moto:
     def reset(self) -> None:
         """Every backend as new, then the empty table as it was created."""
         BackendDict.reset()  # what starting moto does
-        tables = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables
-        tables[TABLE] = copy.deepcopy(self.blank_table)
+        self.put_table(self.blank_table)
+
+    def table(self) -> Any:
+        """A copy of the table as it is now (for `put_table`)."""
+        return copy.deepcopy(dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables[TABLE])
+
+    def put_table(self, table: Any) -> None:
+        """The table as a copy of `table` holds it: data that several tests only read is
+        made once per module and put back for each test."""
+        dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables[TABLE] = copy.deepcopy(table)
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,20 @@ each answered by its own index.
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import boto3
 import pytest
+from inquiries import wiring
 from inquiries.adapters import shards
 from inquiries.adapters.clock import FixedClock
 from inquiries.adapters.keys import PARTNER_SHARDS, SHARDS, shard_of
 
+from tests.conftest import START
+from tests.integration.conftest import GROUP, Moto
 from tests.support.api import Answer, call, hq, partner
 from tests.support.api import pages as every_page
 
@@ -62,14 +69,46 @@ def ids(items: list[dict[str, Any]]) -> list[str]:
     return [i["id"] for i in items]
 
 
+@dataclass(frozen=True)
+class Built:
+    table: Any  # moto's table with the network in it
+    now: datetime  # the clock when it was made
+    views: dict[str, dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def built(moto: Moto) -> Built:
+    """The network, made once for the module through the API (36 submissions and their
+    decisions were most of each test's time); the tests only read it."""
+    moto.reset()
+    boto3.client("scheduler").create_schedule_group(Name=GROUP)
+    wiring.reset()
+    clock = FixedClock(START)
+    wiring.override(clock=clock)
+    try:
+        views = _make_network(clock)
+        return Built(moto.table(), clock.now(), views)
+    finally:
+        wiring.reset()
+
+
 @pytest.fixture
-def network(aws: dict[str, Any], clock: FixedClock) -> dict[str, dict[str, Any]]:
+def network(
+    aws: dict[str, Any], clock: FixedClock, moto: Moto, built: Built
+) -> dict[str, dict[str, Any]]:
     """Three partners and 36 inquiries over three days, in every state a list shows.
 
     Every fourth goes to Bavaria from its dealer page, every ninth to France (nobody
     covers it: HQ's queue); South Tyrol's are accepted or rejected in turn, some left
-    pending. Answers the views of all of them, as HQ sees them, by id.
+    pending. Answers the views of all of them, as HQ sees them, by id. The table is a
+    fresh copy of the module's, the clock where it was when they were made.
     """
+    moto.put_table(built.table)
+    clock.set(built.now)
+    return copy.deepcopy(built.views)
+
+
+def _make_network(clock: FixedClock) -> dict[str, dict[str, Any]]:
     for partner_id, place in {
         ALPIN: ("IT", "BZ", "Europe/Rome", "391"),
         MERAN: ("IT", "BZ", "Europe/Rome", "390"),
