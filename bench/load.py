@@ -2,16 +2,21 @@
 
     python bench/load.py [--inquiries 2000] [--clients 8] [--seed 20261201]
                          [--report-every 5] [--progress-every 60] [--stock-moto]
+                         [--profile-stack DIR]
 
 Starts the local stack (`python -m local --port 0 --data-dir <tmp> --reset`, no
 journal compaction while it runs) as a subprocess, by default through
-`bench/load.py --serve-local`, which is the same with three changes to the emulator
+`bench/load.py --serve-local`, which is the same with these changes to the emulator
 (each in a function below; `--stock-moto` runs without them): moto's Query reads
-only the partition it asks for instead of sorting the whole table
+only the partition it asks for instead of sorting the whole table, bisects the sorted
+keys of a big partition, and cuts a page before moto sorts it
 (`moto_queries_read_partitions`), its stream forgets what its one reader has read
-(`moto_streams_drop_what_was_read`), and its reads are answered with `json.dumps`
-instead of its slow serializer (`moto_answers_reads_plainly`). Without the first two
-each request gets slower, and the stack bigger, with every item stored. The demo
+(`moto_streams_drop_what_was_read`), its reads are answered with `json.dumps`
+instead of its slow serializer (`moto_answers_reads_plainly`), projections copy the
+attributes named (`moto_projects_plainly`) and it lists its services once
+(`moto_finds_services_once`). Without the first two each request gets slower, and
+the stack bigger, with every item stored. `--profile-stack DIR` shows where the
+stack's CPU goes, minute by minute (bench/_stack_profile.py). The demo
 partners: alpin-bz IT 39, bayern-muc DE 8/9, wien AT 1, zuerich CH 80/81. It sets the
 stack's simulated clock to a Tuesday morning, and lets `--clients` threads (one
 `requests` session each, loopback only) drive every inquiry of a seeded plan:
@@ -59,6 +64,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import bisect
 import contextlib
 import csv
 import io
@@ -316,8 +322,12 @@ def moto_queries_read_partitions() -> None:
             stored = self.items.get(key.hash_key)  # .get: never add to moto's defaultdict
             if stored is None:
                 return []
-            found = list(stored.values()) if self.range_key_attr is not None else [stored]
-            return key.page(key.in_range(found, self.range_key_attr), [self.range_key_attr])
+            if self.range_key_attr is None:
+                return key.page(key.in_range([stored], None), None)
+            found = ordered.in_range(self, key.hash_key, stored, key)
+            if found is None:
+                found = key.in_range(list(stored.values()), self.range_key_attr)
+            return key.page(found, [self.range_key_attr])
         found = maps.candidates(self, key.conditions)
         if found is None:  # no string key to look up: every item, as moto does
             found = [i for s in self.items.values() for i in _partition_items(self, s)]
@@ -330,13 +340,30 @@ def moto_queries_read_partitions() -> None:
         found = key.in_range(found, _index_range_attr(self, key.index_name))
         return key.page(found, _index_order(self, key.index_name))
 
-    put_item = Table.put_item
+    put_item, delete_item = Table.put_item, Table.delete_item
     update_item = DynamoDBBackend.update_item
+    transact_write_items = DynamoDBBackend.transact_write_items
+    ordered = _SortedPartitions()
 
     def indexed_put(self: Any, *args: Any, **kwargs: Any) -> Any:
         item = put_item(self, *args, **kwargs)
         maps.add(self, item)
+        ordered.added(self, item)
         return item
+
+    def ordered_delete(self: Any, hash_key: Any, range_key: Any) -> Any:
+        item = delete_item(self, hash_key, range_key)
+        ordered.removed(self, hash_key, range_key)
+        return item
+
+    def transact(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return transact_write_items(self, *args, **kwargs)
+        except Exception:
+            # Cancelled: the items it touched are put back behind moto's methods (the
+            # local stack's rollback, local/aws.py); the sorted keys are made afresh.
+            ordered.forget()
+            raise
 
     def indexed_update(self: Any, *args: Any, **kwargs: Any) -> Any:
         item = update_item(self, *args, **kwargs)  # changes the stored item in place
@@ -348,6 +375,8 @@ def moto_queries_read_partitions() -> None:
     Table.query = partition_query  # type: ignore[method-assign]
     Table.all_items = candidates  # type: ignore[method-assign]
     Table.put_item = indexed_put  # type: ignore[method-assign]
+    Table.delete_item = ordered_delete  # type: ignore[method-assign]
+    DynamoDBBackend.transact_write_items = transact  # type: ignore[method-assign]
     DynamoDBBackend.update_item = indexed_update  # type: ignore[method-assign]
 
 
@@ -467,6 +496,108 @@ def _index_range_attr(table: Any, index_name: str | None) -> str | None:
             ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
             return ranges[0] if len(ranges) == 1 else None
     return None
+
+
+class _SortedPartitions:
+    """The string sort keys of each big partition of a table, kept sorted for a bisect.
+
+    A partner's partition holds its address book (four items per contact, thousands after
+    a few thousand inquiries), and each accept asks it by a sort key prefix a few times:
+    walking the whole partition per Query grew with every contact. DynamoDB reads such a
+    range from its sorted keys; so does this, for a partition of at least `BIG` items:
+    the sorted list is made on the first such Query and kept by every put and delete
+    (`Table.put_item`, `Table.delete_item`, which transactions and updates go through),
+    made afresh when its length disagrees with the partition's or after a cancelled
+    transaction (whose rollback puts items back directly). Runs inside moto's requests,
+    which the local stack serialises.
+    """
+
+    BIG = 256
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, str], list[str]] = {}
+
+    @staticmethod
+    def _name(table: Any, hash_key: Any) -> tuple[str, str] | None:
+        if hash_key is None or hash_key.type != "S":
+            return None
+        return (table.name, hash_key.value)
+
+    def forget(self) -> None:
+        self._keys.clear()
+
+    def added(self, table: Any, item: Any) -> None:
+        name = self._name(table, getattr(item, "hash_key", None))
+        keys = self._keys.get(name) if name else None
+        if keys is None:
+            return
+        range_key = item.range_key
+        if range_key is None or range_key.type != "S":
+            self._keys.pop(name, None)  # type: ignore[arg-type]
+            return
+        at = bisect.bisect_left(keys, range_key.value)
+        if at == len(keys) or keys[at] != range_key.value:
+            keys.insert(at, range_key.value)
+
+    def removed(self, table: Any, hash_key: Any, range_key: Any) -> None:
+        name = self._name(table, hash_key)
+        keys = self._keys.get(name) if name else None
+        if keys is None or range_key is None or range_key.type != "S":
+            return
+        at = bisect.bisect_left(keys, range_key.value)
+        if at < len(keys) and keys[at] == range_key.value:
+            del keys[at]
+
+    def in_range(self, table: Any, hash_key: Any, stored: Any, asked: _Asked) -> list[Any] | None:
+        """The partition's items meeting the sort key condition, or None (then walk it)."""
+        name = self._name(table, hash_key)
+        bounds = _TEXT_BOUNDS.get(asked.comparison or "")
+        if (
+            name is None
+            or bounds is None
+            or len(stored) < self.BIG
+            or len(asked.range_names) > 1
+            or (asked.range_names and asked.range_names[-1] != table.range_key_attr)
+            or not asked.values
+            or any(v.type != "S" for v in asked.values)
+        ):
+            return None
+        keys = self._keys.get(name)
+        if keys is None or len(keys) != len(stored):
+            if any(k.type != "S" for k in stored):
+                return None
+            keys = self._keys[name] = sorted(k.value for k in stored)
+        from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
+
+        low, high = bounds(keys, *(v.value for v in asked.values))
+        found = []
+        for value in keys[low:high]:
+            item = stored.get(DynamoType({"S": value}))
+            if item is not None:
+                found.append(item)
+        asked.in_range_done = True
+        return found
+
+
+def _begins_with(keys: list[str], prefix: str) -> tuple[int, int]:
+    low = high = bisect.bisect_left(keys, prefix)
+    while high < len(keys) and keys[high].startswith(prefix):
+        high += 1
+    return low, high
+
+
+# The slice of sorted string keys each sort key condition keeps (moto's names for them).
+_TEXT_BOUNDS: dict[str, Callable[..., tuple[int, int]]] = {
+    "EQ": lambda k, w: (bisect.bisect_left(k, w), bisect.bisect_right(k, w)),
+    "LE": lambda k, w: (0, bisect.bisect_right(k, w)),
+    "LT": lambda k, w: (0, bisect.bisect_left(k, w)),
+    "GE": lambda k, w: (bisect.bisect_left(k, w), len(k)),
+    "GT": lambda k, w: (bisect.bisect_right(k, w), len(k)),
+    "BEGINS_WITH": _begins_with,
+    "BETWEEN": lambda k, low, high: (bisect.bisect_left(k, low), bisect.bisect_right(k, high)),
+}
+for _symbol, _name in (("=", "EQ"), ("<=", "LE"), ("<", "LT"), (">=", "GE"), (">", "GT")):
+    _TEXT_BOUNDS[_symbol] = _TEXT_BOUNDS[_name]
 
 
 def _index_order(table: Any, index_name: str | None) -> list[str] | None:

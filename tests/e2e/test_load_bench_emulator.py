@@ -98,6 +98,18 @@ def queries():
                       "ExpressionAttributeValues": {":h": {"S": f"H#{h}"}, ":t": {"S": "T#00"}}})
     asked.append({"IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :g",
                   "ExpressionAttributeValues": {":g": {"S": "nowhere"}}})
+    # a big partition (an address book): its sort keys are bisected
+    for condition, values in (("begins_with(sk, :a)", ("C#3#",)), ("sk = :a", ("C#4#0104",)),
+                              ("sk BETWEEN :a AND :b", ("C#2#", "C#5#0105")),
+                              ("sk < :a", ("C#1#0200",)), ("sk <= :a", ("C#0#0010",)),
+                              ("sk > :a", ("C#8#",)), ("sk >= :a", ("C#9#0009",)),
+                              ("begins_with(sk, :a)", ("D#",))):
+        for forward in (True, False):
+            asked.append({"KeyConditionExpression": "pk = :p AND " + condition,
+                          "ExpressionAttributeValues": {
+                              ":p": {"S": "BIG"},
+                              **{f":{n}": {"S": v} for n, v in zip("ab", values)}},
+                          "ScanIndexForward": forward})
     for p in (0, 3):  # projections: top-level names (and one that no item has), a nested path
         asked.append({"KeyConditionExpression": "pk = :p",
                       "ProjectionExpression": "sk, #s, contact, #o, channel, nothing, l",
@@ -120,9 +132,27 @@ def queries():
         answers.append(pages)
     return answers
 
+def big(n):
+    return {"pk": {"S": "BIG"}, "sk": {"S": f"C#{n % 10}#{n:04d}"}, "n": {"N": str(n)}}
+
 for n in range(300):
     db.put_item(TableName="t", Item=item(n))
+for n in range(0, 600, 2):
+    db.put_item(TableName="t", Item=big(n))
 out.append(queries())
+for n in range(1, 40, 2):  # the big partition: new keys among the old, some deleted
+    db.put_item(TableName="t", Item=big(n))
+for n in range(0, 100, 6):
+    db.delete_item(TableName="t", Key={"pk": {"S": "BIG"}, "sk": big(n)["sk"]})
+try:  # cancelled: deletes one item of the big partition and adds another; neither shows
+    db.transact_write_items(TransactItems=[
+        {"Delete": {"TableName": "t", "Key": {"pk": {"S": "BIG"}, "sk": big(302)["sk"]}}},
+        {"Put": {"TableName": "t", "Item": big(303)}},
+        {"ConditionCheck": {"TableName": "t", "Key": {"pk": {"S": "none"}, "sk": {"S": "x"}},
+                            "ConditionExpression": "attribute_exists(pk)"}},
+    ])
+except db.exceptions.TransactionCanceledException:
+    pass
 for n in rng.sample(range(300), 80):  # move items to other index partitions, and out of one
     db.update_item(TableName="t", Key={"pk": item(n)["pk"], "sk": item(n)["sk"]},
                    UpdateExpression="SET gsi1pk = :g, n = :n REMOVE gsi2pk",
@@ -218,7 +248,8 @@ def test_the_load_benchs_moto_answers_queries_and_streams_as_moto_does() -> None
     assert isinstance(answers, list) and isinstance(changed["answers"], list)
     assert changed["answers"][2:] == answers[2:]
     assert any(page for pages in answers[0] for page in pages)  # the queries found items
-    assert len(answers[STREAM]) == 360 + 80 + 40 + 20  # every change read once, none twice
+    # every change read once, none twice (the big partition: 300 puts, 20 more, 17 deletes)
+    assert len(answers[STREAM]) == 360 + 80 + 40 + 20 + 300 + 20 + 17
     # moto keeps every record; the bench's keeps none its reader has read.
     assert stock["kept"] == len(answers[STREAM])
     assert changed["kept"] == 0
