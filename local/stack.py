@@ -49,6 +49,7 @@ _POWERTOOLS = {
     # The functions' own JSON logs are quiet locally; POWERTOOLS_LOG_LEVEL=INFO shows them.
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_METRICS_DISABLED": "true",
+    "PYDANTIC_DISABLE_PLUGINS": "__all__",
 }
 
 

@@ -6,6 +6,9 @@ the caller, the inquiry (404) and the body are checked before a handler runs.
 
 from __future__ import annotations
 
+from inquiries import startup  # first: the function starts without garbage collection
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools import Metrics
@@ -252,6 +255,7 @@ def inquiry_suggestions(request: Request) -> dict[str, Any]:
 api.complete()
 
 
+@startup.ends_after_first_call
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

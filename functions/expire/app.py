@@ -7,6 +7,9 @@ personal data of inquiries at rest for RETENTION_DAYS is erased (retention).
 
 from __future__ import annotations
 
+from inquiries import startup  # first: the function starts without garbage collection
+
+# isort: split
 import os
 from typing import Any
 
@@ -22,6 +25,7 @@ logger = function_logger()
 metrics = Metrics()
 
 
+@startup.ends_after_first_call
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

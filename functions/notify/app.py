@@ -10,6 +10,9 @@ Three kinds of event reach it:
 
 from __future__ import annotations
 
+from inquiries import startup  # first: the function starts without garbage collection
+
+# isort: split
 import json
 from typing import Any
 
@@ -65,6 +68,7 @@ def _record(record: DynamoDBRecord) -> None:
         raise failed
 
 
+@startup.ends_after_first_call
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from inquiries import startup  # first: the function starts without garbage collection
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools import Metrics
@@ -71,6 +74,7 @@ def response_times(request: Request) -> Response[str]:
 api.complete()
 
 
+@startup.ends_after_first_call
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

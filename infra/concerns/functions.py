@@ -161,6 +161,9 @@ class Functions(Construct):
             "SCHEDULE_GROUP": self._scheduling.group_name,
             "DEADLINE_HOURS": f"{self._settings.deadline_hours:g}",
             "AUTO_REROUTE_MAX": str(self._settings.auto_reroute_max),
+            # No pydantic plugins are used: without this, the first validation of a cold
+            # start reads the metadata of every installed package to look for some.
+            "PYDANTIC_DISABLE_PLUGINS": "__all__",
         }
         if "scheduler:CreateSchedule" in SCHEDULE_ACCESS.get(name, ()):
             # Only the functions that create schedules need their target, role and DLQ;

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from inquiries.adapters.attributes import deserialize, serialize
 from inquiries.adapters.keys import (
     ALL_PARTNERS,
     IN_INBOX,
@@ -62,13 +61,10 @@ from inquiries.domain.model import (
 )
 from inquiries.service.ports import IdempotencyClaim
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
 
 def to_item(data: dict[str, Any]) -> dict[str, Any]:
     """Plain data -> DynamoDB's typed item; None values are left out."""
-    return {k: _serializer.serialize(v) for k, v in data.items() if v is not None}
+    return {k: serialize(v) for k, v in data.items() if v is not None}
 
 
 def _plain(value: Any) -> Any:
@@ -85,7 +81,7 @@ def _plain(value: Any) -> Any:
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
     """DynamoDB's typed item -> plain data (numbers as int or float)."""
-    return {k: _plain(_deserializer.deserialize(v)) for k, v in item.items()}
+    return {k: _plain(deserialize(v)) for k, v in item.items()}
 
 
 def _calendar_data(calendar: Calendar) -> dict[str, Any]:

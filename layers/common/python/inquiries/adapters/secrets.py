@@ -34,7 +34,7 @@ def _read(config: Settings, session: Any) -> bytes:
     if config.subject_key is not None:
         value = config.subject_key
     elif config.subject_key_secret_arn is not None:
-        client = session.client("secretsmanager")
+        client = session.create_client("secretsmanager")
         value = client.get_secret_value(SecretId=config.subject_key_secret_arn)["SecretString"]
     else:
         raise SettingsError("missing settings: SUBJECT_KEY or SUBJECT_KEY_SECRET_ARN")

@@ -9,7 +9,6 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     StrictBool,
     StrictInt,
@@ -21,6 +20,7 @@ from pydantic import (
 from inquiries.api.schemas.fields import (
     PHONE,
     Country,
+    Email,
     Id,
     Name,
     PostalCode,
@@ -36,7 +36,7 @@ from inquiries.domain.model import (
 class ContactIn(Strict):
     first_name: Name | None = None
     last_name: Name
-    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    email: Email
     phone: Annotated[
         str | None,
         StringConstraints(max_length=40),
