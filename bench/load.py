@@ -1827,6 +1827,28 @@ def report_verdict(watch: ReportWatch, load_s: float) -> list[str]:
     return problems
 
 
+def stack_cost_growth(rows: list[dict[str, float]], load_s: float) -> str | None:
+    """The stack's CPU per request over the first and the last tenth of the load (the
+    progress windows ending in them, weighted by their requests), and the ratio: what
+    each request costs the stack as the data grows. Shown, not judged: it moves with
+    whatever else the machine runs."""
+
+    def mean(window: list[dict[str, float]]) -> float | None:
+        made = sum(r["requests/s"] for r in window)
+        if not made:
+            return None
+        return sum(r["cpu ms/request"] * r["requests/s"] for r in window) / made
+
+    start = mean([r for r in rows if r["s"] <= max(STRETCH * load_s, rows[0]["s"])] if rows else [])
+    end = mean([r for r in rows if r["s"] >= (1 - STRETCH) * load_s])
+    if start is None or end is None:
+        return None
+    return (
+        f"Stack CPU per request, first {STRETCH:.0%} of the load: {start:.1f} ms; "
+        f"last {STRETCH:.0%}: {end:.1f} ms; end/start {end / start:.2f}"
+    )
+
+
 @contextlib.contextmanager
 def timed(phases: dict[str, float], name: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -2029,6 +2051,9 @@ def run(
         print(f"Operations with more than one status (503s on reads were retried): {unexpected}")
     print()
     verdict = report_verdict(watch, load_s)
+    growth = stack_cost_growth(progress.rows, load_s)
+    if growth:
+        print(growth)
     print()
     checks = sum(audit.checked.values())
     if verdict:
