@@ -288,6 +288,12 @@ def rollup_pk(partner_id: str, shard: int) -> str:
     return f"{ROLLUP_PREFIX}{partner_id}#{shard}"
 
 
-def rollup_sk(day: str) -> str:
-    """The sort key of a rollup: its UTC day `YYYY-MM-DD`, so a period is a key range."""
-    return f"{ROLLUP_DAY_PREFIX}{day}"
+def rollup_sk(day: str, part: int | None = None) -> str:
+    """The sort key of a rollup item: its UTC day `YYYY-MM-DD`, so a period is a key range,
+    and for the items holding a range of duration buckets, the number of that range."""
+    return f"{ROLLUP_DAY_PREFIX}{day}" if part is None else f"{ROLLUP_DAY_PREFIX}{day}#{part}"
+
+
+def rollup_day_end(day: str) -> str:
+    """A sort key after every rollup item of the day (the upper end of a period's range)."""
+    return f"{ROLLUP_DAY_PREFIX}{day}#~"

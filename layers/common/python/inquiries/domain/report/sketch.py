@@ -1,23 +1,28 @@
-"""A mergeable sketch of durations: counts of values kept to about three significant digits.
+"""A mergeable sketch of durations: counts of values kept to within 1 % of their size.
 
-A duration in hours is kept as its *bucket*: the value rounded half up to three
-significant digits when its leading digits are below 5 (3.456 -> 3.46,
-0.3333 -> 0.333) and to two above (66.43 -> 66, 0.6667 -> 0.67). Each bucket
-is off its values by at most 0.5 % (at 1.005) or 1 % (at 5.05), so the kept
-value is always within 1 % of the duration it stands for.
+A duration in hours is kept as the number of its *bucket*, the value rounded half
+up to a step that grows with its leading digits: 0.02 of its power of ten below a
+leading 5 (1.00, 1.02, ... 4.98) and 0.1 from it (5.0, 5.1, ... 9.9). So 20 min
+(0.3333 h) is kept as 0.334, 66.43 h as 66 and 3.456 h as 3.46, and each kept
+value is within 1 % of the durations it stands for (0.01 off at 1.0, 0.05 at
+5.0). That is 250 buckets per decade of durations (0.1-1 h, 1-10 h, ...), where
+three significant digits needed 450 for the same 1 %, and round durations (3 h,
+2.5 h, 20 or 45 min, 66 h) come out exact as shown (to 0.01 h), which log-scale
+buckets (DDSketch: 116 per decade at 1 %) would shift. Durations under 0.00001 h
+(0.036 s) are kept as zero (`ZERO`), shown as 0.00 h either way. Buckets are
+numbered upwards (`bucket_of`: 250 per decade, 1 h is 0) so that a rollup can keep
+ranges of them in items of their own.
 
-Rounding is monotonic, so the nearest-rank percentile of the kept values is
-the kept value of the exact percentile: the sketch's median and p90 are within
-1 % of the exact ones, and shown to 0.01 h within 1 % of the exact value +
-0.01 h (the display rounding may tip the other way at a half hundredth). That
-is the bound docs/data-model.md states and the property test checks; round
-durations (3 h, 66 h, 20 min) come out exact. The maximum is kept exactly
-(`largest`), as the contract wants it.
+Rounding is monotonic, so the nearest-rank percentile of the kept values is the
+kept value of the exact percentile: the sketch's median and p90 are within 1 %
+of the exact ones, and shown to 0.01 h within 1 % of the exact value + 0.01 h
+(the display rounding may tip the other way at a half hundredth). That is the
+bound docs/data-model.md states and the property test checks. The maximum is
+kept exactly (`largest`), and no percentile is shown above it.
 
 Sketches of disjoint groups merge by adding counts per bucket, so a rollup
 stores one counter per bucket and DynamoDB adds to it (`ADD`) in the same
-transaction as the decision. A day of one partner holds at most ~450 buckets
-per decade of durations (0.1-1 h, 1-10 h, ...), usually far fewer.
+transaction as the decision.
 """
 
 from __future__ import annotations
@@ -29,37 +34,47 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from inquiries.domain.report.figures import rounded_hours
 
+ACCURACY = 0.01  # the largest relative error of a kept value
 # Shorter than this (0.036 s) counts as zero: it shows as 0.00 h either way.
-_NEGLIGIBLE = Decimal("0.00001")
-_FINE = Decimal("0.01")  # mantissa step below 5: three significant digits
-_COARSE = Decimal("0.1")  # mantissa step from 5: two significant digits
-_FIVE = Decimal(5)
-ZERO = Decimal(0)
+NEGLIGIBLE = Decimal("0.00001")
+# The steps of the mantissa (1 <= m < 10): (from, step, first bucket number of the range).
+_RANGES = ((Decimal(5), Decimal("0.1"), 200),)
+_FIRST = (Decimal(1), Decimal("0.02"), 0)
+PER_DECADE = 250
+# The bucket of zero: below the bucket of the shortest duration kept as such (1e-05 h).
+ZERO = -5 * PER_DECADE - 1
 
 
-def bucket_of(hours: float) -> Decimal:
-    """The bucket (kept value) of a duration in hours; never negative."""
-    value = Decimal(repr(hours)) if hours > 0 else ZERO
-    if value < _NEGLIGIBLE:
+def bucket_of(hours: float) -> int:
+    """The bucket (number) of a duration in hours; `ZERO` for none or negligible ones."""
+    if not hours > 0:  # also NaN
+        return ZERO
+    value = Decimal(repr(hours))
+    if value < NEGLIGIBLE:
         return ZERO
     exponent = value.adjusted()  # the power of ten of the leading digit
-    scale = Decimal(1).scaleb(exponent)
-    mantissa = value / scale
-    step = _FINE if mantissa < _FIVE else _COARSE
-    kept = mantissa.quantize(step, rounding=ROUND_HALF_UP) * scale
-    return kept.normalize()
+    mantissa = value.scaleb(-exponent)
+    start, step, first = next((r for r in _RANGES if mantissa >= r[0]), _FIRST)
+    steps = ((mantissa - start) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    # 9.96 rounds up to 10.0: the first bucket of the next decade, as numbered.
+    return exponent * PER_DECADE + first + int(steps)
 
 
-def bucket_name(bucket: Decimal) -> str:
-    """A bucket as text without exponent (`66`, `0.333`, `0`): part of an attribute name."""
-    return format(bucket.normalize(), "f")
+def value_of(bucket: int) -> float:
+    """The duration a bucket stands for (hours): within `ACCURACY` of each of its own."""
+    if bucket <= ZERO:
+        return 0.0
+    exponent, position = divmod(bucket, PER_DECADE)
+    start, step, first = next((r for r in _RANGES if position >= r[2]), _FIRST)
+    mantissa = start + step * (position - first)
+    return float(mantissa.scaleb(exponent))
 
 
 @dataclass
 class Sketch:
     """How many durations fell into each bucket (hours)."""
 
-    buckets: Counter[Decimal] = field(default_factory=Counter)
+    buckets: Counter[int] = field(default_factory=Counter)
     largest: float | None = None  # the exact maximum
 
     def add(self, hours: float) -> None:
@@ -78,7 +93,7 @@ class Sketch:
     def __len__(self) -> int:
         return sum(self.buckets.values())
 
-    def __iter__(self) -> Iterator[tuple[Decimal, int]]:
+    def __iter__(self) -> Iterator[tuple[int, int]]:
         """The buckets with a count, smallest first."""
         return iter(sorted((b, n) for b, n in self.buckets.items() if n))
 
@@ -92,17 +107,18 @@ class Sketch:
         for bucket, count in self:
             seen += count
             if seen >= rank:
-                return float(bucket)
+                return value_of(bucket)
         raise AssertionError("unreachable: the ranks add up to the total")
 
     def spread(self) -> dict[str, float | None]:
         """Median, 90th percentile and maximum in hours to 0.01; all null without data."""
         if not len(self):
             return {"median": None, "p90": None, "max": None}
+        largest = self.largest if self.largest is not None else self.percentile(100)
+        # A kept value may be rounded above the exact maximum (113 h is kept as 114):
+        # no percentile is larger than the maximum, and the exact one is closer.
         return {
-            "median": rounded_hours(self.percentile(50)),
-            "p90": rounded_hours(self.percentile(90)),
-            "max": rounded_hours(
-                self.largest if self.largest is not None else self.percentile(100)
-            ),
+            "median": rounded_hours(min(self.percentile(50), largest)),
+            "p90": rounded_hours(min(self.percentile(90), largest)),
+            "max": rounded_hours(largest),
         }
