@@ -2,16 +2,21 @@
 
     python bench/load.py [--inquiries 2000] [--clients 8] [--seed 20261201]
                          [--report-every 5] [--progress-every 60] [--stock-moto]
+                         [--profile-stack DIR]
 
 Starts the local stack (`python -m local --port 0 --data-dir <tmp> --reset`, no
 journal compaction while it runs) as a subprocess, by default through
-`bench/load.py --serve-local`, which is the same with three changes to the emulator
+`bench/load.py --serve-local`, which is the same with these changes to the emulator
 (each in a function below; `--stock-moto` runs without them): moto's Query reads
-only the partition it asks for instead of sorting the whole table
+only the partition it asks for instead of sorting the whole table, bisects the sorted
+keys of a big partition, and cuts a page before moto sorts it
 (`moto_queries_read_partitions`), its stream forgets what its one reader has read
-(`moto_streams_drop_what_was_read`), and its reads are answered with `json.dumps`
-instead of its slow serializer (`moto_answers_reads_plainly`). Without the first two
-each request gets slower, and the stack bigger, with every item stored. The demo
+(`moto_streams_drop_what_was_read`), its reads are answered with `json.dumps`
+instead of its slow serializer (`moto_answers_reads_plainly`), projections copy the
+attributes named (`moto_projects_plainly`) and it lists its services once
+(`moto_finds_services_once`). Without the first two each request gets slower, and
+the stack bigger, with every item stored. `--profile-stack DIR` shows where the
+stack's CPU goes, minute by minute (bench/_stack_profile.py). The demo
 partners: alpin-bz IT 39, bayern-muc DE 8/9, wien AT 1, zuerich CH 80/81. It sets the
 stack's simulated clock to a Tuesday morning, and lets `--clients` threads (one
 `requests` session each, loopback only) drive every inquiry of a seeded plan:
@@ -59,6 +64,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import bisect
 import contextlib
 import csv
 import io
@@ -98,6 +104,7 @@ START = "2026-12-01T08:00:00Z"  # a Tuesday, as in tests/conftest.py
 REPORT_PERIOD = {"from": "2026-12-01", "to": "2026-12-31"}
 ADVANCE_HOURS = 7 * 24  # past every 48-working-hour deadline of the run
 HQ_USER = "hq-load"
+PROFILE_ENV = "LOAD_STACK_PROFILE"
 
 # Region -> (country, the demo partner covering it, a postal code maker).
 REGIONS: dict[str, tuple[str, str, Callable[[random.Random], str]]] = {
@@ -297,6 +304,10 @@ def moto_queries_read_partitions() -> None:
             comparison=bound.get("range_comparison"),
             values=list(bound.get("range_objs") or ()),
             range_names=[name for name, _, _ in bound.get("range_key_conditions") or ()],
+            limit=bound.get("limit"),
+            start=bound.get("exclusive_start_key"),
+            forward=bound.get("scan_index_forward") is not False,
+            plain_filter=not bound.get("filter_kwargs"),
         )
         try:
             return query(self, *args, **kwargs)
@@ -311,8 +322,12 @@ def moto_queries_read_partitions() -> None:
             stored = self.items.get(key.hash_key)  # .get: never add to moto's defaultdict
             if stored is None:
                 return []
-            found = list(stored.values()) if self.range_key_attr is not None else [stored]
-            return key.in_range(found, self.range_key_attr)
+            if self.range_key_attr is None:
+                return key.page(key.in_range([stored], None), None)
+            found = ordered.in_range(self, key.hash_key, stored, key)
+            if found is None:
+                found = key.in_range(list(stored.values()), self.range_key_attr)
+            return key.page(found, [self.range_key_attr])
         found = maps.candidates(self, key.conditions)
         if found is None:  # no string key to look up: every item, as moto does
             found = [i for s in self.items.values() for i in _partition_items(self, s)]
@@ -322,15 +337,33 @@ def moto_queries_read_partitions() -> None:
             for item in found
             if all(getattr(item.attrs.get(name), "value", None) == v for name, v in wanted)
         ]
-        return key.in_range(found, _index_range_attr(self, key.index_name))
+        found = key.in_range(found, _index_range_attr(self, key.index_name))
+        return key.page(found, _index_order(self, key.index_name))
 
-    put_item = Table.put_item
+    put_item, delete_item = Table.put_item, Table.delete_item
     update_item = DynamoDBBackend.update_item
+    transact_write_items = DynamoDBBackend.transact_write_items
+    ordered = _SortedPartitions()
 
     def indexed_put(self: Any, *args: Any, **kwargs: Any) -> Any:
         item = put_item(self, *args, **kwargs)
         maps.add(self, item)
+        ordered.added(self, item)
         return item
+
+    def ordered_delete(self: Any, hash_key: Any, range_key: Any) -> Any:
+        item = delete_item(self, hash_key, range_key)
+        ordered.removed(self, hash_key, range_key)
+        return item
+
+    def transact(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return transact_write_items(self, *args, **kwargs)
+        except Exception:
+            # Cancelled: the items it touched are put back behind moto's methods (the
+            # local stack's rollback, local/aws.py); the sorted keys are made afresh.
+            ordered.forget()
+            raise
 
     def indexed_update(self: Any, *args: Any, **kwargs: Any) -> Any:
         item = update_item(self, *args, **kwargs)  # changes the stored item in place
@@ -342,6 +375,8 @@ def moto_queries_read_partitions() -> None:
     Table.query = partition_query  # type: ignore[method-assign]
     Table.all_items = candidates  # type: ignore[method-assign]
     Table.put_item = indexed_put  # type: ignore[method-assign]
+    Table.delete_item = ordered_delete  # type: ignore[method-assign]
+    DynamoDBBackend.transact_write_items = transact  # type: ignore[method-assign]
     DynamoDBBackend.update_item = indexed_update  # type: ignore[method-assign]
 
 
@@ -355,6 +390,11 @@ class _Asked:
     comparison: str | None  # the sort key condition, as moto names it
     values: list[Any]
     range_names: list[str]
+    limit: int | None = None
+    start: dict[str, Any] | None = None  # ExclusiveStartKey, as DynamoDB's JSON
+    forward: bool = True
+    plain_filter: bool = True  # no legacy QueryFilter, which moto applies with the limit
+    in_range_done: bool = False  # the sort key condition is applied: only matches are left
 
     def in_range(self, items: list[Any], range_attr: str | None) -> list[Any]:
         """The items whose sort key meets the condition, compared as moto compares it later.
@@ -362,12 +402,16 @@ class _Asked:
         Only for a plain condition on the one sort key moto checks (`range_attr`); anything
         else is left to moto as it is.
         """
-        if not self.comparison or range_attr is None:
+        if not self.comparison:
+            self.in_range_done = True
+            return items
+        if range_attr is None:
             return items
         if self.range_names and self.range_names[-1] != range_attr:
             return items
         if len(self.range_names) > 1:
             return items  # a multi-attribute key: moto's own rules
+        self.in_range_done = True
         text = _TEXT_COMPARISONS.get(self.comparison)
         if text is not None and self.values and all(v.type == "S" for v in self.values):
             # On plain strings (a partner's contact keys run to thousands per partition):
@@ -386,6 +430,42 @@ class _Asked:
             if value and value.compare(self.comparison, self.values):
                 kept.append(item)
         return kept
+
+    def page(self, items: list[Any], order: list[str] | None) -> list[Any]:
+        """Of the matching items, only those moto's page can hold: after the start key, and
+        one more than the limit (so that moto still sees whether another page follows).
+
+        moto sorts every candidate by its key values (`DynamoType` comparisons, in Python)
+        and then walks the list from the start to the ExclusiveStartKey: for a page of an
+        inbox of thousands of items, most of the request. Here the same order is taken on
+        plain strings, in C, and moto then sorts and pages the few left exactly as it
+        would have. Only where that order is certain: every sort attribute (`order`, as
+        moto's `_generate_attr_to_sort_by` lists them) a string on every item and in the
+        start key, the sort key condition already applied, and no legacy QueryFilter.
+        """
+        if (
+            self.limit is None
+            or order is None
+            or not self.in_range_done
+            or not self.plain_filter
+            or len(items) <= self.limit + 1
+        ):
+            return items
+        keyed = []
+        for item in items:
+            values = [item.attrs.get(name) for name in order]
+            if any(v is None or v.type != "S" for v in values):
+                return items
+            keyed.append((tuple(v.value for v in values), item))
+        keyed.sort(key=lambda pair: pair[0], reverse=not self.forward)
+        if self.start is not None:
+            start = [self.start.get(name) for name in order]
+            if any(not isinstance(v, dict) or set(v) != {"S"} for v in start):
+                return items
+            after = tuple(v["S"] for v in start)
+            # moto skips the items that come before the start key or are it
+            keyed = [(k, i) for k, i in keyed if (k > after if self.forward else k < after)]
+        return [item for _, item in keyed[: self.limit + 1]]
 
 
 # moto's comparisons of a string sort key (moto/dynamodb/comparisons.py), on plain strings.
@@ -415,6 +495,123 @@ def _index_range_attr(table: Any, index_name: str | None) -> str | None:
         if index.name == index_name:
             ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
             return ranges[0] if len(ranges) == 1 else None
+    return None
+
+
+class _SortedPartitions:
+    """The string sort keys of each big partition of a table, kept sorted for a bisect.
+
+    A partner's partition holds its address book (four items per contact, thousands after
+    a few thousand inquiries), and each accept asks it by a sort key prefix a few times:
+    walking the whole partition per Query grew with every contact. DynamoDB reads such a
+    range from its sorted keys; so does this, for a partition of at least `BIG` items:
+    the sorted list is made on the first such Query and kept by every put and delete
+    (`Table.put_item`, `Table.delete_item`, which transactions and updates go through),
+    made afresh when its length disagrees with the partition's or after a cancelled
+    transaction (whose rollback puts items back directly). Runs inside moto's requests,
+    which the local stack serialises.
+    """
+
+    BIG = 256
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, str], list[str]] = {}
+
+    @staticmethod
+    def _name(table: Any, hash_key: Any) -> tuple[str, str] | None:
+        if hash_key is None or hash_key.type != "S":
+            return None
+        return (table.name, hash_key.value)
+
+    def forget(self) -> None:
+        self._keys.clear()
+
+    def added(self, table: Any, item: Any) -> None:
+        name = self._name(table, getattr(item, "hash_key", None))
+        keys = self._keys.get(name) if name else None
+        if keys is None:
+            return
+        range_key = item.range_key
+        if range_key is None or range_key.type != "S":
+            self._keys.pop(name, None)  # type: ignore[arg-type]
+            return
+        at = bisect.bisect_left(keys, range_key.value)
+        if at == len(keys) or keys[at] != range_key.value:
+            keys.insert(at, range_key.value)
+
+    def removed(self, table: Any, hash_key: Any, range_key: Any) -> None:
+        name = self._name(table, hash_key)
+        keys = self._keys.get(name) if name else None
+        if keys is None or range_key is None or range_key.type != "S":
+            return
+        at = bisect.bisect_left(keys, range_key.value)
+        if at < len(keys) and keys[at] == range_key.value:
+            del keys[at]
+
+    def in_range(self, table: Any, hash_key: Any, stored: Any, asked: _Asked) -> list[Any] | None:
+        """The partition's items meeting the sort key condition, or None (then walk it)."""
+        name = self._name(table, hash_key)
+        bounds = _TEXT_BOUNDS.get(asked.comparison or "")
+        if (
+            name is None
+            or bounds is None
+            or len(stored) < self.BIG
+            or len(asked.range_names) > 1
+            or (asked.range_names and asked.range_names[-1] != table.range_key_attr)
+            or not asked.values
+            or any(v.type != "S" for v in asked.values)
+        ):
+            return None
+        keys = self._keys.get(name)
+        if keys is None or len(keys) != len(stored):
+            if any(k.type != "S" for k in stored):
+                return None
+            keys = self._keys[name] = sorted(k.value for k in stored)
+        from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
+
+        low, high = bounds(keys, *(v.value for v in asked.values))
+        found = []
+        for value in keys[low:high]:
+            item = stored.get(DynamoType({"S": value}))
+            if item is not None:
+                found.append(item)
+        asked.in_range_done = True
+        return found
+
+
+def _begins_with(keys: list[str], prefix: str) -> tuple[int, int]:
+    low = high = bisect.bisect_left(keys, prefix)
+    while high < len(keys) and keys[high].startswith(prefix):
+        high += 1
+    return low, high
+
+
+# The slice of sorted string keys each sort key condition keeps (moto's names for them).
+_TEXT_BOUNDS: dict[str, Callable[..., tuple[int, int]]] = {
+    "EQ": lambda k, w: (bisect.bisect_left(k, w), bisect.bisect_right(k, w)),
+    "LE": lambda k, w: (0, bisect.bisect_right(k, w)),
+    "LT": lambda k, w: (0, bisect.bisect_left(k, w)),
+    "GE": lambda k, w: (bisect.bisect_left(k, w), len(k)),
+    "GT": lambda k, w: (bisect.bisect_right(k, w), len(k)),
+    "BEGINS_WITH": _begins_with,
+    "BETWEEN": lambda k, low, high: (bisect.bisect_left(k, low), bisect.bisect_right(k, high)),
+}
+for _symbol, _name in (("=", "EQ"), ("<=", "LE"), ("<", "LT"), (">=", "GE"), (">", "GT")):
+    _TEXT_BOUNDS[_symbol] = _TEXT_BOUNDS[_name]
+
+
+def _index_order(table: Any, index_name: str | None) -> list[str] | None:
+    """The attributes moto sorts an index Query's items by: the index's partition and
+    sort key, then the table's (moto's `_generate_attr_to_sort_by`); None for an index
+    with more than one of either, where moto's own rules apply."""
+    for index in table.all_indexes():
+        if index.name == index_name:
+            hashes = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"]
+            ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+            if len(hashes) != 1 or len(ranges) != 1:
+                return None
+            table_keys = [table.hash_key_attr, table.range_key_attr]
+            return [*hashes, *ranges, *(k for k in table_keys if k)]
     return None
 
 
@@ -525,6 +722,63 @@ def moto_streams_drop_what_was_read() -> None:
     StreamShard.get = get_and_drop  # type: ignore[method-assign]
 
 
+def moto_projects_plainly() -> None:
+    """Project items onto an index or a ProjectionExpression by copying the attributes named.
+
+    moto's `Item.project` turns the whole item into plain Python (through boto3's
+    deserializer) once per attribute named, and back: an index with ten attributes in its
+    projection converted each item of a page ten times over, about a quarter of the
+    emulator's CPU in a load run (`--profile-stack`). Where every name is a top-level
+    attribute (no nested path, no list index), the projection is those attributes'
+    values as they are, copied; anything else goes to moto as before.
+    """
+    import copy  # noqa: PLC0415
+
+    from moto.dynamodb.models.dynamo_type import Item  # noqa: PLC0415
+
+    project = Item.project
+    if getattr(project, "plain", False):
+        return
+
+    def plain_project(self: Any, projection_expressions: list[list[str]]) -> Any:
+        names = []
+        for path in projection_expressions:
+            if len(path) != 1 or "[" in path[0]:
+                return project(self, projection_expressions)
+            names.append(path[0])
+        projected = Item(hash_key=self.hash_key, range_key=self.range_key, attrs={})
+        for name in names:
+            value = self.attrs.get(name)
+            if value is not None and name not in projected.attrs:
+                projected.attrs[name] = copy.deepcopy(value)
+        return projected
+
+    plain_project.plain = True  # type: ignore[attr-defined]
+    Item.project = plain_project  # type: ignore[method-assign]
+
+
+def moto_finds_services_once() -> None:
+    """List moto's services once, not on every request.
+
+    moto's server finds the service a request is for by listing its package's folders
+    (`os.listdir` and an `isdir` for each of some 150) on every request: about a tenth
+    of the emulator's CPU per request in a load run. The folders do not change while it
+    runs.
+    """
+    from moto import backends  # noqa: PLC0415
+
+    listed = backends.list_of_moto_modules
+    if getattr(listed, "once", False):
+        return
+    modules = tuple(listed())
+
+    def list_of_moto_modules() -> tuple[str, ...]:
+        return modules
+
+    list_of_moto_modules.once = True  # type: ignore[attr-defined]
+    backends.list_of_moto_modules = list_of_moto_modules  # type: ignore[assignment]
+
+
 # Read answers built with `json.dumps` instead of moto's response serializer (see below).
 _PLAIN_ANSWERS = {
     "DynamoHandler": frozenset({"Query", "GetItem", "BatchGetItem", "TransactGetItems"}),
@@ -604,9 +858,17 @@ def serve_local(argv: list[str]) -> int:
     """`python bench/load.py --serve-local ARGS`: `python -m local ARGS`, with moto's Query
     reading partitions and its stream dropping what was read."""
     sys.path.insert(0, str(ROOT))
+    profile = os.environ.get(PROFILE_ENV)
+    if profile:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from _stack_profile import StackProfile  # noqa: PLC0415
+
+        StackProfile(Path(profile)).start()
     moto_queries_read_partitions()
     moto_streams_drop_what_was_read()
     moto_answers_reads_plainly()
+    moto_projects_plainly()
+    moto_finds_services_once()
     from local.__main__ import main as local_main  # noqa: PLC0415
 
     return local_main(argv)
@@ -1565,6 +1827,28 @@ def report_verdict(watch: ReportWatch, load_s: float) -> list[str]:
     return problems
 
 
+def stack_cost_growth(rows: list[dict[str, float]], load_s: float) -> str | None:
+    """The stack's CPU per request over the first and the last tenth of the load (the
+    progress windows ending in them, weighted by their requests), and the ratio: what
+    each request costs the stack as the data grows. Shown, not judged: it moves with
+    whatever else the machine runs."""
+
+    def mean(window: list[dict[str, float]]) -> float | None:
+        made = sum(r["requests/s"] for r in window)
+        if not made:
+            return None
+        return sum(r["cpu ms/request"] * r["requests/s"] for r in window) / made
+
+    start = mean([r for r in rows if r["s"] <= max(STRETCH * load_s, rows[0]["s"])] if rows else [])
+    end = mean([r for r in rows if r["s"] >= (1 - STRETCH) * load_s])
+    if start is None or end is None:
+        return None
+    return (
+        f"Stack CPU per request, first {STRETCH:.0%} of the load: {start:.1f} ms; "
+        f"last {STRETCH:.0%}: {end:.1f} ms; end/start {end / start:.2f}"
+    )
+
+
 @contextlib.contextmanager
 def timed(phases: dict[str, float], name: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -1595,7 +1879,15 @@ def main() -> int:
         default=PROGRESS_EVERY_S,
         help=f"seconds between progress lines (default {PROGRESS_EVERY_S:g})",
     )
+    parser.add_argument(
+        "--profile-stack",
+        metavar="DIR",
+        help="sample the stack process's busy threads and time its garbage collections, "
+        "a summary per minute in DIR (bench/_stack_profile.py)",
+    )
     args = parser.parse_args()
+    if args.profile_stack:
+        os.environ[PROFILE_ENV] = str(Path(args.profile_stack).resolve())
     if args.report_every <= 0 or args.progress_every <= 0:
         parser.error("--report-every and --progress-every must be positive")
     if args.inquiries < 1 or args.clients < 1:
@@ -1759,6 +2051,9 @@ def run(
         print(f"Operations with more than one status (503s on reads were retried): {unexpected}")
     print()
     verdict = report_verdict(watch, load_s)
+    growth = stack_cost_growth(progress.rows, load_s)
+    if growth:
+        print(growth)
     print()
     checks = sum(audit.checked.values())
     if verdict:

@@ -24,6 +24,7 @@ _REPOSITORY = str(Path(__file__).resolve().parent.parent)
 if _REPOSITORY not in sys.path:
     sys.path.insert(0, _REPOSITORY)
 
+from local.heap import FreezeAfterFullCollections  # noqa: E402
 from local.journal import BrokenJournal  # noqa: E402
 from local.snapshot import COMPACT_AT_BYTES, UnreadableSnapshot  # noqa: E402
 from local.stack import DEFAULT_DATA_DIR, Options, Stack  # noqa: E402
@@ -93,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     # From the first instant: a Ctrl-C while starting stops right after the start.
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    FreezeAfterFullCollections().start()
     stack = Stack(options)
     try:
         stack.start()

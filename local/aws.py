@@ -144,11 +144,12 @@ class _TransactionBackups:
     (about 200 ms at a few hundred inquiries). A transaction only replaces,
     deletes or updates the items at its own keys, so here the "copy" moto asks for
     is the live table itself (moto's rollback, putting it back in place, changes
-    nothing), and the partitions the transaction touches are saved aside, their
-    touched items deep-copied; when the transaction fails, those partitions are put
-    back as they were. So a transaction costs what it touches, whatever the size of
-    the table (an earlier version copied the map of all partitions each time: linear
-    in the data stored, and garbage the collector was slow to free). Any other copy
+    nothing), and the items the transaction touches are saved aside, deep-copied;
+    when the transaction fails, those items are put back as they were (or removed,
+    where there was none). So a transaction costs what it touches, whatever the size
+    of the table or of a partition (earlier versions copied the map of all partitions
+    each time, then each touched partition's map: linear in the data stored, and
+    garbage the collector was slow to free). Any other copy
     goes to `copy` unchanged.
     """
 
@@ -167,38 +168,48 @@ class _TransactionBackups:
             return self._real.deepcopy(value, memo)
         if id(value) not in saved:
             # The table is kept with what was saved, so its id cannot be reused meanwhile.
-            saved[id(value)] = (value, self._partitions(value))
+            saved[id(value)] = (value, self._items(value))
         return value
 
     _ABSENT = object()
 
-    def _partitions(self, table: Any) -> dict[Any, Any]:
-        """The partitions the transaction touches as they are now (absent ones marked)."""
+    def _items(self, table: Any) -> dict[tuple[Any, Any], Any]:
+        """The items the transaction touches as they are now (absent ones marked).
+
+        Only those: a transaction changes nothing else, and a partner's partition (its
+        address book) holds thousands of items that a copy of the partition would walk
+        on every transaction touching one of them.
+        """
         touched: set[tuple[Any, Any]] = self._local.touched.get(table.name, set())
-        partitions: dict[Any, Any] = {}
-        for hash_key in {hash_key for hash_key, _ in touched}:
+        items: dict[tuple[Any, Any], Any] = {}
+        for hash_key, range_key in touched:
             stored = table.items.get(hash_key)  # .get: never add to the defaultdict
-            if stored is None:
-                partitions[hash_key] = self._ABSENT
-            elif table.has_range_key:
-                partitions[hash_key] = {
-                    range_key: self._real.deepcopy(item)
-                    if (hash_key, range_key) in touched
-                    else item
-                    for range_key, item in stored.items()
-                }
-            else:
-                partitions[hash_key] = self._real.deepcopy(stored)
-        return partitions
+            if stored is not None and table.has_range_key:
+                stored = stored.get(range_key)
+            items[(hash_key, range_key)] = (
+                self._ABSENT if stored is None else self._real.deepcopy(stored)
+            )
+        return items
 
     def _restore(self) -> None:
-        """Put the touched partitions back as they were before the transaction."""
-        for table, partitions in (getattr(self._local, "saved", None) or {}).values():
-            for hash_key, partition in partitions.items():
-                if partition is self._ABSENT:
-                    table.items.pop(hash_key, None)
-                else:
-                    table.items[hash_key] = partition
+        """Put the touched items back as they were before the transaction."""
+        for table, items in (getattr(self._local, "saved", None) or {}).values():
+            for (hash_key, range_key), item in items.items():
+                if not table.has_range_key:
+                    if item is self._ABSENT:
+                        table.items.pop(hash_key, None)
+                    else:
+                        table.items[hash_key] = item
+                    continue
+                partition = table.items.get(hash_key)
+                if item is not self._ABSENT:
+                    if partition is None:
+                        partition = table.items[hash_key] = {}
+                    partition[range_key] = item
+                elif partition is not None:
+                    partition.pop(range_key, None)
+                    if not partition:
+                        del table.items[hash_key]
 
     def _touched(self, backend: Any, transact_items: list[dict[str, Any]]) -> dict[str, set[Any]]:
         touched: dict[str, set[tuple[Any, Any]]] = {}

@@ -271,12 +271,17 @@ try:
         {"Put": {"TableName": "t", "Item": item("new", 1)}},
         {"Update": update},
         {"Delete": {"TableName": "t", "Key": key("deleted")}},
+        # a new item in a partition that holds another one: that one stays, this one goes
+        {"Put": {"TableName": "t", "Item": {"pk": {"S": "other"}, "sk": {"S": "2"}}}},
         check("2"),
     ])
     raise SystemExit("the transaction should have been cancelled")
 except db.exceptions.TransactionCanceledException:
     pass
 assert state() == before, state()
+other = db.query(TableName="t", KeyConditionExpression="pk = :p",
+                 ExpressionAttributeValues={":p": {"S": "other"}})["Items"]
+assert [i["sk"]["S"] for i in other] == ["1"], other
 # Nor does its stream carry a record of it (the notify function would mail a change that
 # never happened).
 answer = streams.get_records(ShardIterator=position)

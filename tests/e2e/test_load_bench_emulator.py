@@ -4,10 +4,12 @@ forgets only what its reader has read.
 The same writes (puts, updates that move an item between index partitions, deletes,
 a cancelled transaction) and the same Queries (table and index, sort key conditions,
 paging with ExclusiveStartKey, backwards), item reads and stream reads run once on
-moto as it is and once with `moto_queries_read_partitions`,
-`moto_streams_drop_what_was_read` and `moto_answers_reads_plainly`, each in a process
-of its own; boto3 must parse the same answers (the pages the same items in the same
-order), and the stream's reader must read the same records.
+moto as it is and once with `moto_queries_read_partitions` (pages cut on plain
+strings included), `moto_streams_drop_what_was_read`, `moto_answers_reads_plainly`,
+`moto_projects_plainly` (index projections, ProjectionExpression) and
+`moto_finds_services_once`, each in a process of its own; boto3 must parse the same
+answers (the pages the same items in the same order), and the stream's reader must
+read the same records.
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ from local import aws
 from inquiries.adapters.table import create_table
 
 if sys.argv[1] == "changed":
-    from bench.load import (moto_answers_reads_plainly, moto_queries_read_partitions,
+    from bench.load import (moto_answers_reads_plainly, moto_finds_services_once,
+                            moto_projects_plainly, moto_queries_read_partitions,
                             moto_streams_drop_what_was_read)
     moto_queries_read_partitions()
     moto_streams_drop_what_was_read()
     moto_answers_reads_plainly()
+    moto_projects_plainly()
+    moto_finds_services_once()
 server = aws.start_moto()
 aws.configure_environment(server.endpoint)
 db = boto3.client("dynamodb")
@@ -47,12 +52,18 @@ def item(n):
             "f": {"N": "0.125"}, "b": {"B": bytes([n % 256, 0, 255])}, "t": {"BOOL": n % 2 == 0},
             "z": {"NULL": True}, "ss": {"SS": ["a", "ü"]}, "ns": {"NS": ["1", "2.5"]},
             "l": {"L": [{"S": "x"}, {"N": "-3"}, {"M": {"k": {"S": "v"}}}]},
-            "m": {"M": {"deep": {"L": [{"BOOL": False}]}, "bs": {"BS": [b"q"]}}}}
+            "m": {"M": {"deep": {"L": [{"BOOL": False}]}, "bs": {"BS": [b"q"]}}},
+            # attributes the indexes project (gsi1, gsi2 INCLUDE them), of every kind
+            "status": {"S": f"s{n % 4}"}, "contact": {"M": {"e": {"S": "ü"}, "n": {"N": "1.50"}}},
+            "source": {"B": bytes([n % 256])}, "channel": {"NS": ["7", "0.5"]},
+            "partner": {"L": [{"S": "p"}, {"NULL": True}]}}
 
 def plain(value):
-    # boto3's parsed answer as JSON: bytes as their hex, sets sorted
+    # boto3's parsed answer as JSON: bytes as their hex, sets (SS, NS, BS) sorted
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items() if k != "ResponseMetadata"}
+        # a set has no order (moto's projection may turn one around)
+        return {k: sorted(plain(v)) if k in ("SS", "NS", "BS") else plain(v)
+                for k, v in value.items() if k != "ResponseMetadata"}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, (bytes, bytearray)):
@@ -87,6 +98,27 @@ def queries():
                       "ExpressionAttributeValues": {":h": {"S": f"H#{h}"}, ":t": {"S": "T#00"}}})
     asked.append({"IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :g",
                   "ExpressionAttributeValues": {":g": {"S": "nowhere"}}})
+    # a big partition (an address book): its sort keys are bisected
+    for condition, values in (("begins_with(sk, :a)", ("C#3#",)), ("sk = :a", ("C#4#0104",)),
+                              ("sk BETWEEN :a AND :b", ("C#2#", "C#5#0105")),
+                              ("sk < :a", ("C#1#0200",)), ("sk <= :a", ("C#0#0010",)),
+                              ("sk > :a", ("C#8#",)), ("sk >= :a", ("C#9#0009",)),
+                              ("begins_with(sk, :a)", ("D#",))):
+        for forward in (True, False):
+            asked.append({"KeyConditionExpression": "pk = :p AND " + condition,
+                          "ExpressionAttributeValues": {
+                              ":p": {"S": "BIG"},
+                              **{f":{n}": {"S": v} for n, v in zip("ab", values)}},
+                          "ScanIndexForward": forward})
+    for p in (0, 3):  # projections: top-level names (and one that no item has), a nested path
+        asked.append({"KeyConditionExpression": "pk = :p",
+                      "ProjectionExpression": "sk, #s, contact, #o, channel, nothing, l",
+                      "ExpressionAttributeNames": {"#s": "status", "#o": "source"},
+                      "ExpressionAttributeValues": {":p": {"S": f"P#{p}"}}})
+        asked.append({"KeyConditionExpression": "pk = :p",
+                      "ProjectionExpression": "sk, contact.e, l[2]",
+                      "ExpressionAttributeValues": {":p": {"S": f"P#{p}"}},
+                      "ScanIndexForward": False})
     answers = []
     for query in asked:
         pages, start = [], None
@@ -100,9 +132,27 @@ def queries():
         answers.append(pages)
     return answers
 
+def big(n):
+    return {"pk": {"S": "BIG"}, "sk": {"S": f"C#{n % 10}#{n:04d}"}, "n": {"N": str(n)}}
+
 for n in range(300):
     db.put_item(TableName="t", Item=item(n))
+for n in range(0, 600, 2):
+    db.put_item(TableName="t", Item=big(n))
 out.append(queries())
+for n in range(1, 40, 2):  # the big partition: new keys among the old, some deleted
+    db.put_item(TableName="t", Item=big(n))
+for n in range(0, 100, 6):
+    db.delete_item(TableName="t", Key={"pk": {"S": "BIG"}, "sk": big(n)["sk"]})
+try:  # cancelled: deletes one item of the big partition and adds another; neither shows
+    db.transact_write_items(TransactItems=[
+        {"Delete": {"TableName": "t", "Key": {"pk": {"S": "BIG"}, "sk": big(302)["sk"]}}},
+        {"Put": {"TableName": "t", "Item": big(303)}},
+        {"ConditionCheck": {"TableName": "t", "Key": {"pk": {"S": "none"}, "sk": {"S": "x"}},
+                            "ConditionExpression": "attribute_exists(pk)"}},
+    ])
+except db.exceptions.TransactionCanceledException:
+    pass
 for n in rng.sample(range(300), 80):  # move items to other index partitions, and out of one
     db.update_item(TableName="t", Key={"pk": item(n)["pk"], "sk": item(n)["sk"]},
                    UpdateExpression="SET gsi1pk = :g, n = :n REMOVE gsi2pk",
@@ -198,7 +248,8 @@ def test_the_load_benchs_moto_answers_queries_and_streams_as_moto_does() -> None
     assert isinstance(answers, list) and isinstance(changed["answers"], list)
     assert changed["answers"][2:] == answers[2:]
     assert any(page for pages in answers[0] for page in pages)  # the queries found items
-    assert len(answers[STREAM]) == 360 + 80 + 40 + 20  # every change read once, none twice
+    # every change read once, none twice (the big partition: 300 puts, 20 more, 17 deletes)
+    assert len(answers[STREAM]) == 360 + 80 + 40 + 20 + 300 + 20 + 17
     # moto keeps every record; the bench's keeps none its reader has read.
     assert stock["kept"] == len(answers[STREAM])
     assert changed["kept"] == 0

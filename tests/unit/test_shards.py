@@ -152,3 +152,31 @@ def test_a_cursor_is_refused_by_another_list() -> None:
         merged_page(table.query, listing(4, filtered=False), 2, cursor)
     with pytest.raises(ValidationFailed):
         merged_page(table.query, listing(3, filtered=False, descending=False), 2, cursor)
+
+
+def test_an_item_that_left_the_list_between_the_index_and_the_table_read_is_left_out() -> None:
+    # The inbox's index said pending for both; the second was accepted (its inbox key moved)
+    # and the third passed to another partner before the page's items were read.
+    def entry(n: int, gsi1pk: str, gsi1sk: str) -> dict[str, Any]:
+        return {
+            "pk": {"S": f"INQ#{n}"},
+            "sk": {"S": "INQUIRY"},
+            "gsi1pk": {"S": gsi1pk},
+            "gsi1sk": {"S": gsi1sk},
+        }
+
+    entries = [entry(1, "P#a", "0#d1#1"), entry(2, "P#a", "0#d2#2"), entry(3, "P#a", "0#d3#3")]
+    now = {
+        "INQ#1": {**entries[0], "status": {"S": "pending"}},
+        "INQ#2": {**entry(2, "P#a", "1#t#2"), "status": {"S": "accepted"}},
+        "INQ#3": {**entry(3, "P#b", "0#d9#3"), "status": {"S": "pending"}},
+    }
+
+    def batch_get(keys: list[dict[str, Any]]) -> Any:
+        return (now[k["pk"]["S"]] for k in keys)
+
+    keys = shards.index_key_attributes("gsi1")
+    assert keys == ("gsi1pk", "gsi1sk")
+    assert shards.fetch_items(batch_get, entries, keys) == [now["INQ#1"]]
+    # Without the index's keys (a look-up by hash, which no change moves): every item found.
+    assert len(shards.fetch_items(batch_get, entries)) == 3

@@ -20,7 +20,7 @@ from typing import Any
 
 from inquiries.adapters.cursors import invalid_cursor, unwrapped
 from inquiries.adapters.keys import INQUIRY_SK, inquiry_pk
-from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
+from inquiries.adapters.table import INDEXES, PARTITION_KEY, SORT_KEY
 
 # A shard's read for one page stops after this many calls even if its filter matched
 # fewer than the page needs: a page of a narrow filter may come short, with a cursor
@@ -245,12 +245,31 @@ def _is_position(value: str) -> bool:
     return value == "" or ("#" in value and bool(value.rsplit("#", 1)[-1]) and len(value) < 200)
 
 
+def index_key_attributes(index_name: str) -> tuple[str, ...]:
+    """The partition and sort key attributes of the table's index of this name."""
+    for index in INDEXES:
+        if index.name == index_name:
+            return (index.partition_key, index.sort_key)
+    raise ValueError(f"no index {index_name}")
+
+
 def fetch_items(
     batch_get: Callable[[list[dict[str, Any]]], Iterator[dict[str, Any]]],
     entries: list[dict[str, Any]],
+    index_keys: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
-    """The table's items of index entries that project only some attributes, in order."""
+    """The table's items of index entries that project only some attributes, in order.
+
+    `index_keys`: the index's key attributes; an item whose keys there changed between
+    the index's Query and this read (accepted, passed to another partner) is no longer
+    on the list read, and is left out rather than shown where it does not belong.
+    """
     keys = [{PARTITION_KEY: e[PARTITION_KEY], SORT_KEY: e[SORT_KEY]} for e in entries]
     found = {item[PARTITION_KEY]["S"]: item for item in batch_get(keys)}
     # An entry whose item went meanwhile (never, today: inquiries are not deleted) is left out.
-    return [found[k[PARTITION_KEY]["S"]] for k in keys if k[PARTITION_KEY]["S"] in found]
+    return [
+        item
+        for entry in entries
+        if (item := found.get(entry[PARTITION_KEY]["S"])) is not None
+        and all(item.get(name) == entry.get(name) for name in index_keys)
+    ]
