@@ -12,6 +12,7 @@ from inquiries.service.ports import AddressBook, Clock, Dependencies, Mailing
 _built: Dependencies | None = None
 _mailing: Mailing | None = None
 _clock_override: Clock | None = None
+_session: Any = None
 
 
 def dependencies() -> Dependencies:
@@ -22,9 +23,19 @@ def dependencies() -> Dependencies:
     return _built
 
 
+def _aws_session() -> Any:
+    """One botocore session per process: its loader parses each service's model once
+    (the notify function makes DynamoDB clients for its dependencies and its mailing)."""
+    global _session  # noqa: PLW0603  (one per execution environment, like the rest)
+    if _session is None:
+        from botocore.session import get_session  # noqa: PLC0415
+
+        _session = get_session()  # botocore's clients: boto3 adds nothing used here
+    return _session
+
+
 def _build() -> Dependencies:
     from botocore.config import Config  # noqa: PLC0415
-    from botocore.session import get_session  # noqa: PLC0415
 
     from inquiries.adapters.clock import SystemClock  # noqa: PLC0415
     from inquiries.adapters.dynamodb import DynamoRepository  # noqa: PLC0415
@@ -37,7 +48,7 @@ def _build() -> Dependencies:
     client_config = Config(
         connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3}
     )
-    session = get_session()  # botocore's clients: boto3 adds nothing used here but import time
+    session = _aws_session()
     dynamodb: Any = session.create_client("dynamodb", config=client_config)
     scheduler: Any = session.create_client("scheduler", config=client_config)
     repository = DynamoRepository(dynamodb, config.table_name)
@@ -70,7 +81,6 @@ def mailing() -> Mailing:
 
 def _build_mailing(deps: Dependencies) -> Mailing:
     from botocore.config import Config  # noqa: PLC0415
-    from botocore.session import get_session  # noqa: PLC0415
 
     from inquiries.adapters.deliveries import DynamoDeliveries  # noqa: PLC0415
     from inquiries.config import SettingsError, settings  # noqa: PLC0415
@@ -80,7 +90,7 @@ def _build_mailing(deps: Dependencies) -> Mailing:
     client_config = Config(
         connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3}
     )
-    session = get_session()
+    session = _aws_session()
     dynamodb: Any = session.create_client("dynamodb", config=client_config)
     mailer: Mailer
     if config.mailer == "outbox":
@@ -116,10 +126,11 @@ def override(*, clock: Clock | None = None) -> None:
 
 def reset() -> None:
     """Forget what was built (tests switch tables and endpoints)."""
-    global _built, _clock_override, _mailing  # noqa: PLW0603
+    global _built, _clock_override, _mailing, _session  # noqa: PLW0603
     _built = None
     _clock_override = None
     _mailing = None
+    _session = None
     from inquiries.config import settings  # noqa: PLC0415
 
     settings.cache_clear()
