@@ -25,6 +25,7 @@ import boto3
 from botocore.exceptions import ClientError
 from inquiries.adapters.table import create_table
 
+from local import emulator
 from local.journal import JournaledStore
 
 REGION = "eu-central-1"
@@ -125,8 +126,16 @@ class EmulatorServer:
         self._thread.join(timeout=10)
 
 
-def start_moto(host: str = "127.0.0.1", listening: socket.socket | None = None) -> EmulatorServer:
-    """Start moto's server in this process, on the socket given or on a free port."""
+def start_moto(
+    host: str = "127.0.0.1", listening: socket.socket | None = None, *, stock: bool = False
+) -> EmulatorServer:
+    """Start moto's server in this process, on the socket given or on a free port.
+
+    Sped up where moto is slow (local/emulator.py) unless `stock`; the changes that make it
+    behave as DynamoDB does (below) always apply.
+    """
+    if not stock:
+        emulator.speed_up()
     _models_not_kept()
     _one_backup_per_transaction()
     _idempotent_transactions()
@@ -397,9 +406,12 @@ def configure_environment(endpoint: str) -> None:
     os.environ.update(function_environment(endpoint))
 
 
-def start(host: str = "127.0.0.1", listening: socket.socket | None = None) -> LocalAws:
-    """Start the emulator, point this process at it and create the table and schedule group."""
-    server = start_moto(host, listening)
+def start(
+    host: str = "127.0.0.1", listening: socket.socket | None = None, *, stock: bool = False
+) -> LocalAws:
+    """Start the emulator, point this process at it and create the table and schedule group
+    (`stock`: moto without local/emulator.py's speed-ups)."""
+    server = start_moto(host, listening, stock=stock)
     endpoint = server.endpoint
     try:
         configure_environment(endpoint)

@@ -1,4 +1,4 @@
-"""bench/load.py's changes to moto answer every Query exactly as moto does, and its stream
+"""The local stack's changes to moto (local/emulator.py) answer every Query exactly as moto does, and its stream
 forgets only what its reader has read.
 
 The same writes (puts, updates that move an item between index partitions, deletes,
@@ -28,16 +28,7 @@ import boto3
 from local import aws
 from inquiries.adapters.table import create_table
 
-if sys.argv[1] == "changed":
-    from bench.load import (moto_answers_reads_plainly, moto_finds_services_once,
-                            moto_projects_plainly, moto_queries_read_partitions,
-                            moto_streams_drop_what_was_read)
-    moto_queries_read_partitions()
-    moto_streams_drop_what_was_read()
-    moto_answers_reads_plainly()
-    moto_projects_plainly()
-    moto_finds_services_once()
-server = aws.start_moto()
+server = aws.start_moto(stock=sys.argv[1] == "stock")
 aws.configure_environment(server.endpoint)
 db = boto3.client("dynamodb")
 create_table(db, "t", stream=True)
@@ -231,7 +222,7 @@ def _run(mode: str) -> dict[str, object]:
 def _pages(answers: object) -> object:
     """The pages with items. Where a page ends at the last item matching the sort key
     condition, moto as it is may still answer a LastEvaluatedKey (it saw further items
-    of the partition) and then an empty page; the bench's moto, which left those out
+    of the partition) and then an empty page; the stack's moto, which left those out
     first, may not. DynamoDB itself may do either; a reader pages on until there is no
     key, so it sees the same items in the same order."""
     assert isinstance(answers, list)
@@ -241,7 +232,7 @@ def _pages(answers: object) -> object:
 STREAM = 5  # where the stream's records are in the answers
 
 
-def test_the_load_benchs_moto_answers_queries_and_streams_as_moto_does() -> None:
+def test_the_local_stacks_moto_answers_queries_and_streams_as_moto_does() -> None:
     stock, changed = _run("stock"), _run("changed")
     assert _pages(changed["answers"]) == _pages(stock["answers"])
     answers = stock["answers"]
@@ -250,6 +241,6 @@ def test_the_load_benchs_moto_answers_queries_and_streams_as_moto_does() -> None
     assert any(page for pages in answers[0] for page in pages)  # the queries found items
     # every change read once, none twice (the big partition: 300 puts, 20 more, 17 deletes)
     assert len(answers[STREAM]) == 360 + 80 + 40 + 20 + 300 + 20 + 17
-    # moto keeps every record; the bench's keeps none its reader has read.
+    # moto keeps every record; the stack's keeps none its reader has read.
     assert stock["kept"] == len(answers[STREAM])
     assert changed["kept"] == 0
