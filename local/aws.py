@@ -91,7 +91,7 @@ def endpoint_of(listening: socket.socket) -> str:
 class EmulatorServer:
     """moto's server, in a thread of this process, behind the journaled store."""
 
-    def __init__(self, listening: socket.socket) -> None:
+    def __init__(self, listening: socket.socket, *, stock: bool = False) -> None:
         from moto.moto_server.werkzeug_app import (  # noqa: PLC0415  (heavy; only when starting)
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -100,15 +100,20 @@ class EmulatorServer:
         from werkzeug.serving import make_server  # noqa: PLC0415
 
         self.store = JournaledStore(DomainDispatcherApplication(create_backend_app))
+        handler = MotoRequestHandler if stock else emulator.keeps_alive(MotoRequestHandler)
         host, port = listening.getsockname()[:2]
         self._server = make_server(
             host,
             port,
             self.store,
             threaded=True,
-            request_handler=MotoRequestHandler,
+            request_handler=handler,
             fd=listening.fileno(),  # werkzeug takes a duplicate
         )
+        if not stock:
+            # A kept-alive connection's thread waits for the client's next request: stopping
+            # does not wait for those (they are daemons, and no request is in flight by then).
+            self._server.block_on_close = False
         listening.close()
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="local-moto", daemon=True
@@ -141,7 +146,7 @@ def start_moto(
     _idempotent_transactions()
     # moto logs every request it serves; the gateway logs the ones that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    return EmulatorServer(listening if listening is not None else bind(host))
+    return EmulatorServer(listening if listening is not None else bind(host), stock=stock)
 
 
 class _TransactionBackups:

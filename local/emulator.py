@@ -13,7 +13,10 @@ leaves moto as it is), changes these, each in a function below with its why:
 - `moto_answers_reads_plainly`: reads are answered with `json.dumps` instead of moto's
   serializer;
 - `moto_projects_plainly`: projections copy the attributes named;
-- `moto_finds_services_once`: moto lists its services once, not per request.
+- `moto_finds_services_once`: moto lists its services once, not per request;
+- `keeps_alive` (local/aws.py serves with it, also unless `--stock-moto`): moto's server
+  keeps a client's connection open for its next request (werkzeug closes it after each:
+  a new connection and thread per emulator call).
 
 None changes what a client sees: tests/e2e/test_local_emulator_answers.py runs the same
 writes, Queries, item reads and stream reads on stock and changed moto and compares
@@ -27,6 +30,7 @@ from __future__ import annotations
 import base64
 import bisect
 import json
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +46,76 @@ def speed_up() -> None:
     moto_answers_reads_plainly()
     moto_projects_plainly()
     moto_finds_services_once()
+
+
+def keeps_alive(handler: type[Any]) -> type[Any]:
+    """moto's request handler (a werkzeug one), keeping the connection open between requests.
+
+    werkzeug's development server answers every request with `Connection: close` and then
+    reads the socket dry for 10 ms (it cannot tell an unread body from the next request);
+    so each of boto3's calls to the emulator (a few per API request, from the workers and
+    the stack's own clients) opened a new connection, which the server accepted and
+    served in a new thread: about a fifth of the stack's main process CPU (sampled while
+    holding the GIL), and the workers' connecting on top. Here the application is the
+    journaled store (local/journal.py), which always reads the whole `Content-Length`
+    body first, so the next request on the connection is where it should be: the answer
+    (headers and body in one write) keeps the connection open unless the client asked to
+    close or the application failed. A chunked request goes to werkzeug's own way, as
+    before. An idle connection ends after a minute, as the gateway's do.
+    """
+
+    class KeepAlive(handler):  # type: ignore[misc,valid-type]
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+        timeout = 60
+
+        def run_wsgi(self) -> None:
+            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                super().run_wsgi()  # dechunked, drained and closed, as werkzeug does
+                return
+            if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
+                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.environ = environ = self.make_environ()
+            answer: list[Any] = ["500 INTERNAL SERVER ERROR", []]
+            written: list[bytes] = []
+
+            def start_response(status: str, headers: list[Any], exc_info: Any = None) -> Any:
+                answer[:] = [status, headers]
+                return written.append
+
+            try:
+                chunks = list(self.server.app(environ, start_response))
+                body = b"".join([*written, *chunks])
+            except Exception:
+                logging.getLogger("local.emulator").exception("an emulator request failed")
+                answer[:] = ["500 INTERNAL SERVER ERROR", [("Content-Type", "text/plain")]]
+                body = b"Internal Server Error"
+                self.close_connection = True
+            status, headers = answer
+            code, _, reason = str(status).partition(" ")
+            self.send_response(int(code), reason)
+            for key, value in headers:
+                if key.lower() not in ("content-length", "connection", "transfer-encoding"):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            # end_headers(), with the body in the same write (http.server's header buffer).
+            self._headers_buffer.append(b"\r\n")
+            if self.command != "HEAD":
+                self._headers_buffer.append(body)
+            self.flush_headers()
+
+        def log_request(self, *args: Any) -> None:
+            return  # werkzeug's logger drops it anyway (local/aws.py); formatting it costs
+
+        def log_error(self, format: str, *args: Any) -> None:
+            if format.startswith("Request timed out"):
+                return  # an idle kept-alive connection ending: not an error
+            super().log_error(format, *args)
+
+    KeepAlive.__name__ = KeepAlive.__qualname__ = f"KeepAlive{handler.__name__}"
+    return KeepAlive
 
 
 def moto_queries_read_partitions() -> None:  # noqa: PLR0915  (a closure per method wrapped)
