@@ -5,17 +5,11 @@
                          [--profile-stack DIR]
 
 Starts the local stack (`python -m local --port 0 --data-dir <tmp> --reset`, no
-journal compaction while it runs) as a subprocess, by default through
-`bench/load.py --serve-local`, which is the same with these changes to the emulator
-(each in a function below; `--stock-moto` runs without them): moto's Query reads
-only the partition it asks for instead of sorting the whole table, bisects the sorted
-keys of a big partition, and cuts a page before moto sorts it
-(`moto_queries_read_partitions`), its stream forgets what its one reader has read
-(`moto_streams_drop_what_was_read`), its reads are answered with `json.dumps`
-instead of its slow serializer (`moto_answers_reads_plainly`), projections copy the
-attributes named (`moto_projects_plainly`) and it lists its services once
-(`moto_finds_services_once`). Without the first two each request gets slower, and
-the stack bigger, with every item stored. `--profile-stack DIR` shows where the
+journal compaction while it runs) as a subprocess, with the emulator's speed-ups
+(local/emulator.py: Queries read only their partition, the stream forgets what was
+read, reads are answered plainly, ...); `--stock-moto` runs moto without them, where
+each request gets slower, and the stack bigger, with every item stored.
+`--profile-stack DIR` starts it through `bench/load.py --serve-local` and shows where the
 stack's CPU goes, minute by minute (bench/_stack_profile.py). The demo
 partners: alpin-bz IT 39, bayern-muc DE 8/9, wien AT 1, zuerich CH 80/81. It sets the
 stack's simulated clock to a Tuesday morning, and lets `--clients` threads (one
@@ -63,8 +57,6 @@ gateway's log) is removed after a passing run and kept after a failing one.
 from __future__ import annotations
 
 import argparse
-import base64
-import bisect
 import contextlib
 import csv
 import io
@@ -84,8 +76,6 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -263,600 +253,9 @@ def _pick(rng: random.Random, values: tuple[str, ...], weights: tuple[float, ...
 # --- the stack -----------------------------------------------------------------------------
 
 
-def moto_queries_read_partitions() -> None:
-    """Make moto's Query read the partition it asks for instead of sorting the whole table.
-
-    moto answers every Query (on the table or on an index) by sorting every item of
-    the table, comparing `DynamoType`s in Python, and then filtering: each request
-    gets slower with every item stored, so the run would be quadratic (stock: about
-    30 ms of stack CPU per request at 100 inquiries, 90 ms at 600). DynamoDB does not
-    do that. Within a Query only, `Table.all_items` here answers the candidates
-    unsorted: for the table's key, that one partition; for an index, the items whose
-    string key attribute equals the query's, found in a map of each index's partition
-    key kept up to date by every write (`_IndexMaps`). The range key condition is
-    applied to the candidates first, with moto's own comparison, so a Query of a few
-    items in a big partition (a partner's contacts by e-mail) does not sort the whole
-    partition. moto still filters the candidates and sorts them by the full key (index
-    keys, then the table's), which is unique, so the pages hold the same items in the
-    same order (a page that ends at the last match may no longer be followed by an
-    empty one; tests/e2e/test_load_bench_emulator.py). A Scan (the snapshot) still
-    gets moto's sorted list. Used in the stack process this script starts, unless
-    `--stock-moto`.
-    """
-    import inspect  # noqa: PLC0415
-
-    from moto.dynamodb.models import DynamoDBBackend  # noqa: PLC0415
-    from moto.dynamodb.models.table import Table  # noqa: PLC0415
-
-    query, all_items = Table.query, Table.all_items
-    if getattr(query, "reads_partitions", False):
-        return
-    signature = inspect.signature(query)
-    asked = threading.local()
-    maps = _IndexMaps()
-
-    def partition_query(self: Any, *args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind(self, *args, **kwargs).arguments
-        asked.key = _Asked(
-            hash_key=bound.get("hash_key"),
-            index_name=bound.get("index_name"),
-            conditions=list(bound.get("hash_key_conditions") or ()),
-            comparison=bound.get("range_comparison"),
-            values=list(bound.get("range_objs") or ()),
-            range_names=[name for name, _, _ in bound.get("range_key_conditions") or ()],
-            limit=bound.get("limit"),
-            start=bound.get("exclusive_start_key"),
-            forward=bound.get("scan_index_forward") is not False,
-            plain_filter=not bound.get("filter_kwargs"),
-        )
-        try:
-            return query(self, *args, **kwargs)
-        finally:
-            asked.key = None
-
-    def candidates(self: Any) -> list[Any]:
-        key: _Asked | None = getattr(asked, "key", None)
-        if key is None:
-            return all_items(self)
-        if key.index_name is None and key.hash_key is not None:
-            stored = self.items.get(key.hash_key)  # .get: never add to moto's defaultdict
-            if stored is None:
-                return []
-            if self.range_key_attr is None:
-                return key.page(key.in_range([stored], None), None)
-            found = ordered.in_range(self, key.hash_key, stored, key)
-            if found is None:
-                found = key.in_range(list(stored.values()), self.range_key_attr)
-            return key.page(found, [self.range_key_attr])
-        found = maps.candidates(self, key.conditions)
-        if found is None:  # no string key to look up: every item, as moto does
-            found = [i for s in self.items.values() for i in _partition_items(self, s)]
-        wanted = [(name, value.value) for name, value in key.conditions if value.type == "S"]
-        found = [
-            item
-            for item in found
-            if all(getattr(item.attrs.get(name), "value", None) == v for name, v in wanted)
-        ]
-        found = key.in_range(found, _index_range_attr(self, key.index_name))
-        return key.page(found, _index_order(self, key.index_name))
-
-    put_item, delete_item = Table.put_item, Table.delete_item
-    update_item = DynamoDBBackend.update_item
-    transact_write_items = DynamoDBBackend.transact_write_items
-    ordered = _SortedPartitions()
-
-    def indexed_put(self: Any, *args: Any, **kwargs: Any) -> Any:
-        item = put_item(self, *args, **kwargs)
-        maps.add(self, item)
-        ordered.added(self, item)
-        return item
-
-    def ordered_delete(self: Any, hash_key: Any, range_key: Any) -> Any:
-        item = delete_item(self, hash_key, range_key)
-        ordered.removed(self, hash_key, range_key)
-        return item
-
-    def transact(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return transact_write_items(self, *args, **kwargs)
-        except Exception:
-            # Cancelled: the items it touched are put back behind moto's methods (the
-            # local stack's rollback, local/aws.py); the sorted keys are made afresh.
-            ordered.forget()
-            raise
-
-    def indexed_update(self: Any, *args: Any, **kwargs: Any) -> Any:
-        item = update_item(self, *args, **kwargs)  # changes the stored item in place
-        table_name = args[0] if args else kwargs["table_name"]
-        maps.add(self.get_table(table_name), item)
-        return item
-
-    partition_query.reads_partitions = True  # type: ignore[attr-defined]
-    Table.query = partition_query  # type: ignore[method-assign]
-    Table.all_items = candidates  # type: ignore[method-assign]
-    Table.put_item = indexed_put  # type: ignore[method-assign]
-    Table.delete_item = ordered_delete  # type: ignore[method-assign]
-    DynamoDBBackend.transact_write_items = transact  # type: ignore[method-assign]
-    DynamoDBBackend.update_item = indexed_update  # type: ignore[method-assign]
-
-
-@dataclass
-class _Asked:
-    """What the Query running in this thread asks for."""
-
-    hash_key: Any
-    index_name: str | None
-    conditions: list[tuple[str, Any]]  # the partition key attribute(s) and value(s)
-    comparison: str | None  # the sort key condition, as moto names it
-    values: list[Any]
-    range_names: list[str]
-    limit: int | None = None
-    start: dict[str, Any] | None = None  # ExclusiveStartKey, as DynamoDB's JSON
-    forward: bool = True
-    plain_filter: bool = True  # no legacy QueryFilter, which moto applies with the limit
-    in_range_done: bool = False  # the sort key condition is applied: only matches are left
-
-    def in_range(self, items: list[Any], range_attr: str | None) -> list[Any]:
-        """The items whose sort key meets the condition, compared as moto compares it later.
-
-        Only for a plain condition on the one sort key moto checks (`range_attr`); anything
-        else is left to moto as it is.
-        """
-        if not self.comparison:
-            self.in_range_done = True
-            return items
-        if range_attr is None:
-            return items
-        if self.range_names and self.range_names[-1] != range_attr:
-            return items
-        if len(self.range_names) > 1:
-            return items  # a multi-attribute key: moto's own rules
-        self.in_range_done = True
-        text = _TEXT_COMPARISONS.get(self.comparison)
-        if text is not None and self.values and all(v.type == "S" for v in self.values):
-            # On plain strings (a partner's contact keys run to thousands per partition):
-            # the same comparison moto makes on string values, without its value objects.
-            wanted = [v.value for v in self.values]
-            return [
-                item
-                for item in items
-                if (value := item.attrs.get(range_attr)) is not None
-                and value.type == "S"
-                and text(value.value, *wanted)
-            ]
-        kept = []
-        for item in items:
-            value = item.attrs.get(range_attr)
-            if value and value.compare(self.comparison, self.values):
-                kept.append(item)
-        return kept
-
-    def page(self, items: list[Any], order: list[str] | None) -> list[Any]:
-        """Of the matching items, only those moto's page can hold: after the start key, and
-        one more than the limit (so that moto still sees whether another page follows).
-
-        moto sorts every candidate by its key values (`DynamoType` comparisons, in Python)
-        and then walks the list from the start to the ExclusiveStartKey: for a page of an
-        inbox of thousands of items, most of the request. Here the same order is taken on
-        plain strings, in C, and moto then sorts and pages the few left exactly as it
-        would have. Only where that order is certain: every sort attribute (`order`, as
-        moto's `_generate_attr_to_sort_by` lists them) a string on every item and in the
-        start key, the sort key condition already applied, and no legacy QueryFilter.
-        """
-        if (
-            self.limit is None
-            or order is None
-            or not self.in_range_done
-            or not self.plain_filter
-            or len(items) <= self.limit + 1
-        ):
-            return items
-        keyed = []
-        for item in items:
-            values = [item.attrs.get(name) for name in order]
-            if any(v is None or v.type != "S" for v in values):
-                return items
-            keyed.append((tuple(v.value for v in values), item))
-        keyed.sort(key=lambda pair: pair[0], reverse=not self.forward)
-        if self.start is not None:
-            start = [self.start.get(name) for name in order]
-            if any(not isinstance(v, dict) or set(v) != {"S"} for v in start):
-                return items
-            after = tuple(v["S"] for v in start)
-            # moto skips the items that come before the start key or are it
-            keyed = [(k, i) for k, i in keyed if (k > after if self.forward else k < after)]
-        return [item for _, item in keyed[: self.limit + 1]]
-
-
-# moto's comparisons of a string sort key (moto/dynamodb/comparisons.py), on plain strings.
-_TEXT_COMPARISONS: dict[str, Callable[..., bool]] = {
-    "EQ": lambda v, w: v == w,
-    "=": lambda v, w: v == w,
-    "LE": lambda v, w: v <= w,
-    "<=": lambda v, w: v <= w,
-    "LT": lambda v, w: v < w,
-    "<": lambda v, w: v < w,
-    "GE": lambda v, w: v >= w,
-    ">=": lambda v, w: v >= w,
-    "GT": lambda v, w: v > w,
-    ">": lambda v, w: v > w,
-    "BEGINS_WITH": lambda v, w: v.startswith(w),
-    "BETWEEN": lambda v, low, high: low <= v <= high,
-}
-
-
-def _partition_items(table: Any, stored: Any) -> list[Any]:
-    return list(stored.values()) if table.range_key_attr is not None else [stored]
-
-
-def _index_range_attr(table: Any, index_name: str | None) -> str | None:
-    """The sort key attribute of an index (None without one: then moto's rules apply)."""
-    for index in table.all_indexes():
-        if index.name == index_name:
-            ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
-            return ranges[0] if len(ranges) == 1 else None
-    return None
-
-
-class _SortedPartitions:
-    """The string sort keys of each big partition of a table, kept sorted for a bisect.
-
-    A partner's partition holds its address book (four items per contact, thousands after
-    a few thousand inquiries), and each accept asks it by a sort key prefix a few times:
-    walking the whole partition per Query grew with every contact. DynamoDB reads such a
-    range from its sorted keys; so does this, for a partition of at least `BIG` items:
-    the sorted list is made on the first such Query and kept by every put and delete
-    (`Table.put_item`, `Table.delete_item`, which transactions and updates go through),
-    made afresh when its length disagrees with the partition's or after a cancelled
-    transaction (whose rollback puts items back directly). Runs inside moto's requests,
-    which the local stack serialises.
-    """
-
-    BIG = 256
-
-    def __init__(self) -> None:
-        self._keys: dict[tuple[str, str], list[str]] = {}
-
-    @staticmethod
-    def _name(table: Any, hash_key: Any) -> tuple[str, str] | None:
-        if hash_key is None or hash_key.type != "S":
-            return None
-        return (table.name, hash_key.value)
-
-    def forget(self) -> None:
-        self._keys.clear()
-
-    def added(self, table: Any, item: Any) -> None:
-        name = self._name(table, getattr(item, "hash_key", None))
-        keys = self._keys.get(name) if name else None
-        if keys is None:
-            return
-        range_key = item.range_key
-        if range_key is None or range_key.type != "S":
-            self._keys.pop(name, None)  # type: ignore[arg-type]
-            return
-        at = bisect.bisect_left(keys, range_key.value)
-        if at == len(keys) or keys[at] != range_key.value:
-            keys.insert(at, range_key.value)
-
-    def removed(self, table: Any, hash_key: Any, range_key: Any) -> None:
-        name = self._name(table, hash_key)
-        keys = self._keys.get(name) if name else None
-        if keys is None or range_key is None or range_key.type != "S":
-            return
-        at = bisect.bisect_left(keys, range_key.value)
-        if at < len(keys) and keys[at] == range_key.value:
-            del keys[at]
-
-    def in_range(self, table: Any, hash_key: Any, stored: Any, asked: _Asked) -> list[Any] | None:
-        """The partition's items meeting the sort key condition, or None (then walk it)."""
-        name = self._name(table, hash_key)
-        bounds = _TEXT_BOUNDS.get(asked.comparison or "")
-        if (
-            name is None
-            or bounds is None
-            or len(stored) < self.BIG
-            or len(asked.range_names) > 1
-            or (asked.range_names and asked.range_names[-1] != table.range_key_attr)
-            or not asked.values
-            or any(v.type != "S" for v in asked.values)
-        ):
-            return None
-        keys = self._keys.get(name)
-        if keys is None or len(keys) != len(stored):
-            if any(k.type != "S" for k in stored):
-                return None
-            keys = self._keys[name] = sorted(k.value for k in stored)
-        from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
-
-        low, high = bounds(keys, *(v.value for v in asked.values))
-        found = []
-        for value in keys[low:high]:
-            item = stored.get(DynamoType({"S": value}))
-            if item is not None:
-                found.append(item)
-        asked.in_range_done = True
-        return found
-
-
-def _begins_with(keys: list[str], prefix: str) -> tuple[int, int]:
-    low = high = bisect.bisect_left(keys, prefix)
-    while high < len(keys) and keys[high].startswith(prefix):
-        high += 1
-    return low, high
-
-
-# The slice of sorted string keys each sort key condition keeps (moto's names for them).
-_TEXT_BOUNDS: dict[str, Callable[..., tuple[int, int]]] = {
-    "EQ": lambda k, w: (bisect.bisect_left(k, w), bisect.bisect_right(k, w)),
-    "LE": lambda k, w: (0, bisect.bisect_right(k, w)),
-    "LT": lambda k, w: (0, bisect.bisect_left(k, w)),
-    "GE": lambda k, w: (bisect.bisect_left(k, w), len(k)),
-    "GT": lambda k, w: (bisect.bisect_right(k, w), len(k)),
-    "BEGINS_WITH": _begins_with,
-    "BETWEEN": lambda k, low, high: (bisect.bisect_left(k, low), bisect.bisect_right(k, high)),
-}
-for _symbol, _name in (("=", "EQ"), ("<=", "LE"), ("<", "LT"), (">=", "GE"), (">", "GT")):
-    _TEXT_BOUNDS[_symbol] = _TEXT_BOUNDS[_name]
-
-
-def _index_order(table: Any, index_name: str | None) -> list[str] | None:
-    """The attributes moto sorts an index Query's items by: the index's partition and
-    sort key, then the table's (moto's `_generate_attr_to_sort_by`); None for an index
-    with more than one of either, where moto's own rules apply."""
-    for index in table.all_indexes():
-        if index.name == index_name:
-            hashes = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"]
-            ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
-            if len(hashes) != 1 or len(ranges) != 1:
-                return None
-            table_keys = [table.hash_key_attr, table.range_key_attr]
-            return [*hashes, *ranges, *(k for k in table_keys if k)]
-    return None
-
-
-class _IndexMaps:
-    """For each table, each index partition key's string values -> the table keys holding them.
-
-    Built from every item on a table's first index Query, then added to by every write
-    (`Table.put_item`, `DynamoDBBackend.update_item`, which transactions and batches go
-    through). Entries are never removed on a write, so the map always holds at least
-    every item with that value (also after a cancelled transaction puts the old items
-    back); a look-up reads the items at those keys now and drops the keys whose item is
-    gone or holds another value. Runs inside moto's requests, which the local stack
-    serialises (local/journal.py), so it needs no lock of its own.
-    """
-
-    def __init__(self) -> None:
-        self._tables: dict[str, dict[str, dict[str, set[tuple[Any, Any]]]]] = {}
-
-    @staticmethod
-    def _attributes(table: Any) -> list[str]:
-        return sorted(
-            {
-                k["AttributeName"]
-                for i in table.all_indexes()
-                for k in i.schema
-                if k["KeyType"] == "HASH"
-            }
-        )
-
-    def _of(self, table: Any) -> dict[str, dict[str, set[tuple[Any, Any]]]]:
-        maps = self._tables.get(table.name)
-        if maps is None:
-            maps = self._tables[table.name] = {a: {} for a in self._attributes(table)}
-            for stored in table.items.values():
-                for item in _partition_items(table, stored):
-                    self._add(maps, item)
-        return maps
-
-    @staticmethod
-    def _add(maps: dict[str, dict[str, set[tuple[Any, Any]]]], item: Any) -> None:
-        key = (item.hash_key, item.range_key)
-        for attribute, by_value in maps.items():
-            value = item.attrs.get(attribute)
-            if value is not None and value.type == "S":
-                by_value.setdefault(value.value, set()).add(key)
-
-    def add(self, table: Any, item: Any) -> None:
-        maps = self._tables.get(table.name)
-        if maps is not None and item is not None:
-            self._add(maps, item)
-
-    def candidates(self, table: Any, conditions: list[tuple[str, Any]]) -> list[Any] | None:
-        """The items holding the first string partition key value asked, or None."""
-        maps = self._of(table)
-        for attribute, value in conditions:
-            if value.type != "S" or attribute not in maps:
-                continue
-            keys = maps[attribute].get(value.value)
-            if not keys:
-                return []
-            found, gone = [], []
-            for key in keys:
-                item = _stored(table, key)
-                current = item.attrs.get(attribute) if item is not None else None
-                if current is not None and current.type == "S" and current.value == value.value:
-                    found.append(item)
-                else:
-                    gone.append(key)
-            keys.difference_update(gone)
-            return found
-        return None
-
-
-def _stored(table: Any, key: tuple[Any, Any]) -> Any:
-    hash_key, range_key = key
-    stored = table.items.get(hash_key)  # .get: never add to moto's defaultdict
-    if stored is None or table.range_key_attr is None:
-        return stored
-    return stored.get(range_key)
-
-
-def moto_streams_drop_what_was_read() -> None:
-    """Let moto's stream forget the records its reader has read.
-
-    moto keeps every stream record (each with the item's old and new image as JSON)
-    in a list for the life of the process, so the stack's memory grows with every
-    change made (about half a megabyte per inquiry: 10 GB for 20,000). DynamoDB keeps
-    a stream's records for 24 hours. The local stack has one reader, its stream poller,
-    which only reads on from where it got to; so when it asks for the records from a
-    sequence number on, the ones before it are dropped, and the shard's starting
-    number moves on by as many, so sequence numbers go on as before. Runs inside
-    moto's requests, which the local stack serialises.
-    """
-    from moto.dynamodb.models.table import StreamShard  # noqa: PLC0415
-
-    get = StreamShard.get
-    if getattr(get, "drops_read", False):
-        return
-
-    def get_and_drop(self: Any, start: int, quantity: int) -> Any:
-        read = start - self.starting_sequence_number
-        if read > 0:
-            del self.items[:read]
-            self.starting_sequence_number += read
-        return get(self, start, quantity)
-
-    get_and_drop.drops_read = True  # type: ignore[attr-defined]
-    StreamShard.get = get_and_drop  # type: ignore[method-assign]
-
-
-def moto_projects_plainly() -> None:
-    """Project items onto an index or a ProjectionExpression by copying the attributes named.
-
-    moto's `Item.project` turns the whole item into plain Python (through boto3's
-    deserializer) once per attribute named, and back: an index with ten attributes in its
-    projection converted each item of a page ten times over, about a quarter of the
-    emulator's CPU in a load run (`--profile-stack`). Where every name is a top-level
-    attribute (no nested path, no list index), the projection is those attributes'
-    values as they are, copied; anything else goes to moto as before.
-    """
-    import copy  # noqa: PLC0415
-
-    from moto.dynamodb.models.dynamo_type import Item  # noqa: PLC0415
-
-    project = Item.project
-    if getattr(project, "plain", False):
-        return
-
-    def plain_project(self: Any, projection_expressions: list[list[str]]) -> Any:
-        names = []
-        for path in projection_expressions:
-            if len(path) != 1 or "[" in path[0]:
-                return project(self, projection_expressions)
-            names.append(path[0])
-        projected = Item(hash_key=self.hash_key, range_key=self.range_key, attrs={})
-        for name in names:
-            value = self.attrs.get(name)
-            if value is not None and name not in projected.attrs:
-                projected.attrs[name] = copy.deepcopy(value)
-        return projected
-
-    plain_project.plain = True  # type: ignore[attr-defined]
-    Item.project = plain_project  # type: ignore[method-assign]
-
-
-def moto_finds_services_once() -> None:
-    """List moto's services once, not on every request.
-
-    moto's server finds the service a request is for by listing its package's folders
-    (`os.listdir` and an `isdir` for each of some 150) on every request: about a tenth
-    of the emulator's CPU per request in a load run. The folders do not change while it
-    runs.
-    """
-    from moto import backends  # noqa: PLC0415
-
-    listed = backends.list_of_moto_modules
-    if getattr(listed, "once", False):
-        return
-    modules = tuple(listed())
-
-    def list_of_moto_modules() -> tuple[str, ...]:
-        return modules
-
-    list_of_moto_modules.once = True  # type: ignore[attr-defined]
-    backends.list_of_moto_modules = list_of_moto_modules  # type: ignore[assignment]
-
-
-# Read answers built with `json.dumps` instead of moto's response serializer (see below).
-_PLAIN_ANSWERS = {
-    "DynamoHandler": frozenset({"Query", "GetItem", "BatchGetItem", "TransactGetItems"}),
-    "DynamoDBStreamsHandler": frozenset({"GetRecords"}),
-}
-
-
-def moto_answers_reads_plainly() -> None:
-    """Answer DynamoDB's reads (and the stream's) with `json.dumps` of moto's result.
-
-    moto 5 serialises each answer by walking botocore's shape model value by value,
-    about a second of the emulator's CPU per megabyte, with the store held: half the
-    stack's time under this load went there (sampled with py-spy), and an answer of a
-    few hundred items (HQ's list reads 8 shards of 101 whole inquiries) took seconds,
-    past the functions' 5 s read timeout once the stack was busy. The results of these
-    reads are already DynamoDB's JSON (`{"S": ...}` values), so they are sent as they
-    are, without the members that are None; errors and every other action still go
-    through moto's serializer. The answers parse to the same in boto3
-    (tests/e2e/test_load_bench_emulator.py).
-    """
-    from moto.core.responses import ActionResult  # noqa: PLC0415
-    from moto.dynamodb.responses import DynamoHandler, DynamoResult  # noqa: PLC0415
-    from moto.dynamodbstreams.responses import DynamoDBStreamsHandler  # noqa: PLC0415
-
-    # DynamoResult: moto's values already turned into DynamoDB's JSON; not a paginated one.
-    plain_results = (ActionResult, DynamoResult)
-
-    for handler in (DynamoHandler, DynamoDBStreamsHandler):
-        serialized = handler.serialized
-        if getattr(serialized, "plain", False):
-            continue
-        actions = _PLAIN_ANSWERS[handler.__name__]
-
-        def plain(
-            self: Any,
-            action_result: Any,
-            serialized: Callable[..., Any] = serialized,
-            actions: frozenset[str] = actions,
-        ) -> Any:
-            result = action_result.result
-            if (
-                type(action_result) in plain_results
-                and isinstance(result, dict)
-                and self._get_action() in actions
-            ):
-                body = json.dumps(_present(result), default=_json_value, separators=(",", ":"))
-                headers = dict(self.response_headers)
-                headers["Content-Type"] = "application/x-amz-json-1.0"
-                return 200, headers, body
-            return serialized(self, action_result)
-
-        plain.plain = True  # type: ignore[attr-defined]
-        handler.serialized = plain  # type: ignore[method-assign]
-
-
-def _present(value: Any) -> Any:
-    """The value without the dictionary members that are None (moto's serializer drops them)."""
-    if isinstance(value, dict):
-        return {k: _present(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_present(v) for v in value]
-    return value
-
-
-def _json_value(value: Any) -> Any:
-    """What JSON has for the few non-JSON values in moto's results."""
-    if isinstance(value, datetime):
-        return value.timestamp()  # the JSON protocols' timestamps: epoch seconds
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"not JSON: {type(value).__name__}")
-
-
 def serve_local(argv: list[str]) -> int:
-    """`python bench/load.py --serve-local ARGS`: `python -m local ARGS`, with moto's Query
-    reading partitions and its stream dropping what was read."""
+    """`python bench/load.py --serve-local ARGS`: `python -m local ARGS` with the stack's
+    CPU profiled (`--profile-stack`, bench/_stack_profile.py) from its first instant."""
     sys.path.insert(0, str(ROOT))
     profile = os.environ.get(PROFILE_ENV)
     if profile:
@@ -864,11 +263,6 @@ def serve_local(argv: list[str]) -> int:
         from _stack_profile import StackProfile  # noqa: PLC0415
 
         StackProfile(Path(profile)).start()
-    moto_queries_read_partitions()
-    moto_streams_drop_what_was_read()
-    moto_answers_reads_plainly()
-    moto_projects_plainly()
-    moto_finds_services_once()
     from local.__main__ import main as local_main  # noqa: PLC0415
 
     return local_main(argv)
@@ -887,7 +281,12 @@ class Stack:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
-                    *(["-m", "local"] if stock_moto else [__file__, "--serve-local"]),
+                    # The profile hook (--profile-stack) needs its own entry point.
+                    *(
+                        [__file__, "--serve-local"]
+                        if os.environ.get(PROFILE_ENV)
+                        else ["-m", "local"]
+                    ),
                     "--port",
                     "0",
                     "--data-dir",
@@ -898,6 +297,7 @@ class Stack:
                     # restarts the stack from the snapshot.
                     "--compact-at",
                     str(NO_COMPACTION_BYTES),
+                    *(["--stock-moto"] if stock_moto else []),
                 ],
                 cwd=ROOT,
                 env=env,
@@ -1864,8 +1264,8 @@ def main() -> int:
     parser.add_argument(
         "--stock-moto",
         action="store_true",
-        help="plain `python -m local`, without this script's changes to moto "
-        "(its Query sorts the whole table: a quadratic run)",
+        help="`python -m local --stock-moto`: moto without the stack's speed-ups "
+        "(local/emulator.py; its Query sorts the whole table: a quadratic run)",
     )
     parser.add_argument(
         "--report-every",

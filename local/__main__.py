@@ -1,6 +1,7 @@
 """`python -m local`: the whole service on one machine (what `make run` starts).
 
     python -m local [--port 8000] [--host 127.0.0.1] [--data-dir .local] [--reset] [--empty]
+                    [--workers N] [--compact-at BYTES] [--stock-moto]
 
 Ctrl-C (SIGINT) or SIGTERM stops everything cleanly and writes the snapshot; a second
 SIGTERM (make forwards the one sent to its process group) changes nothing; only a second
@@ -57,6 +58,11 @@ def parse(argv: list[str] | None = None) -> Options:
         metavar="BYTES",
         help=f"fold the journal into the snapshot at this size (default {COMPACT_AT_BYTES})",
     )
+    parser.add_argument(
+        "--stock-moto",
+        action="store_true",
+        help="moto as it is, without the local stack's speed-ups (local/emulator.py)",
+    )
     args = parser.parse_args(argv)
     return Options(
         host=args.host,
@@ -66,6 +72,7 @@ def parse(argv: list[str] | None = None) -> Options:
         empty=args.empty,
         workers=args.workers,
         compact_at=max(1, args.compact_at),
+        stock_moto=args.stock_moto,
     )
 
 

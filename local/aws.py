@@ -25,6 +25,7 @@ import boto3
 from botocore.exceptions import ClientError
 from inquiries.adapters.table import create_table
 
+from local import emulator
 from local.journal import JournaledStore
 
 REGION = "eu-central-1"
@@ -90,7 +91,7 @@ def endpoint_of(listening: socket.socket) -> str:
 class EmulatorServer:
     """moto's server, in a thread of this process, behind the journaled store."""
 
-    def __init__(self, listening: socket.socket) -> None:
+    def __init__(self, listening: socket.socket, *, stock: bool = False) -> None:
         from moto.moto_server.werkzeug_app import (  # noqa: PLC0415  (heavy; only when starting)
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -99,15 +100,20 @@ class EmulatorServer:
         from werkzeug.serving import make_server  # noqa: PLC0415
 
         self.store = JournaledStore(DomainDispatcherApplication(create_backend_app))
+        handler = MotoRequestHandler if stock else emulator.keeps_alive(MotoRequestHandler)
         host, port = listening.getsockname()[:2]
         self._server = make_server(
             host,
             port,
             self.store,
             threaded=True,
-            request_handler=MotoRequestHandler,
+            request_handler=handler,
             fd=listening.fileno(),  # werkzeug takes a duplicate
         )
+        if not stock:
+            # A kept-alive connection's thread waits for the client's next request: stopping
+            # does not wait for those (they are daemons, and no request is in flight by then).
+            self._server.block_on_close = False
         listening.close()
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="local-moto", daemon=True
@@ -125,14 +131,22 @@ class EmulatorServer:
         self._thread.join(timeout=10)
 
 
-def start_moto(host: str = "127.0.0.1", listening: socket.socket | None = None) -> EmulatorServer:
-    """Start moto's server in this process, on the socket given or on a free port."""
+def start_moto(
+    host: str = "127.0.0.1", listening: socket.socket | None = None, *, stock: bool = False
+) -> EmulatorServer:
+    """Start moto's server in this process, on the socket given or on a free port.
+
+    Sped up where moto is slow (local/emulator.py) unless `stock`; the changes that make it
+    behave as DynamoDB does (below) always apply.
+    """
+    if not stock:
+        emulator.speed_up()
     _models_not_kept()
     _one_backup_per_transaction()
     _idempotent_transactions()
     # moto logs every request it serves; the gateway logs the ones that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    return EmulatorServer(listening if listening is not None else bind(host))
+    return EmulatorServer(listening if listening is not None else bind(host), stock=stock)
 
 
 class _TransactionBackups:
@@ -397,9 +411,12 @@ def configure_environment(endpoint: str) -> None:
     os.environ.update(function_environment(endpoint))
 
 
-def start(host: str = "127.0.0.1", listening: socket.socket | None = None) -> LocalAws:
-    """Start the emulator, point this process at it and create the table and schedule group."""
-    server = start_moto(host, listening)
+def start(
+    host: str = "127.0.0.1", listening: socket.socket | None = None, *, stock: bool = False
+) -> LocalAws:
+    """Start the emulator, point this process at it and create the table and schedule group
+    (`stock`: moto without local/emulator.py's speed-ups)."""
+    server = start_moto(host, listening, stock=stock)
     endpoint = server.endpoint
     try:
         configure_environment(endpoint)

@@ -62,6 +62,7 @@ class Options:
     empty: bool = False
     workers: int = DEFAULT_SIZE  # per function
     compact_at: int = snapshot.COMPACT_AT_BYTES  # journal size that starts a compaction
+    stock_moto: bool = False  # moto without local/emulator.py's speed-ups
 
 
 SUBJECT_KEY_SETTING = "SUBJECT_KEY"
@@ -173,7 +174,7 @@ class Stack:
         os.environ["APP_URL"] = self.server.url
         self.workers = Workers(FUNCTIONS, dict(os.environ), options.workers)
         self.workers.warm_up()
-        self.aws = aws.start(options.host, listening)
+        self.aws = aws.start(options.host, listening, stock=options.stock_moto)
         if saved is not None:
             snapshot.restore(
                 self.aws.dynamodb, self.aws.scheduler, aws.TABLE_NAME, aws.SCHEDULE_GROUP, saved

@@ -1,15 +1,20 @@
-"""bench/load.py's changes to moto answer every Query exactly as moto does, and its stream
-forgets only what its reader has read.
+"""The local stack's changes to moto (local/emulator.py) answer every Query exactly as moto
+does, and its stream forgets only what its reader has read.
 
-The same writes (puts, updates that move an item between index partitions, deletes,
-a cancelled transaction) and the same Queries (table and index, sort key conditions,
-paging with ExclusiveStartKey, backwards), item reads and stream reads run once on
-moto as it is and once with `moto_queries_read_partitions` (pages cut on plain
-strings included), `moto_streams_drop_what_was_read`, `moto_answers_reads_plainly`,
-`moto_projects_plainly` (index projections, ProjectionExpression) and
-`moto_finds_services_once`, each in a process of its own; boto3 must parse the same
-answers (the pages the same items in the same order), and the stream's reader must
-read the same records.
+The same writes (batched puts, puts, updates that move an item between index partitions,
+deletes, cancelled transactions) and the same Queries (table and index, sort key
+conditions, paging with ExclusiveStartKey, backwards, projections), item reads and
+stream reads run on moto as it is (`--stock-moto`) and on the stack's moto
+(`moto_queries_read_partitions` with the big partition's keys bisected and pages cut on
+plain strings, `moto_streams_drop_what_was_read`, `moto_answers_reads_plainly`,
+`moto_projects_plainly`, `moto_finds_services_once`), each in a process of its own;
+boto3 must parse the same answers (the pages the same items in the same order), and the
+stream's reader must read the same records.
+
+The sizes are the least that still take every path (`ITEMS` and below): before, 300
+items, a big partition of 300 (the stack bisects from 256) and 80 moves, each put one
+at a time, 29.2 s of CPU for the test; now 100, 100 (bisected from 64: the same code,
+and the test checks that it ran) and 30, the first puts in batches: 14.1 s.
 """
 
 from __future__ import annotations
@@ -18,8 +23,19 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# How many items the probe writes: enough for pages of 9 to need several Queries in every
+# partition (7 of the table's, 3 and 5 of the indexes'), and for the big partition to be
+# bisected (from 64 items in the probe). The probe is the same for both runs.
+ITEMS = 100  # spread over the table's 7 partitions
+BIG_ITEMS = 100  # the address book, even numbers; 20 odd ones come later
+MOVED = 30  # updated onto another index partition (and out of gsi2)
+GONE = 20  # deleted
+ADDED = 30  # put after the first Queries
+LATE = 10  # put after the stream's first reads
 
 _PROBE = """
 import json, random, sys
@@ -28,18 +44,31 @@ import boto3
 from local import aws
 from inquiries.adapters.table import create_table
 
+ITEMS, BIG_ITEMS, MOVED, GONE, ADDED, LATE = json.loads(sys.argv[2])
+bisected = []
 if sys.argv[1] == "changed":
-    from bench.load import (moto_answers_reads_plainly, moto_finds_services_once,
-                            moto_projects_plainly, moto_queries_read_partitions,
-                            moto_streams_drop_what_was_read)
-    moto_queries_read_partitions()
-    moto_streams_drop_what_was_read()
-    moto_answers_reads_plainly()
-    moto_projects_plainly()
-    moto_finds_services_once()
-server = aws.start_moto()
+    # A big partition's sort keys are bisected from this size on (256 in the stack): the
+    # same code at a third of the items. Counted, so the test knows it ran.
+    from local import emulator
+    emulator._SortedPartitions.BIG = 64
+    in_range = emulator._SortedPartitions.in_range
+    def counted(self, *args):
+        found = in_range(self, *args)
+        bisected.append(found is not None)
+        return found
+    emulator._SortedPartitions.in_range = counted
+import socketserver
+connections = []  # one per connection the emulator's server accepts
+serve = socketserver.ThreadingMixIn.process_request
+def counted_serve(self, request, address):
+    connections.append(address)
+    return serve(self, request, address)
+socketserver.ThreadingMixIn.process_request = counted_serve
+server = aws.start_moto(stock=sys.argv[1] == "stock")
 aws.configure_environment(server.endpoint)
+requests = []
 db = boto3.client("dynamodb")
+db.meta.events.register("before-send", lambda **kw: requests.append(1))
 create_table(db, "t", stream=True)
 rng = random.Random(7)
 out = []
@@ -135,30 +164,34 @@ def queries():
 def big(n):
     return {"pk": {"S": "BIG"}, "sk": {"S": f"C#{n % 10}#{n:04d}"}, "n": {"N": str(n)}}
 
-for n in range(300):
-    db.put_item(TableName="t", Item=item(n))
-for n in range(0, 600, 2):
-    db.put_item(TableName="t", Item=big(n))
+def put_all(items):  # in batches: the same puts underneath (a Query builds its maps after)
+    for at in range(0, len(items), 25):
+        db.batch_write_item(RequestItems={"t": [{"PutRequest": {"Item": i}}
+                                                for i in items[at:at + 25]]})
+
+put_all([item(n) for n in range(ITEMS)])
+put_all([big(n) for n in range(0, 2 * BIG_ITEMS, 2)])
 out.append(queries())
 for n in range(1, 40, 2):  # the big partition: new keys among the old, some deleted
     db.put_item(TableName="t", Item=big(n))
 for n in range(0, 100, 6):
     db.delete_item(TableName="t", Key={"pk": {"S": "BIG"}, "sk": big(n)["sk"]})
+last = 2 * BIG_ITEMS - 2  # the big partition's last even key
 try:  # cancelled: deletes one item of the big partition and adds another; neither shows
     db.transact_write_items(TransactItems=[
-        {"Delete": {"TableName": "t", "Key": {"pk": {"S": "BIG"}, "sk": big(302)["sk"]}}},
-        {"Put": {"TableName": "t", "Item": big(303)}},
+        {"Delete": {"TableName": "t", "Key": {"pk": {"S": "BIG"}, "sk": big(last)["sk"]}}},
+        {"Put": {"TableName": "t", "Item": big(last + 1)}},
         {"ConditionCheck": {"TableName": "t", "Key": {"pk": {"S": "none"}, "sk": {"S": "x"}},
                             "ConditionExpression": "attribute_exists(pk)"}},
     ])
 except db.exceptions.TransactionCanceledException:
     pass
-for n in rng.sample(range(300), 80):  # move items to other index partitions, and out of one
+for n in rng.sample(range(ITEMS), MOVED):  # move items to other index partitions, and out of one
     db.update_item(TableName="t", Key={"pk": item(n)["pk"], "sk": item(n)["sk"]},
                    UpdateExpression="SET gsi1pk = :g, n = :n REMOVE gsi2pk",
                    ExpressionAttributeValues={":g": {"S": f"G#{rng.randrange(3)}"},
                                               ":n": {"N": str(1000 + n)}})
-for n in rng.sample(range(300), 40):
+for n in rng.sample(range(ITEMS), GONE):
     db.delete_item(TableName="t", Key={"pk": item(n)["pk"], "sk": item(n)["sk"]})
 try:  # cancelled: moves an item, then fails a check; nothing may show
     db.transact_write_items(TransactItems=[
@@ -171,7 +204,7 @@ try:  # cancelled: moves an item, then fails a check; nothing may show
     ])
 except db.exceptions.TransactionCanceledException:
     pass
-for n in range(300, 360):
+for n in range(ITEMS, ITEMS + ADDED):
     db.put_item(TableName="t", Item=item(n))
 out.append(queries())
 keys = [{"pk": item(n)["pk"], "sk": item(n)["sk"]} for n in (2, 3, 5, 400)]
@@ -182,6 +215,7 @@ out.append(plain(db.transact_get_items(TransactItems=[{"Get": {"TableName": "t",
                                                     for k in keys])))
 
 streams = boto3.client("dynamodbstreams")
+streams.meta.events.register("before-send", lambda **kw: requests.append(1))
 arn = db.describe_table(TableName="t")["Table"]["LatestStreamArn"]
 shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
 iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
@@ -198,7 +232,7 @@ for _ in range(3):  # read on in pages; then write more and read on again
     answer = streams.get_records(ShardIterator=iterator, Limit=100)
     seen += [record(r) for r in answer["Records"]]
     iterator = answer["NextShardIterator"]
-for n in range(360, 380):
+for n in range(ITEMS + ADDED, ITEMS + ADDED + LATE):
     db.put_item(TableName="t", Item=item(n))
 while True:
     answer = streams.get_records(ShardIterator=iterator, Limit=100)
@@ -210,28 +244,33 @@ out.append(seen)
 from moto.dynamodb.models import dynamodb_backends
 kept = len(dynamodb_backends[aws.ACCOUNT][aws.REGION].get_table("t").stream_shard.items)
 server.stop()
-print(json.dumps({"answers": out, "kept": kept}))
+print(json.dumps({"answers": out, "kept": kept, "bisected": sum(bisected),
+                  "requests": len(requests), "connections": len(connections)}))
 """
 
 
-def _run(mode: str) -> dict[str, object]:
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, mode],
-        check=False,
+def _start(mode: str) -> subprocess.Popen[str]:
+    sizes = json.dumps([ITEMS, BIG_ITEMS, MOVED, GONE, ADDED, LATE])
+    return subprocess.Popen(
+        [sys.executable, "-c", _PROBE, mode, sizes],
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=300,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    answer: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _answer(process: subprocess.Popen[str]) -> dict[str, Any]:
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr[-3000:]
+    answer: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     return answer
 
 
 def _pages(answers: object) -> object:
     """The pages with items. Where a page ends at the last item matching the sort key
     condition, moto as it is may still answer a LastEvaluatedKey (it saw further items
-    of the partition) and then an empty page; the bench's moto, which left those out
+    of the partition) and then an empty page; the stack's moto, which left those out
     first, may not. DynamoDB itself may do either; a reader pages on until there is no
     key, so it sees the same items in the same order."""
     assert isinstance(answers, list)
@@ -241,15 +280,23 @@ def _pages(answers: object) -> object:
 STREAM = 5  # where the stream's records are in the answers
 
 
-def test_the_load_benchs_moto_answers_queries_and_streams_as_moto_does() -> None:
-    stock, changed = _run("stock"), _run("changed")
+def test_the_local_stacks_moto_answers_queries_and_streams_as_moto_does() -> None:
+    # Side by side: each its own process (moto's classes are changed for good).
+    running = _start("stock"), _start("changed")
+    stock, changed = _answer(running[0]), _answer(running[1])
     assert _pages(changed["answers"]) == _pages(stock["answers"])
     answers = stock["answers"]
     assert isinstance(answers, list) and isinstance(changed["answers"], list)
     assert changed["answers"][2:] == answers[2:]
     assert any(page for pages in answers[0] for page in pages)  # the queries found items
-    # every change read once, none twice (the big partition: 300 puts, 20 more, 17 deletes)
-    assert len(answers[STREAM]) == 360 + 80 + 40 + 20 + 300 + 20 + 17
-    # moto keeps every record; the bench's keeps none its reader has read.
+    # every change read once, none twice (the big partition: its puts, 20 more, 17 deletes)
+    assert len(answers[STREAM]) == ITEMS + ADDED + LATE + MOVED + GONE + BIG_ITEMS + 20 + 17
+    # moto keeps every record; the stack's keeps none its reader has read.
     assert stock["kept"] == len(answers[STREAM])
     assert changed["kept"] == 0
+    assert changed["bisected"] > 0  # the big partition's Queries took the bisecting path
+    # werkzeug closes each connection after one answer; the stack's server keeps it open
+    # (the probe's two clients, each one connection at a time).
+    assert stock["connections"] == stock["requests"] > 300
+    assert changed["requests"] > 300
+    assert changed["connections"] <= 2
