@@ -21,17 +21,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from tests.e2e.stack import LocalStack
-from tests.e2e.web import (
-    DIST,
-    App,
-    app,
-    browser,
-    make_partner,
-    playwright,
-    stack,
-)
-
-__all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module uses
+from tests.e2e.web import DIST, App, make_partner
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-form")]
 

@@ -12,18 +12,12 @@ from playwright.sync_api import Request, expect
 from tests.e2e.stack import LocalStack
 from tests.e2e.web import (
     App,
-    app,
-    browser,
     copy_for_readme,
     hq_token,
     make_partner,
-    playwright,
-    stack,
     submit,
     to_next_monday_morning,
 )
-
-__all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module uses
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-hq")]
 

@@ -8,9 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.stack import LocalStack
-from tests.e2e.web import App, app, browser, make_partner, playwright, stack, submit
-
-__all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module uses
+from tests.e2e.web import App, make_partner, submit
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-outbox")]
 

@@ -11,17 +11,11 @@ from playwright.sync_api import expect
 from tests.e2e.stack import LocalStack
 from tests.e2e.web import (
     App,
-    app,
-    browser,
     copy_for_readme,
     make_partner,
-    playwright,
-    stack,
     submit,
     to_next_monday_morning,
 )
-
-__all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module uses
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-partner")]
 

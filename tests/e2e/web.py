@@ -3,6 +3,10 @@
 Playwright drives `/usr/bin/chromium` (never a browser download). Each test saves a
 screenshot under .local/screenshots/ and runs axe-core (from web/node_modules) on every page
 it visits: no serious or critical violation may remain.
+
+The fixtures are registered once for tests/e2e (its conftest.py imports them; the test
+modules do not), so a test process starts one browser for every web module it runs, and
+each test gets a fresh browser context of its own.
 """
 
 from __future__ import annotations
@@ -63,13 +67,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
         local.kill()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     prerequisites()
     chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
