@@ -5,8 +5,8 @@ screenshot under .local/screenshots/ and runs axe-core (from web/node_modules) o
 it visits: no serious or critical violation may remain.
 
 The fixtures are registered once for tests/e2e (its conftest.py imports them; the test
-modules do not), so a test process starts one browser for every web module it runs, and
-each test gets a fresh browser context of its own.
+modules do not), so a test process starts one stack and one browser for every web module
+it runs, and each test gets a fresh browser context of its own.
 """
 
 from __future__ import annotations
@@ -54,8 +54,14 @@ def prerequisites() -> None:
         pytest.fail(f"missing {missing}: run `make web` and install Debian's chromium")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """One stack, started fresh, for every web module of a test process.
+
+    Each test makes the partners and inquiries it looks at (`make_partner`, `submit`) and
+    moves the simulated clock only forward, so what earlier modules left behind does not
+    change what a test sees.
+    """
     prerequisites()
     data_dir: Path = tmp_path_factory.mktemp("web") / "data"
     local = LocalStack.start(data_dir, "--reset")
