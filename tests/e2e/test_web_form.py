@@ -23,7 +23,9 @@ from playwright.sync_api import Page, Request, expect
 from tests.e2e.stack import LocalStack
 from tests.e2e.web import DIST, App, make_partner
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-form")]
+# No xdist group: the stack and the browser are per test process, not per module, so
+# xdist spreads these tests one by one.
+pytestmark = pytest.mark.slow
 
 SCRIPT = "/form.js"
 

@@ -19,7 +19,9 @@ from tests.e2e.web import (
     to_next_monday_morning,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-hq")]
+# No xdist group: the stack and the browser are per test process, not per module, so
+# xdist spreads these tests one by one.
+pytestmark = pytest.mark.slow
 
 UPDATE = os.environ.get("UPDATE_SCREENSHOTS") == "1"
 
@@ -303,9 +305,9 @@ def test_partners_create_with_the_apis_messages_beside_the_fields_then_edit(
     app.axe("partners")
 
 
-def _report_data(stack: LocalStack) -> str:
+def _report_data(stack: LocalStack, name: str) -> str:
     to_next_monday_morning(stack)
-    partner = make_partner(stack, "report")
+    partner = make_partner(stack, "report", name=name)
     token = stack.token("partner", partner)
     for index in range(4):
         inquiry = submit(stack, partner, email=f"r{index}@example.com")
@@ -323,14 +325,14 @@ def _report_data(stack: LocalStack) -> str:
 def test_reports_for_hq_table_charts_and_downloads(
     app: App, stack: LocalStack, tmp_path: Path
 ) -> None:
-    partner = _report_data(stack)
+    partner = _report_data(stack, "Fenster Report HQ")
     app.sign_in_hq()
     page = app.page
     page.get_by_role("link", name="Reports").click()
     expect(page.get_by_label("From")).to_be_visible()
     expect(page.get_by_label("To")).to_be_visible()
     table = page.get_by_role("table", name="Response times")
-    row = table.get_by_role("row").filter(has_text="Fenster Report")
+    row = table.get_by_role("row").filter(has_text="Fenster Report HQ")
     expect(row).to_be_visible()
     cells = row.get_by_role("cell")
     expect(cells.nth(0)).to_have_text("5")  # assigned
@@ -365,7 +367,7 @@ def test_reports_for_hq_table_charts_and_downloads(
 
 
 def test_reports_for_a_partner_show_its_own(app: App, stack: LocalStack) -> None:
-    partner = _report_data(stack)
+    partner = _report_data(stack, "Fenster Report Partner")
     app.sign_in_partner(partner)
     page = app.page
     page.get_by_role("link", name="Reports").click()

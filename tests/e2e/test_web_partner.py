@@ -17,7 +17,9 @@ from tests.e2e.web import (
     to_next_monday_morning,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-partner")]
+# No xdist group: the stack and the browser are per test process, not per module, so
+# xdist spreads these tests one by one.
+pytestmark = pytest.mark.slow
 
 DARK_GREY = "rgb(58, 64, 72)"
 UPDATE = os.environ.get("UPDATE_SCREENSHOTS") == "1"
