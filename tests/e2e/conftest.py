@@ -9,6 +9,13 @@ import pytest
 
 from tests.e2e.stack import LocalStack
 
+# The web tests' fixtures, registered here once for the directory (a module importing them
+# would get fixtures of its own): one stack and one browser per test process for every
+# web module.
+from tests.e2e.web import app, browser, playwright, stack
+
+__all__ = ["app", "browser", "local", "playwright", "stack"]
+
 
 @pytest.fixture(scope="session")
 def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:

@@ -6,11 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.stack import LocalStack
-from tests.e2e.web import App, app, browser, make_partner, playwright, stack
+from tests.e2e.web import App, make_partner
 
-__all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module uses
-
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-contacts")]
+# No xdist group: the stack and the browser are per test process, not per module, so
+# xdist spreads these tests one by one.
+pytestmark = pytest.mark.slow
 
 HEADER = "first_name,last_name,email,phone,street,postal_code,city,country,company"
 

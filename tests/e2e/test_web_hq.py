@@ -7,25 +7,21 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Request, expect
+from playwright.sync_api import expect
 
 from tests.e2e.stack import LocalStack
 from tests.e2e.web import (
     App,
-    app,
-    browser,
     copy_for_readme,
     hq_token,
     make_partner,
-    playwright,
-    stack,
     submit,
     to_next_monday_morning,
 )
 
-__all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module uses
-
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-hq")]
+# No xdist group: the stack and the browser are per test process, not per module, so
+# xdist spreads these tests one by one.
+pytestmark = pytest.mark.slow
 
 UPDATE = os.environ.get("UPDATE_SCREENSHOTS") == "1"
 
@@ -84,24 +80,17 @@ def test_filters_send_the_contract_parameters_and_survive_a_refusal(
     returned = returned_inquiry(stack, partner)
     app.sign_in_hq()
     expect(app.row(returned)).to_be_visible()
-    sent: list[str] = []
-
-    def remember(request: Request) -> None:
-        if "/inquiries?" in request.url:
-            sent.append(request.url)
-
-    app.page.on("request", remember)
     page = app.page
     page.get_by_label("Status").select_option("returned")
     page.get_by_label("Partner", exact=True).select_option(partner)
     page.get_by_label("From").fill("2026-01-01")
     page.get_by_label("To").fill("2030-12-31")
     page.get_by_label("Search").fill("out_of_area@example.com")
-    page.get_by_role("button", name="Apply").click()
+    # The list request the button sends, and its answer (waited for, not guessed at).
+    with page.expect_response(lambda r: "/inquiries?" in r.url) as answered:
+        page.get_by_role("button", name="Apply").click()
     expect(page.get_by_role("table", name="Inquiries")).to_be_visible()
-    page.wait_for_load_state("networkidle")
-    assert sent, "no list request"
-    query = sent[-1]
+    query = answered.value.url
     for part in (
         "status=returned",
         f"partner_id={partner}",
@@ -114,9 +103,10 @@ def test_filters_send_the_contract_parameters_and_survive_a_refusal(
     # way the page stands, and a refusal shows the API's own message. A returned inquiry
     # is back at HQ and held by no partner: shown only if the API lists it.
     alert = page.get_by_role("alert")
-    if alert.count():
+    if answered.value.status >= 400:
         expect(alert).to_contain_text("did not accept these filters")
     else:
+        expect(alert).to_have_count(0)
         path = "/inquiries?" + query.split("/inquiries?", 1)[1]
         listed = stack.get(path, token=hq_token(stack))
         ids = [item["id"] for item in listed.body["items"]]
@@ -315,9 +305,9 @@ def test_partners_create_with_the_apis_messages_beside_the_fields_then_edit(
     app.axe("partners")
 
 
-def _report_data(stack: LocalStack) -> str:
+def _report_data(stack: LocalStack, name: str) -> str:
     to_next_monday_morning(stack)
-    partner = make_partner(stack, "report")
+    partner = make_partner(stack, "report", name=name)
     token = stack.token("partner", partner)
     for index in range(4):
         inquiry = submit(stack, partner, email=f"r{index}@example.com")
@@ -335,14 +325,14 @@ def _report_data(stack: LocalStack) -> str:
 def test_reports_for_hq_table_charts_and_downloads(
     app: App, stack: LocalStack, tmp_path: Path
 ) -> None:
-    partner = _report_data(stack)
+    partner = _report_data(stack, "Fenster Report HQ")
     app.sign_in_hq()
     page = app.page
     page.get_by_role("link", name="Reports").click()
     expect(page.get_by_label("From")).to_be_visible()
     expect(page.get_by_label("To")).to_be_visible()
     table = page.get_by_role("table", name="Response times")
-    row = table.get_by_role("row").filter(has_text="Fenster Report")
+    row = table.get_by_role("row").filter(has_text="Fenster Report HQ")
     expect(row).to_be_visible()
     cells = row.get_by_role("cell")
     expect(cells.nth(0)).to_have_text("5")  # assigned
@@ -377,7 +367,7 @@ def test_reports_for_hq_table_charts_and_downloads(
 
 
 def test_reports_for_a_partner_show_its_own(app: App, stack: LocalStack) -> None:
-    partner = _report_data(stack)
+    partner = _report_data(stack, "Fenster Report Partner")
     app.sign_in_partner(partner)
     page = app.page
     page.get_by_role("link", name="Reports").click()

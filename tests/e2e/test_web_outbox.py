@@ -8,11 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.stack import LocalStack
-from tests.e2e.web import App, app, browser, make_partner, playwright, stack, submit
+from tests.e2e.web import App, make_partner, submit
 
-__all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module uses
-
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-outbox")]
+# No xdist group: the stack and the browser are per test process, not per module, so
+# xdist spreads these tests one by one.
+pytestmark = pytest.mark.slow
 
 
 def wait_for_mails(stack: LocalStack, inquiry_id: str, count: int) -> None:

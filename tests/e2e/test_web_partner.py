@@ -11,19 +11,15 @@ from playwright.sync_api import expect
 from tests.e2e.stack import LocalStack
 from tests.e2e.web import (
     App,
-    app,
-    browser,
     copy_for_readme,
     make_partner,
-    playwright,
-    stack,
     submit,
     to_next_monday_morning,
 )
 
-__all__ = ["app", "browser", "playwright", "stack"]  # the fixtures this module uses
-
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-web-partner")]
+# No xdist group: the stack and the browser are per test process, not per module, so
+# xdist spreads these tests one by one.
+pytestmark = pytest.mark.slow
 
 DARK_GREY = "rgb(58, 64, 72)"
 UPDATE = os.environ.get("UPDATE_SCREENSHOTS") == "1"

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { formatDateTime, hoursMinutes, isoWeekday, workingMsLeft } from "./format";
 

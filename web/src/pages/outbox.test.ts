@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { dictFor, LANGS } from "../i18n";
 import { newestFirst, type OutboxMail } from "./Outbox";

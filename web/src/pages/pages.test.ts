@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import type { Inquiry } from "../api";
 import { inboxOrder, queryOf, NO_FILTERS } from "./InquiryList";
