@@ -24,9 +24,11 @@ from inquiries.adapters.rollups import (
     VERSION,
     items_of,
     largest_of,
+    packed,
     part_of,
     rollup_key,
     tally_of,
+    unpacked,
 )
 from inquiries.domain import lifecycle
 from inquiries.domain.errors import ChangeRejected
@@ -411,3 +413,24 @@ def test_a_rollup_item_of_either_shape_reads_into_the_same_buckets() -> None:
 
     assert tally_of(old) == tally_of(new)
     assert tally_of(old).decision_hours.spread() == {"median": 3.46, "p90": 3.46, "max": 3.46}
+
+
+@pytest.mark.parametrize(
+    ("buckets", "text"),
+    [
+        ({}, ""),
+        ({-1003: 2, -980: 1, -979: 1}, "-1003:2,23,1"),
+        ({ZERO: 3, 0: 1, 250: 12}, f"{ZERO}:3,{-ZERO},250:12"),
+        ({5: 0, 7: 1}, "7"),  # a bucket counted 0 (ADD 1, then ADD -1) is left out
+    ],
+)
+def test_a_folded_sketch_packs_its_buckets_into_one_short_string(
+    buckets: dict[int, int], text: str
+) -> None:
+    assert packed(buckets) == text
+    assert unpacked(text) == {b: n for b, n in buckets.items() if n}
+    item = {"k:d": {"S": text}, "k:w": {"S": text}, "n": {"N": "4"}, "v": {"N": "3"}}
+    tally = tally_of(item)
+    assert tally.decision_hours.buckets == tally.decision_working_hours.buckets
+    assert dict(tally.decision_hours.buckets) == {b: n for b, n in buckets.items() if n}
+    assert tally.assigned == 4

@@ -78,7 +78,7 @@ _SKETCHES = {
     "f": "first_progress_hours",
 }
 _LARGEST = "x:"
-# A folded item's sketch, packed: `k:d` = "bucket:count,bucket:count" (rollup_folds.py).
+# A folded item's sketch packed into one string: `k:d` (`packed`, rollup_folds.py).
 PACKED = "k:"
 # Every update adds 1: a fold deletes an item only while it is as the report read it.
 VERSION = "v"
@@ -207,16 +207,27 @@ def tally_of(item: dict[str, Any]) -> Tally:
 
 
 def packed(buckets: Mapping[int, int]) -> str:
-    """A sketch's buckets with a count as one string: `-1003:2,-980:1` (smallest first)."""
-    return ",".join(f"{bucket}:{n}" for bucket, n in sorted(buckets.items()) if n)
+    """A sketch's buckets with a count as one short string, smallest first: each entry
+    the bucket's distance from the one before (the first: its number) and, unless 1,
+    `:` and its count. Buckets -1003 (2), -980 (1), -979 (1) are `-1003:2,23,1`."""
+    entries, previous = [], None
+    for bucket, n in sorted(buckets.items()):
+        if not n:
+            continue
+        step = bucket if previous is None else bucket - previous
+        entries.append(str(step) if n == 1 else f"{step}:{n}")
+        previous = bucket
+    return ",".join(entries)
 
 
 def unpacked(text: str) -> dict[int, int]:
     """The buckets of a packed sketch (see `packed`)."""
     found: dict[int, int] = {}
-    for pair in text.split(",") if text else ():
-        bucket, _, n = pair.partition(":")
-        found[int(bucket)] = found.get(int(bucket), 0) + int(n)
+    bucket: int | None = None
+    for entry in text.split(",") if text else ():
+        step, _, n = entry.partition(":")
+        bucket = int(step) if bucket is None else bucket + int(step)
+        found[bucket] = found.get(bucket, 0) + (int(n) if n else 1)
     return found
 
 
