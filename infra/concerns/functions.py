@@ -55,8 +55,10 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
         "dynamodb:UpdateItem",  # the report rollups' counters
         "dynamodb:DeleteItem",
     ),
-    # offers by period from the indexes, nothing else.
-    "report": ("dynamodb:Query",),
+    # the rollups (Query) and overdue offers; the fold of a day's rollup items into one,
+    # a transaction that puts the folded item and deletes those it replaces
+    # (adapters/rollup_folds.py).
+    "report": ("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"),
     # the inquiry and the events of a change (Query), partner and sent markers (GetItem),
     # a marker once its mail went (PutItem).
     "notify": ("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"),

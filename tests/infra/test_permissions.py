@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import boto3
@@ -20,6 +20,7 @@ import botocore.client
 import pytest
 from inquiries import wiring
 from inquiries.adapters.clock import FixedClock
+from inquiries.adapters.rollups import FOLD_AT, _update, rollup_key
 from inquiries.adapters.table import create_table
 from moto import mock_aws
 
@@ -164,6 +165,11 @@ def _lifecycle(clock: FixedClock) -> None:
         assert call("GET", "/contacts", claims=partner(SOUTH_TYROL), query=query).status == 200
     put_partner(SOUTH_TYROL, partner_body(SOUTH_TYROL, territories=[]))  # leaves Italy
     day = (clock.now() - timedelta(days=8)).date().isoformat()
+    # A busy day: more rollup items in one partition than a report leaves as they are,
+    # so the report folds them into one (adapters/rollup_folds.py).
+    for part in range(FOLD_AT + 1):
+        key = rollup_key(SOUTH_TYROL, date.fromisoformat(day), 0, part)
+        boto3.client("dynamodb").update_item(**_update(TABLE, key, {f"d{part * 24}": 1}))
     report = call("GET", "/reports/response-times", claims=hq(), query={"from": day, "to": day})
     assert report.status == 200, report.text
     # The mails of every change, as the table's stream delivers them.

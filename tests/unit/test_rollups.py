@@ -21,11 +21,14 @@ from hypothesis import strategies as st
 from inquiries.adapters.keys import ROLLUP_SHARDS, rollup_shard
 from inquiries.adapters.rollups import (
     PART_BUCKETS,
+    VERSION,
     items_of,
     largest_of,
+    packed,
     part_of,
     rollup_key,
     tally_of,
+    unpacked,
 )
 from inquiries.domain import lifecycle
 from inquiries.domain.errors import ChangeRejected
@@ -394,6 +397,8 @@ def test_a_rollup_item_stays_under_one_write_unit_however_busy_the_partner() -> 
         **key,
         **{name: {"N": str(n)} for name, n in figures.items()},
         **{name: {"N": repr(h)} for name, h in largest_of(tally).items()},
+        # The version every update adds 1 to (a fold deletes the item only as read).
+        VERSION: {"N": "9" * 10},
     }
 
     assert len(figures) == 3 * PART_BUCKETS + 1 + len(Outcome) + len(RejectReason) + 4
@@ -408,3 +413,24 @@ def test_a_rollup_item_of_either_shape_reads_into_the_same_buckets() -> None:
 
     assert tally_of(old) == tally_of(new)
     assert tally_of(old).decision_hours.spread() == {"median": 3.46, "p90": 3.46, "max": 3.46}
+
+
+@pytest.mark.parametrize(
+    ("buckets", "text"),
+    [
+        ({}, ""),
+        ({-1003: 2, -980: 1, -979: 1}, "-1003:2,23,1"),
+        ({ZERO: 3, 0: 1, 250: 12}, f"{ZERO}:3,{-ZERO},250:12"),
+        ({5: 0, 7: 1}, "7"),  # a bucket counted 0 (ADD 1, then ADD -1) is left out
+    ],
+)
+def test_a_folded_sketch_packs_its_buckets_into_one_short_string(
+    buckets: dict[int, int], text: str
+) -> None:
+    assert packed(buckets) == text
+    assert unpacked(text) == {b: n for b, n in buckets.items() if n}
+    item = {"k:d": {"S": text}, "k:w": {"S": text}, "n": {"N": "4"}, "v": {"N": "3"}}
+    tally = tally_of(item)
+    assert tally.decision_hours.buckets == tally.decision_working_hours.buckets
+    assert dict(tally.decision_hours.buckets) == {b: n for b, n in buckets.items() if n}
+    assert tally.assigned == 4

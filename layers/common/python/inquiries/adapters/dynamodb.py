@@ -459,7 +459,12 @@ class DynamoRepository(PartnerVersions):
         ]
 
     def rollups(self, partner_ids: Sequence[str], first: date, last: date) -> list[DayRollup]:
-        return read_rollups(self._pages, partner_ids, first, last)
+        from inquiries.adapters.rollup_folds import fold_day  # noqa: PLC0415 (the report only)
+
+        def fold(pk: str, day: str, items: list[dict[str, Any]]) -> bool:
+            return fold_day(self._client, self._table, pk, day, items)
+
+        return read_rollups(self._pages, partner_ids, first, last, fold)
 
     def put_rollups(self, rollups: Sequence[DayRollup]) -> None:
         put_rollups(self._client, self._table, rollups, self._sleep)

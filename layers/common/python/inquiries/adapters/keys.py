@@ -294,6 +294,12 @@ def rollup_sk(day: str, part: int | None = None) -> str:
     return f"{ROLLUP_DAY_PREFIX}{day}" if part is None else f"{ROLLUP_DAY_PREFIX}{day}#{part}"
 
 
+def rollup_fold_sk(day: str) -> str:
+    """The sort key of a rollup's folded item of the day (adapters/rollup_folds.py): within
+    the day's key range, apart from its parts' numbers."""
+    return f"{ROLLUP_DAY_PREFIX}{day}#all"
+
+
 def rollup_day_end(day: str) -> str:
     """A sort key after every rollup item of the day (the upper end of a period's range)."""
     return f"{ROLLUP_DAY_PREFIX}{day}#~"

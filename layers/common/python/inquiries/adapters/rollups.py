@@ -30,8 +30,14 @@ of 1 %) until `python -m inquiries.tools.rebuild_rollups` writes them anew.
 
 A decision writes one item when its decision and working hours fall into the same part
 (a decision within working hours), two otherwise. The fullest possible item (a
-64-character partner id, every count of five digits, all 3 x 24 buckets of a part) is
-986 bytes: one write unit (two in a transaction), whatever the partner's volume.
+64-character partner id, every count of five digits, all 3 x 24 buckets of a part, a
+version of ten digits) is 993 bytes: one write unit (two in a transaction), whatever
+the partner's volume.
+
+    v              the item's version: every update adds 1 (rollup_folds.py)
+    DAY#<day>#all  the day's folded item: what a report folded of the items above (the
+                   counts as numbers, each sketch packed into one string `k:d`, `k:w`,
+                   `k:f`, see `packed`); decisions never write it (rollup_folds.py)
 
 Rollup items carry no index attributes: keeping them up costs no index writes.
 DynamoDB has no "max" in update expressions, so a duration larger than the stored
@@ -43,7 +49,7 @@ and the repository builds the transaction again from a consistent read
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -72,6 +78,10 @@ _SKETCHES = {
     "f": "first_progress_hours",
 }
 _LARGEST = "x:"
+# A folded item's sketch packed into one string: `k:d` (`packed`, rollup_folds.py).
+PACKED = "k:"
+# Every update adds 1: a fold deletes an item only while it is as the report read it.
+VERSION = "v"
 # Buckets of each sketch per item: 3 x 24 of them, the counts and the keys stay under 1 KB.
 PART_BUCKETS = 24
 # The sort key's day: `DAY#` and `YYYY-MM-DD`.
@@ -80,6 +90,8 @@ _DAY = slice(len(ROLLUP_DAY_PREFIX), len(ROLLUP_DAY_PREFIX) + 10)
 Maxima = Callable[[dict[str, Any], list[str]], dict[str, float]]
 # Parallel queries of one report: partners x shards partitions, each a short key range.
 _READERS = 8
+# Items of one partition and day above which a report folds them into one (rollup_folds.py).
+FOLD_AT = 8
 _BATCH_WRITES = 25  # BatchWriteItem's most requests a call
 _BATCH_ATTEMPTS = 8
 
@@ -168,7 +180,11 @@ def tally_of(item: dict[str, Any]) -> Tally:
     in the bucket of that value."""
     tally = Tally()
     for name, value in item.items():
-        if "N" not in value or name.startswith(_LARGEST):
+        if name.startswith(PACKED) and name[len(PACKED) :] in _SKETCHES and "S" in value:
+            sketch = getattr(tally, _SKETCHES[name[len(PACKED) :]])
+            sketch.buckets.update(unpacked(value["S"]))
+            continue
+        if "N" not in value or name.startswith(_LARGEST) or name == VERSION:
             continue
         n = int(value["N"])
         prefix, _, rest = name.partition(":")
@@ -190,6 +206,31 @@ def tally_of(item: dict[str, Any]) -> Tally:
     return tally
 
 
+def packed(buckets: Mapping[int, int]) -> str:
+    """A sketch's buckets with a count as one short string, smallest first: each entry
+    the bucket's distance from the one before (the first: its number) and, unless 1,
+    `:` and its count. Buckets -1003 (2), -980 (1), -979 (1) are `-1003:2,23,1`."""
+    entries, previous = [], None
+    for bucket, n in sorted(buckets.items()):
+        if not n:
+            continue
+        step = bucket if previous is None else bucket - previous
+        entries.append(str(step) if n == 1 else f"{step}:{n}")
+        previous = bucket
+    return ",".join(entries)
+
+
+def unpacked(text: str) -> dict[int, int]:
+    """The buckets of a packed sketch (see `packed`)."""
+    found: dict[int, int] = {}
+    bucket: int | None = None
+    for entry in text.split(",") if text else ():
+        step, _, n = entry.partition(":")
+        bucket = int(step) if bucket is None else bucket + int(step)
+        found[bucket] = found.get(bucket, 0) + (int(n) if n else 1)
+    return found
+
+
 def _bucket(rest: str) -> int | None:
     """The bucket an attribute name counts (after its sketch's letter): `-83`, or in
     the earlier shape the value in hours (`:3.46`); None for any other name."""
@@ -202,10 +243,12 @@ def _bucket(rest: str) -> int | None:
 def _update(table: str, key: dict[str, Any], figures: dict[str, int]) -> dict[str, Any]:
     names = {f"#{i}": name for i, name in enumerate(figures)}
     values: dict[str, Any] = {f":{i}": {"N": str(n)} for i, n in enumerate(figures.values())}
+    names["#v"], values[":v"] = VERSION, {"N": "1"}
+    adds = [f"#{i} :{i}" for i in range(len(figures))] + ["#v :v"]
     return {
         "TableName": table,
         "Key": key,
-        "UpdateExpression": "ADD " + ", ".join(f"#{i} :{i}" for i in range(len(figures))),
+        "UpdateExpression": "ADD " + ", ".join(adds),
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
@@ -259,28 +302,47 @@ def only_maxima_failed(items: Sequence[dict[str, Any]], reasons: Sequence[str]) 
     )
 
 
+# What folds one partition's items of a day: (partition key, day, the items as read).
+Fold = Callable[[str, str, list[dict[str, Any]]], object]
+
+
 def read_rollups(
     pages: Callable[..., Iterator[dict[str, Any]]],
     partner_ids: Sequence[str],
     first: date,
     last: date,
+    fold: Fold | None = None,
 ) -> list[DayRollup]:
     """Every item of these partners' rollups for first..last, one DayRollup each (the
-    report merges a day's items): one Query per partner and shard, run in parallel
-    (`pages(**query)` yields a query's items, page by page)."""
+    report merges a day's items): one strongly consistent Query per partner and shard,
+    run in parallel (`pages(**query)` yields a query's items, page by page).
+
+    A day of a partition read as more than FOLD_AT items is then given to `fold`
+    (adapters/rollup_folds.py), so that the next report reads it as one item and the
+    few changed since; what this report answers is what it read."""
     from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (only the report reads)
 
     low, high = rollup_sk(first.isoformat()), rollup_day_end(last.isoformat())
 
     def shard(partner_id: str, number: int) -> list[DayRollup]:
-        items = pages(
-            KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
-            ExpressionAttributeValues={
-                ":pk": {"S": rollup_pk(partner_id, number)},
-                ":low": {"S": low},
-                ":high": {"S": high},
-            },
+        pk = rollup_pk(partner_id, number)
+        items = list(
+            pages(
+                KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
+                ExpressionAttributeValues={
+                    ":pk": {"S": pk},
+                    ":low": {"S": low},
+                    ":high": {"S": high},
+                },
+                # A fold moves figures between items in one transaction: read them together.
+                ConsistentRead=True,
+            )
         )
+        if fold is not None:
+            days: dict[str, list[dict[str, Any]]] = {}
+            for item in items:
+                days.setdefault(item[SORT_KEY]["S"][_DAY], []).append(item)
+            folds.extend((pk, day, found) for day, found in days.items() if len(found) > FOLD_AT)
         return [
             DayRollup(
                 partner_id,
@@ -291,11 +353,18 @@ def read_rollups(
             for item in items
         ]
 
+    folds: list[tuple[str, str, list[dict[str, Any]]]] = []  # list.extend is atomic
     jobs = [(p, s) for p in partner_ids for s in range(ROLLUP_SHARDS)]
     if len(jobs) <= 1:
-        return [r for p, s in jobs for r in shard(p, s)]
-    with ThreadPoolExecutor(max_workers=min(_READERS, len(jobs))) as pool:
-        return [r for part in pool.map(lambda job: shard(*job), jobs) for r in part]
+        found = [r for p, s in jobs for r in shard(p, s)]
+    else:
+        with ThreadPoolExecutor(max_workers=min(_READERS, len(jobs))) as pool:
+            found = [r for part in pool.map(lambda job: shard(*job), jobs) for r in part]
+    # One after the other, once everything is read: each fold is a transaction of its own.
+    for pk, day, items in sorted(folds, key=lambda fold: (fold[0], fold[1])):
+        assert fold is not None
+        fold(pk, day, items)
+    return found
 
 
 def _rebuilt_items(rollups: Sequence[DayRollup]) -> dict[tuple[str, str], dict[str, Any]]:
