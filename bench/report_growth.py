@@ -74,20 +74,11 @@ CONTACT = Contact(
 
 
 def emulate_as_the_local_stack() -> None:
-    """moto with the local stack's changes: its speed-ups (local/emulator.py, or where they
-    were before, bench/load.py) and its one backup per transaction (local/aws.py)."""
-    import importlib  # noqa: PLC0415
+    """moto with the local stack's changes: its speed-ups (local/emulator.py) and its one
+    backup per transaction (local/aws.py)."""
+    from local import aws, emulator  # noqa: PLC0415
 
-    from local import aws  # noqa: PLC0415
-
-    try:  # by name: the module is new (emul's branch), and mypy checks either checkout
-        importlib.import_module("local.emulator").speed_up()
-    except ImportError:
-        from bench import load  # noqa: PLC0415
-
-        load.moto_queries_read_partitions()
-        load.moto_answers_reads_plainly()
-        load.moto_projects_plainly()
+    emulator.speed_up()
     aws._models_not_kept()
     aws._one_backup_per_transaction()
 
