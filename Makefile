@@ -6,6 +6,12 @@ UV := $(BIN)/uv
 # uv installs into the project's own venv; pip only bootstraps uv itself.
 INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 PORT ?= 8000
+# Python's bytecode cache, kept inside the venv (`make clean` removes it). uv installs no
+# bytecode, and where PYTHONDONTWRITEBYTECODE is set (as container images often do) every
+# process of a run (xdist workers, CDK syntheses, the local stack's workers) compiled each
+# module it imports again: about 4 s of CPU per pytest process before its first test.
+export PYTHONDONTWRITEBYTECODE :=
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
 .PHONY: run test lint typecheck unit synth bench bench-load clean web web-test chromium
 

@@ -15,12 +15,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import boto3
 import openpyxl
 import pytest
 from botocore.client import BaseClient
@@ -31,6 +32,8 @@ from inquiries.service.expiry import sweep
 from inquiries.wiring import dependencies
 
 from local.events import http_event, invoke, match
+from tests.conftest import START
+from tests.integration.conftest import GROUP, Moto
 from tests.support.api import call, hq, partner
 
 BZ, BY = "P-BZ", "P-BY"
@@ -103,8 +106,32 @@ def api_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]
     return calls
 
 
+@dataclass(frozen=True)
+class History:
+    """The table as the history left it, and the time it ended."""
+
+    table: Any
+    now: datetime
+
+
+@pytest.fixture(scope="module")
+def made(moto: Moto) -> History:
+    """The history, made once for the module through the API (its 19 requests and the
+    sweep were most of each test's set-up); each test gets a copy of the table."""
+    moto.reset()
+    boto3.client("scheduler").create_schedule_group(Name=GROUP)
+    wiring.reset()
+    clock = FixedClock(START)
+    wiring.override(clock=clock)
+    try:
+        _make_history(clock)
+        return History(moto.table(), clock.now())
+    finally:
+        wiring.reset()
+
+
 @pytest.fixture
-def history(clock: FixedClock) -> Iterator[FixedClock]:
+def history(clock: FixedClock, moto: Moto, made: History) -> FixedClock:
     """Two partners, a fortnight of offers decided through the API; the clock at 10 Dec 00:00Z.
 
     P-BZ (Bolzano): A1 accepted after 3 h (progress 3 h later); A2 expired (swept);
@@ -115,6 +142,12 @@ def history(clock: FixedClock) -> Iterator[FixedClock]:
     A3 contacted. Outside the period: X0 (30 Nov) and A5 (10 Dec 00:00Z, the first instant
     after it).
     """
+    moto.put_table(made.table)
+    clock.set(made.now)
+    return clock
+
+
+def _make_history(clock: FixedClock) -> None:
     put_partner(BZ, "IT", "BZ", "Europe/Rome")
     put_partner(BY, "DE", "BY", "Europe/Berlin")
 
@@ -153,7 +186,6 @@ def history(clock: FixedClock) -> Iterator[FixedClock]:
     assert answer.status == 200, answer.body  # deadline Fri 11 Dec 10:00Z
     clock.set(at(10, 0))
     submit(BZ)  # A5: just after the period
-    yield clock
 
 
 ROW_BY = {

@@ -25,12 +25,13 @@ from tests.integration.test_reports_api import (  # the report's history and its
     PERIOD,
     at,
     history,
+    made,
     put_partner,
     submit,
 )
 from tests.support.api import call, hq, partner
 
-__all__ = ["history"]
+__all__ = ["history", "made"]  # fixtures: the history is made once per module
 
 
 def report() -> dict[str, Any]:
