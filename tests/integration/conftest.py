@@ -14,7 +14,6 @@ which walks botocore's shape model value by value for every answer.
 from __future__ import annotations
 
 import copy
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.base_backend import BackendDict
 from moto.dynamodb.models import dynamodb_backends
 
+from local import emulator
 from tests.conftest import START
 
 TABLE = "inquiries-test"
@@ -87,13 +87,9 @@ def moto_speed_ups() -> None:
     (partition reads, the stream dropping what was read) stay with the local stack.
     Applied once per process and left in place: they hold for every later answer.
     """
-    try:  # where the local stack keeps them
-        changes = importlib.import_module("local.emulator")
-    except ModuleNotFoundError:  # before they moved there: the load bench's
-        changes = importlib.import_module("bench.load")
-    changes.moto_answers_reads_plainly()
-    changes.moto_projects_plainly()
-    changes.moto_finds_services_once()
+    emulator.moto_answers_reads_plainly()
+    emulator.moto_projects_plainly()
+    emulator.moto_finds_services_once()
 
 
 @pytest.fixture(scope="module")
