@@ -51,6 +51,11 @@ _FOREIGN = (
 )
 
 
+# How often the serving loop looks for a stop: socketserver's default, half a second, was
+# most of a polite stop (the gateway's loop waits as long).
+STOP_POLL_S = 0.05
+
+
 @dataclass
 class LocalAws:
     """The running emulator and the clients the local stack itself uses."""
@@ -116,7 +121,10 @@ class EmulatorServer:
             self._server.block_on_close = False
         listening.close()
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="local-moto", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": STOP_POLL_S},
+            name="local-moto",
+            daemon=True,
         )
         self._thread.start()
 

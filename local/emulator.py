@@ -372,6 +372,15 @@ class _SortedPartitions:
 
     def __init__(self) -> None:
         self._keys: dict[tuple[str, str], list[str]] = {}
+        self._owners: dict[str, Any] = {}  # table name -> the table object the keys are of
+
+    def _held(self, table: Any) -> None:
+        """Forget a table's keys when the table under its name is another object (a test
+        puts a copy back, moto restores its copy after a cancelled transaction)."""
+        if self._owners.get(table.name) is not table:
+            for name in [n for n in self._keys if n[0] == table.name]:
+                del self._keys[name]
+            self._owners[table.name] = table
 
     @staticmethod
     def _name(table: Any, hash_key: Any) -> tuple[str, str] | None:
@@ -383,6 +392,7 @@ class _SortedPartitions:
         self._keys.clear()
 
     def added(self, table: Any, item: Any) -> None:
+        self._held(table)
         name = self._name(table, getattr(item, "hash_key", None))
         keys = self._keys.get(name) if name else None
         if keys is None:
@@ -396,6 +406,7 @@ class _SortedPartitions:
             keys.insert(at, range_key.value)
 
     def removed(self, table: Any, hash_key: Any, range_key: Any) -> None:
+        self._held(table)
         name = self._name(table, hash_key)
         keys = self._keys.get(name) if name else None
         if keys is None or range_key is None or range_key.type != "S":
@@ -406,6 +417,7 @@ class _SortedPartitions:
 
     def in_range(self, table: Any, hash_key: Any, stored: Any, asked: _Asked) -> list[Any] | None:
         """The partition's items meeting the sort key condition, or None (then walk it)."""
+        self._held(table)
         name = self._name(table, hash_key)
         bounds = _TEXT_BOUNDS.get(asked.comparison or "")
         if (
@@ -484,7 +496,9 @@ class _IndexMaps:
     """
 
     def __init__(self) -> None:
-        self._tables: dict[str, dict[str, dict[str, set[tuple[Any, Any]]]]] = {}
+        # table name -> (the table object the maps are of, the maps): a table put back
+        # under its name as another object (a copy) gets its maps made afresh.
+        self._tables: dict[str, tuple[Any, dict[str, dict[str, set[tuple[Any, Any]]]]]] = {}
 
     @staticmethod
     def _attributes(table: Any) -> list[str]:
@@ -498,12 +512,14 @@ class _IndexMaps:
         )
 
     def _of(self, table: Any) -> dict[str, dict[str, set[tuple[Any, Any]]]]:
-        maps = self._tables.get(table.name)
-        if maps is None:
-            maps = self._tables[table.name] = {a: {} for a in self._attributes(table)}
-            for stored in table.items.values():
-                for item in _partition_items(table, stored):
-                    self._add(maps, item)
+        held = self._tables.get(table.name)
+        if held is not None and held[0] is table:
+            return held[1]
+        maps: dict[str, dict[str, set[tuple[Any, Any]]]] = {a: {} for a in self._attributes(table)}
+        for stored in table.items.values():
+            for item in _partition_items(table, stored):
+                self._add(maps, item)
+        self._tables[table.name] = (table, maps)
         return maps
 
     @staticmethod
@@ -515,9 +531,9 @@ class _IndexMaps:
                 by_value.setdefault(value.value, set()).add(key)
 
     def add(self, table: Any, item: Any) -> None:
-        maps = self._tables.get(table.name)
-        if maps is not None and item is not None:
-            self._add(maps, item)
+        held = self._tables.get(table.name)
+        if held is not None and held[0] is table and item is not None:
+            self._add(held[1], item)
 
     def candidates(self, table: Any, conditions: list[tuple[str, Any]]) -> list[Any] | None:
         """The items holding the first string partition key value asked, or None."""

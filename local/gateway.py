@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from local import webapp
+from local.aws import STOP_POLL_S
 from local.events import http_event, match, path_exists
 from local.tokens import InvalidToken, TokenIssuer, authorizer_claims
 
@@ -298,7 +299,12 @@ class GatewayServer(ThreadingHTTPServer):
         return f"http://{host!s}:{port}"
 
     def serve_in_background(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, name="local-gateway", daemon=True)
+        thread = threading.Thread(
+            target=self.serve_forever,
+            kwargs={"poll_interval": STOP_POLL_S},
+            name="local-gateway",
+            daemon=True,
+        )
         thread.start()
         return thread
 
