@@ -16,7 +16,6 @@ docs/performance.md.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 from datetime import timedelta
 from typing import Any
@@ -25,10 +24,8 @@ import _offline  # the layer on sys.path and moto's environment, before boto3 is
 
 _offline.use_moto_environment(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
 
-import boto3  # noqa: E402
+from _reports import south_tyrol_partners  # noqa: E402
 from inquiries import wiring  # noqa: E402
-from inquiries.adapters.clock import FixedClock  # noqa: E402
-from inquiries.adapters.table import create_table  # noqa: E402
 from inquiries.domain import lifecycle  # noqa: E402
 from inquiries.domain.model import (  # noqa: E402
     Calendar,
@@ -41,7 +38,6 @@ from inquiries.domain.model import (  # noqa: E402
     Status,
 )
 from inquiries.service.expiry import sweep  # noqa: E402
-from moto import mock_aws  # noqa: E402
 
 from bench._counting import Recorder  # noqa: E402
 from tests.conftest import START  # noqa: E402
@@ -127,27 +123,7 @@ def partner_principal(partner_id: str) -> Any:
 
 def measure(offers: int) -> list[tuple[str, int, int, int, float]]:
     """(report, offers, queries, items read, RRU) of the HQ and a partner's report."""
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb")
-        boto3.client("scheduler").create_schedule_group(Name="inquiries")
-        create_table(dynamodb, os.environ["TABLE_NAME"])
-        wiring.reset()
-        clock = FixedClock(START)
-        wiring.override(clock=clock)
-        for partner_id in PARTNERS:
-            answer = call(
-                "PUT",
-                f"/partners/{partner_id}",
-                body={
-                    "name": partner_id,
-                    "country": "IT",
-                    "subdivision": "BZ",
-                    "timezone": "Europe/Rome",
-                    "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
-                },
-                claims=hq(),
-            )
-            assert answer.status == 200, answer.text
+    with south_tyrol_partners(PARTNERS) as (dynamodb, clock):
         history(wiring.dependencies().repository, offers)
         clock.set(START + timedelta(days=40))
         # The sweeper has expired what was left open, as it does every five minutes.

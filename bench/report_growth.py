@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import time
@@ -35,10 +34,9 @@ import _offline  # the layer on sys.path and moto's environment, before boto3 is
 
 _offline.use_moto_environment(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
 
-import boto3  # noqa: E402
+from _reports import south_tyrol_partners  # noqa: E402
 from inquiries import wiring  # noqa: E402
 from inquiries.adapters.clock import FixedClock  # noqa: E402
-from inquiries.adapters.table import create_table  # noqa: E402
 from inquiries.domain import lifecycle  # noqa: E402
 from inquiries.domain.model import (  # noqa: E402
     Calendar,
@@ -52,9 +50,7 @@ from inquiries.domain.model import (  # noqa: E402
     Role,
     Status,
 )
-from moto import mock_aws  # noqa: E402
 
-from tests.conftest import START  # noqa: E402
 from tests.support.api import call, hq  # noqa: E402
 
 CALENDAR = Calendar(country="IT", subdivision="BZ", timezone="Europe/Rome")
@@ -214,27 +210,7 @@ def main() -> None:
     emulate_as_the_local_stack()
     rows = []
     emulator = EmulatorTime()
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb")
-        boto3.client("scheduler").create_schedule_group(Name="inquiries")
-        create_table(dynamodb, os.environ["TABLE_NAME"])
-        wiring.reset()
-        clock = FixedClock(START)
-        wiring.override(clock=clock)
-        for partner_id in PARTNERS:
-            answer = call(
-                "PUT",
-                f"/partners/{partner_id}",
-                body={
-                    "name": partner_id,
-                    "country": "IT",
-                    "subdivision": "BZ",
-                    "timezone": "Europe/Rome",
-                    "territories": [{"country": "IT", "postal_prefixes": ["39"]}],
-                },
-                claims=hq(),
-            )
-            assert answer.status == 200, answer.text
+    with south_tyrol_partners(PARTNERS) as (_, clock):
         repository = wiring.dependencies().repository
         client = repository._client  # type: ignore[attr-defined]
         rng = random.Random(args.seed)
