@@ -14,9 +14,10 @@ which walks botocore's shape model value by value for every answer.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
 import boto3
 import pytest
@@ -31,6 +32,7 @@ from moto.dynamodb.models import dynamodb_backends
 from local import emulator
 from tests.conftest import START
 
+T = TypeVar("T")
 TABLE = "inquiries-test"
 GROUP = "inquiries"
 EXPIRE_ARN = "arn:aws:lambda:eu-central-1:123456789012:function:inquiries-expire"
@@ -75,6 +77,23 @@ class Moto:
         """The table as a copy of `table` holds it: data that several tests only read is
         made once per module and put back for each test."""
         dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables[TABLE] = copy.deepcopy(table)
+
+    def made_once(self, make: Callable[[FixedClock], T]) -> tuple[Any, datetime, T]:
+        """Data several tests only read, made once for the module through the API: moto as
+        new, the scheduler's group, the wiring on a clock at START, then `make(clock)`.
+
+        Answers a copy of the table (for `put_table`), the clock's time after and what
+        `make` answered; the wiring is reset either way."""
+        self.reset()
+        boto3.client("scheduler").create_schedule_group(Name=GROUP)
+        wiring.reset()
+        clock = FixedClock(START)
+        wiring.override(clock=clock)
+        try:
+            made = make(clock)
+            return self.table(), clock.now(), made
+        finally:
+            wiring.reset()
 
 
 def moto_speed_ups() -> None:

@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import boto3
 import pytest
-from inquiries import wiring
 from inquiries.adapters import shards
 from inquiries.adapters.clock import FixedClock
 from inquiries.adapters.keys import PARTNER_SHARDS, SHARDS, shard_of
 
-from tests.conftest import START
-from tests.integration.conftest import GROUP, Moto
+from tests.integration.conftest import Moto
 from tests.support.api import Answer, call, hq, partner
 from tests.support.api import pages as every_page
 
@@ -80,16 +77,7 @@ class Built:
 def built(moto: Moto) -> Built:
     """The network, made once for the module through the API (36 submissions and their
     decisions were most of each test's time); the tests only read it."""
-    moto.reset()
-    boto3.client("scheduler").create_schedule_group(Name=GROUP)
-    wiring.reset()
-    clock = FixedClock(START)
-    wiring.override(clock=clock)
-    try:
-        views = _make_network(clock)
-        return Built(moto.table(), clock.now(), views)
-    finally:
-        wiring.reset()
+    return Built(*moto.made_once(_make_network))
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import boto3
 import openpyxl
 import pytest
 from botocore.client import BaseClient
@@ -32,8 +31,7 @@ from inquiries.service.expiry import sweep
 from inquiries.wiring import dependencies
 
 from local.events import http_event, invoke, match
-from tests.conftest import START
-from tests.integration.conftest import GROUP, Moto
+from tests.integration.conftest import Moto
 from tests.support.api import call, hq, partner
 
 BZ, BY = "P-BZ", "P-BY"
@@ -118,16 +116,8 @@ class History:
 def made(moto: Moto) -> History:
     """The history, made once for the module through the API (its 19 requests and the
     sweep were most of each test's set-up); each test gets a copy of the table."""
-    moto.reset()
-    boto3.client("scheduler").create_schedule_group(Name=GROUP)
-    wiring.reset()
-    clock = FixedClock(START)
-    wiring.override(clock=clock)
-    try:
-        _make_history(clock)
-        return History(moto.table(), clock.now())
-    finally:
-        wiring.reset()
+    table, now, _ = moto.made_once(_make_history)
+    return History(table, now)
 
 
 @pytest.fixture
