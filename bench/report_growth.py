@@ -76,7 +76,7 @@ def emulate_as_the_local_stack() -> None:
 
     emulator.speed_up()
     aws._models_not_kept()
-    aws._one_backup_per_transaction()
+    aws.one_backup_per_transaction()
 
 
 def decide(repository: Any, n: int, rng: random.Random, clock: FixedClock) -> None:

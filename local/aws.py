@@ -150,7 +150,7 @@ def start_moto(
     if not stock:
         emulator.speed_up()
     _models_not_kept()
-    _one_backup_per_transaction()
+    one_backup_per_transaction()
     _idempotent_transactions()
     # moto logs every request it serves; the gateway logs the ones that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -283,7 +283,7 @@ class _TransactionBackups:
         return transact_write_items
 
 
-def _one_backup_per_transaction() -> None:
+def one_backup_per_transaction() -> None:
     """Make moto's TransactWriteItems back up only the items it touches (see above)."""
     from moto.dynamodb import models  # noqa: PLC0415
     from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
