@@ -27,11 +27,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from inquiries.adapters.keys import rollup_fold_sk
 from inquiries.adapters.rollups import (
-    _SKETCHES,
     PACKED,
+    SKETCHES,
     VERSION,
-    _number,
     counts_of,
+    duration_number,
     largest_of,
     packed,
     tally_of,
@@ -51,8 +51,8 @@ def folded_item(pk: str, day: str, tally: Tally, version: int) -> dict[str, Any]
         VERSION: {"N": str(version)},
     }
     item |= {name: {"N": str(n)} for name, n in counts_of(tally).items()}
-    item |= {name: {"N": _number(hours)} for name, hours in largest_of(tally).items()}
-    for letter, name in _SKETCHES.items():
+    item |= {name: {"N": duration_number(hours)} for name, hours in largest_of(tally).items()}
+    for letter, name in SKETCHES.items():
         text = packed(getattr(tally, name).buckets)
         if text:
             item[PACKED + letter] = {"S": text}

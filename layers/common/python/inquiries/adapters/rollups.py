@@ -72,7 +72,8 @@ from inquiries.service.rollups import rollup_deltas
 
 ASSIGNED = "n"
 _OUTCOME, _REASON, _STEP = "o:", "r:", "s:"
-_SKETCHES = {
+# The duration sketches of a rollup item: attribute letter -> the Tally field it holds.
+SKETCHES = {
     "d": "decision_hours",
     "w": "decision_working_hours",
     "f": "first_progress_hours",
@@ -121,7 +122,7 @@ def counts_of(tally: Tally) -> dict[str, int]:
 def buckets_of(tally: Tally) -> dict[int, dict[str, int]]:
     """A tally's duration buckets by the part that holds them, as attribute name -> count."""
     parts: dict[int, dict[str, int]] = {}
-    for letter, name in _SKETCHES.items():
+    for letter, name in SKETCHES.items():
         sketch: Sketch = getattr(tally, name)
         for bucket, n in sketch.buckets.items():
             if n:
@@ -158,7 +159,7 @@ def items_of(tally: Tally, home: int | None) -> dict[int | None, dict[str, int]]
     return items
 
 
-def _number(hours: float) -> str:
+def duration_number(hours: float) -> str:
     """A duration as a DynamoDB number without exponent (1e-05 -> 0.00001)."""
     return format(Decimal(repr(hours)), "f")
 
@@ -166,7 +167,7 @@ def _number(hours: float) -> str:
 def largest_of(tally: Tally) -> dict[str, float]:
     """The exact largest durations of a tally, by attribute name."""
     found = {}
-    for letter, name in _SKETCHES.items():
+    for letter, name in SKETCHES.items():
         largest = getattr(tally, name).largest
         if largest is not None:
             found[_LARGEST + letter] = largest
@@ -180,8 +181,8 @@ def tally_of(item: dict[str, Any]) -> Tally:
     in the bucket of that value."""
     tally = Tally()
     for name, value in item.items():
-        if name.startswith(PACKED) and name[len(PACKED) :] in _SKETCHES and "S" in value:
-            sketch = getattr(tally, _SKETCHES[name[len(PACKED) :]])
+        if name.startswith(PACKED) and name[len(PACKED) :] in SKETCHES and "S" in value:
+            sketch = getattr(tally, SKETCHES[name[len(PACKED) :]])
             sketch.buckets.update(unpacked(value["S"]))
             continue
         if "N" not in value or name.startswith(_LARGEST) or name == VERSION:
@@ -197,9 +198,9 @@ def tally_of(item: dict[str, Any]) -> Tally:
             tally.reasons[rest] += n
         elif prefix == _STEP:
             tally.steps[ProgressStep(rest)] += n
-        elif name[:1] in _SKETCHES and (bucket := _bucket(name[1:])) is not None:
-            getattr(tally, _SKETCHES[name[0]]).buckets[bucket] += n
-    for letter, name in _SKETCHES.items():
+        elif name[:1] in SKETCHES and (bucket := _bucket(name[1:])) is not None:
+            getattr(tally, SKETCHES[name[0]]).buckets[bucket] += n
+    for letter, name in SKETCHES.items():
         stored = item.get(_LARGEST + letter)
         if stored is not None:
             getattr(tally, name).largest = float(stored["N"])
@@ -259,7 +260,7 @@ def _raise_largest(update: dict[str, Any], raised: dict[str, float]) -> None:
     sets, conditions = [], []
     for i, (attribute, hours) in enumerate(raised.items()):
         update["ExpressionAttributeNames"][f"#m{i}"] = attribute
-        update["ExpressionAttributeValues"][f":m{i}"] = {"N": _number(hours)}
+        update["ExpressionAttributeValues"][f":m{i}"] = {"N": duration_number(hours)}
         sets.append(f"#m{i} = :m{i}")
         conditions.append(f"(attribute_not_exists(#m{i}) OR #m{i} < :m{i})")
     update["UpdateExpression"] += " SET " + ", ".join(sets)
@@ -376,7 +377,7 @@ def _rebuilt_items(rollups: Sequence[DayRollup]) -> dict[tuple[str, str], dict[s
             key = rollup_key(r.partner_id, r.day, r.shard, part)
             item = {**key, **{name: {"N": str(n)} for name, n in figures.items()}}
             if part is None:
-                item |= {name: {"N": _number(h)} for name, h in largest_of(r.tally).items()}
+                item |= {name: {"N": duration_number(h)} for name, h in largest_of(r.tally).items()}
             written[(key[PARTITION_KEY]["S"], key[SORT_KEY]["S"])] = item
     return written
 
