@@ -104,7 +104,8 @@ class EmulatorServer:
         )
         from werkzeug.serving import make_server  # noqa: PLC0415
 
-        self.store = JournaledStore(DomainDispatcherApplication(create_backend_app))
+        moto_app = DomainDispatcherApplication(create_backend_app)
+        self.store = JournaledStore(moto_app if stock else emulator.DirectDynamo(moto_app))
         handler = MotoRequestHandler if stock else emulator.keeps_alive(MotoRequestHandler)
         host, port = listening.getsockname()[:2]
         self._server = make_server(
