@@ -17,6 +17,9 @@ leaves moto as it is), changes these, each in a function below with its why:
 - `moto_knows_its_actions`: each handler's method names are listed once, not per request;
 - `DirectDynamo` (local/aws.py serves with it, also unless `--stock-moto`): a DynamoDB
   or DynamoDB Streams request goes straight to moto's handler, not through Flask;
+- request headers are read by local/headers.py (local/aws.py installs it unless
+  `--stock-moto`; the gateway's server installs it in any case, and it is process-wide, so
+  under `python -m local --stock-moto` moto's server reads them so too: the same messages);
 - `keeps_alive` (local/aws.py serves with it, also unless `--stock-moto`): moto's server
   keeps a client's connection open for its next request (werkzeug closes it after each:
   a new connection and thread per emulator call).
