@@ -138,15 +138,18 @@ class DirectDynamo:
     `/` for DynamoDB or DynamoDB Streams is handed to the same `dispatch`, with the
     same request class and the same response class; anything else (the Scheduler's
     REST calls, other paths, a browser's CORS request) goes to moto's application as
-    before. The answers are the same (tests/e2e/test_local_emulator_answers.py compares
-    the raw answers with stock moto's), and the journal still sees every request in
-    the order served: it wraps this application.
+    before. The answers are the same, byte for byte (tests/e2e/test_local_emulator_direct.py
+    compares them with moto's application's; tests/e2e/test_local_emulator_answers.py
+    compares what boto3 parses with stock moto's), and the journal still sees every
+    request in the order served: it wraps this application.
     """
 
     def __init__(self, app: Any) -> None:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
         from flask import Response  # noqa: PLC0415  (moto's server imports it anyway)
         from moto.dynamodb.responses import DynamoHandler  # noqa: PLC0415
         from moto.dynamodbstreams.responses import DynamoDBStreamsHandler  # noqa: PLC0415
+        from moto.moto_api import recorder  # noqa: PLC0415
         from moto.moto_server.werkzeug_app import BackendRequest  # noqa: PLC0415
         from moto.settings import DISABLE_GLOBAL_CORS  # noqa: PLC0415
 
@@ -156,6 +159,8 @@ class DirectDynamo:
         self._handlers = {"dynamodb": DynamoHandler, "dynamodbstreams": DynamoDBStreamsHandler}
         self._request = BackendRequest
         self._response = Response
+        self._recorder = recorder  # moto's request recorder (off unless asked for)
+        self._client_error = ClientError
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         handler = None
@@ -169,13 +174,12 @@ class DirectDynamo:
             handler = self._handlers.get(getattr(backend, "service", None))
         if handler is None:
             return self.app(environ, start_response)
-        from botocore.exceptions import ClientError  # noqa: PLC0415  (imported by moto)
-
         # What moto's `convert_to_flask_response` does, without Flask around it.
         request = self._request(environ)
+        self._recorder._record_request(request)
         try:
             result = handler.dispatch(request, request.raw_url, dict(request.headers))
-        except ClientError as error:
+        except self._client_error as error:
             result = 400, {}, error.response["Error"]["Message"]
         if len(result) == 3:
             status, headers, content = result
