@@ -25,7 +25,7 @@ import boto3
 from botocore.exceptions import ClientError
 from inquiries.adapters.table import create_table
 
-from local import emulator
+from local import emulator, headers
 from local.journal import JournaledStore
 
 REGION = "eu-central-1"
@@ -104,8 +104,11 @@ class EmulatorServer:
         )
         from werkzeug.serving import make_server  # noqa: PLC0415
 
-        self.store = JournaledStore(DomainDispatcherApplication(create_backend_app))
+        moto_app = DomainDispatcherApplication(create_backend_app)
+        self.store = JournaledStore(moto_app if stock else emulator.DirectDynamo(moto_app))
         handler = MotoRequestHandler if stock else emulator.keeps_alive(MotoRequestHandler)
+        if not stock:
+            headers.install()  # request headers read without the e-mail parser
         host, port = listening.getsockname()[:2]
         self._server = make_server(
             host,

@@ -15,6 +15,11 @@ leaves moto as it is), changes these, each in a function below with its why:
 - `moto_projects_plainly`: projections copy the attributes named;
 - `moto_finds_services_once`: moto lists its services once, not per request;
 - `moto_knows_its_actions`: each handler's method names are listed once, not per request;
+- `DirectDynamo` (local/aws.py serves with it, also unless `--stock-moto`): a DynamoDB
+  or DynamoDB Streams request goes straight to moto's handler, not through Flask;
+- request headers are read by local/headers.py (local/aws.py installs it unless
+  `--stock-moto`; the gateway's server installs it in any case, and it is process-wide, so
+  under `python -m local --stock-moto` moto's server reads them so too: the same messages);
 - `keeps_alive` (local/aws.py serves with it, also unless `--stock-moto`): moto's server
   keeps a client's connection open for its next request (werkzeug closes it after each:
   a new connection and thread per emulator call).
@@ -118,6 +123,71 @@ def keeps_alive(handler: type[Any]) -> type[Any]:
 
     KeepAlive.__name__ = KeepAlive.__qualname__ = f"KeepAlive{handler.__name__}"
     return KeepAlive
+
+
+class DirectDynamo:
+    """moto's WSGI application, with DynamoDB's JSON protocol served by moto's handler itself.
+
+    moto's server finds the backend of a request (from its signature) and hands the
+    request to that backend's Flask application, which makes a request and an
+    application context, matches the one URL (`/`), calls the handler's `dispatch` and
+    wraps its `(status, headers, body)` in a Flask response: for DynamoDB's small
+    requests that was about a fifth of the stack's main process CPU (py-spy, sampled
+    while holding the GIL, in tests/e2e/test_schemathesis.py), more than moto's own
+    work on them. Here the backend is still found by moto's dispatcher, and a POST to
+    `/` for DynamoDB or DynamoDB Streams is handed to the same `dispatch`, with the
+    same request class and the same response class; anything else (the Scheduler's
+    REST calls, other paths, a browser's CORS request) goes to moto's application as
+    before. The answers are the same, byte for byte (tests/e2e/test_local_emulator_direct.py
+    compares them with moto's application's; tests/e2e/test_local_emulator_answers.py
+    compares what boto3 parses with stock moto's), and the journal still sees every
+    request in the order served: it wraps this application.
+    """
+
+    def __init__(self, app: Any) -> None:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+        from flask import Response  # noqa: PLC0415  (moto's server imports it anyway)
+        from moto.dynamodb.responses import DynamoHandler  # noqa: PLC0415
+        from moto.dynamodbstreams.responses import DynamoDBStreamsHandler  # noqa: PLC0415
+        from moto.moto_api import recorder  # noqa: PLC0415
+        from moto.moto_server.werkzeug_app import BackendRequest  # noqa: PLC0415
+        from moto.settings import DISABLE_GLOBAL_CORS  # noqa: PLC0415
+
+        self.app = app
+        # What moto's CORS extension adds to every answer of a request without an Origin.
+        self._cors = [] if DISABLE_GLOBAL_CORS else [("Access-Control-Allow-Origin", "*")]
+        self._handlers = {"dynamodb": DynamoHandler, "dynamodbstreams": DynamoDBStreamsHandler}
+        self._request = BackendRequest
+        self._response = Response
+        self._recorder = recorder  # moto's request recorder (off unless asked for)
+        self._client_error = ClientError
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        handler = None
+        if (
+            environ.get("REQUEST_METHOD") == "POST"
+            and environ.get("PATH_INFO") == "/"
+            and "HTTP_X_AMZ_TARGET" in environ
+            and "HTTP_ORIGIN" not in environ  # CORS: Flask's extension answers those
+        ):
+            backend = self.app.get_application(environ)
+            handler = self._handlers.get(getattr(backend, "service", None))
+        if handler is None:
+            return self.app(environ, start_response)
+        # What moto's `convert_to_flask_response` does, without Flask around it.
+        request = self._request(environ)
+        self._recorder._record_request(request)
+        try:
+            result = handler.dispatch(request, request.raw_url, dict(request.headers))
+        except self._client_error as error:
+            result = 400, {}, error.response["Error"]["Message"]
+        if len(result) == 3:
+            status, headers, content = result
+        else:
+            status, headers, content = 200, {}, result
+        response = self._response(response=content, status=status, headers=headers)
+        response.headers.extend(self._cors)
+        return response(environ, start_response)
 
 
 def moto_queries_read_partitions() -> None:  # noqa: PLR0915  (a closure per method wrapped)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from local import webapp
+from local import headers, webapp
 from local.aws import STOP_POLL_S
 from local.events import http_event, match, path_exists
 from local.tokens import InvalidToken, TokenIssuer, authorizer_claims
@@ -291,6 +291,7 @@ class GatewayServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], gateway: Gateway | None) -> None:
         # Bound at once; it serves once a gateway is set and `serve_in_background` is called.
         super().__init__(address, _Handler)
+        headers.install()  # request headers read without the e-mail parser (local/headers.py)
         self.gateway = gateway
 
     @property

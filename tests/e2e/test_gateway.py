@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 
 from local.gateway import Gateway, Reply, Request, json_reply, own_origins
@@ -133,6 +135,22 @@ def test_a_protected_route_without_a_valid_token_never_reaches_the_function(
         reply = gateway.handle(request("GET", "/partners", headers=headers))
         assert reply.status == 401
     assert function.calls == []
+
+
+def test_a_token_accepted_before_is_refused_once_it_expires(tokens: TokenIssuer) -> None:
+    # The gateway keeps the tokens it checked: the kept ones still expire on time.
+    function = Recorder({"statusCode": 200, "body": "{}"})
+    gateway = Gateway(tokens, function)
+    token = tokens.mint("hq", lifetime_s=1)
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    sent = request("GET", "/partners", headers=(("Authorization", f"Bearer {token}"),))
+    assert gateway.handle(sent).status == 200
+    assert gateway.handle(sent).status == 200  # the kept one
+    time.sleep(max(0.0, expires - time.time()) + 0.01)  # at most a second
+    reply = gateway.handle(sent)
+    assert reply.status == 401
+    assert "expired" in dict(reply.headers)["WWW-Authenticate"]
+    assert len(function.calls) == 2
 
 
 def test_browsers_on_other_origins_get_cors_answers(tokens: TokenIssuer) -> None:

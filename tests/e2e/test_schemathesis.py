@@ -45,10 +45,10 @@ from schemathesis.engine import Status, events, from_schema
 
 from tests.e2e.stack import LocalStack
 
-# Each role's run is a group of its own, so two workers can run them side by side (each
-# worker then has its own stack): the two runs are the suite's longest tests after the
-# fault test.
-pytestmark = [pytest.mark.slow]
+# One group: both roles' runs (and the check of the checks) share one stack. As a group each,
+# two workers could run them side by side, but each then started and seeded a stack of its
+# own (about 1.5 s of CPU more), and the whole suite keeps both cores busy anyway.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-schemathesis")]
 
 MAX_EXAMPLES = 30
 SEED = 20261201
@@ -277,13 +277,7 @@ def _covered_by(role: str) -> set[str]:
 # --- the tests -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "role",
-    [
-        pytest.param("hq", marks=pytest.mark.xdist_group("e2e-schemathesis-hq")),
-        pytest.param("partner", marks=pytest.mark.xdist_group("e2e-schemathesis-partner")),
-    ],
-)
+@pytest.mark.parametrize("role", ["hq", "partner"])
 def test_every_operation_answers_as_the_document_says(
     fuzzed_stack: LocalStack, seeded: dict[str, dict[str, list[str]]], role: str
 ) -> None:
@@ -313,7 +307,6 @@ def test_every_operation_answers_as_the_document_says(
         print(f"  {operation}: {dict(sorted(counted.items()))} in {seconds:.1f} s")
 
 
-@pytest.mark.xdist_group("e2e-schemathesis-partner")
 def test_the_checks_catch_answers_the_document_does_not_promise(
     fuzzed_stack: LocalStack,
 ) -> None:
