@@ -176,9 +176,7 @@ class Stack:
         self.workers.warm_up()
         self.aws = aws.start(options.host, listening, stock=options.stock_moto)
         if saved is not None:
-            snapshot.restore(
-                self.aws.dynamodb, self.aws.scheduler, aws.TABLE_NAME, aws.SCHEDULE_GROUP, saved
-            )
+            snapshot.restore(self.aws.server.store, aws.TABLE_NAME, aws.SCHEDULE_GROUP, saved)
         clock_state = snapshot.clock_state(saved) if saved else None
         store = self.aws.server.store
         for generation in journals:
