@@ -61,6 +61,14 @@ _DROPPED_HEADERS = frozenset(
 )
 
 
+# Every request entry says the keys of the version that journaled it (`"keys": KEYS`):
+# this version's functions give every item its current keys (the sharded ones and the
+# data subject's look-up keys). An entry without it was written by an older version, whose
+# items the start must move onto the current keys (local/stack.py `_upgrade`); older
+# versions ignore the field. A version that changes the keys again counts it up.
+KEYS = 1
+
+
 class BrokenJournal(ValueError):
     """A journal line other than the last cannot be read: the data folder was damaged."""
 
@@ -99,6 +107,7 @@ def request_entry(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = str(environ["CONTENT_TYPE"])
     entry: dict[str, Any] = {
+        "keys": KEYS,
         "method": str(environ.get("REQUEST_METHOD", "GET")),
         "path": str(environ.get("PATH_INFO", "/")),
         "query": str(environ.get("QUERY_STRING", "")),
@@ -109,6 +118,12 @@ def request_entry(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         entry["body64"] = base64.b64encode(body).decode()
     return entry
+
+
+def keyed(entry: dict[str, Any]) -> bool:
+    """Whether a request entry was journaled by a version that keys all it writes as this
+    one does (a clock entry writes no items)."""
+    return "clock" in entry or entry.get("keys") == KEYS
 
 
 def entry_body(entry: dict[str, Any]) -> bytes:

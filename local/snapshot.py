@@ -29,7 +29,9 @@ from local.journal import JournaledStore
 logger = logging.getLogger("local.snapshot")
 
 FILE = "snapshot.json"
-FORMAT = 1  # the journal generation (`"journal"`) is an addition older versions ignore
+# Additions older versions ignore: the journal generation (`"journal"`), and the keys the
+# items have (`"keys"`, local/journal.py KEYS; a snapshot without it holds older data).
+FORMAT = 1
 COMPACT_AT_BYTES = 8 * 1024 * 1024  # replaying a journal this big takes a few seconds
 _SCHEDULE_FIELDS = (
     "Name",
@@ -71,6 +73,9 @@ def dump_models(table: str, group: str, clock: ClockState) -> dict[str, Any]:
     schedules = scheduler_backends[ACCOUNT][REGION].get_schedule_group(group).schedules
     return {
         "format": FORMAT,
+        # The data is on the current keys: the start moved older data onto them before
+        # any snapshot was written, and everything written since has them.
+        "keys": journal.KEYS,
         "clock": clock.to_json(),
         "items": items,
         "schedules": [
@@ -137,6 +142,11 @@ def restore(store: JournaledStore, table: str, group: str, data: dict[str, Any])
                 start_date=None,
                 end_date=None,
             )
+
+
+def keyed(data: dict[str, Any] | None) -> bool:
+    """Whether the snapshot's items have this version's keys (a marker since it is so)."""
+    return data is not None and data.get("keys") == journal.KEYS
 
 
 def clock_state(data: dict[str, Any]) -> ClockState | None:

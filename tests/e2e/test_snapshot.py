@@ -1,4 +1,4 @@
-"""A snapshot put back into moto answers as the data did before it was taken.
+"""A snapshot put back into moto answers as the data did; older data gets the current keys.
 
 The local stack restores its snapshot straight into moto's models (local/snapshot.py),
 not through the API: a probe writes items of every kind of value (binary ones at the
@@ -7,12 +7,21 @@ index Queries, schedules), takes the snapshot as the stack takes it, empties the
 emulator as a new start finds it, restores, and must read the same. A restored item is
 no change: the table's stream carries nothing for it (no mail goes out again). On moto
 as the stack changes it and as it is (`--stock-moto`), each in a process of its own.
+
+A snapshot written by an older version (without the `keys` marker) has its items moved
+onto the current keys at the start; one of this version says it needs nothing.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from local import journal
+from tests.e2e.stack import LocalStack
+from tests.e2e.test_lifecycle import form, submit
 from tests.support.probe import run_probe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-restart")]
@@ -103,3 +112,36 @@ print("ok")
 @pytest.mark.parametrize("moto", ["changed", "stock"])
 def test_a_restored_snapshot_answers_as_the_data_did(moto: str) -> None:
     run_probe(_PROBE.replace("sys.argv[1]", repr(moto)))
+
+
+# The data subject's look-up keys, which inquiries stored by older versions lack.
+_LOOK_UP_KEYS = ("gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk")
+
+
+def test_a_snapshot_of_an_older_version_is_moved_onto_the_current_keys(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = LocalStack.start(data_dir, "--reset")
+    try:
+        inquiry_id = submit(first, form(email="older.version@example.com"))
+    finally:
+        assert first.stop() == 0, first.logs()
+    path = data_dir / "snapshot.json"
+    saved = json.loads(path.read_text())
+    assert saved["keys"] == journal.KEYS  # this version's snapshot says so: no upgrade needed
+    # As an older version wrote it: no marker, the inquiry without its look-up keys.
+    del saved["keys"]
+    stored = [i for i in saved["items"] if i["pk"]["S"] == f"INQ#{inquiry_id}"]
+    inquiry = next(i for i in stored if i["sk"]["S"] == "INQ")
+    assert all(name in inquiry for name in _LOOK_UP_KEYS), sorted(inquiry)
+    for name in _LOOK_UP_KEYS:
+        del inquiry[name]
+    path.write_text(json.dumps(saved))
+
+    second = LocalStack.start(data_dir)
+    try:
+        found = second.get("/subjects?email=older.version%40example.com", token=second.token("hq"))
+        assert [i["id"] for i in found.body["inquiries"]] == [inquiry_id], second.logs()
+        # Upgraded once: the snapshot written at the start says so.
+        assert json.loads(path.read_text())["keys"] == journal.KEYS
+    finally:
+        assert second.stop() == 0, second.logs()
