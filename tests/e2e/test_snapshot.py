@@ -6,7 +6,8 @@ top, in maps, lists and sets) and schedules through boto3, reads them back (item
 index Queries, schedules), takes the snapshot as the stack takes it, empties the
 emulator as a new start finds it, restores, and must read the same. A restored item is
 no change: the table's stream carries nothing for it (no mail goes out again). On moto
-as the stack changes it and as it is (`--stock-moto`), each in a process of its own.
+as the stack changes it and as it is (`--stock-moto`), each in a process of its own (and
+both keep moto's item size limit: the changed one sums an item's size once).
 
 A snapshot written by an older version (without the `keys` marker) has its items moved
 onto the current keys at the start; one of this version says it needs nothing.
@@ -104,6 +105,14 @@ assert streams.get_records(ShardIterator=oldest)["Records"] == []
 # A write after the restore is on the stream as usual.
 db.put_item(TableName=TABLE, Item=item(99))
 assert len(streams.get_records(ShardIterator=oldest)["Records"]) == 1
+# The item size limit holds as moto has it (an item's size is summed once on changed moto).
+big = {**item(98), "x": {"S": "y" * 404000}}
+db.put_item(TableName=TABLE, Item=big)
+try:
+    db.put_item(TableName=TABLE, Item={**big, "x": {"S": "y" * 405000}})
+    raise AssertionError("an item past the size limit was stored")
+except db.exceptions.ClientError as error:
+    assert "Item size has exceeded" in str(error), error
 local.stop()
 print("ok")
 """
