@@ -126,6 +126,12 @@ def keyed(entry: dict[str, Any]) -> bool:
     return "clock" in entry or entry.get("keys") == KEYS
 
 
+def changes_table(entry: dict[str, Any]) -> bool:
+    """Whether a journaled request went to DynamoDB (a JSON protocol: it names its action
+    in `X-Amz-Target`), not to the Scheduler (REST)."""
+    return "x-amz-target" in (entry.get("headers") or {})
+
+
 def entry_body(entry: dict[str, Any]) -> bytes:
     if "body64" in entry:
         return base64.b64decode(entry["body64"])
@@ -249,6 +255,14 @@ class JournaledStore:
         # races (a read, then a conditional write) still interleave between requests.
         self.lock = threading.RLock()
         self.journal: Journal | None = None
+        self._listeners: list[Callable[[dict[str, Any]], None]] = []
+
+    def on_change(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        """Call `listener(entry)` after each request that can change data was applied (and
+        journaled), before it is answered: the stack's pollers wait on this instead of
+        asking the emulator again and again. A listener must be quick and must not fail.
+        Restores and replays (before anything listens) are not announced."""
+        self._listeners.append(listener)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -261,8 +275,11 @@ class JournaledStore:
             if entry is not None and journal is not None:
                 journal.append(entry)  # before applying it: what is seen is on disk
             answer = b"".join(self.app(environ, start_response))
-        if entry is not None and journal is not None:
-            journal.sync()  # before the answer goes back (outside the lock: syncs are shared)
+        if entry is not None:
+            if journal is not None:
+                journal.sync()  # before the answer goes back (outside the lock: syncs are shared)
+            for listener in self._listeners:
+                listener(entry)
         return [answer]
 
     def replay(self, entry: dict[str, Any]) -> int:

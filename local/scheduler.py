@@ -31,7 +31,9 @@ Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
 _AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
 SWEEP_EVERY = timedelta(minutes=5)  # of simulated time, like the sweeper's rule on AWS
 TICK_SECONDS = 1.0
-RELIST_SECONDS = 10.0
+# Every write to the Scheduler passes the journaled store, which marks the list stale
+# (`ScheduleBook.touch`): reading it on a timer is only a fallback.
+RELIST_SECONDS = 60.0
 # After a function ran, the list is read again no sooner than this, and no more than this
 # share of the time goes to reading it: a listing reads every schedule (some 3,000 pending
 # offers' in a long load run, 0.1-0.6 s each), and the functions run all the time under
@@ -55,10 +57,10 @@ class ScheduleBook:
     """The group's schedules, read through the Scheduler API as they are on AWS.
 
     `ListSchedules`, then `GetSchedule` only for new or changed ones (by
-    `LastModificationDate`). Schedules change only when a function runs, so the
-    list is read again only after an invocation (`touch`), or after `RELIST_SECONDS`
-    in case something else wrote to the emulator: an idle stack costs nothing. Under
-    load (invocations all the time) it is read at most every `MIN_RELIST_SECONDS` and
+    `LastModificationDate`). The list is read again only after a write to the
+    Scheduler (`touch`, called by the journaled store, which sees every write), or after
+    `RELIST_SECONDS` as a fallback: an idle stack costs nothing. Under load (schedules
+    made and deleted all the time) it is read at most every `MIN_RELIST_SECONDS` and
     with at most `LISTING_SHARE` of the time, unless `exact` is asked (a clock move).
     """
 
@@ -72,7 +74,7 @@ class ScheduleBook:
         self._listing_s = 0.0  # how long the last listing took
 
     def touch(self) -> None:
-        """A function ran: it may have created or deleted schedules."""
+        """A schedule was created, changed or deleted: the list is stale."""
         self._stale = True
 
     def current(self, *, exact: bool = False) -> dict[str, dict[str, Any]]:

@@ -225,6 +225,7 @@ class Compactor:
         *,
         threshold_bytes: int = COMPACT_AT_BYTES,
         check_every: float = 0.2,
+        idle_check_every: float = 5.0,
     ) -> None:
         self._folder = folder
         self._store = store
@@ -232,6 +233,8 @@ class Compactor:
         self._threshold = threshold_bytes
         self._snapshot_bytes = 0  # the size of the last snapshot written
         self._check_every = check_every
+        self._idle_check_every = idle_check_every
+        self._written = threading.Event()  # the journal grew (`wake`)
         self._compacting = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -263,15 +266,27 @@ class Compactor:
         self._thread = threading.Thread(target=self._loop, name="local-compactor", daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """The journal grew: see (within `check_every`) whether it is time to compact."""
+        self._written.set()
+
     def stop(self) -> None:
         """Stop the background compaction, then fold everything into the snapshot."""
         self._stop.set()
+        self._written.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
         self.compact()
 
     def _loop(self) -> None:
+        # Looks when the journal grew (the journaled store wakes it), at most every
+        # `check_every`; an idle stack only every `idle_check_every` (a clock move is
+        # journaled without the store).
         while not self._stop.wait(self._check_every):
+            self._written.wait(self._idle_check_every)
+            self._written.clear()
+            if self._stop.is_set():
+                return
             current = self._store.journal
             if current is None or current.size < max(self._threshold, self._snapshot_bytes):
                 continue

@@ -140,12 +140,18 @@ class Stack:
     def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
         """Run a function's handler in one of its workers, with the clock as it is now."""
         assert self.workers is not None and self.clock is not None
-        try:
-            result: dict[str, Any] = self.workers.invoke(function, event, self.clock.state())
-            return result
-        finally:
-            if self.book is not None:
-                self.book.touch()
+        result: dict[str, Any] = self.workers.invoke(function, event, self.clock.state())
+        return result
+
+    def _changed(self, entry: dict[str, Any]) -> None:
+        """A write was applied (the journaled store's call): wake who waits for one."""
+        if self.compactor is not None:
+            self.compactor.wake()
+        if journal.changes_table(entry):
+            if self.streams is not None:
+                self.streams.wake()  # its stream has a record to deliver
+        elif self.book is not None:
+            self.book.touch()  # a schedule was made or deleted
 
     # --- start and stop ----------------------------------------------------------------------
 
@@ -222,6 +228,7 @@ class Stack:
             assets=self.assets,
             own_origins=own_origins(options.host, self.server.server_address[1]),
         )
+        store.on_change(self._changed)
         self.streams.start()  # before serving: no change goes unmailed
         self.server.serve_in_background()
         self._serving = True
