@@ -32,7 +32,7 @@ from local import aws, demo, journal, snapshot
 from local.clock import ClockState, LocalClock
 from local.control import LocalRoutes, Outbox
 from local.gateway import ASSETS_PATH, Gateway, GatewayServer, own_origins
-from local.scheduler import LocalScheduler, ScheduleBook
+from local.scheduler import EmulatedSchedules, LocalScheduler, ScheduleBook
 from local.streams import StreamPoller
 from local.tokens import TokenIssuer
 from local.workers import DEFAULT_SIZE, Workers
@@ -207,7 +207,11 @@ class Stack:
             # little and upgrades nothing.
             self.compactor.compact()
         self.tokens = TokenIssuer.in_folder(data_dir)
-        self.book = book = ScheduleBook(self.aws.scheduler, aws.SCHEDULE_GROUP)
+        self.book = book = ScheduleBook(
+            self.aws.scheduler,
+            aws.SCHEDULE_GROUP,
+            EmulatedSchedules(store.lock, aws.SCHEDULE_GROUP, aws.ACCOUNT, aws.REGION),
+        )
         # What fell due while the stack was stopped fires in the scheduler's first pass, at once
         # (the banner does not wait for the workers' start on a restart).
         self.scheduler = LocalScheduler(book, clock, self.invoke)

@@ -7,7 +7,8 @@ index Queries, schedules), takes the snapshot as the stack takes it, empties the
 emulator as a new start finds it, restores, and must read the same. A restored item is
 no change: the table's stream carries nothing for it (no mail goes out again). On moto
 as the stack changes it and as it is (`--stock-moto`), each in a process of its own (and
-both keep moto's item size limit: the changed one sums an item's size once).
+both keep moto's item size limit: the changed one sums an item's size once). The local
+scheduler, which reads the schedules from moto's models, reads what the API answers.
 
 A snapshot written by an older version (without the `keys` marker) has its items moved
 onto the current keys at the start; one of this version says it needs nothing.
@@ -102,6 +103,16 @@ snapshot.restore(local.server.store, TABLE, GROUP, data)
 after = answers()
 assert after == before, (before, after)
 assert streams.get_records(ShardIterator=oldest)["Records"] == []
+# The local scheduler reads the schedules from moto's models as the API answers them.
+from local.scheduler import EmulatedSchedules, ScheduleBook
+through_api = ScheduleBook(scheduler, GROUP).current()
+models = EmulatedSchedules(local.server.store.lock, GROUP, aws.ACCOUNT, aws.REGION)
+read = ScheduleBook(scheduler, GROUP, models).current()
+fields = ("Name", "ScheduleExpression", "ScheduleExpressionTimezone", "FlexibleTimeWindow",
+          "Target", "ActionAfterCompletion", "State", "Description")
+assert sorted(read) == ["a", "b"]
+assert {n: {f: s.get(f) for f in fields} for n, s in read.items()} == {
+    n: {f: s.get(f) for f in fields} for n, s in through_api.items()}, (read, through_api)
 # A write after the restore is on the stream as usual.
 db.put_item(TableName=TABLE, Item=item(99))
 assert len(streams.get_records(ShardIterator=oldest)["Records"]) == 1
