@@ -10,12 +10,12 @@ leaves moto as it is), changes these, each in a function below with its why:
   sorted keys of a big one, cutting a page before moto sorts it) instead of sorting the
   whole table;
 - `moto_streams_drop_what_was_read`: the stream forgets what its one reader has read;
+- `moto_sizes_new_items_once`: a new item's size is summed once, not once per attribute;
 - `moto_answers_reads_plainly`: reads are answered with `json.dumps` instead of moto's
   serializer;
 - `moto_projects_plainly`: projections copy the attributes named;
 - `moto_finds_services_once`: moto lists its services once, not per request;
 - `moto_knows_its_actions`: each handler's method names are listed once, not per request;
-- `moto_sizes_new_items_once`: a new item's size is summed once, not once per attribute;
 - `keeps_alive` (local/aws.py serves with it, also unless `--stock-moto`): moto's server
   keeps a client's connection open for its next request (werkzeug closes it after each:
   a new connection and thread per emulator call).
