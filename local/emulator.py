@@ -10,6 +10,7 @@ leaves moto as it is), changes these, each in a function below with its why:
   sorted keys of a big one, cutting a page before moto sorts it) instead of sorting the
   whole table;
 - `moto_streams_drop_what_was_read`: the stream forgets what its one reader has read;
+- `moto_sizes_new_items_once`: a new item's size is summed once, not once per attribute;
 - `moto_answers_reads_plainly`: reads are answered with `json.dumps` instead of moto's
   serializer;
 - `moto_projects_plainly`: projections copy the attributes named;
@@ -53,6 +54,7 @@ def speed_up() -> None:
     moto_projects_plainly()
     moto_finds_services_once()
     moto_knows_its_actions()
+    moto_sizes_new_items_once()
 
 
 def keeps_alive(handler: type[Any]) -> type[Any]:
@@ -822,3 +824,41 @@ def moto_knows_its_actions() -> None:
 
     method_names_from_class.once = True  # type: ignore[attr-defined]
     responses.method_names_from_class = method_names_from_class
+
+
+def moto_sizes_new_items_once() -> None:
+    """Check a new item's size (DynamoDB's 400 KB) once, not once per attribute.
+
+    moto's `Item.__init__` sets the attributes one by one into a dict that sums the
+    size of all it holds on every set: quadratic in the attributes, each size walked
+    value by value in Python. An inquiry item has some forty attributes, and every
+    write, copy and projection makes items: most of the CPU of putting an item (and of
+    restoring a snapshot, local/snapshot.py). Here the sizes are summed once, and the
+    same `ItemSizeTooLarge` is raised when the whole item is too large (the sum only
+    grows as attributes are added, so the last set was the one that failed); later sets
+    (an update's) are still checked by moto's dict.
+    """
+    from moto.dynamodb.exceptions import ItemSizeTooLarge  # noqa: PLC0415
+    from moto.dynamodb.models.dynamo_type import (  # noqa: PLC0415
+        DynamoType,
+        Item,
+        LimitedSizeDict,
+        bytesize,
+    )
+
+    init = Item.__init__
+    if getattr(init, "sized_once", False):
+        return
+
+    def sized_once(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        self.hash_key = hash_key
+        self.range_key = range_key
+        values = {key: DynamoType(value) for key, value in attrs.items()}
+        if sum(bytesize(key) + value.size() for key, value in values.items()) > 405000:
+            raise ItemSizeTooLarge  # moto's limit (DynamoDB's 400 KB, as moto measured it)
+        self.attrs = held = LimitedSizeDict()
+        for key, value in values.items():
+            dict.__setitem__(held, key, value)
+
+    sized_once.sized_once = True  # type: ignore[attr-defined]
+    Item.__init__ = sized_once  # type: ignore[method-assign]

@@ -61,6 +61,14 @@ _DROPPED_HEADERS = frozenset(
 )
 
 
+# Every request entry says the keys of the version that journaled it (`"keys": KEYS`):
+# this version's functions give every item its current keys (the sharded ones and the
+# data subject's look-up keys). An entry without it was written by an older version, whose
+# items the start must move onto the current keys (local/stack.py `_upgrade`); older
+# versions ignore the field. A version that changes the keys again counts it up.
+KEYS = 1
+
+
 class BrokenJournal(ValueError):
     """A journal line other than the last cannot be read: the data folder was damaged."""
 
@@ -99,6 +107,7 @@ def request_entry(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = str(environ["CONTENT_TYPE"])
     entry: dict[str, Any] = {
+        "keys": KEYS,
         "method": str(environ.get("REQUEST_METHOD", "GET")),
         "path": str(environ.get("PATH_INFO", "/")),
         "query": str(environ.get("QUERY_STRING", "")),
@@ -109,6 +118,18 @@ def request_entry(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         entry["body64"] = base64.b64encode(body).decode()
     return entry
+
+
+def keyed(entry: dict[str, Any]) -> bool:
+    """Whether a request entry was journaled by a version that keys all it writes as this
+    one does (a clock entry writes no items)."""
+    return "clock" in entry or entry.get("keys") == KEYS
+
+
+def changes_table(entry: dict[str, Any]) -> bool:
+    """Whether a journaled request went to DynamoDB (a JSON protocol: it names its action
+    in `X-Amz-Target`), not to the Scheduler (REST)."""
+    return "x-amz-target" in (entry.get("headers") or {})
 
 
 def entry_body(entry: dict[str, Any]) -> bytes:
@@ -234,6 +255,14 @@ class JournaledStore:
         # races (a read, then a conditional write) still interleave between requests.
         self.lock = threading.RLock()
         self.journal: Journal | None = None
+        self._listeners: list[Callable[[dict[str, Any]], None]] = []
+
+    def on_change(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        """Call `listener(entry)` after each request that can change data was applied (and
+        journaled), before it is answered: the stack's pollers wait on this instead of
+        asking the emulator again and again. A listener must be quick and must not fail.
+        Restores and replays (before anything listens) are not announced."""
+        self._listeners.append(listener)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -246,8 +275,11 @@ class JournaledStore:
             if entry is not None and journal is not None:
                 journal.append(entry)  # before applying it: what is seen is on disk
             answer = b"".join(self.app(environ, start_response))
-        if entry is not None and journal is not None:
-            journal.sync()  # before the answer goes back (outside the lock: syncs are shared)
+        if entry is not None:
+            if journal is not None:
+                journal.sync()  # before the answer goes back (outside the lock: syncs are shared)
+            for listener in self._listeners:
+                listener(entry)
         return [answer]
 
     def replay(self, entry: dict[str, Any]) -> int:

@@ -3,12 +3,14 @@
 On AWS, EventBridge Scheduler invokes the expire function at each schedule's
 time and deletes the schedule after (`ActionAfterCompletion: DELETE`); a rule
 runs the sweeper every few minutes. moto stores schedules but fires nothing, so
-this does the firing, reading the schedules through the Scheduler API and
-comparing them with the one simulated clock of the local stack.
+this does the firing, reading the schedules (from the emulator's models in this
+process, or through the Scheduler API) and comparing them with the one simulated
+clock of the local stack.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -17,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
@@ -31,7 +33,9 @@ Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
 _AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
 SWEEP_EVERY = timedelta(minutes=5)  # of simulated time, like the sweeper's rule on AWS
 TICK_SECONDS = 1.0
-RELIST_SECONDS = 10.0
+# Every write to the Scheduler passes the journaled store, which marks the list stale
+# (`ScheduleBook.touch`): reading it on a timer is only a fallback.
+RELIST_SECONDS = 60.0
 # After a function ran, the list is read again no sooner than this, and no more than this
 # share of the time goes to reading it: a listing reads every schedule (some 3,000 pending
 # offers' in a long load run, 0.1-0.6 s each), and the functions run all the time under
@@ -52,19 +56,21 @@ def due_time(expression: str, timezone: str | None) -> datetime | None:
 
 
 class ScheduleBook:
-    """The group's schedules, read through the Scheduler API as they are on AWS.
+    """The group's schedules, as `GetSchedule` answers them.
 
-    `ListSchedules`, then `GetSchedule` only for new or changed ones (by
-    `LastModificationDate`). Schedules change only when a function runs, so the
-    list is read again only after an invocation (`touch`), or after `RELIST_SECONDS`
-    in case something else wrote to the emulator: an idle stack costs nothing. Under
-    load (invocations all the time) it is read at most every `MIN_RELIST_SECONDS` and
-    with at most `LISTING_SHARE` of the time, unless `exact` is asked (a clock move).
+    Listed (`ListSchedules` or the emulator's models: `source`), then each new or
+    changed one (by `LastModificationDate`) read. The list is read again only after a
+    write to the Scheduler (`touch`, called by the journaled store, which sees every
+    write), or after `RELIST_SECONDS` as a fallback: an idle stack costs nothing. Under
+    load (schedules made and deleted all the time) it is read at most every
+    `MIN_RELIST_SECONDS` and with at most `LISTING_SHARE` of the time, unless `exact` is
+    asked (a clock move).
     """
 
-    def __init__(self, client: Any, group: str) -> None:
+    def __init__(self, client: Any, group: str, source: Schedules | None = None) -> None:
         self.client = client
         self.group = group
+        self._source = source or ApiSchedules(client, group)
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[Any, dict[str, Any]]] = {}
         self._stale = True
@@ -72,7 +78,7 @@ class ScheduleBook:
         self._listing_s = 0.0  # how long the last listing took
 
     def touch(self) -> None:
-        """A function ran: it may have created or deleted schedules."""
+        """A schedule was created, changed or deleted: the list is stale."""
         self._stale = True
 
     def current(self, *, exact: bool = False) -> dict[str, dict[str, Any]]:
@@ -99,7 +105,7 @@ class ScheduleBook:
             self._listing_s = time.monotonic() - started
 
     def _relist(self) -> dict[str, dict[str, Any]]:
-        listed = self._list()
+        listed = self._source.listed()
         with self._lock:
             for name in list(self._cache):
                 if name not in listed:
@@ -108,12 +114,9 @@ class ScheduleBook:
                 cached = self._cache.get(name)
                 if cached is not None and cached[0] == modified:
                     continue
-                try:
-                    schedule = self.client.get_schedule(Name=name, GroupName=self.group)
-                except ClientError as error:
-                    if _code(error) == "ResourceNotFoundException":
-                        continue  # deleted meanwhile (a decision cancelled it)
-                    raise
+                schedule = self._source.get(name)
+                if schedule is None:
+                    continue  # deleted meanwhile (a decision cancelled it)
                 self._cache[name] = (modified, schedule)
             return {name: schedule for name, (_, schedule) in self._cache.items()}
 
@@ -127,7 +130,27 @@ class ScheduleBook:
             if _code(error) != "ResourceNotFoundException":
                 raise
 
-    def _list(self) -> dict[str, Any]:
+
+class Schedules(Protocol):
+    """Where the book reads the group's schedules from."""
+
+    def listed(self) -> dict[str, Any]:
+        """Every schedule's name and its `LastModificationDate`."""
+        ...
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        """A schedule as `GetSchedule` answers it; None when it is gone."""
+        ...
+
+
+class ApiSchedules:
+    """The group's schedules through the Scheduler API, as they are read on AWS."""
+
+    def __init__(self, client: Any, group: str) -> None:
+        self.client = client
+        self.group = group
+
+    def listed(self) -> dict[str, Any]:
         for attempt in range(3):
             try:
                 listed: dict[str, Any] = {}
@@ -143,6 +166,47 @@ class ScheduleBook:
                 if _code(error) != "InvalidToken" or attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        try:
+            schedule: dict[str, Any] = self.client.get_schedule(Name=name, GroupName=self.group)
+        except ClientError as error:
+            if _code(error) == "ResourceNotFoundException":
+                return None
+            raise
+        return schedule
+
+
+class EmulatedSchedules:
+    """The group's schedules read from the emulator's models in this process (moto's
+    scheduler backend), with the emulator's lock held: what `ListSchedules` and
+    `GetSchedule` answer, without a request each. Through the API a restart read every
+    pending schedule one request at a time (a tenth of its CPU with a hundred), and a
+    busy stack listed them every few seconds. Writes still go through the API (the
+    journal keeps them)."""
+
+    def __init__(self, lock: Any, group: str, account: str, region: str) -> None:
+        self._lock = lock
+        self._group = group
+        self._account = account
+        self._region = region
+
+    def _schedules(self) -> dict[str, Any]:
+        from moto.scheduler.models import scheduler_backends  # noqa: PLC0415
+
+        group = scheduler_backends[self._account][self._region].get_schedule_group(self._group)
+        schedules: dict[str, Any] = group.schedules
+        return schedules
+
+    def listed(self) -> dict[str, Any]:
+        with self._lock:
+            return {name: s.last_modified_date for name, s in self._schedules().items()}
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        with self._lock:
+            schedule = self._schedules().get(name)
+            # A copy: moto's schedule may change after (its target is moto's own dict).
+            return None if schedule is None else copy.deepcopy(schedule.to_dict())
 
 
 def _code(error: ClientError) -> str:

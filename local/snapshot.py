@@ -29,7 +29,9 @@ from local.journal import JournaledStore
 logger = logging.getLogger("local.snapshot")
 
 FILE = "snapshot.json"
-FORMAT = 1  # the journal generation (`"journal"`) is an addition older versions ignore
+# Additions older versions ignore: the journal generation (`"journal"`), and the keys the
+# items have (`"keys"`, local/journal.py KEYS; a snapshot without it holds older data).
+FORMAT = 1
 COMPACT_AT_BYTES = 8 * 1024 * 1024  # replaying a journal this big takes a few seconds
 _SCHEDULE_FIELDS = (
     "Name",
@@ -71,6 +73,9 @@ def dump_models(table: str, group: str, clock: ClockState) -> dict[str, Any]:
     schedules = scheduler_backends[ACCOUNT][REGION].get_schedule_group(group).schedules
     return {
         "format": FORMAT,
+        # The data is on the current keys: the start moved older data onto them before
+        # any snapshot was written, and everything written since has them.
+        "keys": journal.KEYS,
         "clock": clock.to_json(),
         "items": items,
         "schedules": [
@@ -98,17 +103,50 @@ def _base64(content: bytes | str) -> str:
     return base64.b64encode(content).decode() if isinstance(content, bytes) else content
 
 
-def restore(dynamodb: Any, scheduler: Any, table: str, group: str, data: dict[str, Any]) -> None:
-    """Put a snapshot's items and schedules back into an empty emulator."""
-    items = [_decode(item) for item in data.get("items", [])]
-    for start in range(0, len(items), 25):
-        requests = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
-        pending: dict[str, Any] = {table: requests}
-        while pending:
-            answer = dynamodb.batch_write_item(RequestItems=pending)
-            pending = answer.get("UnprocessedItems") or {}
-    for schedule in data.get("schedules", []):
-        scheduler.create_schedule(GroupName=group, **schedule)
+def restore(store: JournaledStore, table: str, group: str, data: dict[str, Any]) -> None:
+    """Put a snapshot's items and schedules back into an empty emulator, straight into
+    moto's models in this process (as `dump_models` reads them).
+
+    Through the API (BatchWriteItem, CreateSchedule) a restore was some 200 HTTP calls,
+    validated and serialised by boto3 and parsed again by moto: most of a restart's CPU.
+    Items go through the table's `put_item` as a request's would (the emulator's look-up
+    maps of local/emulator.py follow it), with the values as they arrive on the wire
+    (binary as base64 text). The table's stream records nothing meanwhile: a restored
+    item is no change (the stream poller starts at the stream's end anyway, so through
+    the API their records were never read either). Not journaled: the snapshot holds it.
+    """
+    from moto.dynamodb.models import dynamodb_backends  # noqa: PLC0415
+    from moto.scheduler.models import scheduler_backends  # noqa: PLC0415
+
+    model = dynamodb_backends[ACCOUNT][REGION].get_table(table)
+    schedules = scheduler_backends[ACCOUNT][REGION]
+    with store.lock:  # moto's models are not thread-safe; nothing else runs yet anyway
+        shard, model.stream_shard = model.stream_shard, None
+        try:
+            for item in data.get("items", []):
+                model.put_item(_on_the_wire(item), overwrite=True)
+        finally:
+            model.stream_shard = shard
+        for schedule in data.get("schedules", []):
+            schedules.create_schedule(
+                group_name=group,
+                name=schedule["Name"],
+                description=schedule.get("Description"),
+                schedule_expression=schedule["ScheduleExpression"],
+                schedule_expression_timezone=schedule.get("ScheduleExpressionTimezone"),
+                flexible_time_window=schedule.get("FlexibleTimeWindow"),
+                target=schedule["Target"],
+                state=schedule.get("State"),
+                action_after_completion=schedule.get("ActionAfterCompletion"),
+                kms_key_arn=None,
+                start_date=None,
+                end_date=None,
+            )
+
+
+def keyed(data: dict[str, Any] | None) -> bool:
+    """Whether the snapshot's items have this version's keys (a marker since it is so)."""
+    return data is not None and data.get("keys") == journal.KEYS
 
 
 def clock_state(data: dict[str, Any]) -> ClockState | None:
@@ -145,7 +183,9 @@ def write(folder: Path, data: dict[str, Any]) -> int:
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".snapshot-", suffix=".json")
     try:
         with os.fdopen(descriptor, "w") as file:
-            json.dump(data, file, separators=(",", ":"))
+            # `dumps`, then one write: `json.dump` encodes in Python, piece by piece (most
+            # of a compaction's CPU); `dumps` in C.
+            file.write(json.dumps(data, separators=(",", ":")))
             file.flush()
             os.fsync(file.fileno())
             size = file.tell()
@@ -187,6 +227,7 @@ class Compactor:
         *,
         threshold_bytes: int = COMPACT_AT_BYTES,
         check_every: float = 0.2,
+        idle_check_every: float = 5.0,
     ) -> None:
         self._folder = folder
         self._store = store
@@ -194,6 +235,8 @@ class Compactor:
         self._threshold = threshold_bytes
         self._snapshot_bytes = 0  # the size of the last snapshot written
         self._check_every = check_every
+        self._idle_check_every = idle_check_every
+        self._written = threading.Event()  # the journal grew (`wake`)
         self._compacting = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -225,15 +268,27 @@ class Compactor:
         self._thread = threading.Thread(target=self._loop, name="local-compactor", daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """The journal grew: see (within `check_every`) whether it is time to compact."""
+        self._written.set()
+
     def stop(self) -> None:
         """Stop the background compaction, then fold everything into the snapshot."""
         self._stop.set()
+        self._written.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
         self.compact()
 
     def _loop(self) -> None:
+        # Looks when the journal grew (the journaled store wakes it), at most every
+        # `check_every`; an idle stack only every `idle_check_every` (a clock move is
+        # journaled without the store).
         while not self._stop.wait(self._check_every):
+            self._written.wait(self._idle_check_every)
+            self._written.clear()
+            if self._stop.is_set():
+                return
             current = self._store.journal
             if current is None or current.size < max(self._threshold, self._snapshot_bytes):
                 continue
@@ -265,6 +320,24 @@ def _encode_value(value: dict[str, Any]) -> dict[str, Any]:
         return {"M": _encode(content)}
     if kind == "L":
         return {"L": [_encode_value(v) for v in content]}
+    return value
+
+
+def _on_the_wire(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored item as DynamoDB's JSON has it on the wire (binary as base64 text)."""
+    return {name: _wire_value(value) for name, value in item.items()}
+
+
+def _wire_value(value: dict[str, Any]) -> dict[str, Any]:
+    kind, content = next(iter(value.items()))
+    if kind == "B64":
+        return {"B": content}
+    if kind == "BS64":
+        return {"BS": list(content)}
+    if kind == "M":
+        return {"M": _on_the_wire(content)}
+    if kind == "L":
+        return {"L": [_wire_value(v) for v in content]}
     return value
 
 

@@ -12,6 +12,11 @@ are read side by side on AWS (`LANES`).
 It starts at the stream's end (`LATEST`) after the data was restored: changes
 made before a restart were mailed then, or, if the stack died in between, are
 not mailed now (on AWS the stream keeps records for 24 hours).
+
+It reads the stream when a write was applied (`wake`, called by the journaled store,
+which sees every write), at most every `POLL_SECONDS`, and otherwise only every
+`IDLE_SECONDS`: an idle stack asks the emulator nothing (reading five times a second
+was most of an idle stack's CPU, and the e2e tests run several stacks at once).
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ logger = logging.getLogger("local.streams")
 
 Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.2  # the least time between two reads while writes come in
+IDLE_SECONDS = 5.0  # without a wake-up (every write wakes it: a fallback only)
 BATCH_SIZE = 25
 # DynamoDB spreads a busy table's stream over shards by partition key, and Lambda reads
 # each shard on its own: the records of one inquiry arrive in order, those of different
@@ -84,6 +90,7 @@ class StreamPoller:
         *,
         region: str,
         poll_seconds: float = POLL_SECONDS,
+        idle_seconds: float = IDLE_SECONDS,
         lanes: int = LANES,
     ) -> None:
         self._dynamodb = dynamodb
@@ -92,6 +99,9 @@ class StreamPoller:
         self._invoke = invoke
         self._region = region
         self._poll_seconds = poll_seconds
+        self._idle_seconds = idle_seconds
+        self._woken = threading.Event()
+        self._full = False  # the last read got as many records as it asked for: more wait
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._iterators: dict[str, str | None] = {}
@@ -105,8 +115,13 @@ class StreamPoller:
         self._thread = threading.Thread(target=self._loop, name="local-streams", daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """A write was applied: read the stream (within `POLL_SECONDS` of the last read)."""
+        self._woken.set()
+
     def stop(self) -> None:
         self._stop.set()
+        self._woken.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
 
@@ -121,20 +136,34 @@ class StreamPoller:
             )["ShardIterator"]
 
     def _loop(self) -> None:
-        while not self._stop.wait(self._poll_seconds):
+        read_at = 0.0
+        behind = False  # records wait (a failed batch, a full read): read again soon
+        while not self._stop.is_set():
+            if not behind:
+                self._woken.wait(self._idle_seconds)
+            # At most one read per POLL_SECONDS: under load every request writes.
+            if self._stop.wait(max(0.0, read_at + self._poll_seconds - time.monotonic())):
+                return
+            # Cleared before reading: a write applied from now on wakes the next pass.
+            self._woken.clear()
+            read_at = time.monotonic()
             try:
                 self.poll()
+                behind = self._full or any(lane.pending for lane in self._lanes)
             except Exception:
                 logger.exception("the local stream poller failed; trying again")
+                behind = True
 
     def poll(self) -> int:
         """Read new records and deliver them; the records delivered in this pass."""
         if not any(lane.pending for lane in self._lanes):
+            self._full = False
             for shard_id, iterator in list(self._iterators.items()):
                 if iterator is None:
                     continue
                 answer = self._streams.get_records(ShardIterator=iterator, Limit=READ_LIMIT)
                 self._iterators[shard_id] = answer.get("NextShardIterator")
+                self._full = self._full or len(answer.get("Records", [])) >= READ_LIMIT
                 for record in answer.get("Records", []):
                     if is_event_record(record):
                         self._lane_of(record).pending.append(record)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,6 +50,14 @@ def test_an_entry_keeps_what_is_needed_to_send_the_request_again() -> None:
     assert journal.entry_body(binary) == b"\xff\x00"
 
 
+def test_an_entry_says_it_was_written_on_the_current_keys() -> None:
+    entry = journal.request_entry(environ("POST", "PutItem"), b"{}")
+    assert journal.keyed(entry)
+    # An older version's entry (no marker) makes the start move the data onto the keys.
+    assert not journal.keyed({k: v for k, v in entry.items() if k != "keys"})
+    assert journal.keyed({"clock": {"simulated": "a", "real": "b"}})  # writes no items
+
+
 def test_a_torn_last_entry_was_never_answered_and_is_skipped(tmp_path: Path) -> None:
     written = journal.Journal(tmp_path, 3)
     written.append({"clock": {"simulated": "a", "real": "b"}})
@@ -77,3 +86,33 @@ def test_rotation_continues_in_the_next_generation(tmp_path: Path) -> None:
     written.close()
     assert journal.generations(tmp_path) == [0, 1]
     assert [e["n"] for g in (0, 1) for e in journal.read(tmp_path, g)] == [1, 2]
+
+
+def test_a_change_is_announced_once_journaled_and_a_read_is_not(tmp_path: Path) -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [])
+        return [b"{}"]
+
+    store = journal.JournaledStore(app)
+    store.journal = journal.Journal(tmp_path, 0)
+    announced: list[tuple[str, int]] = []
+
+    def listener(entry: dict[str, Any]) -> None:
+        on_disk = len(list(journal.read(tmp_path, 0)))  # the pollers read what is durable
+        announced.append((entry["headers"]["x-amz-target"], on_disk))
+
+    store.on_change(listener)
+    for action in ("GetItem", "PutItem", "Query", "TransactWriteItems"):
+        request = {
+            **environ("POST", action),
+            "CONTENT_LENGTH": "2",
+            "wsgi.input": io.BytesIO(b"{}"),
+        }
+        assert store(request, lambda *_: None) == [b"{}"]
+    assert announced == [
+        ("DynamoDB_20120810.PutItem", 1),
+        ("DynamoDB_20120810.TransactWriteItems", 2),
+    ]
+    assert all(journal.changes_table(e) for e in journal.read(tmp_path, 0))
+    assert not journal.changes_table(journal.request_entry(environ("DELETE", path="/s/a"), b""))
+    store.journal.close()

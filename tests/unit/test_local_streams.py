@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -141,3 +143,47 @@ def test_inquiries_go_side_by_side_each_in_order_and_a_failure_holds_up_only_its
         assert sorted(set(numbers)) == [int(n) for n in by_number if by_number[n] == pk]
         assert list(dict.fromkeys(numbers)) == sorted(set(numbers))
     assert int(failing) in seen["INQ#h"] and all(n in by_number for n in held)
+
+
+class CountingStreams(FakeStreams):
+    """Counts the reads, and says when one found records."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+        self.found = threading.Event()
+
+    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:  # noqa: N803
+        self.reads += 1
+        answer = super().get_records(ShardIterator, Limit)
+        if answer["Records"]:
+            self.found.set()
+        return answer
+
+
+def test_an_idle_poller_reads_nothing_and_a_write_wakes_it() -> None:
+    fake, notify = CountingStreams(), Notify()
+    # Without a wake-up it would read only after a minute: every read here was woken.
+    local = StreamPoller(
+        fake, fake, "inquiries", notify, region="eu-central-1", poll_seconds=0.01, idle_seconds=60
+    )
+    local.start()
+    try:
+        time.sleep(0.2)
+        assert fake.reads == 0  # idle: the emulator is not asked
+        fake.records.append(record(1))
+        local.wake()  # what the journaled store calls after the write
+        assert fake.found.wait(5)
+        deadline = time.monotonic() + 5
+        while not notify.batches and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert notify.batches == [["1"]]
+        # A failed batch is tried again without another wake-up.
+        notify.failing = {"2"}
+        fake.records.append(record(2))
+        local.wake()
+        while len(notify.batches) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert notify.batches[1:3] == [["2"], ["2"]]
+    finally:
+        local.stop()
