@@ -12,9 +12,9 @@ from tests.e2e.stack import LocalStack
 # The web tests' fixtures, registered here once for the directory (a module importing them
 # would get fixtures of its own): one stack and one browser per test process for every
 # web module.
-from tests.e2e.web import app, browser, playwright, stack
+from tests.e2e.web import app, browser, playwright, pytest_runtest_makereport, stack
 
-__all__ = ["app", "browser", "local", "playwright", "stack"]
+__all__ = ["app", "browser", "local", "playwright", "pytest_runtest_makereport", "stack"]
 
 
 @pytest.fixture(scope="session")

@@ -99,6 +99,7 @@ class App:
     name: str
     errors: list[str] = field(default_factory=list)
     axe_pages: list[str] = field(default_factory=list)
+    shots: list[Path] = field(default_factory=list)
 
     def open(self, hash_path: str = "/") -> None:
         self.page.goto(f"{self.stack.url}/#{hash_path}")
@@ -145,6 +146,7 @@ class App:
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{self.name}--{label}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
+        self.shots.append(path)
         return path
 
 
@@ -171,9 +173,24 @@ def app(request: pytest.FixtureRequest, stack: LocalStack, browser: Browser) -> 
         yield current
         assert not current.errors, f"errors in the page: {current.errors}"
     finally:
-        with contextlib.suppress(Exception):  # a failed test still closes its context
-            current.shot("final")
+        # The page as the test left it, where the test took no screenshot of its own or
+        # failed (a full-page shot costs Chromium 0.1-0.3 s of CPU: most tests take theirs).
+        if not current.shots or request.node.stash.get(FAILED, True):
+            with contextlib.suppress(Exception):  # a failed test still closes its context
+                current.shot("final")
         context.close()
+
+
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Note in the test's stash whether its call failed, for the `app` fixture's teardown."""
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
 
 
 # --- data through the API, as the website and HQ would make it -----------------------------------
