@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 
 import pytest
 from inquiries.adapters.clock import FixedClock
-from inquiries.adapters.keys import ALL_INQUIRIES, ALL_PARTNERS, book_pks
+from inquiries.adapters.keys import ALL_INQUIRIES, ALL_PARTNERS, SHARDS, book_pks, shard_of
 from inquiries.adapters.lists import shards_of
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
@@ -872,7 +872,16 @@ def test_cursors_cannot_lead_into_another_list(world: World) -> None:
     ).body["next"]
     assert hq_cursor and st_cursor and pending_cursor
     decoded = json.loads(base64.urlsafe_b64decode(st_cursor))
-    hq_decoded = json.loads(base64.urlsafe_b64decode(hq_cursor))
+    # A position in HQ's list: the sort key of an entry of its index. (HQ's own cursor may
+    # hold only shards not read yet, "" each: the start of a shard, which fits any list.)
+    index, pk_name, partitions = INDEXED["inquiries"]
+    entry = world.aws["dynamodb"].query(
+        TableName=TABLE,
+        IndexName=index,
+        KeyConditionExpression=f"{pk_name} = :pk",
+        ExpressionAttributeValues={":pk": {"S": partitions[shard_of(world["st_pending"])]}},
+    )["Items"][0]
+    hq_position = entry[f"{index}sk"]["S"]
     # A cursor holds the list it was made for and a position in each of its shards; the
     # partitions themselves come from the caller, never from the cursor.
     some_position = f"INBOX#1#{'0' * 18}#{world['st_pending']}"
@@ -905,7 +914,7 @@ def test_cursors_cannot_lead_into_another_list(world: World) -> None:
             "HQ's positions under a partner's list",
             "/inquiries",
             ST,
-            cursor=b64({**decoded, "p": hq_decoded["p"]}),
+            cursor=b64({**decoded, "p": {str(i): hq_position for i in range(SHARDS)}}),
         ),
         get(422, "a cursor without its list", "/inquiries", ST, cursor=b64({"p": decoded["p"]})),
         get(422, "a cursor without positions", "/inquiries", ST, cursor=b64({"l": decoded["l"]})),
@@ -956,6 +965,13 @@ def test_cursors_cannot_lead_into_another_list(world: World) -> None:
         ),
     ]
     expect(world, cases)
+    # HQ's position in a shard the partner's list has too is a place in the partner's own
+    # partition (the partition comes from the caller): nothing but its own inquiries.
+    forged = call(
+        "GET", "/inquiries", claims=ST, query={"cursor": b64({**decoded, "p": {"0": hq_position}})}
+    )
+    assert forged.status in (200, 422), forged.text
+    assert {i["partner_id"] for i in forged.body.get("items", [])} <= {SOUTH_TYROL}
     # A cursor of the partner's own list naming another partner's item still lists only its own.
     answer = call("GET", "/inquiries", claims=ST, query={"cursor": b64(by_item)})
     assert answer.status in (200, 422), answer.text
