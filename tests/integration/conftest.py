@@ -104,17 +104,18 @@ def moto_speed_ups() -> None:
     as a copy, or restored by moto after a cancelled transaction, gets its look-ups made
     afresh), reads are answered with `json.dumps` of moto's result instead of its
     serializer, projections copy the attributes named, and moto's services and each
-    handler's methods are listed once instead of on every request. Each compares equal
-    with stock moto in the e2e test of the local emulator, which runs both side by side;
-    the stream dropping what was read stays with the local stack (its one reader never
-    reads back). Applied once per process and left in place: they hold for every later
-    answer.
+    handler's methods are listed once instead of on every request, and a new item's size
+    is summed once instead of once per attribute. Each compares equal with stock moto in
+    the e2e tests of the local emulator, which run both side by side; the stream dropping
+    what was read stays with the local stack (its one reader never reads back). Applied
+    once per process and left in place: they hold for every later answer.
     """
     emulator.moto_queries_read_partitions()
     emulator.moto_answers_reads_plainly()
     emulator.moto_projects_plainly()
     emulator.moto_finds_services_once()
     emulator.moto_knows_its_actions()
+    emulator.moto_sizes_new_items_once()
     # moto deep-copies the whole table before each transaction, to put it back if one
     # fails: a test's every write got slower with each item stored. The local stack's
     # rollback saves only the items the transaction touches (and its stream records).
