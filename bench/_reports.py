@@ -8,12 +8,24 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
 from inquiries import wiring
 from inquiries.adapters.clock import FixedClock
 from inquiries.adapters.table import create_table
+from inquiries.domain import lifecycle
+from inquiries.domain.model import (
+    Calendar,
+    Channel,
+    Contact,
+    Inquiry,
+    Partner,
+    Principal,
+    Role,
+    Status,
+)
 from moto import mock_aws
 
 from tests.conftest import START
@@ -48,3 +60,47 @@ def south_tyrol_partners(partner_ids: Iterable[str]) -> Iterator[tuple[Any, Fixe
             )
             assert answer.status == 200, answer.text
         yield dynamodb, clock
+
+
+CALENDAR = Calendar(country="IT", subdivision="BZ", timezone="Europe/Rome")
+CONTACT = Contact(
+    first_name="Anna",
+    last_name="Rossi",
+    email="anna.rossi@example.com",
+    phone=None,
+    street=None,
+    postal_code="39100",
+    city="Bolzano",
+    country="IT",
+    company=None,
+)
+
+
+def offered(repository: Any, number: int, partner_id: str, now: datetime) -> Any:
+    """Inquiry `inq-<number>` from the website, offered to the partner for 48 hours at
+    `now` (stored); the change, whose last offer the partner may decide."""
+    inquiry = Inquiry(
+        id=f"inq-{number:06d}",
+        status=Status.UNASSIGNED,
+        channel=Channel.WEBSITE,
+        product="windows",
+        contact=CONTACT,
+        created_at=now,
+    )
+    received = lifecycle.receive(inquiry, now)
+    change = lifecycle.offer_to(
+        received.after,
+        Partner(partner_id, "Partner", CALENDAR),
+        current=None,
+        deadline=now + timedelta(hours=48),
+        actor="website",
+        now=now,
+        base=received,
+    )
+    repository.apply(change)
+    return change
+
+
+def partner_principal(partner_id: str) -> Principal:
+    """A user of the partner, as the partner's token would make it."""
+    return Principal(f"{partner_id}-user", Role.PARTNER, partner_id)

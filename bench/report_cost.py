@@ -24,18 +24,12 @@ import _offline  # the layer on sys.path and moto's environment, before boto3 is
 
 _offline.use_moto_environment(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
 
-from _reports import south_tyrol_partners  # noqa: E402
+from _reports import offered, partner_principal, south_tyrol_partners  # noqa: E402
 from inquiries import wiring  # noqa: E402
 from inquiries.domain import lifecycle  # noqa: E402
 from inquiries.domain.model import (  # noqa: E402
-    Calendar,
-    Channel,
-    Contact,
-    Inquiry,
-    Partner,
     ProgressStep,
     RejectReason,
-    Status,
 )
 from inquiries.service.expiry import sweep  # noqa: E402
 
@@ -43,19 +37,7 @@ from bench._counting import Recorder  # noqa: E402
 from tests.conftest import START  # noqa: E402
 from tests.support.api import call, hq, partner  # noqa: E402
 
-CALENDAR = Calendar(country="IT", subdivision="BZ", timezone="Europe/Rome")
 PARTNERS = ("alpin-bz", "meran-bz", "bozen-bz")
-CONTACT = Contact(
-    first_name="Anna",
-    last_name="Rossi",
-    email="anna.rossi@example.com",
-    phone=None,
-    street=None,
-    postal_code="39100",
-    city="Bolzano",
-    country="IT",
-    company=None,
-)
 
 
 def history(repository: Any, offers: int, seed: int = 7) -> None:
@@ -64,29 +46,11 @@ def history(repository: Any, offers: int, seed: int = 7) -> None:
     minutes = 31 * 24 * 60 // offers
     for n in range(offers):
         now = START + timedelta(minutes=n * minutes)
-        inquiry = Inquiry(
-            id=f"inq-{n:06d}",
-            status=Status.UNASSIGNED,
-            channel=Channel.WEBSITE,
-            product="windows",
-            contact=CONTACT,
-            created_at=now,
-        )
-        received = lifecycle.receive(inquiry, now)
-        chosen = Partner(rng.choice(PARTNERS), "Partner", CALENDAR)
-        change = lifecycle.offer_to(
-            received.after,
-            chosen,
-            current=None,
-            deadline=now + timedelta(hours=48),
-            actor="website",
-            now=now,
-            base=received,
-        )
-        repository.apply(change)
+        chosen = rng.choice(PARTNERS)
+        change = offered(repository, n, chosen, now)
         luck, later = rng.random(), now + timedelta(minutes=rng.randint(5, 2000))
         offer = change.offers[-1].offer
-        who = partner_principal(chosen.id)
+        who = partner_principal(chosen)
         if luck < 0.7:
             decided = lifecycle.accept(change.after, offer=offer, principal=who, now=later)
             repository.apply(decided)
@@ -113,12 +77,6 @@ def history(repository: Any, offers: int, seed: int = 7) -> None:
                     now=later,
                 )
             )
-
-
-def partner_principal(partner_id: str) -> Any:
-    from inquiries.domain.model import Principal, Role  # noqa: PLC0415
-
-    return Principal(f"{partner_id}-user", Role.PARTNER, partner_id)
 
 
 def measure(offers: int) -> list[tuple[str, int, int, int, float]]:

@@ -34,39 +34,19 @@ import _offline  # the layer on sys.path and moto's environment, before boto3 is
 
 _offline.use_moto_environment(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
 
-from _reports import south_tyrol_partners  # noqa: E402
+from _reports import offered, partner_principal, south_tyrol_partners  # noqa: E402
 from inquiries import wiring  # noqa: E402
 from inquiries.adapters.clock import FixedClock  # noqa: E402
 from inquiries.domain import lifecycle  # noqa: E402
 from inquiries.domain.model import (  # noqa: E402
-    Calendar,
-    Channel,
-    Contact,
-    Inquiry,
-    Partner,
-    Principal,
     ProgressStep,
     RejectReason,
-    Role,
-    Status,
 )
 
 from tests.support.api import call, hq  # noqa: E402
 
-CALENDAR = Calendar(country="IT", subdivision="BZ", timezone="Europe/Rome")
 PARTNERS = ("alpin-bz", "bayern-muc", "wien", "zuerich")
 PERIOD = {"from": "2026-12-01", "to": "2026-12-31"}
-CONTACT = Contact(
-    first_name="Anna",
-    last_name="Rossi",
-    email="anna.rossi@example.com",
-    phone=None,
-    street=None,
-    postal_code="39100",
-    city="Bolzano",
-    country="IT",
-    company=None,
-)
 
 
 def emulate_as_the_local_stack() -> None:
@@ -82,29 +62,11 @@ def emulate_as_the_local_stack() -> None:
 def decide(repository: Any, n: int, rng: random.Random, clock: FixedClock) -> None:
     """One inquiry offered to a partner and, seconds later, decided (or left pending)."""
     now = clock.now()
-    inquiry = Inquiry(
-        id=f"inq-{n:06d}",
-        status=Status.UNASSIGNED,
-        channel=Channel.WEBSITE,
-        product="windows",
-        contact=CONTACT,
-        created_at=now,
-    )
-    received = lifecycle.receive(inquiry, now)
-    chosen = Partner(rng.choice(PARTNERS), "Partner", CALENDAR)
-    change = lifecycle.offer_to(
-        received.after,
-        chosen,
-        current=None,
-        deadline=now + timedelta(hours=48),
-        actor="website",
-        now=now,
-        base=received,
-    )
-    repository.apply(change)
+    chosen = rng.choice(PARTNERS)
+    change = offered(repository, n, chosen, now)
     later = now + timedelta(seconds=rng.uniform(0.2, 3.0))
     offer = change.offers[-1].offer
-    who = Principal(f"{chosen.id}-user", Role.PARTNER, chosen.id)
+    who = partner_principal(chosen)
     luck = rng.random()
     if luck < 0.7:
         decided = lifecycle.accept(change.after, offer=offer, principal=who, now=later)
