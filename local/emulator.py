@@ -256,6 +256,9 @@ def moto_queries_read_partitions() -> None:  # noqa: PLR0915  (a closure per met
             if found is None:
                 found = key.in_range(list(stored.values()), self.range_key_attr)
             return key.page(found, [self.range_key_attr])
+        found = entries.in_range(self, key)
+        if found is not None:
+            return found
         found = maps.candidates(self, key.conditions)
         if found is None:  # no string key to look up: every item, as moto does
             found = [i for s in self.items.values() for i in _partition_items(self, s)]
@@ -273,30 +276,50 @@ def moto_queries_read_partitions() -> None:  # noqa: PLR0915  (a closure per met
     transact_write_items = DynamoDBBackend.transact_write_items
     ordered = _SortedPartitions()
 
+    entries = _SortedIndexes()
+
     def indexed_put(self: Any, *args: Any, **kwargs: Any) -> Any:
         item = put_item(self, *args, **kwargs)
         maps.add(self, item)
         ordered.added(self, item)
+        entries.changed(self, (item.hash_key, item.range_key))
         return item
 
     def ordered_delete(self: Any, hash_key: Any, range_key: Any) -> Any:
         item = delete_item(self, hash_key, range_key)
         ordered.removed(self, hash_key, range_key)
+        entries.changed(self, (hash_key, range_key))
         return item
 
-    def transact(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def transact(self: Any, transact_items: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return transact_write_items(self, *args, **kwargs)
+            return transact_write_items(self, transact_items, *args, **kwargs)
         except Exception:
             # Cancelled: the items it touched are put back behind moto's methods (the
-            # local stack's rollback, local/aws.py); the sorted keys are made afresh.
+            # local stack's rollback, local/aws.py, after this): the sorted keys are made
+            # afresh, and the index entries of the items it names are placed again
+            # before the next index Query.
             ordered.forget()
+            for entry in transact_items if isinstance(transact_items, list) else ():
+                for operation in entry.values() if isinstance(entry, dict) else ():
+                    table = self.tables.get(operation.get("TableName"))
+                    key = operation.get("Key") or operation.get("Item")
+                    if table is not None and isinstance(key, dict):
+                        entries.unsure(table, key)
             raise
 
     def indexed_update(self: Any, *args: Any, **kwargs: Any) -> Any:
-        item = update_item(self, *args, **kwargs)  # changes the stored item in place
-        table_name = args[0] if args else kwargs["table_name"]
-        maps.add(self.get_table(table_name), item)
+        table = self.get_table(args[0] if args else kwargs["table_name"])
+        try:
+            item = update_item(self, *args, **kwargs)  # changes the stored item in place
+        except Exception:
+            # moto may have changed the item before failing (an item grown too large)
+            key = args[1] if len(args) > 1 else kwargs.get("key")
+            if isinstance(key, dict):
+                entries.unsure(table, key)
+            raise
+        maps.add(table, item)
+        entries.changed(table, (item.hash_key, item.range_key))
         return item
 
     partition_query.reads_partitions = True  # type: ignore[attr-defined]
@@ -519,11 +542,20 @@ class _SortedPartitions:
         return found
 
 
-def _begins_with(keys: list[str], prefix: str) -> tuple[int, int]:
-    low = high = bisect.bisect_left(keys, prefix)
-    while high < len(keys) and keys[high].startswith(prefix):
-        high += 1
-    return low, high
+def _begins_with(keys: Any, prefix: str) -> tuple[int, int]:
+    """The slice of sorted string `keys` that begin with `prefix`: they run from the prefix
+    itself to the first string above every one of them (the prefix with its last character
+    one higher), so both ends are bisected."""
+    low = bisect.bisect_left(keys, prefix)
+    if not prefix:
+        return low, len(keys)
+    if ord(prefix[-1]) == 0x10FFFF:  # no higher character: walk the matches
+        high = low
+        while high < len(keys) and keys[high].startswith(prefix):
+            high += 1
+        return low, high
+    above = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return low, bisect.bisect_left(keys, above, lo=low)
 
 
 # The slice of sorted string keys each sort key condition keeps (moto's names for them).
@@ -627,6 +659,210 @@ class _IndexMaps:
             keys.difference_update(gone)
             return found
         return None
+
+
+@dataclass
+class _Entries:
+    """One table's index entries: see `_SortedIndexes`."""
+
+    table: Any  # the table object they are of
+    # index name -> its partition key attribute and the attributes moto orders its items
+    # by after that: the index's sort key, then the table's keys
+    shapes: dict[str, tuple[str, list[str]]]
+    # (index name, partition key value) -> the entries' order values, sorted
+    parts: dict[tuple[str, str], list[tuple[str, ...]]]
+    # table key -> where its item has entries
+    placed: dict[tuple[Any, Any], list[tuple[tuple[str, str], tuple[str, ...]]]]
+    mixed: set[tuple[str, str]]  # partitions with an order value other than a string
+    unsure: set[tuple[Any, Any]]  # table keys to place again before the next look-up
+
+
+class _SortedIndexes:
+    """Each index partition's entries, kept sorted in the order moto pages them, for a bisect.
+
+    HQ's lists and a partner's inbox are index Queries of a page (25 items) in a
+    partition of thousands of entries (a shard of all inquiries, of a status, of a
+    partner's): looking at every entry of the partition (`_IndexMaps`, then `_Asked.page`
+    sorting them all) made each such Query grow with the partition, about 8 ms of the
+    stack's CPU per 1,000 entries, and the whole load run's requests with it. DynamoDB
+    reads a page from the partition's sorted entries; so does this: for each index with
+    one partition key and one sort key, each partition's entries are kept as tuples of
+    string values (the index's sort key, the table's partition and sort key: moto's order
+    for the items of one index partition), placed on the first index Query of the table
+    from every item and then again by each put, update and delete of an item (its old
+    entries taken out, its new ones put in). A Query takes the entries after its
+    ExclusiveStartKey and within its sort key condition by bisecting, one more than its
+    Limit (as `_Asked.page`), and reads those items; moto then filters, sorts and pages
+    those few exactly as it would have. A partition where an item has an order value other
+    than a string, and a Query this cannot answer so (another condition, a legacy filter),
+    go the `_IndexMaps` way. After a cancelled transaction (whose rollback puts the items
+    back directly) the items it names are placed again before the next look-up. Runs
+    inside moto's requests, which the local stack serialises.
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[str, _Entries] = {}
+
+    def _held(self, table: Any) -> _Entries | None:
+        held = self._tables.get(table.name)
+        return held if held is not None and held.table is table else None
+
+    def _of(self, table: Any) -> _Entries:
+        held = self._held(table)
+        if held is None:
+            shapes = {}
+            for index in table.all_indexes():
+                order = _index_order(table, index.name)
+                if order is not None:
+                    shapes[index.name] = (order[0], order[1:])
+            held = _Entries(table, shapes, {}, {}, set(), set())
+            self._tables[table.name] = held
+            for stored in table.items.values():
+                for item in _partition_items(table, stored):
+                    self._place(held, (item.hash_key, item.range_key), item)
+        elif held.unsure:
+            for key in held.unsure:
+                self._take_out(held, key)
+                item = _stored(table, key)
+                if item is not None:
+                    self._place(held, key, item)
+            held.unsure.clear()
+        return held
+
+    @staticmethod
+    def _place(held: _Entries, key: tuple[Any, Any], item: Any) -> None:
+        places = []
+        for name, (hash_attr, order) in held.shapes.items():
+            value = item.attrs.get(hash_attr)
+            if value is None or value.type != "S":
+                continue  # not in this index, or not under a string key
+            values = [item.attrs.get(attribute) for attribute in order]
+            if values[0] is None:
+                continue  # no sort key value: not in the index
+            part = (name, value.value)
+            if any(v is None or v.type != "S" for v in values):
+                held.mixed.add(part)
+                continue
+            entry = tuple(v.value for v in values)
+            bisect.insort(held.parts.setdefault(part, []), entry)
+            places.append((part, entry))
+        if places:
+            held.placed[key] = places
+
+    @staticmethod
+    def _take_out(held: _Entries, key: tuple[Any, Any]) -> None:
+        for part, entry in held.placed.pop(key, ()):
+            entries = held.parts[part]
+            at = bisect.bisect_left(entries, entry)
+            if at < len(entries) and entries[at] == entry:
+                del entries[at]
+
+    def changed(self, table: Any, key: tuple[Any, Any]) -> None:
+        """The item at `key` was put, updated or deleted: its entries follow it."""
+        held = self._held(table)
+        if held is None:
+            return  # no index Query yet: the entries are placed from the items at the first
+        self._take_out(held, key)
+        item = _stored(table, key)
+        if item is not None:
+            self._place(held, key, item)
+
+    def unsure(self, table: Any, key: dict[str, Any]) -> None:
+        """The item at `key` (DynamoDB's JSON) may have changed behind moto's methods."""
+        held = self._held(table)
+        if held is None or table.hash_key_attr not in key:
+            return
+        from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
+
+        range_attr = table.range_key_attr
+        held.unsure.add(
+            (
+                DynamoType(key[table.hash_key_attr]),
+                DynamoType(key[range_attr]) if range_attr in key else None,
+            )
+        )
+
+    def in_range(self, table: Any, asked: _Asked) -> list[Any] | None:
+        """The items of the index partition asked that moto's page can hold, or None (then
+        the `_IndexMaps` way)."""
+        held = self._of(table)
+        shape = held.shapes.get(asked.index_name or "")
+        if shape is None or len(asked.conditions) != 1 or not asked.plain_filter:
+            return None
+        hash_attr, order = shape
+        attribute, value = asked.conditions[0]
+        if attribute != hash_attr or value.type != "S":
+            return None
+        part = (asked.index_name or "", value.value)
+        if part in held.mixed:
+            return None
+        entries = held.parts.get(part, [])
+        low, high = 0, len(entries)
+        if asked.comparison:
+            bounds = _TEXT_BOUNDS.get(asked.comparison)
+            if (
+                bounds is None
+                or len(asked.range_names) > 1
+                or (asked.range_names and asked.range_names[-1] != order[0])
+                or not asked.values
+                or any(v.type != "S" for v in asked.values)
+            ):
+                return None
+            low, high = bounds(_FirstValues(entries), *(v.value for v in asked.values))
+        asked.in_range_done = True
+        if asked.limit is not None:
+            if asked.start is not None:
+                start = [asked.start.get(name) for name in (hash_attr, *order)]
+                if any(not isinstance(v, dict) or set(v) != {"S"} for v in start):
+                    return None
+                if start[0]["S"] != value.value:
+                    return None  # a start key in another partition: moto's own way
+                after = tuple(v["S"] for v in start[1:])
+                if asked.forward:
+                    low = max(low, bisect.bisect_right(entries, after))
+                else:
+                    high = min(high, bisect.bisect_left(entries, after))
+            if asked.forward:
+                high = min(high, low + asked.limit + 1)
+            else:
+                low = max(low, high - asked.limit - 1)
+        found = []
+        for entry in entries[low:high]:
+            item = self._item(table, order, entry)
+            if item is None:  # cannot be: start afresh from the items, the slow way this time
+                del self._tables[table.name]
+                return None
+            found.append(item)
+        return found
+
+    @staticmethod
+    def _item(table: Any, order: list[str], entry: tuple[str, ...]) -> Any:
+        from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
+
+        if table.range_key_attr is None:
+            item = table.items.get(DynamoType({"S": entry[-1]}))
+        else:
+            stored = table.items.get(DynamoType({"S": entry[-2]}))
+            item = stored.get(DynamoType({"S": entry[-1]})) if stored is not None else None
+        if item is None:
+            return None
+        for attribute, wanted in zip(order, entry, strict=True):
+            if getattr(item.attrs.get(attribute), "value", None) != wanted:
+                return None
+        return item
+
+
+class _FirstValues:
+    """A sorted list of entries seen as the list of their first values (for `_TEXT_BOUNDS`)."""
+
+    def __init__(self, entries: list[tuple[str, ...]]) -> None:
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, at: int) -> str:
+        return self._entries[at][0]
 
 
 def _stored(table: Any, key: tuple[Any, Any]) -> Any:

@@ -46,6 +46,7 @@ from inquiries.adapters.table import create_table
 
 ITEMS, BIG_ITEMS, MOVED, GONE, ADDED, LATE = json.loads(sys.argv[2])
 bisected = []
+bisected_entries = []  # index Queries answered from the sorted entries
 if sys.argv[1] == "changed":
     # A big partition's sort keys are bisected from this size on (256 in the stack): the
     # same code at a third of the items. Counted, so the test knows it ran.
@@ -57,6 +58,12 @@ if sys.argv[1] == "changed":
         bisected.append(found is not None)
         return found
     emulator._SortedPartitions.in_range = counted
+    paged = emulator._SortedIndexes.in_range
+    def counted_pages(self, *args):
+        found = paged(self, *args)
+        bisected_entries.append(found is not None)
+        return found
+    emulator._SortedIndexes.in_range = counted_pages
 import socketserver
 connections = []  # one per connection the emulator's server accepts
 serve = socketserver.ThreadingMixIn.process_request
@@ -119,6 +126,16 @@ def queries():
                       "KeyConditionExpression": "gsi1pk = :g AND gsi1sk > :s",
                       "ExpressionAttributeValues": {":g": {"S": f"G#{g}"}, ":s": {"S": "025"}},
                       "ScanIndexForward": False})
+        for condition, values in (("gsi1sk BETWEEN :a AND :b", ("010", "030")),
+                                  ("gsi1sk = :a", ("017",)), ("gsi1sk <= :a", ("020",)),
+                                  ("begins_with(gsi1sk, :a)", ("03",))):
+            for forward in (True, False):
+                asked.append({"IndexName": "gsi1",
+                              "KeyConditionExpression": "gsi1pk = :g AND " + condition,
+                              "ExpressionAttributeValues": {
+                                  ":g": {"S": f"G#{g}"},
+                                  **{f":{n}": {"S": v} for n, v in zip("ab", values)}},
+                              "ScanIndexForward": forward})
     for h in range(5):
         asked.append({"IndexName": "gsi2", "KeyConditionExpression": "gsi2pk = :h",
                       "ExpressionAttributeValues": {":h": {"S": f"H#{h}"}}})
@@ -245,6 +262,8 @@ from moto.dynamodb.models import dynamodb_backends
 kept = len(dynamodb_backends[aws.ACCOUNT][aws.REGION].get_table("t").stream_shard.items)
 server.stop()
 print(json.dumps({"answers": out, "kept": kept, "bisected": sum(bisected),
+                  "bisected_entries": sum(bisected_entries),
+                  "index_queries": len(bisected_entries),
                   "requests": len(requests), "connections": len(connections)}))
 """
 
@@ -295,6 +314,10 @@ def test_the_local_stacks_moto_answers_queries_and_streams_as_moto_does() -> Non
     assert stock["kept"] == len(answers[STREAM])
     assert changed["kept"] == 0
     assert changed["bisected"] > 0  # the big partition's Queries took the bisecting path
+    # and the index Queries were answered from the sorted index entries
+    # (every one of them: an entry that disagreed with its item would have sent the Query
+    # the slow way, with the same answer)
+    assert changed["bisected_entries"] == changed["index_queries"] > 0
     # werkzeug closes each connection after one answer; the stack's server keeps it open
     # (the probe's two clients, each one connection at a time).
     assert stock["connections"] == stock["requests"] > 300
