@@ -55,7 +55,7 @@ def emulate_as_the_local_stack() -> None:
     from local import aws, emulator  # noqa: PLC0415
 
     emulator.speed_up()
-    aws._models_not_kept()
+    aws.models_not_kept()
     aws.one_backup_per_transaction()
 
 

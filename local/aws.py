@@ -152,7 +152,7 @@ def start_moto(
     """
     if not stock:
         emulator.speed_up()
-    _models_not_kept()
+    models_not_kept()
     one_backup_per_transaction()
     _idempotent_transactions()
     # moto logs every request it serves; the gateway logs the ones that matter.
@@ -303,7 +303,7 @@ def one_backup_per_transaction() -> None:
     backend.transact_write_items = shim.wrap(transact)  # type: ignore[method-assign]
 
 
-def _models_not_kept() -> None:
+def models_not_kept() -> None:
     """Stop moto from keeping every model object it ever made.
 
     moto's `BaseModel.__new__` appends each instance to a list on its class (for its

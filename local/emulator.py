@@ -7,8 +7,9 @@ load bench the stack's main process (gateway, moto, journal) spent most of its C
 leaves moto as it is), changes these, each in a function below with its why:
 
 - `moto_queries_read_partitions`: a Query reads the partition it asks for (bisecting the
-  sorted keys of a big one, cutting a page before moto sorts it) instead of sorting the
-  whole table;
+  sorted keys of a big one, cutting a page before moto sorts it; an index Query bisects
+  the index partition's sorted entries, `_SortedIndexes`) instead of sorting the whole
+  table;
 - `moto_streams_drop_what_was_read`: the stream forgets what its one reader has read;
 - `moto_sizes_new_items_once`: a new item's size is summed once, not once per attribute;
 - `moto_answers_reads_plainly`: reads are answered with `json.dumps` instead of moto's
@@ -200,9 +201,10 @@ def moto_queries_read_partitions() -> None:  # noqa: PLR0915  (a closure per met
     gets slower with every item stored, so the run would be quadratic (stock: about
     30 ms of stack CPU per request at 100 inquiries, 90 ms at 600). DynamoDB does not
     do that. Within a Query only, `Table.all_items` here answers the candidates
-    unsorted: for the table's key, that one partition; for an index, the items whose
-    string key attribute equals the query's, found in a map of each index's partition
-    key kept up to date by every write (`_IndexMaps`). The range key condition is
+    unsorted: for the table's key, that one partition; for an index, the page's items
+    read from the partition's sorted entries (`_SortedIndexes`), or, where those cannot
+    answer, the items whose string key attribute equals the query's, found in a map of
+    each index's partition key kept up to date by every write (`_IndexMaps`). The range key condition is
     applied to the candidates first, with moto's own comparison, so a Query of a few
     items in a big partition (a partner's contacts by e-mail) does not sort the whole
     partition. moto still filters the candidates and sorts them by the full key (index
