@@ -204,12 +204,12 @@ def moto_queries_read_partitions() -> None:  # noqa: PLR0915  (a closure per met
     unsorted: for the table's key, that one partition; for an index, the page's items
     read from the partition's sorted entries (`_SortedIndexes`), or, where those cannot
     answer, the items whose string key attribute equals the query's, found in a map of
-    each index's partition key kept up to date by every write (`_IndexMaps`). The range key condition is
-    applied to the candidates first, with moto's own comparison, so a Query of a few
-    items in a big partition (a partner's contacts by e-mail) does not sort the whole
-    partition. moto still filters the candidates and sorts them by the full key (index
-    keys, then the table's), which is unique, so the pages hold the same items in the
-    same order (a page that ends at the last match may no longer be followed by an
+    each index's partition key kept up to date by every write (`_IndexMaps`). The range
+    key condition is applied to the candidates first, with moto's own comparison, so a
+    Query of a few items in a big partition (a partner's contacts by e-mail) does not
+    sort the whole partition. moto still filters the candidates and sorts them by the
+    full key (index keys, then the table's), which is unique, so the pages hold the same
+    items in the same order (a page that ends at the last match may no longer be followed by an
     empty one; tests/e2e/test_local_emulator_answers.py). A Scan (the snapshot) still
     gets moto's sorted list.
     """
