@@ -209,9 +209,9 @@ def moto_queries_read_partitions() -> None:  # noqa: PLR0915  (a closure per met
     Query of a few items in a big partition (a partner's contacts by e-mail) does not
     sort the whole partition. moto still filters the candidates and sorts them by the
     full key (index keys, then the table's), which is unique, so the pages hold the same
-    items in the same order (a page that ends at the last match may no longer be followed by an
-    empty one; tests/e2e/test_local_emulator_answers.py). A Scan (the snapshot) still
-    gets moto's sorted list.
+    items in the same order (a page that ends at the last match may no longer be
+    followed by an empty one; tests/e2e/test_local_emulator_answers.py). A Scan (the
+    snapshot) still gets moto's sorted list.
     """
     import inspect  # noqa: PLC0415
 
