@@ -5,11 +5,11 @@ The same writes (batched puts, puts, updates that move an item between index par
 deletes, cancelled transactions) and the same Queries (table and index, sort key
 conditions, paging with ExclusiveStartKey, backwards, projections), item reads and
 stream reads run on moto as it is (`--stock-moto`) and on the stack's moto
-(`moto_queries_read_partitions` with the big partition's keys bisected and pages cut on
-plain strings, `moto_streams_drop_what_was_read`, `moto_answers_reads_plainly`,
-`moto_projects_plainly`, `moto_finds_services_once`), each in a process of its own;
-boto3 must parse the same answers (the pages the same items in the same order), and the
-stream's reader must read the same records.
+(`moto_queries_read_partitions` with the big partition's keys bisected, pages cut on
+plain strings and index pages read from sorted entries, `moto_streams_drop_what_was_read`,
+`moto_answers_reads_plainly`, `moto_projects_plainly`, `moto_finds_services_once`), each
+in a process of its own; boto3 must parse the same answers (the pages the same items in
+the same order), and the stream's reader must read the same records.
 
 The sizes are the least that still take every path (`ITEMS` and below): before, 300
 items, a big partition of 300 (the stack bisects from 256) and 80 moves, each put one
