@@ -52,18 +52,15 @@ if sys.argv[1] == "changed":
     # same code at a third of the items. Counted, so the test knows it ran.
     from local import emulator
     emulator._SortedPartitions.BIG = 64
-    in_range = emulator._SortedPartitions.in_range
-    def counted(self, *args):
-        found = in_range(self, *args)
-        bisected.append(found is not None)
-        return found
-    emulator._SortedPartitions.in_range = counted
-    paged = emulator._SortedIndexes.in_range
-    def counted_pages(self, *args):
-        found = paged(self, *args)
-        bisected_entries.append(found is not None)
-        return found
-    emulator._SortedIndexes.in_range = counted_pages
+    def count(kind, answers):  # whether each of its look-ups answered (not None)
+        in_range = kind.in_range
+        def counted(self, *args):
+            found = in_range(self, *args)
+            answers.append(found is not None)
+            return found
+        kind.in_range = counted
+    count(emulator._SortedPartitions, bisected)
+    count(emulator._SortedIndexes, bisected_entries)
 import socketserver
 connections = []  # one per connection the emulator's server accepts
 serve = socketserver.ThreadingMixIn.process_request
