@@ -811,7 +811,6 @@ class _SortedIndexes:
             ):
                 return None
             low, high = bounds(_FirstValues(entries), *(v.value for v in asked.values))
-        asked.in_range_done = True
         if asked.limit is not None:
             if asked.start is not None:
                 start = [asked.start.get(name) for name in (hash_attr, *order)]
@@ -835,6 +834,7 @@ class _SortedIndexes:
                 del self._tables[table.name]
                 return None
             found.append(item)
+        asked.in_range_done = True  # (only when answering: the other way applies it itself)
         return found
 
     @staticmethod
