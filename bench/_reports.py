@@ -76,11 +76,11 @@ CONTACT = Contact(
 )
 
 
-def offered(repository: Any, number: int, partner_id: str, now: datetime) -> Any:
-    """Inquiry `inq-<number>` from the website, offered to the partner for 48 hours at
-    `now` (stored); the change, whose last offer the partner may decide."""
+def offer_change(inquiry_id: str, partner: Partner, now: datetime, hours: float = 48) -> Any:
+    """Inquiry `inquiry_id` from the website, received and offered to `partner` at `now`
+    for `hours`: the change (not stored), whose last offer the partner may decide."""
     inquiry = Inquiry(
-        id=f"inq-{number:06d}",
+        id=inquiry_id,
         status=Status.UNASSIGNED,
         channel=Channel.WEBSITE,
         product="windows",
@@ -88,15 +88,21 @@ def offered(repository: Any, number: int, partner_id: str, now: datetime) -> Any
         created_at=now,
     )
     received = lifecycle.receive(inquiry, now)
-    change = lifecycle.offer_to(
+    return lifecycle.offer_to(
         received.after,
-        Partner(partner_id, "Partner", CALENDAR),
+        partner,
         current=None,
-        deadline=now + timedelta(hours=48),
+        deadline=now + timedelta(hours=hours),
         actor="website",
         now=now,
         base=received,
     )
+
+
+def offered(repository: Any, number: int, partner_id: str, now: datetime) -> Any:
+    """Inquiry `inq-<number>` offered to the partner for 48 hours at `now`, stored; the
+    change."""
+    change = offer_change(f"inq-{number:06d}", Partner(partner_id, "Partner", CALENDAR), now)
     repository.apply(change)
     return change
 

@@ -30,40 +30,19 @@ import _offline  # the layer on sys.path and moto's environment, before boto3 is
 _offline.use_moto_environment(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
 
 import boto3  # noqa: E402
+from _reports import CALENDAR, offer_change, partner_principal  # noqa: E402
 from inquiries.adapters.keys import ROLLUP_SHARDS, rollup_pk  # noqa: E402
 from inquiries.adapters.rollups import rollup_updates  # noqa: E402
 from inquiries.adapters.table import create_table  # noqa: E402
 from inquiries.domain import lifecycle  # noqa: E402
-from inquiries.domain.model import (  # noqa: E402
-    Calendar,
-    Channel,
-    Contact,
-    Inquiry,
-    Partner,
-    Principal,
-    RejectReason,
-    Role,
-    Status,
-)
+from inquiries.domain.model import Partner, RejectReason  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from bench._counting import WRITE_UNIT_BYTES, Recorder, item_size  # noqa: E402
 
-CALENDAR = Calendar(country="IT", subdivision="BZ", timezone="Europe/Rome")
 PARTNER = Partner("alpin-bz", "Partner alpin-bz", CALENDAR)
-WHO = Principal("alpin-bz-user", Role.PARTNER, "alpin-bz")
+WHO = partner_principal("alpin-bz")
 DAY = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)  # a Wednesday, 08:00 in Bolzano
-CONTACT = Contact(
-    first_name="Anna",
-    last_name="Rossi",
-    email="anna.rossi@example.com",
-    phone=None,
-    street=None,
-    postal_code="39100",
-    city="Bolzano",
-    country="IT",
-    company=None,
-)
 SHORTEST, LONGEST = 5 / 60, 120.0  # hours from offer to decision
 
 
@@ -98,24 +77,7 @@ def run(decisions: int, seed: int) -> None:
         step = timedelta(hours=9) / decisions  # every offer made in the day's working hours
         for n in range(decisions):
             now = DAY + n * step
-            inquiry = Inquiry(
-                id=f"busy-{seed}-{n:06d}",
-                status=Status.UNASSIGNED,
-                channel=Channel.WEBSITE,
-                product="windows",
-                contact=CONTACT,
-                created_at=now,
-            )
-            received = lifecycle.receive(inquiry, now)
-            offered = lifecycle.offer_to(
-                received.after,
-                PARTNER,
-                current=None,
-                deadline=now + timedelta(hours=200),
-                actor="website",
-                now=now,
-                base=received,
-            )
+            offered = offer_change(f"busy-{seed}-{n:06d}", PARTNER, now, hours=200)
             write(offered)
             offers.append(offered)
         items, units = [], []
