@@ -178,10 +178,9 @@ class _TransactionBackups:
     goes to `copy` unchanged.
     """
 
-    def __init__(self, real: Any, table_type: type, key_type: type) -> None:
+    def __init__(self, real: Any, table_type: type) -> None:
         self._real = real
         self._table_type = table_type
-        self._key_type = key_type
         self._local = threading.local()
 
     def __getattr__(self, name: str) -> Any:
@@ -236,21 +235,6 @@ class _TransactionBackups:
                     if not partition:
                         del table.items[hash_key]
 
-    def _touched(self, backend: Any, transact_items: list[dict[str, Any]]) -> dict[str, set[Any]]:
-        touched: dict[str, set[tuple[Any, Any]]] = {}
-        for entry in transact_items:
-            for operation in entry.values():
-                table = backend.tables.get(operation.get("TableName"))
-                key = operation.get("Key") or operation.get("Item") or {}
-                if table is None or table.hash_key_attr not in key:
-                    continue
-                range_attr = table.range_key_attr
-                range_key = self._key_type(key[range_attr]) if range_attr in key else None
-                touched.setdefault(table.name, set()).add(
-                    (self._key_type(key[table.hash_key_attr]), range_key)
-                )
-        return touched
-
     def _stream_ends(self, backend: Any) -> list[tuple[Any, int]]:
         """The stream of each table the transaction touches, and its length before it."""
         ends = []
@@ -265,7 +249,7 @@ class _TransactionBackups:
         def transact_write_items(
             backend: Any, transact_items: list[dict[str, Any]], *args: Any, **kwargs: Any
         ) -> Any:
-            self._local.touched = self._touched(backend, transact_items)
+            self._local.touched = emulator.transaction_keys(backend, transact_items)
             self._local.saved = {}
             streams = self._stream_ends(backend)
             try:
@@ -289,7 +273,6 @@ class _TransactionBackups:
 def one_backup_per_transaction() -> None:
     """Make moto's TransactWriteItems back up only the items it touches (see above)."""
     from moto.dynamodb import models  # noqa: PLC0415
-    from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
     from moto.dynamodb.models.table import Table  # noqa: PLC0415
 
     backend = models.DynamoDBBackend
@@ -298,7 +281,7 @@ def one_backup_per_transaction() -> None:
         return
     if getattr(models, "copy", None) is not copy:
         return  # a moto that copies differently: leave it as it is
-    shim = _TransactionBackups(copy, Table, DynamoType)
+    shim = _TransactionBackups(copy, Table)
     setattr(models, "copy", shim)  # noqa: B010  (a module attribute mypy does not know)
     backend.transact_write_items = shim.wrap(transact)  # type: ignore[method-assign]
 

@@ -302,12 +302,8 @@ def moto_queries_read_partitions() -> None:  # noqa: PLR0915  (a closure per met
             # afresh, and the index entries of the items it names are placed again
             # before the next index Query.
             ordered.forget()
-            for entry in transact_items if isinstance(transact_items, list) else ():
-                for operation in entry.values() if isinstance(entry, dict) else ():
-                    table = self.tables.get(operation.get("TableName"))
-                    key = operation.get("Key") or operation.get("Item")
-                    if table is not None and isinstance(key, dict):
-                        entries.unsure(table, key)
+            for name, keys in transaction_keys(self, transact_items).items():
+                entries.unsure(self.tables[name], keys)
             raise
 
     def indexed_update(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -317,8 +313,9 @@ def moto_queries_read_partitions() -> None:  # noqa: PLR0915  (a closure per met
         except Exception:
             # moto may have changed the item before failing (an item grown too large)
             key = args[1] if len(args) > 1 else kwargs.get("key")
-            if isinstance(key, dict):
-                entries.unsure(table, key)
+            found = table_key(table, key) if isinstance(key, dict) else None
+            if found is not None:
+                entries.unsure(table, {found})
             raise
         maps.add(table, item)
         entries.changed(table, (item.hash_key, item.range_key))
@@ -769,20 +766,11 @@ class _SortedIndexes:
         if item is not None:
             self._place(held, key, item)
 
-    def unsure(self, table: Any, key: dict[str, Any]) -> None:
-        """The item at `key` (DynamoDB's JSON) may have changed behind moto's methods."""
+    def unsure(self, table: Any, keys: set[tuple[Any, Any]]) -> None:
+        """The items at these keys may have changed behind moto's methods."""
         held = self._held(table)
-        if held is None or table.hash_key_attr not in key:
-            return
-        from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
-
-        range_attr = table.range_key_attr
-        held.unsure.add(
-            (
-                DynamoType(key[table.hash_key_attr]),
-                DynamoType(key[range_attr]) if range_attr in key else None,
-            )
-        )
+        if held is not None:
+            held.unsure.update(keys)
 
     def in_range(self, table: Any, asked: _Asked) -> list[Any] | None:
         """The items of the index partition asked that moto's page can hold, or None (then
@@ -865,6 +853,33 @@ class _FirstValues:
 
     def __getitem__(self, at: int) -> str:
         return self._entries[at][0]
+
+
+def table_key(table: Any, key: dict[str, Any]) -> tuple[Any, Any] | None:
+    """An item's key as moto's table holds it (partition, sort or None), from DynamoDB's
+    JSON of its key or of the whole item; None without the partition key."""
+    if table.hash_key_attr not in key:
+        return None
+    from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
+
+    range_attr = table.range_key_attr
+    return (
+        DynamoType(key[table.hash_key_attr]),
+        DynamoType(key[range_attr]) if range_attr in key else None,
+    )
+
+
+def transaction_keys(backend: Any, transact_items: Any) -> dict[str, set[tuple[Any, Any]]]:
+    """The keys of the items a TransactWriteItems names, by table name (its tables only)."""
+    touched: dict[str, set[tuple[Any, Any]]] = {}
+    for entry in transact_items if isinstance(transact_items, list) else ():
+        for operation in entry.values() if isinstance(entry, dict) else ():
+            table = backend.tables.get(operation.get("TableName"))
+            key = operation.get("Key") or operation.get("Item")
+            found = table_key(table, key) if table is not None and isinstance(key, dict) else None
+            if found is not None:
+                touched.setdefault(table.name, set()).add(found)
+    return touched
 
 
 def _stored(table: Any, key: tuple[Any, Any]) -> Any:
