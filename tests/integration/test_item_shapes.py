@@ -2,7 +2,9 @@
 "Item shapes") read and change exactly like new ones, and a new one holds no copies.
 
 Before: the keyed hashes also as `email_key`/`last_name_key`, the redacted message even
-when nothing was redacted, empty `declined_by`/`progress` lists, one item per event.
+when nothing was redacted, empty `declined_by`/`progress` lists, one item per event, a
+sort key attribute of its own for each index (`gsi6sk`..`gsi9sk`, now gsi5's and gsi3's
+shared) and `reroutes` of 0.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ def _as_written_before(dynamodb: Any, inquiry_id: str) -> None:
             item["redacted_message"] = item["message"]
             item["declined_by"] = {"L": []}
             item["progress"] = {"L": []}
+            item["gsi6sk"] = item["gsi5sk"]
+            for index in ("gsi7", "gsi8", "gsi9"):
+                if f"{index}pk" in item:
+                    item[f"{index}sk"] = item["gsi3sk"]
+            item["reroutes"] = {"N": "0"}
             dynamodb.put_item(TableName=TABLE, Item=item)
         elif kind == "events":
             dynamodb.delete_item(TableName=TABLE, Key={"pk": item["pk"], "sk": item["sk"]})
@@ -56,7 +63,11 @@ def test_a_new_inquiry_stores_no_copies_and_one_item_for_the_events_of_a_change(
     inquiry_id = submit(form(message="Twelve windows, triple glazing."))
     items = {i["type"]["S"]: i for i in stored_items(aws["dynamodb"], TABLE, inquiry_id)}
     inquiry = items["inquiry"]
-    assert not {"email_key", "last_name_key", "declined_by", "progress"} & inquiry.keys()
+    copies = {"email_key", "last_name_key", "declined_by", "progress", "reroutes"}
+    assert not copies & inquiry.keys()
+    # One sort key attribute serves several indexes: gsi3's for gsi7-gsi9, gsi5's for gsi6.
+    assert not {"gsi6sk", "gsi7sk", "gsi8sk", "gsi9sk"} & inquiry.keys()
+    assert {"gsi3sk", "gsi5sk", "gsi6pk", "gsi7pk", "gsi8pk"} <= inquiry.keys()
     assert inquiry["redacted_message"] == {"NULL": True}  # nothing to redact: no copy
     assert [e["M"]["action"]["S"] for e in items["events"]["events"]["L"]] == [
         "received",
@@ -96,6 +107,8 @@ def test_an_inquiry_in_the_older_shapes_reads_and_changes_like_a_new_one(
     assert view(inquiry_id, hq()) == as_new["hq"]
     assert view(inquiry_id, partner(SOUTH_TYROL)) == as_new["partner"]
     assert [i["id"] for i in listing(hq(), q=form()["contact"]["last_name"])] == [inquiry_id]
+    for query in ({"partner_id": SOUTH_TYROL}, {"channel": "website"}):
+        assert [i["id"] for i in listing(hq(), **query)] == [inquiry_id]
 
     accepted = accept(inquiry_id, SOUTH_TYROL)["inquiry"]
     assert [e["action"] for e in accepted["events"]][:3] == ["received", "offered", "accepted"]
@@ -103,5 +116,8 @@ def test_an_inquiry_in_the_older_shapes_reads_and_changes_like_a_new_one(
     (inquiry,) = (
         i for i in stored_items(aws["dynamodb"], TABLE, inquiry_id) if i["type"]["S"] == "inquiry"
     )
-    assert "email_key" not in inquiry
+    assert not {"email_key", "gsi6sk", "gsi7sk", "gsi8sk", "reroutes"} & inquiry.keys()
     assert [i["id"] for i in listing(hq(), q=form()["contact"]["email"])] == [inquiry_id]
+    assert [i["id"] for i in listing(hq(), q=form()["contact"]["last_name"])] == [inquiry_id]
+    for query in ({"partner_id": SOUTH_TYROL}, {"channel": "website"}):
+        assert [i["id"] for i in listing(hq(), **query)] == [inquiry_id]

@@ -505,8 +505,7 @@ def _as_stored_before_the_keys(dynamodb: Any, inquiry_id: str) -> None:
         TableName=TABLE,
         Key={"pk": {"S": f"INQ#{inquiry_id}"}, "sk": {"S": "INQ"}},
         UpdateExpression=(
-            "REMOVE gsi5pk, gsi5sk, gsi6pk, gsi6sk, email_key, last_name_key, left_at,"
-            " gsi4pk, gsi4sk"
+            "REMOVE gsi5pk, gsi5sk, gsi6pk, email_key, last_name_key, left_at, gsi4pk, gsi4sk"
         ),
     )
 

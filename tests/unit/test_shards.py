@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from inquiries.adapters import shards
 from inquiries.adapters.shards import Listing, merged_page
+from inquiries.adapters.table import index_keys
 from inquiries.domain.errors import ValidationFailed
 
 
@@ -175,7 +176,7 @@ def test_an_item_that_left_the_list_between_the_index_and_the_table_read_is_left
     def batch_get(keys: list[dict[str, Any]]) -> Any:
         return (now[k["pk"]["S"]] for k in keys)
 
-    keys = shards.index_key_attributes("gsi1")
+    keys = index_keys("gsi1")
     assert keys == ("gsi1pk", "gsi1sk")
     assert shards.fetch_items(batch_get, entries, keys) == [now["INQ#1"]]
     # Without the index's keys (a look-up by hash, which no change moves): every item found.

@@ -68,10 +68,9 @@ from inquiries.adapters.shards import (
     earliest_entries,
     fetch_items,
     in_parallel,
-    index_key_attributes,
     merged_page,
 )
-from inquiries.adapters.table import PARTITION_KEY
+from inquiries.adapters.table import PARTITION_KEY, index_keys
 from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected, Conflict, Unavailable
 from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
@@ -429,7 +428,7 @@ class DynamoRepository(PartnerVersions):
         page = merged_page(lambda **query: self._call("query", **query), listing, limit, cursor)
         items = page.items
         if listing.fetch:  # the index projects only what its filters check
-            items = fetch_items(self._batch_get_keys, items, index_key_attributes(listing.index))
+            items = fetch_items(self._batch_get_keys, items, index_keys(listing.index))
         return Page([inquiry_from(from_item(i)) for i in items], page.next)
 
     def _batch_get_keys(self, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -139,7 +139,7 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
         "assigned_at": stamp(inquiry.assigned_at) if inquiry.assigned_at else None,
         "deadline": stamp(inquiry.deadline) if inquiry.deadline else None,
         "deadline_timezone": inquiry.deadline_timezone,
-        "reroutes": inquiry.reroutes,
+        "reroutes": inquiry.reroutes or None,  # left out while 0 (read as 0)
         "offer_seq": inquiry.offer_seq,
         "return_reason": inquiry.return_reason.value if inquiry.return_reason else None,
         "declined_by": sorted(inquiry.declined_by) or None,  # left out while empty
@@ -153,7 +153,7 @@ def inquiry_item(inquiry: Inquiry) -> dict[str, Any]:
         "gsi2pk": status_pk(inquiry.status, inquiry.id),
         "gsi2sk": created_sort_key(inquiry),
         "gsi3pk": all_inquiries_pk(inquiry.id),
-        "gsi3sk": created_sort_key(inquiry),
+        "gsi3sk": created_sort_key(inquiry),  # also gsi7-gsi9's (table.CREATED_SORT_KEY)
         **filter_keys(inquiry),
     }
     if inquiry.partner_id and inquiry.status in IN_INBOX:
@@ -184,12 +184,8 @@ def _subject_attributes(inquiry: Inquiry) -> dict[str, Any]:
     if keys is not None:
         # The keys are read back from the index keys (`_subject_keys`): not stored twice.
         lookup = inquiry_lookup_sort_key(inquiry.created_at, inquiry.id)
-        data.update(
-            gsi5pk=email_pk(keys.email),
-            gsi5sk=lookup,
-            gsi6pk=last_name_pk(keys.last_name),
-            gsi6sk=lookup,
-        )
+        # gsi6 sorts by gsi5's sort key (table.LOOKUP_SORT_KEY): one attribute for both.
+        data.update(gsi5pk=email_pk(keys.email), gsi5sk=lookup, gsi6pk=last_name_pk(keys.last_name))
     if inquiry.left_at is not None and inquiry.erased_at is None:
         data["gsi4pk"] = at_rest_pk(inquiry.id)
         data["gsi4sk"] = at_rest_sort_key(inquiry.left_at, inquiry.id)

@@ -250,18 +250,12 @@ def by_return_reason_name(reason: ReturnReason) -> str:
 
 def filter_keys(inquiry: Inquiry) -> dict[str, str]:
     """The inquiry's entries in the filter indexes gsi7-gsi9 (sparse where not set)."""
-    created = created_sort_key(inquiry)
-    keys = {
-        "gsi8pk": sharded(by_channel_name(inquiry.channel), shard_of(inquiry.id)),
-        "gsi8sk": created,
-    }
+    keys = {"gsi8pk": sharded(by_channel_name(inquiry.channel), shard_of(inquiry.id))}
     if inquiry.partner_id:
         shard = shard_of(inquiry.id, PARTNER_SHARDS)
         keys["gsi7pk"] = sharded(by_partner_name(inquiry.partner_id), shard)
-        keys["gsi7sk"] = created
     if inquiry.return_reason:
         keys["gsi9pk"] = sharded(by_return_reason_name(inquiry.return_reason), shard_of(inquiry.id))
-        keys["gsi9sk"] = created
     return keys
 
 

@@ -25,6 +25,7 @@ from inquiries.adapters.keys import (
     status_name,
 )
 from inquiries.adapters.shards import Listing
+from inquiries.adapters.table import index_keys
 from inquiries.domain.model import Status
 from inquiries.service.ports import ListFilter
 
@@ -76,7 +77,7 @@ def hq_listing(filters: ListFilter) -> Listing:
         # ends included ("T~" sorts after every time of the day).
         low = f"{filters.created_from.isoformat()}T" if filters.created_from else "0"
         high = f"{filters.created_to.isoformat()}T~" if filters.created_to else "9"
-        condition = f"{index}sk BETWEEN :low AND :high"
+        condition = f"{index_keys(index)[1]} BETWEEN :low AND :high"
         values[":low"], values[":high"] = {"S": low}, {"S": high}
     return Listing(
         index=index,

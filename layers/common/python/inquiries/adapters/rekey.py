@@ -48,9 +48,9 @@ from inquiries.adapters.keys import (
     match_key_pk,
 )
 from inquiries.adapters.lookups import AT_REST
-from inquiries.adapters.table import INDEXES, PARTITION_KEY, SORT_KEY
+from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, key_attributes
 
-INDEX_KEYS = tuple(name for i in INDEXES for name in (i.partition_key, i.sort_key))
+INDEX_KEYS = tuple(key_attributes()[2:])  # every index key attribute, once
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 
 from inquiries.adapters.cursors import invalid_cursor, unwrapped
 from inquiries.adapters.keys import INQUIRY_SK, inquiry_pk
-from inquiries.adapters.table import INDEXES, PARTITION_KEY, SORT_KEY
+from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, index_keys
 
 # A shard's read for one page stops after this many calls even if its filter matched
 # fewer than the page needs: a page of a narrow filter may come short, with a cursor
@@ -52,11 +52,11 @@ class Listing:
 
     @property
     def pk_name(self) -> str:
-        return f"{self.index}pk"
+        return index_keys(self.index)[0]
 
     @property
     def sk_name(self) -> str:
-        return f"{self.index}sk"
+        return index_keys(self.index)[1]
 
     def request(self, partition: str) -> dict[str, Any]:
         """The Query parameters for one partition (without Limit and start)."""
@@ -243,14 +243,6 @@ def _decode(listing: Listing, cursor: str) -> dict[int, str | None]:
 def _is_position(value: str) -> bool:
     """Empty (the shard's start) or a sort key ending in `#<inquiry id>`."""
     return value == "" or ("#" in value and bool(value.rsplit("#", 1)[-1]) and len(value) < 200)
-
-
-def index_key_attributes(index_name: str) -> tuple[str, ...]:
-    """The partition and sort key attributes of the table's index of this name."""
-    for index in INDEXES:
-        if index.name == index_name:
-            return (index.partition_key, index.sort_key)
-    raise ValueError(f"no index {index_name}")
 
 
 def fetch_items(

@@ -43,7 +43,7 @@ from inquiries.adapters.lookups import (
     last_name_pk,
 )
 from inquiries.adapters.shards import earliest_entries, fetch_items
-from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
+from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, index_keys
 from inquiries.domain.errors import Unavailable
 from inquiries.domain.subjects import Erasure, scrubbed
 from inquiries.service.ports import ClaimRecord, ErasureRecord, LinkedContact, ListFilter, Page
@@ -120,14 +120,15 @@ class DynamoSubjects:
         the days narrow the sort key, the inquiries are read from the table (BatchGetItem)
         and the other filters are checked on them."""
         index, pk = ("gsi5", email_pk(key)) if kind == "email" else ("gsi6", last_name_pk(key))
+        pk_name, sk_name = index_keys(index)
         values: dict[str, Any] = {":pk": {"S": pk}}
-        condition = f"{index}pk = :pk AND begins_with({index}sk, :prefix)"
+        condition = f"{pk_name} = :pk AND begins_with({sk_name}, :prefix)"
         values[":prefix"] = {"S": INQUIRY_PREFIX}
         if filters.created_from or filters.created_to:
             # Sort keys are `INQ#<creation stamp>#<id>`: whole days, both ends included.
             low = filters.created_from.isoformat() if filters.created_from else "0"
             high = f"{filters.created_to.isoformat()}T~" if filters.created_to else "9"
-            condition = f"{index}pk = :pk AND {index}sk BETWEEN :low AND :high"
+            condition = f"{pk_name} = :pk AND {sk_name} BETWEEN :low AND :high"
             values = {
                 ":pk": {"S": pk},
                 ":low": {"S": f"{INQUIRY_PREFIX}{low}"},
@@ -143,7 +144,7 @@ class DynamoSubjects:
 
         def passes(item: dict[str, Any]) -> bool:
             # Still filed under this key (an erasure since the index was read removes it).
-            if item.get(f"{index}pk", {}).get("S") != pk:
+            if item.get(pk_name, {}).get("S") != pk:
                 return False
             return all(item.get(name, {}).get("S") == value for name, value in wanted.items())
 
@@ -153,8 +154,8 @@ class DynamoSubjects:
             "ExpressionAttributeValues": values,
             "ScanIndexForward": False,
         }
-        key_names = (PARTITION_KEY, SORT_KEY, f"{index}pk", f"{index}sk")
-        start = decode_cursor(cursor, f"{index}pk", pk, key_names) if cursor else None
+        key_names = (PARTITION_KEY, SORT_KEY, pk_name, sk_name)
+        start = decode_cursor(cursor, pk_name, pk, key_names) if cursor else None
         found: list[dict[str, Any]] = []
         # One more than asked for tells whether there is a next page.
         for page in self._repository._query_pages(
