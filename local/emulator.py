@@ -696,11 +696,14 @@ class _SortedIndexes:
     than a string, and a Query this cannot answer so (another condition, a legacy filter),
     go the `_IndexMaps` way. After a cancelled transaction (whose rollback puts the items
     back directly) the items it names are placed again before the next look-up. Runs
-    inside moto's requests, which the local stack serialises.
+    inside moto's requests, which the local stack serialises; in-process (the integration
+    tests) a list's shard Queries run on threads at once, so a lock keeps a Query from
+    reading entries another thread is still placing.
     """
 
     def __init__(self) -> None:
         self._tables: dict[str, _Entries] = {}
+        self._lock = threading.RLock()
 
     def _held(self, table: Any) -> _Entries | None:
         held = self._tables.get(table.name)
@@ -715,10 +718,10 @@ class _SortedIndexes:
                 if order is not None:
                     shapes[index.name] = (order[0], order[1:])
             held = _Entries(table, shapes, {}, {}, set(), set())
-            self._tables[table.name] = held
             for stored in table.items.values():
                 for item in _partition_items(table, stored):
                     self._place(held, (item.hash_key, item.range_key), item)
+            self._tables[table.name] = held  # once whole
         elif held.unsure:
             for key in held.unsure:
                 self._take_out(held, key)
@@ -758,23 +761,29 @@ class _SortedIndexes:
 
     def changed(self, table: Any, key: tuple[Any, Any]) -> None:
         """The item at `key` was put, updated or deleted: its entries follow it."""
-        held = self._held(table)
-        if held is None:
-            return  # no index Query yet: the entries are placed from the items at the first
-        self._take_out(held, key)
-        item = _stored(table, key)
-        if item is not None:
-            self._place(held, key, item)
+        with self._lock:
+            held = self._held(table)
+            if held is None:
+                return  # no index Query yet: the entries are placed from the items at the first
+            self._take_out(held, key)
+            item = _stored(table, key)
+            if item is not None:
+                self._place(held, key, item)
 
     def unsure(self, table: Any, keys: set[tuple[Any, Any]]) -> None:
         """The items at these keys may have changed behind moto's methods."""
-        held = self._held(table)
-        if held is not None:
-            held.unsure.update(keys)
+        with self._lock:
+            held = self._held(table)
+            if held is not None:
+                held.unsure.update(keys)
 
     def in_range(self, table: Any, asked: _Asked) -> list[Any] | None:
         """The items of the index partition asked that moto's page can hold, or None (then
         the `_IndexMaps` way)."""
+        with self._lock:
+            return self._in_range(table, asked)
+
+    def _in_range(self, table: Any, asked: _Asked) -> list[Any] | None:
         held = self._of(table)
         shape = held.shapes.get(asked.index_name or "")
         if shape is None or len(asked.conditions) != 1 or not asked.plain_filter:
