@@ -36,6 +36,7 @@ import pytest
 from inquiries.adapters.clock import FixedClock
 from inquiries.adapters.keys import ALL_INQUIRIES, ALL_PARTNERS, SHARDS, book_pks, shard_of
 from inquiries.adapters.lists import shards_of
+from inquiries.adapters.table import index_keys
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
@@ -881,7 +882,7 @@ def test_cursors_cannot_lead_into_another_list(world: World) -> None:
         KeyConditionExpression=f"{pk_name} = :pk",
         ExpressionAttributeValues={":pk": {"S": partitions[shard_of(world["st_pending"])]}},
     )["Items"][0]
-    hq_position = entry[f"{index}sk"]["S"]
+    hq_position = entry[index_keys(index)[1]]["S"]
     # A cursor holds the list it was made for and a position in each of its shards; the
     # partitions themselves come from the caller, never from the cursor.
     some_position = f"INBOX#1#{'0' * 18}#{world['st_pending']}"

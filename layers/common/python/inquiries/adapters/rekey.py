@@ -48,7 +48,7 @@ from inquiries.adapters.keys import (
     match_key_pk,
 )
 from inquiries.adapters.lookups import AT_REST
-from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, key_attributes
+from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, index_keys, key_attributes
 
 INDEX_KEYS = tuple(key_attributes()[2:])  # every index key attribute, once
 
@@ -67,7 +67,7 @@ def rekey(client: Any, table: str) -> Moved:
     moved = Moved()
     for index, old in (("gsi3", ALL_INQUIRIES), ("gsi4", AT_REST)):
         while True:
-            found = list(_query(client, table, index, f"{index}pk", old, "pk"))
+            found = list(_query(client, table, index, index_keys(index)[0], old, "pk"))
             if not found:
                 break
             for entry in found:
