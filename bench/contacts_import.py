@@ -2,6 +2,10 @@
 
     python bench/contacts_import.py [--rows 10000]
 
+Each row also shows the handler's own CPU time (moto's taken off, as
+`bench/power_tuning.py` measures it) and what that is on Lambda at decide's memory
+(`bench/_lambda_model.py`): the import must end inside decide's timeout.
+
 Runs the decide function in-process against moto, through an API Gateway HTTP API v2
 event with a `text/csv` body, as API Gateway would call it, and counts every DynamoDB
 call (`bench._counting`). Three runs of the same partner's file:
@@ -33,7 +37,9 @@ from inquiries import wiring  # noqa: E402
 from inquiries.adapters.table import create_table  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from bench import _lambda_model as model  # noqa: E402
 from bench._counting import Recorder, Tally  # noqa: E402
+from infra import names  # noqa: E402
 from tests.support.api import call, hq, partner  # noqa: E402
 
 HEADER = "first_name,last_name,email,phone,street,postal_code,city,country,company"
@@ -51,12 +57,15 @@ def address_book(rows: int, phone_base: int = 100000) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _measure(recorder: Recorder, label: str, send: Any) -> tuple[str, float, Tally, Any]:
-    with recorder.measuring() as tally:
+MOTO = model.MotoClock()
+
+
+def _measure(recorder: Recorder, label: str, send: Any) -> tuple[str, float, Tally, Any, float]:
+    with recorder.measuring() as tally, MOTO.handler_cpu() as cpu:
         started = time.perf_counter()
         answer = send()
         seconds = time.perf_counter() - started
-    return label, seconds, tally, answer
+    return label, seconds, tally, answer, cpu[0]
 
 
 def main() -> None:
@@ -68,6 +77,7 @@ def main() -> None:
     first = address_book(rows).encode()
     moved = address_book(rows, phone_base=500000).encode()
 
+    MOTO.install()
     with mock_aws():
         create_table(boto3.client("dynamodb"), os.environ["TABLE_NAME"])
         boto3.client("scheduler").create_schedule_group(Name="inquiries")
@@ -108,11 +118,24 @@ def main() -> None:
 
     size = len(first)
     print(f"file: {rows:,} rows, {size / 1024 / 1024:.2f} MiB\n")
-    print(f"{'operation':<26} {'s (moto)':>9} {'ratio':>7}  calls  answer")
+    memory = names.MEMORY_MB["decide"]
+    print(
+        f"{'operation':<26} {'s (moto)':>9} {'ratio':>7} {'CPU s':>6} "
+        f"{'Lambda CPU s':>12}  calls  answer"
+    )
     base = runs[0][1]
-    for label, seconds, tally, answer in runs:
+    for label, seconds, tally, answer, cpu_ms in runs:
         calls = ", ".join(f"{op} {n}" for op, n in sorted(tally.of("dynamodb").items()))
-        print(f"{label:<26} {seconds:9.2f} {seconds / base:7.3f}  {calls}  -> {answer}")
+        on_lambda = model.cpu_ms_at(cpu_ms, memory) / 1000
+        print(
+            f"{label:<26} {seconds:9.2f} {seconds / base:7.3f} {cpu_ms / 1000:6.2f} "
+            f"{on_lambda:12.1f}  {calls}  -> {answer}"
+        )
+    print(
+        f"\nCPU s: the handler's, moto's taken off; Lambda CPU s: at decide's {memory} MB "
+        f"(x {model.CPU_FACTOR:g} for Graviton, x {model.FULL_VCPU_MB} / MB), without the "
+        f"round trips; decide's timeout is {names.TIMEOUT_S['decide']} s"
+    )
 
 
 if __name__ == "__main__":

@@ -54,8 +54,8 @@ SWEEP_EVERY_MINUTES = 5
 # "Memory against duration"). Below 1,769 MB Lambda's CPU share shrinks with memory, so
 # a smaller size costs less only while AWS round trips, not CPU, fill the invocation.
 # decide stays at 640 MB, above the 384 its routes alone would take: the contacts import
-# of 10,000 rows, every phone changed, takes 4.1 s of handler CPU here, about 22 s of
-# Lambda CPU at 640 MB (38 s at 384) inside its 29 s (docs/performance.md).
+# of 10,000 rows, every phone changed, takes 3.2-4.1 s of handler CPU here, about 18-22 s
+# of Lambda CPU at 640 MB (30-38 s at 384) inside its 29 s (`bench/contacts_import.py`).
 MEMORY_MB = {"intake": 384, "decide": 640, "expire": 320, "report": 256, "notify": 128}
 # decide: 29 s for the contacts import of 10,000 rows (API Gateway's limit is 30 s).
 TIMEOUT_S = {"intake": 10, "decide": 29, "expire": 120, "report": 30, "notify": 60}
