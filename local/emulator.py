@@ -724,12 +724,17 @@ class _SortedIndexes:
             self._tables[table.name] = held  # once whole
         elif held.unsure:
             for key in held.unsure:
-                self._take_out(held, key)
-                item = _stored(table, key)
-                if item is not None:
-                    self._place(held, key, item)
+                self._follow(held, table, key)
             held.unsure.clear()
         return held
+
+    @classmethod
+    def _follow(cls, held: _Entries, table: Any, key: tuple[Any, Any]) -> None:
+        """The item at `key`'s entries taken out, and placed again as the item is now."""
+        cls._take_out(held, key)
+        item = _stored(table, key)
+        if item is not None:
+            cls._place(held, key, item)
 
     @staticmethod
     def _place(held: _Entries, key: tuple[Any, Any], item: Any) -> None:
@@ -765,10 +770,7 @@ class _SortedIndexes:
             held = self._held(table)
             if held is None:
                 return  # no index Query yet: the entries are placed from the items at the first
-            self._take_out(held, key)
-            item = _stored(table, key)
-            if item is not None:
-                self._place(held, key, item)
+            self._follow(held, table, key)
 
     def unsure(self, table: Any, keys: set[tuple[Any, Any]]) -> None:
         """The items at these keys may have changed behind moto's methods."""
