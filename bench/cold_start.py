@@ -79,7 +79,7 @@ from inquiries.domain.report.tally import Tally  # noqa: E402
 
 from local.events import http_event  # noqa: E402
 
-FUNCTIONS = ("intake", "decide", "expire", "report", "notify")
+FUNCTIONS = ("intake", "decide", "contacts", "expire", "report", "notify")
 AIM = 1.5  # every function at most this many times a bare `import boto3`
 GUIDE_AIM = 1.2  # the developers' guide's stricter aim
 
@@ -410,6 +410,15 @@ def _first_request_specs() -> list[tuple[str, str, dict[str, Any], str]]:
                         "BatchGetItem": [{"Responses": {TABLE: []}, "UnprocessedKeys": {}}],
                     }
                 },
+            },
+            "200",
+        ),
+        (
+            "contacts: list (partner)",
+            "contacts",
+            {
+                "event": event("GET", "/contacts", claims=partner_claims),
+                "answers": {"dynamodb": {"Query": [{"Items": [], "Count": 0}]}},
             },
             "200",
         ),

@@ -3,10 +3,10 @@
     python bench/contacts_import.py [--rows 10000]
 
 Each row also shows the handler's own CPU time (moto's taken off, as
-`bench/power_tuning.py` measures it) and what that is on Lambda at decide's memory
-(`bench/_lambda_model.py`): the import must end inside decide's timeout.
+`bench/power_tuning.py` measures it) and what that is on Lambda at the contacts
+function's memory (`bench/_lambda_model.py`): the import must end inside its timeout.
 
-Runs the decide function in-process against moto, through an API Gateway HTTP API v2
+Runs the contacts function in-process against moto, through an API Gateway HTTP API v2
 event with a `text/csv` body, as API Gateway would call it, and counts every DynamoDB
 call (`bench._counting`). Three runs of the same partner's file:
 
@@ -118,7 +118,7 @@ def main() -> None:
 
     size = len(first)
     print(f"file: {rows:,} rows, {size / 1024 / 1024:.2f} MiB\n")
-    memory = names.MEMORY_MB["decide"]
+    memory = names.MEMORY_MB["contacts"]
     print(
         f"{'operation':<26} {'s (moto)':>9} {'ratio':>7} {'CPU s':>6} "
         f"{'Lambda CPU s':>12}  calls  answer"
@@ -132,9 +132,9 @@ def main() -> None:
             f"{on_lambda:12.1f}  {calls}  -> {answer}"
         )
     print(
-        f"\nCPU s: the handler's, moto's taken off; Lambda CPU s: at decide's {memory} MB "
-        f"(x {model.CPU_FACTOR:g} for Graviton, x {model.FULL_VCPU_MB} / MB), without the "
-        f"round trips; decide's timeout is {names.TIMEOUT_S['decide']} s"
+        f"\nCPU s: the handler's, moto's taken off; Lambda CPU s: at the contacts function's "
+        f"{memory} MB (x {model.CPU_FACTOR:g} for Graviton, x {model.FULL_VCPU_MB} / MB below "
+        f"it), without the round trips; its timeout is {names.TIMEOUT_S['contacts']} s"
     )
 
 

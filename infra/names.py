@@ -53,12 +53,27 @@ SWEEP_EVERY_MINUTES = 5
 # against memory modelled from the handlers' measured CPU time; docs/performance.md,
 # "Memory against duration"). Below 1,769 MB Lambda's CPU share shrinks with memory, so
 # a smaller size costs less only while AWS round trips, not CPU, fill the invocation.
-# decide stays at 640 MB, above the 384 its routes alone would take: the contacts import
-# of 10,000 rows, every phone changed, takes 3.2-4.1 s of handler CPU here, about 18-22 s
-# of Lambda CPU at 640 MB (30-38 s at 384) inside its 29 s (`bench/contacts_import.py`).
-MEMORY_MB = {"intake": 384, "decide": 640, "expire": 320, "report": 256, "notify": 128}
-# decide: 29 s for the contacts import of 10,000 rows (API Gateway's limit is 30 s).
-TIMEOUT_S = {"intake": 10, "decide": 29, "expire": 120, "report": 30, "notify": 60}
+# contacts (the partner's address book) is sized by its import, not by the tool: a file of
+# 10,000 rows, every phone changed, takes 3.2-4.1 s of handler CPU here, 6.4-8.2 s of Lambda
+# CPU at 1,769 MB (one full vCPU; `bench/contacts_import.py`) plus its round trips, inside
+# its 29 s. While decide served it, it kept decide at 640 MB (docs/decisions.md).
+MEMORY_MB = {
+    "intake": 384,
+    "decide": 384,
+    "contacts": 1769,
+    "expire": 320,
+    "report": 256,
+    "notify": 128,
+}
+# decide and contacts: up to API Gateway's 30 s (contacts: the import of 10,000 rows).
+TIMEOUT_S = {
+    "intake": 10,
+    "decide": 29,
+    "contacts": 29,
+    "expire": 120,
+    "report": 30,
+    "notify": 60,
+}
 
 # The public route under abuse (docs/deploy.md, "The public route under abuse").
 # First line, per client at the edge: AWS WAF's rate-based rule on POST /inquiries counts

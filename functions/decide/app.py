@@ -19,7 +19,6 @@ from inquiries.api.endpoints import Endpoints, Request
 from inquiries.api.resolver import inquiry_id_of
 from inquiries.api.views import (
     accepted_view,
-    contact_view,
     inquiry_detail,
     inquiry_page,
     partner_from_input,
@@ -31,7 +30,7 @@ from inquiries.api.views import (
 )
 from inquiries.domain.model import Partner
 from inquiries.logs import function_logger
-from inquiries.service import contacts, decisions, partners, subjects, suggestions
+from inquiries.service import decisions, partners, subjects, suggestions
 from inquiries.service.ports import ListFilter
 
 logger = function_logger()
@@ -179,56 +178,6 @@ def erase_subject(request: Request) -> dict[str, Any]:
     )
     _count("SubjectsErased")
     return {"inquiries": erased}
-
-
-# contacts (issue 13) ------------------------------------------------------------------------
-
-
-def _own_book(request: Request) -> str:
-    """The partner whose address book this is: always the caller's own."""
-    partner_id = request.caller.partner_id
-    assert partner_id is not None, "a partner's token names its partner"
-    return partner_id
-
-
-@api.serves("listContacts")
-def list_contacts(request: Request) -> dict[str, Any]:
-    query = request.query
-    page = contacts.list_contacts(
-        wiring.dependencies(),
-        wiring.address_book(),
-        _own_book(request),
-        q=query.q,
-        limit=query.limit,
-        cursor=query.cursor,
-    )
-    return {"items": [contact_view(c) for c in page.items], "next": page.next}
-
-
-@api.serves("getContact")
-def get_contact(request: Request) -> dict[str, Any]:
-    contact_id = request.params["contact_id"]
-    contact = contacts.get_contact(wiring.address_book(), _own_book(request), contact_id)
-    return contact_view(contact)
-
-
-@api.serves("importContacts")
-def import_contacts(request: Request) -> dict[str, Any]:
-    from inquiries.api import contact_csv  # noqa: PLC0415
-
-    rows, rejected = contact_csv.read(request.data)
-    done = contacts.import_contacts(
-        wiring.dependencies(), wiring.address_book(), _own_book(request), rows
-    )
-    # Counts only: nothing of the contacts themselves reaches the logs or the metrics.
-    metrics.add_metric(name="ContactsImported", unit=MetricUnit.Count, value=done.imported)
-    return {
-        "imported": done.imported,
-        "rejected": [{"row": r.line, "message": r.message} for r in rejected],
-        "created": done.created,
-        "updated": done.updated,
-        "unchanged": done.unchanged,
-    }
 
 
 @api.serves("getPartner")

@@ -1,4 +1,4 @@
-"""The four functions, each with its own least-privilege role, and the layer they share.
+"""The functions, each with its own least-privilege role, and the layer they share.
 
 A function's role names every action and every resource it needs: the table and its
 indexes by ARN, the schedules of our group, the scheduler role it passes. No wildcard
@@ -32,14 +32,12 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
     # its offer's report rollup (an Update that adds to the counters).
     "intake": ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"),
     # + duplicate candidates' contacts (BatchGetItem), old territories (Delete), the partner
-    # still active when HQ's offer is written (ConditionCheck), the contacts import
-    # (BatchWriteItem: contacts and their match keys, put and deleted).
+    # still active when HQ's offer is written (ConditionCheck).
     "decide": (
         "dynamodb:ConditionCheckItem",
         "dynamodb:GetItem",
         "dynamodb:Query",
         "dynamodb:BatchGetItem",
-        "dynamodb:BatchWriteItem",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",  # the report rollups' counters
         "dynamodb:DeleteItem",
@@ -54,6 +52,15 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",  # the report rollups' counters
         "dynamodb:DeleteItem",
+    ),
+    # the address book: its list (Query and the page's BatchGetItem), one contact (GetItem),
+    # the import (the book's Queries, then BatchWriteItem: contacts and their match keys,
+    # put and deleted).
+    "contacts": (
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        "dynamodb:BatchWriteItem",
     ),
     # the rollups (Query) and overdue offers; the fold of a day's rollup items into one,
     # a transaction that puts the folded item and deletes those it replaces
@@ -108,7 +115,7 @@ class FunctionParts:
 
 
 class Functions(Construct):
-    """intake, decide, expire, report and notify from functions/<name>, handler `app.handler`."""
+    """intake, decide, contacts, expire, report and notify from functions/<name>, `app.handler`."""
 
     def __init__(
         self,

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from inquiries.adapters.table import INDEXES
+from inquiries.api.routes import FUNCTIONS
 
 from tests.infra.conftest import Synthesis
 from tests.infra.support import (
@@ -65,7 +66,7 @@ def test_resource_policies_allow_no_wildcard_action(synthesized: Synthesis) -> N
 def test_each_function_has_a_role_of_its_own(synthesized: Synthesis) -> None:
     template = synthesized.template
     roles = [role_id(template, f) for f in function_ids(template).values()]
-    assert len(roles) == 5 and len(set(roles)) == 5
+    assert len(roles) == len(FUNCTIONS) and len(set(roles)) == len(FUNCTIONS) == 6
     for role in roles:
         assert "ManagedPolicyArns" not in template["Resources"][role]["Properties"]
 
@@ -87,7 +88,7 @@ def test_table_access_names_the_table_and_each_index(synthesized: Synthesis) -> 
     expected = [arn_of(table_id)] + [
         {"Fn::Join": ["", [arn_of(table_id), f"/index/{index.name}"]]} for index in INDEXES
     ]
-    for function in ("intake", "decide", "expire", "report"):
+    for function in ("intake", "decide", "contacts", "expire", "report"):
         allowed = _allowed(synthesized, function)
         table_actions = [a for a in allowed if a.startswith("dynamodb:")]
         assert "dynamodb:Query" in table_actions
@@ -145,7 +146,7 @@ def test_only_intake_and_decide_create_schedules_and_pass_the_role(
     (group,) = synthesized.resources("AWS::Scheduler::ScheduleGroup").values()
     group_name = group["Properties"]["Name"]
     scheduler_role = arn_of(_scheduler_role(synthesized))
-    for function in ("intake", "decide", "expire", "report"):
+    for function in ("intake", "decide", "contacts", "expire", "report"):
         allowed = _allowed(synthesized, function)
         # expire too: an expiry that re-routes schedules the next offer's expiry.
         creates = function in ("intake", "decide", "expire")
@@ -159,5 +160,6 @@ def test_only_intake_and_decide_create_schedules_and_pass_the_role(
     # Deleting: decide (decided offers) and expire (schedules the sweeper overtook).
     assert "scheduler:DeleteSchedule" in _allowed(synthesized, "expire")
     assert "scheduler:DeleteSchedule" in _allowed(synthesized, "decide")
-    report = _allowed(synthesized, "report")
-    assert not [a for a in report if a.startswith(("scheduler:", "iam:"))]
+    for reader in ("report", "contacts"):
+        allowed = _allowed(synthesized, reader)
+        assert not [a for a in allowed if a.startswith(("scheduler:", "iam:"))], reader

@@ -150,7 +150,8 @@ def _lifecycle(clock: FixedClock) -> None:
     assert view(overdue)["partner_id"] == "second-it"  # re-routed by the expiry
     # The sweeper returns the rest: the reassigned one and the dealer page's.
     assert local.events.invoke("expire", {"sweep": True})["expired"] >= 1
-    # The partner's contacts: imported (and updated by a second file), listed, searched.
+    # The partner's contacts: imported (and updated by a second file), listed, searched,
+    # and one of them read.
     header = "last_name,country,email,phone"
     for phone in ("0471 1", "0471 2"):
         answer = call(
@@ -163,6 +164,9 @@ def _lifecycle(clock: FixedClock) -> None:
         assert answer.status == 200, answer.text
     for query in ({}, {"q": "rossi"}, {"q": "anna.rossi@example.com"}):
         assert call("GET", "/contacts", claims=partner(SOUTH_TYROL), query=query).status == 200
+    listed = call("GET", "/contacts", claims=partner(SOUTH_TYROL)).body["items"]
+    one = call("GET", f"/contacts/{listed[0]['contact_id']}", claims=partner(SOUTH_TYROL))
+    assert one.status == 200, one.text
     put_partner(SOUTH_TYROL, partner_body(SOUTH_TYROL, territories=[]))  # leaves Italy
     day = (clock.now() - timedelta(days=8)).date().isoformat()
     # A busy day: more rollup items in one partition than a report leaves as they are,

@@ -81,7 +81,7 @@ def _leaks(text: str) -> list[str]:
 @pytest.fixture
 def log_output(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
     """Everything the service's loggers write, at every level, whichever stream they hold."""
-    for function in ("intake", "decide", "expire"):
+    for function in ("intake", "decide", "contacts", "expire"):
         handler_of(function)  # imported as Lambda would: their loggers exist from here
     buffer = io.StringIO()
     # Debug lines too: a level is configuration, and the service's child loggers have their own.

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from inquiries.api.routes import FUNCTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-FUNCTIONS = ["intake", "decide", "expire", "report", "notify"]
 
 
 def _run(code: str) -> str:

@@ -234,7 +234,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "GET",
         "/contacts",
-        "decide",
+        "contacts",
         _PARTNER,
         "The partner's own contacts, or a search of them",
         "listContacts",
@@ -244,7 +244,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "GET",
         "/contacts/{contact_id}",
-        "decide",
+        "contacts",
         _PARTNER,
         "One of the partner's own contacts",
         "getContact",
@@ -253,7 +253,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "POST",
         "/contacts/import",
-        "decide",
+        "contacts",
         _PARTNER,
         "Import contacts from a CSV file",
         "importContacts",
@@ -305,8 +305,9 @@ ROUTES: tuple[Route, ...] = (
     ),
 )
 
+# contacts serves the partner's address book apart from decide, sized for its import (issue 12).
 # notify serves no route: the table's stream, the reminders and SES's feedback (issue 15).
-FUNCTIONS: tuple[str, ...] = ("intake", "decide", "expire", "report", "notify")
+FUNCTIONS: tuple[str, ...] = ("intake", "decide", "contacts", "expire", "report", "notify")
 
 _BY_KEY = {route.key: route for route in ROUTES}
 
