@@ -48,6 +48,10 @@ class Tally:
     """What one measured stretch of work cost."""
 
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)  # (service, operation)
+    # The same calls by where they were made: (lane, service, operation), the lane "" for
+    # the handler's own thread, else `<pool>_<task>`: one task of a thread pool (adapters/
+    # shards.py's `in_parallel`), whose calls wait alongside the pool's other tasks.
+    lanes: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     read_units: float = 0.0
     write_units: float = 0.0
     reported_units: float = 0.0  # what the emulator put in ConsumedCapacity
@@ -147,6 +151,53 @@ def kind_of(key: dict[str, Any]) -> str:
     return "/".join(parts)
 
 
+# --- lanes: which calls wait alongside each other ------------------------------------------
+
+_TASK = threading.local()
+
+
+def current_lane() -> str:
+    """Where a call is made: "" on the main thread, else the pool task (or thread) it is in."""
+    lane = getattr(_TASK, "lane", None)
+    if lane is not None:
+        return str(lane)
+    thread = threading.current_thread()
+    return "" if thread is threading.main_thread() else thread.name
+
+
+@contextmanager
+def tasks_as_lanes() -> Iterator[None]:
+    """Inside the block, each task submitted to a thread pool is a lane of its own.
+
+    A pool reuses an idle thread for its next task, and the emulator answers so fast that
+    one thread may run every task of a pool one after the other; on AWS each task waits
+    for its answer while the next starts on another thread. Naming lanes by task keeps
+    the tasks apart as they would be there.
+    """
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    submit = ThreadPoolExecutor.submit
+    counter = iter(range(1 << 62))
+
+    def tracked(pool: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        lane = f"pool{id(pool)}_{next(counter)}"
+
+        def task() -> Any:
+            _TASK.lane = lane
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _TASK.lane = None
+
+        return submit(pool, task)
+
+    ThreadPoolExecutor.submit = tracked  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
+
+
 # --- the recorder --------------------------------------------------------------------------
 
 _PROJECTING = ("ProjectionExpression", "Select", "FilterExpression", "AttributesToGet")
@@ -216,8 +267,10 @@ class Recorder:
 
     def _before_call(self, model: Any, context: dict[str, Any], event_name: str, **_: Any) -> None:
         service = event_name.split(".")[1]
+        lane = current_lane()
         with self._lock:
             self._tally.calls[(service, model.name)] += 1
+            self._tally.lanes[(lane, service, model.name)] += 1
         params = context.get("counting_params")
         if self._shadow is not None and params is not None:
             context["counting_before"] = [

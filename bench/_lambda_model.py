@@ -12,8 +12,9 @@ The model (the power-tuning idea, run on the local handlers):
   core) and stretched by 1,769 / memory below 1,769 MB.
 - Waiting for AWS: every call the handler makes waits one round trip in the
   region, `LATENCY_MS` by service and operation (stated below, not measured: no
-  AWS account here). Calls made in parallel (the sharded queries) are counted one
-  after the other, so the waiting time is an upper bound.
+  AWS account here). Calls made in parallel (`in_parallel`'s threads: the sharded
+  queries) wait alongside each other: such a pool waits as long as its slowest
+  thread (`waiting_ms`).
 - Billing: Lambda bills the duration rounded up to the millisecond, per GB-second,
   plus the request.
 
@@ -67,6 +68,28 @@ def round_trips_ms(calls: Mapping[tuple[str, str], int]) -> float:
     return sum(n * LATENCY_MS.get(call, DEFAULT_LATENCY_MS) for call, n in calls.items())
 
 
+def waiting_ms(lanes: Mapping[tuple[str, str, str], int]) -> float:
+    """Time spent waiting for AWS, by the thread each call was made on (`Tally.lanes`).
+
+    The handler's own calls wait one after the other; the threads of one pool (one
+    `in_parallel`) wait alongside each other, so a pool waits as long as its slowest
+    thread. Pools are counted one after the other, also when one was started inside
+    another's thread (an upper bound there).
+    """
+    serial: dict[tuple[str, str], int] = {}
+    threads: dict[str, dict[str, dict[tuple[str, str], int]]] = {}
+    for (lane, service, operation), n in lanes.items():
+        if not lane:
+            serial[(service, operation)] = serial.get((service, operation), 0) + n
+            continue
+        pool = lane.rsplit("_", 1)[0]
+        calls = threads.setdefault(pool, {}).setdefault(lane, {})
+        calls[(service, operation)] = calls.get((service, operation), 0) + n
+    return round_trips_ms(serial) + sum(
+        max(round_trips_ms(calls) for calls in pool.values()) for pool in threads.values()
+    )
+
+
 def cpu_ms_at(cpu_ms: float, memory_mb: int, cpu_factor: float = CPU_FACTOR) -> float:
     """The handler's CPU time on Lambda at this memory (its share of a vCPU)."""
     return cpu_ms * cpu_factor * max(1.0, FULL_VCPU_MB / memory_mb)
@@ -74,12 +97,12 @@ def cpu_ms_at(cpu_ms: float, memory_mb: int, cpu_factor: float = CPU_FACTOR) -> 
 
 def duration_ms(
     cpu_ms: float,
-    calls: Mapping[tuple[str, str], int],
+    lanes: Mapping[tuple[str, str, str], int],
     memory_mb: int,
     cpu_factor: float = CPU_FACTOR,
 ) -> float:
-    """Modelled duration of one warm invocation at this memory."""
-    return cpu_ms_at(cpu_ms, memory_mb, cpu_factor) + round_trips_ms(calls)
+    """Modelled duration of one warm invocation at this memory (`lanes`: `Tally.lanes`)."""
+    return cpu_ms_at(cpu_ms, memory_mb, cpu_factor) + waiting_ms(lanes)
 
 
 def invocation_usd(duration: float, memory_mb: int) -> float:

@@ -74,7 +74,7 @@ from inquiries.adapters.table import create_table  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from bench import _lambda_model as model  # noqa: E402
-from bench._counting import Recorder, Tally, item_size  # noqa: E402
+from bench._counting import Recorder, Tally, item_size, tasks_as_lanes  # noqa: E402
 
 
 class Output(io.TextIOBase):
@@ -347,9 +347,10 @@ def run(
             moto_clock.install()
         OUTPUT.counting = True
         try:
-            for bench.round in range(rounds):
-                operations(bench)
-                clock.advance(days=7)
+            with tasks_as_lanes():  # each parallel query its own lane, as on AWS
+                for bench.round in range(rounds):
+                    operations(bench)
+                    clock.advance(days=7)
         finally:
             OUTPUT.counting = False
         wiring.reset()
@@ -616,7 +617,7 @@ def invocation_ms(row: Row, cpu_ms: dict[str, float], lambda_ms: float | None) -
             f"no measured duration of {row.operation!r}: run bench/power_tuning.py --write "
             "or give --lambda-ms"
         )
-    return model.duration_ms(cpu_ms[row.operation], row.tally.calls, names.MEMORY_MB[row.function])
+    return model.duration_ms(cpu_ms[row.operation], row.tally.lanes, names.MEMORY_MB[row.function])
 
 
 def print_cost(rows: list[Row], lambda_ms: float | None, tracing: str) -> dict[str, float]:

@@ -249,7 +249,7 @@ def main() -> None:
             print(
                 f"{operation:<28} {function:<8} {statistics.median(samples[operation]):7.1f} "
                 f"{p90(samples[operation]):6.1f} {sum(row.tally.calls.values()):9d} "
-                f"{model.round_trips_ms(row.tally.calls):8.0f}"
+                f"{model.waiting_ms(row.tally.lanes):8.0f}"
             )
 
     chosen: dict[str, int] = {}
@@ -311,12 +311,12 @@ def choose(
     best: tuple[float, int] | None = None
     for mb in model.MEMORY_STEPS:
         slowest = max(
-            model.duration_ms(p90(samples[op]), rows[op].tally.calls, mb, cpu_factor)
+            model.duration_ms(p90(samples[op]), rows[op].tally.lanes, mb, cpu_factor)
             for op in operations
         )
         durations = {
             op: model.duration_ms(
-                statistics.median(samples[op]), rows[op].tally.calls, mb, cpu_factor
+                statistics.median(samples[op]), rows[op].tally.lanes, mb, cpu_factor
             )
             for op in operations
         }

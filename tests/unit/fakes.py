@@ -15,6 +15,7 @@ import base64
 import binascii
 import copy
 import json
+import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -355,6 +356,12 @@ class RecordingScheduler:
         self.reminders_cancelled: list[Offer] = []
         self.fail_schedule = False
         self.fail_cancel = False
+        # Set: every call waits at it for another call to arrive (calls made at the same time).
+        self.together: threading.Barrier | None = None
+
+    def _meet(self) -> None:
+        if self.together is not None:
+            self.together.wait()
 
     @staticmethod
     def name(offer: Offer) -> str:
@@ -362,21 +369,25 @@ class RecordingScheduler:
         return f"expire-{offer.inquiry_id}-{offer.seq}"
 
     def schedule_expiry(self, offer: Offer) -> None:
+        self._meet()
         if self.fail_schedule:
             raise SchedulerDown("scheduler unavailable")
         self.scheduled.append(offer)
 
     def cancel_expiry(self, offer: Offer) -> None:
+        self._meet()
         if self.fail_cancel:
             raise SchedulerDown("scheduler unavailable")
         self.cancelled.append(offer)
 
     def schedule_reminder(self, offer: Offer, at: datetime) -> None:
+        self._meet()
         if self.fail_schedule:
             raise SchedulerDown("scheduler unavailable")
         self.reminders.append((offer, at))
 
     def cancel_reminder(self, offer: Offer) -> None:
+        self._meet()
         if self.fail_cancel:
             raise SchedulerDown("scheduler unavailable")
         self.reminders_cancelled.append(offer)

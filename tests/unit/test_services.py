@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -428,6 +429,19 @@ def test_a_cancel_failure_does_not_fail_the_decision(world: Fakes) -> None:
     inquiry_id = submitted(world)
     world.scheduler.fail_cancel = True
     assert accept(world, inquiry_id)["inquiry"]["status"] == "accepted"
+
+
+def test_an_offers_two_schedules_are_made_and_deleted_at_the_same_time(world: Fakes) -> None:
+    # Each scheduler call waits for another one to be under way: made one after the
+    # other, each would time out and the offer would have no schedule at all.
+    world.scheduler.together = threading.Barrier(2, timeout=2)
+    inquiry_id = submitted(world)
+    [offer] = offers(world, inquiry_id).values()
+    assert world.scheduler.scheduled == [offer]
+    assert [o for o, _ in world.scheduler.reminders] == [offer]
+    accept(world, inquiry_id)
+    deleted = world.scheduler.cancelled + world.scheduler.reminders_cancelled
+    assert [(o.inquiry_id, o.seq) for o in deleted] == [(inquiry_id, 1)] * 2
 
 
 # --- reject ---------------------------------------------------------------------------------

@@ -31,10 +31,10 @@ from inquiries.adapters.keys import (
     contact_sort_key,
     contacts_pk,
 )
-from inquiries.adapters.shards import in_parallel
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.contacts import FIELDS, PartnerContact, Source, sort_key
 from inquiries.domain.errors import Unavailable
+from inquiries.parallel import in_parallel
 from inquiries.service.ports import ContactChanges, ContactPage
 
 _LIST_KEYS = (PARTITION_KEY, SORT_KEY, "gsi1pk", "gsi1sk")

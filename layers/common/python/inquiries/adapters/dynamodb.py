@@ -67,7 +67,6 @@ from inquiries.adapters.shards import (
     Listing,
     earliest_entries,
     fetch_items,
-    in_parallel,
     merged_page,
 )
 from inquiries.adapters.table import PARTITION_KEY, index_keys
@@ -77,6 +76,7 @@ from inquiries.domain.lifecycle import Change, NewContact, OfferWrite
 from inquiries.domain.model import Event, Inquiry, Offer, Partner, Status
 from inquiries.domain.report.rollup import DayRollup
 from inquiries.domain.subjects import came_to_rest
+from inquiries.parallel import in_parallel
 from inquiries.service.ports import (
     DueOffer,
     IdempotencyClaim,

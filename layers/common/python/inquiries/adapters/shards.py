@@ -21,6 +21,7 @@ from typing import Any
 from inquiries.adapters.cursors import invalid_cursor, unwrapped
 from inquiries.adapters.keys import INQUIRY_SK, inquiry_pk
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, index_keys
+from inquiries.parallel import in_parallel
 
 # A shard's read for one page stops after this many calls even if its filter matched
 # fewer than the page needs: a page of a narrow filter may come short, with a cursor
@@ -86,22 +87,6 @@ class Listing:
 class MergedPage:
     items: list[dict[str, Any]]  # DynamoDB's typed items, in list order
     next: str | None
-
-
-def in_parallel(calls: Sequence[Callable[[], Any]]) -> list[Any]:
-    """Run the calls at the same time (one thread each); the answers in their order.
-
-    Each thread runs in a copy of the caller's context variables, so what the caller's
-    context carries (the request's logging keys, tracing) goes along.
-    """
-    if len(calls) <= 1:
-        return [call() for call in calls]
-    import contextvars  # noqa: PLC0415 (cold start)
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        futures = [pool.submit(contextvars.copy_context().run, call) for call in calls]
-        return [future.result() for future in futures]
 
 
 def earliest_entries(

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 from aws_lambda_powertools import Logger
 
 from inquiries.domain.model import Offer
+from inquiries.parallel import in_parallel
 from inquiries.service.ports import Dependencies
 
 logger = Logger(child=True)
@@ -26,7 +28,16 @@ def reminder_at(offer: Offer) -> datetime:
 
 
 def schedule_expiry(deps: Dependencies, offer: Offer) -> None:
-    """Ask the scheduler to fire the offer's expiry at its deadline."""
+    """Ask the scheduler to fire the offer's expiry at its deadline, and its reminder.
+
+    The two schedules are created at the same time: the request waits for one round
+    trip to the scheduler, not two.
+    """
+    at = reminder_at(offer)
+    in_parallel([partial(_schedule_expiry, deps, offer), partial(_remind, deps, offer, at)])
+
+
+def _schedule_expiry(deps: Dependencies, offer: Offer) -> None:
     try:
         deps.scheduler.schedule_expiry(offer)
     except Exception:  # the sweeper catches what the scheduler missed
@@ -34,8 +45,11 @@ def schedule_expiry(deps: Dependencies, offer: Offer) -> None:
             "could not schedule the expiry; the sweeper will return it",
             extra={"inquiry_id": offer.inquiry_id, "offer": offer.seq},
         )
+
+
+def _remind(deps: Dependencies, offer: Offer, at: datetime) -> None:
     try:
-        deps.scheduler.schedule_reminder(offer, reminder_at(offer))
+        deps.scheduler.schedule_reminder(offer, at)
     except Exception:  # a missed reminder costs a mail, never the inquiry
         logger.exception(
             "could not schedule the reminder",
@@ -44,19 +58,29 @@ def schedule_expiry(deps: Dependencies, offer: Offer) -> None:
 
 
 def cancel_expiries(deps: Dependencies, offers: Iterable[Offer]) -> None:
-    """Delete the schedules (expiry and reminder) of decided offers; a missing one is fine."""
+    """Delete the schedules (expiry and reminder) of decided offers; a missing one is fine.
+
+    An offer's two schedules are deleted at the same time.
+    """
     for offer in offers:
-        try:
-            deps.scheduler.cancel_reminder(offer)
-        except Exception:  # a stale reminder fires a no-op; harmless
-            logger.warning(
-                "could not delete the reminder schedule",
-                extra={"inquiry_id": offer.inquiry_id, "offer": offer.seq},
-            )
-        try:
-            deps.scheduler.cancel_expiry(offer)
-        except Exception:  # a stale schedule fires a no-op expiry; harmless
-            logger.warning(
-                "could not delete the expiry schedule",
-                extra={"inquiry_id": offer.inquiry_id, "offer": offer.seq},
-            )
+        in_parallel([partial(_cancel_reminder, deps, offer), partial(_cancel_expiry, deps, offer)])
+
+
+def _cancel_reminder(deps: Dependencies, offer: Offer) -> None:
+    try:
+        deps.scheduler.cancel_reminder(offer)
+    except Exception:  # a stale reminder fires a no-op; harmless
+        logger.warning(
+            "could not delete the reminder schedule",
+            extra={"inquiry_id": offer.inquiry_id, "offer": offer.seq},
+        )
+
+
+def _cancel_expiry(deps: Dependencies, offer: Offer) -> None:
+    try:
+        deps.scheduler.cancel_expiry(offer)
+    except Exception:  # a stale schedule fires a no-op expiry; harmless
+        logger.warning(
+            "could not delete the expiry schedule",
+            extra={"inquiry_id": offer.inquiry_id, "offer": offer.seq},
+        )
