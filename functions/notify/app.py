@@ -33,7 +33,7 @@ from inquiries.service.notifications import (
     MailNotSent,
     StoredEvent,
     feedback_from,
-    on_event,
+    on_change,
     on_feedback,
     remind,
 )
@@ -53,19 +53,17 @@ def _record(record: DynamoDBRecord) -> None:
     keys = record.dynamodb.keys if record.dynamodb else None
     # Every event of one change (an item of one event, if written before that).
     found: list[StoredEvent] = stored_events(keys or {}, image or {})
+    # A mail that failed fails the record (MailNotSent): its retry sends only what has no
+    # marker yet. The count goes out all the same.
     sent = 0
-    failed: MailNotSent | None = None
-    for stored in found:
-        # Each event's mails are tried even when another's failed; a failure fails the
-        # record, and its retry sends only what has no marker yet.
-        try:
-            sent += on_event(wiring.dependencies(), wiring.mailing(), stored)
-        except MailNotSent as error:
-            failed = failed or error
-    if sent:
-        metrics.add_metric(name="MailsSent", unit=MetricUnit.Count, value=sent)
-    if failed is not None:
-        raise failed
+    try:
+        sent = on_change(wiring.dependencies(), wiring.mailing(), found)
+    except MailNotSent as error:
+        sent = error.sent
+        raise
+    finally:
+        if sent:
+            metrics.add_metric(name="MailsSent", unit=MetricUnit.Count, value=sent)
 
 
 @startup.ends_after_first_call

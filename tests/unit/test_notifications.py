@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +29,7 @@ from inquiries.service.notifications import (
     MailNotSent,
     StoredEvent,
     feedback_from,
+    on_change,
     on_event,
     on_feedback,
     remind,
@@ -67,6 +71,9 @@ class MemoryDeliveries:
 
     def was_sent(self, inquiry_id: str, key: str) -> bool:
         return (inquiry_id, key) in self.markers
+
+    def sent_keys(self, inquiry_id: str, prefix: str) -> set[str]:
+        return {k for (i, k) in self.markers if i == inquiry_id and k.startswith(prefix)}
 
     def mark_sent(
         self, inquiry_id: str, key: str, *, kind: str, at: datetime, message_id: str | None
@@ -167,6 +174,36 @@ def test_intake_sends_the_receipt_and_the_partner_a_new_offer_in_each_language()
     assert f'href="{APP}/#/inquiries/inq-1"' in offer.html
     assert_no_personal_data(offer)
     assert offer.tags == {"kind": "new_offer", "inquiry": "inq-1", "partner": "P1"}
+
+
+def test_a_changes_mails_read_the_inquiry_and_their_markers_once() -> None:
+    # Intake's change as one stream record: received and offered, their events carried along.
+    partner = bolzano_partner("de")
+    world = World(partner)
+    stored = world.store(offered_at_intake(world, partner))
+    record = [replace(s, change=tuple(e.event for e in stored)) for s in stored]
+    reads: Counter[str] = Counter()
+
+    def counted(name: str, read: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            reads[name] += 1
+            return read(*args)
+
+        return call
+
+    for name in ("was_sent", "sent_keys", "events_of_version"):
+        setattr(world.deliveries, name, counted(name, getattr(world.deliveries, name)))
+    repository = world.fakes.repository
+    repository.load = counted("load", repository.load)  # type: ignore[method-assign]
+
+    assert on_change(world.deps, world.mailing, record) == 2
+    assert world.mailer.kinds() == ["receipt", "new_offer"]
+    # Not one read per event and mail: the inquiry once, the change's markers once, and
+    # HQ's "left unassigned" decided from the events the record carried.
+    assert reads == {"load": 1, "sent_keys": 1}
+    # Delivered again (the stream retries a record): every marker is there, nothing goes.
+    assert on_change(world.deps, world.mailing, record) == 0
+    assert world.mailer.kinds() == ["receipt", "new_offer"]
 
 
 def test_an_inquiry_left_unassigned_tells_hq_without_personal_data() -> None:

@@ -61,6 +61,25 @@ class DynamoDeliveries:
         )
         return "Item" in answer
 
+    def sent_keys(self, inquiry_id: str, prefix: str) -> set[str]:
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": inquiry_pk(inquiry_id)},
+                ":prefix": {"S": sent_sort_key(prefix)},
+            },
+            "ConsistentRead": True,
+            "ProjectionExpression": "sk",
+        }
+        keys: set[str] = set()
+        while True:
+            answer = self._client.query(**query)
+            keys.update(item[SORT_KEY]["S"][len(SENT_PREFIX) :] for item in answer["Items"])
+            if "LastEvaluatedKey" not in answer:
+                return keys
+            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
     def mark_sent(
         self, inquiry_id: str, key: str, *, kind: str, at: datetime, message_id: str | None
     ) -> None:

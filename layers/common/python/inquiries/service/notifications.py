@@ -12,7 +12,7 @@ is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
@@ -47,14 +47,26 @@ class StoredEvent:
     version: int
     index: int
     event: Event
+    # Every event of its change, when the stream's record carried them all (one item per
+    # change); None: read them when a mail depends on them.
+    change: tuple[Event, ...] | None = None
 
     @property
     def key(self) -> str:
         return f"EVENT#{self.version:06d}#{self.index:02d}"
 
+    @property
+    def change_key(self) -> str:
+        """What the keys of every mail of this event's change start with."""
+        return f"EVENT#{self.version:06d}#"
+
 
 class MailNotSent(Exception):
     """At least one mail of an event or reminder failed; the others went. Retry it."""
+
+    def __init__(self, message: str, sent: int = 0) -> None:
+        super().__init__(message)
+        self.sent = sent  # the mails that went all the same
 
 
 # One planned mail: the recipient's part of the marker key, and how to make the mail.
@@ -66,19 +78,45 @@ def on_event(deps: Dependencies, mailing: Mailing, stored: StoredEvent) -> int:
 
     Raises MailNotSent when one failed (after trying the rest).
     """
-    if stored.event.action not in MAILED_ACTIONS:
+    return on_change(deps, mailing, [stored])
+
+
+def on_change(deps: Dependencies, mailing: Mailing, change: Sequence[StoredEvent]) -> int:
+    """Send the mails that the events of one change (one stream record) call for.
+
+    The change is read once for all its events: the inquiry, and which of its mails
+    went already (one read of its markers). Each event's mails are tried even when
+    another's failed; then MailNotSent is raised, and the retry sends only what has no
+    marker yet. Answers the number sent.
+    """
+    mailed = [stored for stored in change if stored.event.action in MAILED_ACTIONS]
+    if not mailed:
         return 0
-    if stored.event.action == ERASURE_REQUESTED:
-        # Erasure may leave little of the inquiry: the mail needs its id and the partner.
-        return _deliver_all(
-            deps, mailing, stored.inquiry_id, stored.key, [_erasure(deps, mailing, stored)]
-        )
-    record = deps.repository.load(stored.inquiry_id)
-    if record is None:
-        logger.warning("event of an unknown inquiry", extra={"inquiry_id": stored.inquiry_id})
-        return 0
-    planned = _planned(deps, mailing, stored, record.inquiry, record.offers)
-    return _deliver_all(deps, mailing, stored.inquiry_id, stored.key, planned)
+    first = mailed[0]
+    sent_before = mailing.deliveries.sent_keys(first.inquiry_id, first.change_key)
+    record = None
+    if any(stored.event.action != ERASURE_REQUESTED for stored in mailed):
+        record = deps.repository.load(first.inquiry_id)
+        if record is None:
+            logger.warning("event of an unknown inquiry", extra={"inquiry_id": first.inquiry_id})
+    sent = 0
+    failed: MailNotSent | None = None
+    for stored in mailed:
+        if stored.event.action == ERASURE_REQUESTED:
+            # Erasure may leave little of the inquiry: the mail needs its id and the partner.
+            planned = [_erasure(deps, mailing, stored)]
+        elif record is not None:
+            planned = _planned(deps, mailing, stored, record.inquiry, record.offers)
+        else:
+            continue
+        try:
+            sent += _deliver_all(deps, mailing, stored.inquiry_id, stored.key, planned, sent_before)
+        except MailNotSent as error:
+            sent += error.sent
+            failed = failed or error
+    if failed is not None:
+        raise MailNotSent(str(failed), sent)
+    return sent
 
 
 def remind(deps: Dependencies, mailing: Mailing, inquiry_id: str, seq: int) -> int:
@@ -117,14 +155,25 @@ def remind(deps: Dependencies, mailing: Mailing, inquiry_id: str, seq: int) -> i
 
 
 def _deliver_all(
-    deps: Dependencies, mailing: Mailing, inquiry_id: str, key: str, planned: list[Planned]
+    deps: Dependencies,
+    mailing: Mailing,
+    inquiry_id: str,
+    key: str,
+    planned: list[Planned],
+    sent_before: set[str] | None = None,
 ) -> int:
+    """Send each planned mail that has no marker yet. `sent_before`: the keys of the mails
+    sent already, read before (a change's); None: each mail's marker is looked up."""
     sent = 0
     failed: list[str] = []
     for recipient, make in planned:
         mail_key = f"{key}#{recipient}"
         try:
-            if mailing.deliveries.was_sent(inquiry_id, mail_key):
+            if (
+                mail_key in sent_before
+                if sent_before is not None
+                else mailing.deliveries.was_sent(inquiry_id, mail_key)
+            ):
                 continue
             mail = make()
             if mail is None or not mail.to:
@@ -154,7 +203,7 @@ def _deliver_all(
         # MailsSent metric counts them; a line per mail at INFO would say it a third time.
         logger.debug("mail sent", extra={"inquiry_id": inquiry_id, "mail": mail_key})
     if failed:
-        raise MailNotSent(f"{len(failed)} mail(s) of {inquiry_id} {key} not sent")
+        raise MailNotSent(f"{len(failed)} mail(s) of {inquiry_id} {key} not sent", sent)
     return sent
 
 
@@ -194,7 +243,7 @@ def _planned(
             return _tagged(compose.receipt(inquiry), inquiry.id)
 
         def unassigned() -> Mail | None:
-            change = mailing.deliveries.events_of_version(inquiry.id, stored.version)
+            change = _events_of_change(mailing, stored)
             if any(e.action == Action.OFFERED for e in change):
                 return None  # routed at intake: the partner hears of it, HQ need not
             return _tagged(compose.unassigned(hq, inquiry, app, mailing.hq_language), inquiry.id)
@@ -226,7 +275,7 @@ def _planned(
         )
 
         def returned() -> Mail | None:
-            change = mailing.deliveries.events_of_version(inquiry.id, stored.version)
+            change = _events_of_change(mailing, stored)
             if any(e.action == Action.OFFERED for e in change):
                 return None  # re-routed in the same change: it never waited for HQ
             found = partner()
@@ -244,6 +293,13 @@ def _planned(
 
         return [("prospect", accepted)]
     return []
+
+
+def _events_of_change(mailing: Mailing, stored: StoredEvent) -> Sequence[Event]:
+    """Every event of the change: as the stream's record carried them, else read."""
+    if stored.change is not None:
+        return stored.change
+    return mailing.deliveries.events_of_version(stored.inquiry_id, stored.version)
 
 
 def _erasure(deps: Dependencies, mailing: Mailing, stored: StoredEvent) -> Planned:

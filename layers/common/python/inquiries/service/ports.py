@@ -259,6 +259,11 @@ class Deliveries(Protocol):
 
     def was_sent(self, inquiry_id: str, key: str) -> bool: ...
 
+    def sent_keys(self, inquiry_id: str, prefix: str) -> set[str]:
+        """The keys of the inquiry's mails sent already that start with `prefix`: all the
+        mails of one change, read at once."""
+        ...
+
     def mark_sent(
         self, inquiry_id: str, key: str, *, kind: str, at: datetime, message_id: str | None
     ) -> None:

@@ -54,8 +54,9 @@ def stored_events(keys: dict[str, Any], image: dict[str, Any]) -> list[StoredEve
         if not isinstance(listed, list):
             return []
         found = [_event(data) for data in listed]
+        change = tuple(event for event in found if event is not None)
         return [
-            StoredEvent(inquiry_id, version, index, event)
+            StoredEvent(inquiry_id, version, index, event, change)
             for index, event in enumerate(found)
             if event is not None
         ]
