@@ -33,8 +33,7 @@ def schedule_expiry(deps: Dependencies, offer: Offer) -> None:
     The two schedules are created at the same time: the request waits for one round
     trip to the scheduler, not two.
     """
-    at = reminder_at(offer)
-    in_parallel([partial(_schedule_expiry, deps, offer), partial(_remind, deps, offer, at)])
+    in_parallel([partial(_schedule_expiry, deps, offer), partial(_remind, deps, offer)])
 
 
 def _schedule_expiry(deps: Dependencies, offer: Offer) -> None:
@@ -47,9 +46,9 @@ def _schedule_expiry(deps: Dependencies, offer: Offer) -> None:
         )
 
 
-def _remind(deps: Dependencies, offer: Offer, at: datetime) -> None:
+def _remind(deps: Dependencies, offer: Offer) -> None:
     try:
-        deps.scheduler.schedule_reminder(offer, at)
+        deps.scheduler.schedule_reminder(offer, reminder_at(offer))
     except Exception:  # a missed reminder costs a mail, never the inquiry
         logger.exception(
             "could not schedule the reminder",
