@@ -31,7 +31,7 @@ from inquiries.domain.model import (
     ReturnReason,
     Status,
 )
-from inquiries.service import decisions
+from inquiries.service import decisions, scheduling
 from inquiries.service.expiry import SWEEP_BATCH, expire_offer, sweep
 from inquiries.service.intake import Submission, submit
 from inquiries.service.ports import ListFilter
@@ -429,6 +429,19 @@ def test_a_cancel_failure_does_not_fail_the_decision(world: Fakes) -> None:
     inquiry_id = submitted(world)
     world.scheduler.fail_cancel = True
     assert accept(world, inquiry_id)["inquiry"]["status"] == "accepted"
+
+
+def test_a_reminder_that_cannot_be_worked_out_neither_fails_nor_loses_the_inquiry(
+    world: Fakes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(offer: Any) -> datetime:
+        raise ValueError("no working window")
+
+    monkeypatch.setattr(scheduling, "reminder_at", broken)
+    inquiry_id = submitted(world)
+    [offer] = offers(world, inquiry_id).values()
+    assert stored(world, inquiry_id).status is Status.PENDING
+    assert world.scheduler.scheduled == [offer] and world.scheduler.reminders == []
 
 
 def test_an_offers_two_schedules_are_made_and_deleted_at_the_same_time(world: Fakes) -> None:
