@@ -14,7 +14,7 @@ The model (the power-tuning idea, run on the local handlers):
   region, `LATENCY_MS` by service and operation (stated below, not measured: no
   AWS account here). Calls made in parallel (`in_parallel`'s threads: the sharded
   queries) wait alongside each other: such a pool waits as long as its slowest
-  thread (`waiting_ms`).
+  task (`waiting_ms`).
 - Billing: Lambda bills the duration rounded up to the millisecond, per GB-second,
   plus the request.
 
@@ -69,12 +69,12 @@ def round_trips_ms(calls: Mapping[tuple[str, str], int]) -> float:
 
 
 def waiting_ms(lanes: Mapping[tuple[str, str, str], int]) -> float:
-    """Time spent waiting for AWS, by the thread each call was made on (`Tally.lanes`).
+    """Time spent waiting for AWS, by the lane each call was made in (`Tally.lanes`).
 
-    The handler's own calls wait one after the other; the threads of one pool (one
+    The handler's own calls wait one after the other; the tasks of one pool (one
     `in_parallel`) wait alongside each other, so a pool waits as long as its slowest
-    thread. Pools are counted one after the other, also when one was started inside
-    another's thread (an upper bound there).
+    task. Pools are counted one after the other, also when one was started inside
+    another's task (an upper bound there).
     """
     serial: dict[tuple[str, str], int] = {}
     threads: dict[str, dict[str, dict[tuple[str, str], int]]] = {}
