@@ -30,7 +30,6 @@ from inquiries.service.notifications import (
     StoredEvent,
     feedback_from,
     on_change,
-    on_event,
     on_feedback,
     remind,
 )
@@ -103,7 +102,7 @@ class World:
         return [StoredEvent(change.after.id, version, i, e) for i, e in enumerate(change.events)]
 
     def deliver(self, change: Change) -> int:
-        return sum(on_event(self.deps, self.mailing, s) for s in self.store(change))
+        return sum(on_change(self.deps, self.mailing, [s]) for s in self.store(change))
 
 
 def bolzano_partner(language: str = "de") -> Partner:
@@ -302,7 +301,7 @@ def test_a_new_offer_decided_before_its_mail_went_is_not_sent() -> None:
         )
     )
     for event in stored:
-        on_event(world.deps, world.mailing, event)
+        on_change(world.deps, world.mailing, [event])
     assert "new_offer" not in world.mailer.kinds()
 
 
@@ -312,7 +311,7 @@ def test_an_event_delivered_twice_sends_its_mails_once() -> None:
     stored = world.store(offered_at_intake(world, partner))
     for _ in range(3):
         for event in stored:
-            on_event(world.deps, world.mailing, event)
+            on_change(world.deps, world.mailing, [event])
     assert sorted(world.mailer.kinds()) == ["new_offer", "receipt"]
 
 
@@ -322,14 +321,14 @@ def test_a_failing_mail_changes_nothing_else_and_goes_on_the_retry() -> None:
     before = world.fakes.repository.load("inq-1")
     world.mailer.failing = {"receipt"}
     with pytest.raises(MailNotSent):
-        on_event(world.deps, world.mailing, received)
+        on_change(world.deps, world.mailing, [received])
     # HQ's mail of the same event went; the inquiry is exactly as it was stored.
     assert world.mailer.kinds() == ["unassigned"]
     assert world.fakes.repository.load("inq-1") == before
     assert not world.deliveries.was_sent("inq-1", "EVENT#000001#00#prospect")
 
     world.mailer.failing = set()
-    assert on_event(world.deps, world.mailing, received) == 1
+    assert on_change(world.deps, world.mailing, [received]) == 1
     assert world.mailer.kinds() == ["unassigned", "receipt"]
 
 
@@ -413,7 +412,7 @@ def test_a_withdrawn_offer_and_an_erasure_tell_the_partner() -> None:
     erasure = StoredEvent(
         "inq-1", 9, 0, Event(START, "hq-anna", "erasure_requested", {"partner_id": "P2"})
     )
-    assert on_event(world.deps, world.mailing, erasure) == 1
+    assert on_change(world.deps, world.mailing, [erasure]) == 1
     mail = world.mailer.sent[-1]
     assert mail.kind == "erasure" and mail.subject == "Cancellazione: richiesta inq-1"
     assert_no_personal_data(mail)
@@ -451,7 +450,7 @@ def test_a_partner_address_that_bounces_is_reported_to_hq() -> None:
 def test_events_that_call_for_no_mail_send_none() -> None:
     world = World()
     event = StoredEvent("inq-1", 3, 0, Event(START, "u", "progress", {"step": "won"}))
-    assert on_event(world.deps, world.mailing, event) == 0
+    assert on_change(world.deps, world.mailing, [event]) == 0
     assert "progress" not in notifications.MAILED_ACTIONS
 
 
@@ -469,5 +468,5 @@ def test_a_return_rerouted_in_the_same_change_does_not_trouble_hq() -> None:
     offered = Event(START, "system", "offered", {"partner_id": "P2", "offer": 2})
     world.deliveries.events[("inq-1", 2)] = [rejected, offered]
     before = len(world.mailer.sent)
-    on_event(world.deps, world.mailing, StoredEvent("inq-1", 2, 0, rejected))
+    on_change(world.deps, world.mailing, [StoredEvent("inq-1", 2, 0, rejected)])
     assert len(world.mailer.sent) == before

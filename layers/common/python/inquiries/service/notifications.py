@@ -1,8 +1,8 @@
 """Telling people: the mails that follow from stored changes, and the partners' reminders.
 
 A change is stored first, with its events; the table's stream hands each new
-event to `on_event`, which works out the mails it calls for and sends each one
-that has not been sent yet. Delivery is at least once with a marker: a mail is
+change's events to `on_change`, which works out the mails they call for and sends
+each one that has not been sent yet. Delivery is at least once with a marker: a mail is
 sent, then its marker is written; a mail whose marker exists is never sent
 again. Only a crash between the provider's "sent" and the marker's write sends
 a mail twice (the retry finds no marker). A mail that fails raises, so the
@@ -52,13 +52,13 @@ class StoredEvent:
     change: tuple[Event, ...] | None = None
 
     @property
-    def key(self) -> str:
-        return f"EVENT#{self.version:06d}#{self.index:02d}"
-
-    @property
     def change_key(self) -> str:
         """What the keys of every mail of this event's change start with."""
         return f"EVENT#{self.version:06d}#"
+
+    @property
+    def key(self) -> str:
+        return f"{self.change_key}{self.index:02d}"
 
 
 class MailNotSent(Exception):
@@ -71,14 +71,6 @@ class MailNotSent(Exception):
 
 # One planned mail: the recipient's part of the marker key, and how to make the mail.
 Planned = tuple[str, Callable[[], Mail | None]]
-
-
-def on_event(deps: Dependencies, mailing: Mailing, stored: StoredEvent) -> int:
-    """Send the mails the event calls for, each at most once per marker; the number sent.
-
-    Raises MailNotSent when one failed (after trying the rest).
-    """
-    return on_change(deps, mailing, [stored])
 
 
 def on_change(deps: Dependencies, mailing: Mailing, change: Sequence[StoredEvent]) -> int:
