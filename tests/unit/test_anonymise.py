@@ -133,6 +133,36 @@ def test_the_own_name_is_removed_as_a_word_not_inside_other_words() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("contact", "mention"),
+    [
+        (a_contact(first_name="Jürgen", last_name="Müller"), "Mül-ler"),
+        (a_contact(first_name="Jürgen", last_name="Müller"), "Mül ler"),
+        (a_contact(first_name="Jürgen", last_name="Müller"), "Mül - ler"),
+        (a_contact(first_name="Jürgen", last_name="Müller"), "MUEL-LER"),
+        (a_contact(first_name="Jürgen", last_name="Müller"), "Mü-l-ler"),
+        (a_contact(first_name="Jürgen", last_name="Müller"), "Mül-lers"),
+        (a_contact(first_name="Jürgen", last_name="Müller"), "Jür gen"),
+        (a_contact(first_name="Jürgen", last_name="Müller"), "Juer-gen"),
+        (a_contact(first_name="Marco", last_name="De Luca"), "DeLuca"),
+        (a_contact(first_name="Marco", last_name="De Luca"), "deluca"),
+        (a_contact(first_name="Marco", last_name="De Luca"), "De Lu-ca"),
+        (a_contact(first_name="Anna Maria", last_name="Rossi"), "Annamaria"),
+        (a_contact(company="Tischlerei Sonnwend"), "Sonn-wend"),
+    ],
+)
+def test_a_name_cut_into_pieces_or_its_words_glued_is_removed(
+    contact: Contact, mention: str
+) -> None:
+    assert scrub(f"ich bin {mention}, danke", contact) == f"ich bin {REDACTED}, danke"
+
+
+def test_words_that_only_begin_like_a_name_in_pieces_stay() -> None:
+    contact = a_contact(first_name="Jürgen", last_name="Müller")
+    text = "Die Mühle mit Keller, Mül- und Ler-Arbeiten, Jürg und Gene; Müll-Abfuhr am Tor."
+    assert scrub(text, contact) == text
+
+
 def test_an_empty_message_stays_empty() -> None:
     assert anonymise_message(None, CONTACT) is None
     assert anonymise_message("", CONTACT) == ""

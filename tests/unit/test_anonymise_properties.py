@@ -4,9 +4,10 @@
 The strategy makes a contact (names, company, street, e-mail, phone) and a message that
 embeds its values in the variants of the contract: any case, `ue`/`oe`/`ae`/`ss` for
 `ü`/`ö`/`ä`/`ß` or the letters without marks, a look-alike letter from another alphabet,
-letters spaced out or hyphenated, an invisible character inside, `Str.`/`Strasse`/`Straße`,
-`V.`/`Via`, `P.zza`/`Piazza`, e-mail addresses spelled out in three languages, phone
-numbers with any separator. `survivors` finds any of it in anything a partner got.
+letters spaced out or hyphenated, a word cut into pieces (`Mül-ler`), an invisible
+character inside, `Str.`/`Strasse`/`Straße`, `V.`/`Via`, `P.zza`/`Piazza`, e-mail
+addresses spelled out in three languages, phone numbers with any separator.
+`survivors` finds any of it in anything a partner got.
 The HTTP test (tests/integration/test_anonymise_http.py) uses the same strategy.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from hypothesis import given, settings
@@ -69,7 +71,7 @@ def _word_variant(draw: st.DrawFn, word: str) -> str:
     kind = draw(
         st.sampled_from(
             ["as is", "upper", "lower", "german", "no marks", "homoglyph", "spaced", "hyphens",
-             "dots", "invisible", "fullwidth"]
+             "dots", "pieces", "invisible", "fullwidth"]
         )
     )  # fmt: skip
     if kind == "upper":
@@ -90,6 +92,11 @@ def _word_variant(draw: st.DrawFn, word: str) -> str:
         return word[:i] + HOMOGLYPHS[word[i]] + word[i + 1 :]
     if kind in {"spaced", "hyphens", "dots"}:
         return {"spaced": " ", "hyphens": "-", "dots": "."}[kind].join(word)
+    if kind == "pieces":  # `Mül-ler`, `Jür gen`: cut once or twice, not letter by letter
+        cuts = sorted(draw(st.sets(st.integers(1, len(word) - 1), min_size=1, max_size=2)))
+        joint = draw(st.sampled_from([" ", "-", " - ", "."]))
+        bounds = [0, *cuts, len(word)]
+        return joint.join(word[a:b] for a, b in pairwise(bounds))
     if kind == "invisible":
         i = draw(st.integers(1, len(word) - 1))
         return word[:i] + draw(st.sampled_from(["\u200b", "\u200d", "\u00ad", "\u2060"])) + word[i:]

@@ -7,8 +7,10 @@ doubled letters one, so `Müller`, `Mueller`, `MULLER` and `Muller` meet, and so
 `Oberhöller` and `Oberhoeller`. Street types meet their abbreviations (`Str.`/`Strasse`/
 `Straße`, also glued to the name as in `Hauptstr.`; `V.`/`Via`, `P.zza`/`Piazza`,
 `V.le`/`Viale`, `C.so`/`Corso`). A value matches a run of whole words (so `Berg` does not
-match inside `Bergamo`), and letters spelled out one by one (`R o s s i`, `R-o-s-s-i`)
-are read as one word. One pass over the words with a dictionary look-up each: linear.
+match inside `Bergamo`), letters spelled out one by one (`R o s s i`, `R-o-s-s-i`)
+are read as one word, and so are a value's pieces (`Mül-ler`, `Jür gen`) and a value of
+several words written as one (`DeLuca` for `De Luca`). One pass over the words with a
+dictionary look-up each: linear.
 """
 
 from __future__ import annotations
@@ -194,6 +196,7 @@ def own_data(text: str, contact: Contact) -> Iterator[Span]:
                     end = number.end()
             yield start, end
     yield from _spaced_out(text, patterns)
+    yield from _in_pieces(text, patterns)
     yield from _email_and_phone(text, contact)
 
 
@@ -235,6 +238,68 @@ def _spaced_out(text: str, patterns: list[_Pattern]) -> Iterator[Span]:
         letters = canonical(_NOT_LETTERS.sub("", match.group(0)))
         if any(value in letters for value in joined):
             yield match.span()
+
+
+# Between a value's pieces: up to three of whatever is neither letter, digit nor line
+# break (`Mül-ler`, `Jür gen`, `Mül - ler`).
+_JOINT = re.compile(r"[^\w\n]{1,3}")
+_PIECES = 4  # a value cut into at most this many pieces
+_MIN_PIECED = 4  # letters: a shorter value in pieces is too likely an innocent pair of words
+
+
+_CANONICAL: dict[str, str] = {}
+
+
+def _canonical_cached(letters: str) -> str:
+    found = _CANONICAL.get(letters)
+    if found is None:
+        found = canonical(letters)
+        if len(_CANONICAL) < 65536:  # bounded, as `_ITEMS`
+            _CANONICAL[letters] = found
+    return found
+
+
+def _letters(word: str) -> str:
+    """A word's letters: a word is letters only but for `p.zza`, `v.le`, `c.so`."""
+    return word if word.isalpha() else _NOT_LETTERS.sub("", word)
+
+
+def _in_pieces(text: str, patterns: list[_Pattern]) -> Iterator[Span]:
+    """A value written in pieces (`Mül-ler`), or its words glued into one (`DeLuca`).
+
+    The pieces are words of the text next to each other; joined, their canonical spelling
+    is the value's (all its words joined), or that and an `s`. Only words that begin with
+    a value's first letter are read, and a run grows only while what it has joined so far
+    begins some value: each word is read at most `_PIECES` times.
+    """
+    values = {canonical("".join(p.words)) for p in patterns}
+    values = {value for value in values if len(value) >= _MIN_PIECED}
+    if not values:
+        return
+    glued = {canonical("".join(p.words)) for p in patterns if len(p.words) > 1} & values
+    beginnings = {value[:n] for value in values for n in range(1, len(value))}
+    initials = "".join(sorted({re.escape(value[0]) for value in values}))
+    for candidate in re.finditer(rf"{_WORD_START}[{initials}]", text):
+        first = _WORD.match(text, candidate.start())
+        if first is None:
+            continue
+        letters = _letters(first.group(0))
+        joined = _canonical_cached(letters)
+        if joined in glued:
+            yield first.span()
+            continue
+        end = first.end()
+        for _ in range(_PIECES - 1):
+            joint = _JOINT.match(text, end) if joined in beginnings else None
+            piece = _WORD.match(text, joint.end()) if joint is not None else None
+            if piece is None:
+                break
+            letters += _letters(piece.group(0))
+            end = piece.end()
+            joined = _canonical_cached(letters)
+            if joined in values or (joined.endswith("s") and joined[:-1] in values):
+                yield first.start(), end
+                break
 
 
 def _email_and_phone(text: str, contact: Contact) -> Iterator[Span]:
