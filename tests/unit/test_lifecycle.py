@@ -360,9 +360,11 @@ def test_a_decided_offer_cannot_be_accepted_again() -> None:
     inquiry, offer = state(Status.PENDING)
     assert offer is not None
     withdrawn = replace(offer, outcome=Outcome.WITHDRAWN)
-    with pytest.raises(Conflict):
+    # The inquiry still reads pending here: the message says what is not (not "the
+    # inquiry is pending, not pending").
+    with pytest.raises(Conflict, match=r"^the offer is withdrawn, no longer open$"):
         lifecycle.accept(inquiry, offer=withdrawn, principal=P1_USER, now=NOW)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=r"^the inquiry has no open offer$"):
         lifecycle.accept(inquiry, offer=None, principal=P1_USER, now=NOW)
 
 

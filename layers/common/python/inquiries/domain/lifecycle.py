@@ -276,8 +276,10 @@ def decidable_offer(
         raise Conflict(f"the inquiry is {inquiry.status}, not pending")
     if inquiry.partner_id != principal.partner_id:
         raise NotFound("inquiry not found")
-    if offer is None or offer.outcome is not Outcome.PENDING:
-        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
+    if offer is None:
+        raise Conflict("the inquiry has no open offer")
+    if offer.outcome is not Outcome.PENDING:
+        raise Conflict(f"the offer is {offer.outcome}, no longer open")
     if now >= offer.deadline:
         raise DeadlinePassed("the deadline has passed; the inquiry went back to headquarters")
     return offer
