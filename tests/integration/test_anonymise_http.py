@@ -89,6 +89,14 @@ def test_a_partner_sees_the_outward_code_of_a_british_postcode(clock: Any) -> No
     assert "6XE" not in detail.text
 
 
+def test_a_british_outward_code_typed_alone_is_shown_whole(clock: Any) -> None:
+    put_partners(SOUTH_TYROL)
+    london = next(case for case in CASES if case.contact["country"] == "GB")
+    inquiry_id = _submit({**london.contact, "postal_code": "sw1a"}, "We need 3 windows.")
+    detail = call("GET", f"/inquiries/{inquiry_id}", claims=PARTNER)
+    assert detail.body["location"] == {"postal_code": "SW1A", "city": "London", "country": "GB"}
+
+
 def _everything_a_partner_gets(inquiry_id: str) -> list[str]:
     """List, detail, the errors of a curious partner, and its report: the raw bodies."""
     base = f"/inquiries/{inquiry_id}"

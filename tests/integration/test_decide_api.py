@@ -564,7 +564,9 @@ def test_duplicates_are_only_ever_the_partners_own_contacts(
 
 
 def test_link_before_accepting_is_409(pending: str) -> None:
-    assert act(pending, "contact", ST, {"new": True}).status == 409
+    answer = act(pending, "contact", ST, {"new": True})
+    assert answer.status == 409
+    assert answer.body == {"message": "cannot link a contact to an inquiry that is pending"}
 
 
 def test_accept_at_the_deadline_is_409_and_returns_the_inquiry(
@@ -811,7 +813,12 @@ def test_hq_discards_unassigned_assigned_and_returned_inquiries(
         assert answer.body["status"] == "discarded"
         assert answer.body["events"][-1]["action"] == "discarded"
         assert answer.body["events"][-1]["note"] == "duplicate of another"
-    assert act(unassigned, "discard", hq(), {}).status == 409
+    again = act(unassigned, "discard", hq(), {})
+    assert again.status == 409
+    assert again.body == {"message": "cannot discard an inquiry that is discarded"}
+    handed = act(unassigned, "assign", hq(), {"user_id": "hq-anna"})
+    assert handed.status == 409
+    assert handed.body == {"message": "cannot hand a discarded inquiry to an HQ user"}
     assert {i["id"] for i in listing(hq(), status="discarded")} == {
         unassigned,
         internal,

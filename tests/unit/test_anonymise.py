@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
+from hypothesis import given
+from hypothesis import strategies as st
 from inquiries.adapters.dynamodb import inquiry_from, inquiry_item
 from inquiries.domain.anonymise import REDACTED, anonymise_message, district_postal_code
 from inquiries.domain.errors import NotFound
@@ -283,11 +285,47 @@ def test_the_dynamodb_item_keeps_the_redacted_message() -> None:
         ("GB", "SW1A 1AA", "SW1A"),
         ("GB", "sw1a1aa", "SW1A"),
         ("GB", "M1 1AE", "M1"),
+        # Every shape of outward code (area + district), with and without the inward code,
+        # in any case and spacing: the outward code alone is a district already.
+        ("GB", "SW1A", "SW1A"),
+        ("GB", "sw1a", "SW1A"),
+        ("GB", "SW1A1AA", "SW1A"),
+        ("GB", "M1", "M1"),
+        ("GB", "m11ae", "M1"),
+        ("GB", "EC1A 1BB", "EC1A"),
+        ("GB", "EC1A", "EC1A"),
+        ("GB", "W1A 0AX", "W1A"),
+        ("GB", "W1A", "W1A"),
+        ("GB", "B33 8TH", "B33"),
+        ("GB", "B33", "B33"),
+        ("GB", "CR2 6XH", "CR2"),
+        ("GB", "cr2", "CR2"),
+        ("GB", "DN55 1PT", "DN55"),
+        ("GB", "DN55", "DN55"),
+        ("GB", " dn55  1pt ", "DN55"),
+        ("GB", "GB-SW1A 1AA", "SW1A"),
+        # Half an inward code: the outward code where it is certain, else only the area.
+        ("GB", "SW1A 1", "SW1A"),
+        ("GB", "SW1A1A", "SW1A"),
+        ("GB", "M1 1A", "M1"),
+        ("GB", "M11A", "M"),
+        ("GB", "12345", ""),
         ("NL", "1012 AB", "1012"),
         ("NL", "1012AB", "1012"),
+        ("NL", "1012", "1012"),
+        ("NL", "1012 ab", "1012"),
+        ("NL", "NL-1012 AB", "1012"),
         ("IE", "D02 X285", "D02"),
+        ("IE", "D02", "D02"),
+        ("IE", "d02x285", "D02"),
+        ("IE", "D6W X285", "D6W"),
         ("PT", "1000-001", "1000"),
+        ("PT", "1000", "1000"),
+        ("PT", "1000 001", "1000"),
+        ("PT", "PT-1000-001", "1000"),
         ("CA", "K1A 0B1", "K1A"),
+        ("CA", "K1A", "K1A"),
+        ("CA", "k1a0b1", "K1A"),
         ("IT", "39100", "39100"),
         ("DE", "80331", "80331"),
         ("LU", "L-1616", "L-1616"),
@@ -295,6 +333,35 @@ def test_the_dynamodb_item_keeps_the_redacted_message() -> None:
 )
 def test_the_district_part_of_a_postal_code(country: str, postal_code: str, district: str) -> None:
     assert district_postal_code(postal_code, country) == district
+
+
+_LETTER = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGIT = st.sampled_from("0123456789")
+# Every shape of British outward code: A9, A99, A9A, AA9, AA99, AA9A.
+_OUTWARD = st.tuples(
+    st.lists(_LETTER, min_size=1, max_size=2),
+    _DIGIT,
+    st.one_of(st.just(""), _DIGIT, _LETTER),
+).map(lambda t: "".join(t[0]) + t[1] + t[2])
+_INWARD = st.tuples(_DIGIT, _LETTER, _LETTER).map("".join)
+
+
+@given(
+    outward=_OUTWARD,
+    inward=_INWARD,
+    gap=st.sampled_from(["", " ", "  "]),
+    lower=st.booleans(),
+    cut=st.integers(min_value=0, max_value=3),
+)
+def test_a_british_postcode_shows_its_outward_code_and_never_the_inward(
+    outward: str, inward: str, gap: str, lower: bool, cut: int
+) -> None:
+    typed = f"{outward}{gap}{inward}"
+    typed = typed.lower() if lower else typed
+    assert district_postal_code(typed, "GB") == outward
+    # Typed only in part, with the space: the outward code, or less, never the inward.
+    part = f"{outward} {inward[:cut]}"
+    assert district_postal_code(part.lower() if lower else part, "GB") == outward
 
 
 def test_a_partner_sees_only_the_district_until_it_accepts() -> None:
@@ -306,3 +373,11 @@ def test_a_partner_sees_only_the_district_until_it_accepts() -> None:
     accepted = replace(london, status=Status.ACCEPTED, deadline=None)
     assert inquiry_view(accepted, partner_user("P1"))["location"]["postal_code"] == "SW1A 1AA"
     assert inquiry_view(london, HQ)["location"]["postal_code"] == "SW1A 1AA"
+
+
+def test_a_partner_sees_an_outward_code_typed_alone_as_typed() -> None:
+    # People type just the outward code; it is the district already, not a code to cut.
+    _, inquiry, _ = pending_inquiry()
+    london = replace(inquiry, contact=replace(CONTACT, country="GB", postal_code="SW1A"))
+    before = inquiry_view(london, partner_user("P1"))
+    assert before["location"] == {"postal_code": "SW1A", "city": "Bolzano", "country": "GB"}

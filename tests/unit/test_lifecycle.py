@@ -140,6 +140,41 @@ def test_each_action_is_allowed_only_from_its_statuses(action: str, status: Stat
             TRANSITIONS[action](inquiry, offer)
 
 
+def _a(status: Status) -> str:
+    return f"{'an' if status[0] in 'aeiou' else 'a'} {status}"
+
+
+# What a person reads in the 409 (the web app shows it as it is), written out by hand.
+REFUSALS: dict[str, Callable[[Status], str]] = {
+    "offer": lambda s: f"cannot offer an inquiry that is {s}",
+    "assign_hq_user": lambda s: f"cannot hand {_a(s)} inquiry to an HQ user",
+    "assign_colleague": lambda s: f"cannot hand {_a(s)} inquiry to a colleague",
+    "accept": lambda s: f"the inquiry is {s}, not pending",
+    "reject": lambda s: f"the inquiry is {s}, not pending",
+    "discard": lambda s: f"cannot discard an inquiry that is {s}",
+    "progress": lambda s: f"cannot record progress on an inquiry that is {s}",
+    "link_contact": lambda s: f"cannot link a contact to an inquiry that is {s}",
+}
+REFUSED = [(action, status) for action, status in CASES if status not in ALLOWED[action]]
+
+
+@pytest.mark.parametrize(("action", "status"), REFUSED, ids=[f"{a}-from-{s}" for a, s in REFUSED])
+def test_each_refusal_says_in_a_sentence_why(action: str, status: Status) -> None:
+    inquiry, offer = state(status)
+    with pytest.raises(Conflict) as refused:
+        TRANSITIONS[action](inquiry, offer)
+    assert str(refused.value) == REFUSALS[action](status)
+
+
+def test_every_transition_has_its_own_refusal() -> None:
+    # Also those no function refuses through the table today (expire answers None).
+    texts = {t: lifecycle.refusal(t, Status.CLOSED) for t in lifecycle.Transition}
+    assert len(set(texts.values())) == len(texts)
+    expire = texts[lifecycle.Transition.EXPIRE]
+    assert expire == "the offer of an inquiry that is closed cannot expire"
+    assert texts[lifecycle.Transition.ACCEPT] == "cannot accept an inquiry that is closed"
+
+
 @pytest.mark.parametrize("status", list(Status))
 def test_expire_changes_only_a_pending_inquiry(status: Status) -> None:
     inquiry, offer = state(status)
@@ -325,9 +360,11 @@ def test_a_decided_offer_cannot_be_accepted_again() -> None:
     inquiry, offer = state(Status.PENDING)
     assert offer is not None
     withdrawn = replace(offer, outcome=Outcome.WITHDRAWN)
-    with pytest.raises(Conflict):
+    # The inquiry still reads pending here: the message says what is not (not "the
+    # inquiry is pending, not pending").
+    with pytest.raises(Conflict, match=r"^the offer is withdrawn, no longer open$"):
         lifecycle.accept(inquiry, offer=withdrawn, principal=P1_USER, now=NOW)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=r"^the inquiry has no open offer$"):
         lifecycle.accept(inquiry, offer=None, principal=P1_USER, now=NOW)
 
 

@@ -16,6 +16,9 @@ import re
 from inquiries.domain.model import Contact, Location
 from inquiries.domain.redaction import REDACTED, redact
 
+# `NL-1012 AB`, `PT-1000-001`: a country prefix before the code (as routing reads codes).
+_COUNTRY_PREFIX = re.compile(r"^[A-Z]{1,3}-")
+
 __all__ = ["REDACTED", "anonymise_message", "district_location", "district_postal_code"]
 
 
@@ -26,9 +29,39 @@ def anonymise_message(message: str | None, contact: Contact) -> str | None:
     return redact(message, contact)
 
 
-_SPACES = re.compile(r"\s+")
-# GB: the outward code is all but the last three characters (the inward code).
-_GB_INWARD = 3
+# GB (the real structure): the outward code is the area (one or two letters) and the
+# district (a digit, then maybe a digit or a letter); the inward code, always three
+# characters, a digit and two letters. `GIR 0AA` is the one postcode outside the pattern.
+_GB_OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?|GIR"
+_GB_POSTCODE = re.compile(rf"({_GB_OUTWARD})[0-9][A-Z]{{2}}")
+_GB_OUTWARD_ONLY = re.compile(_GB_OUTWARD)
+# A letter after the district's digit is the outward code's: an inward code starts with a digit.
+_GB_CERTAIN_OUTWARD = re.compile(r"[A-Z]{1,2}[0-9][A-Z]")
+_GB_AREA = re.compile(r"([A-Z]{1,2})[0-9]")
+# The part of the code a district keeps, by country, counted without spaces and dashes.
+_DISTRICT_LENGTH = {"NL": 4, "IE": 3, "PT": 4, "CA": 3}
+
+
+def _gb_outward_code(code: str) -> str:
+    """The outward code of a British postcode however typed, never a character of the inward.
+
+    Whole, the structure decides (the inward code is the last three characters). Else the
+    user typed part of it: the first word if it is an outward code (`SW1A 1` -> `SW1A`),
+    the whole if it is one (`SW1A`, `M1`), and where a digit could belong to either
+    (`M11A`: `M1 1A` or `M11 A`) only the area, `M`; nothing where no area is to be read.
+    """
+    words = code.split()
+    compact = "".join(words)
+    if whole := _GB_POSTCODE.fullmatch(compact):
+        return whole.group(1)
+    if len(words) > 1 and _GB_OUTWARD_ONLY.fullmatch(words[0]):
+        return words[0]
+    if _GB_OUTWARD_ONLY.fullmatch(compact):
+        return compact
+    if certain := _GB_CERTAIN_OUTWARD.match(compact):
+        return certain.group(0)
+    area = _GB_AREA.match(compact)
+    return area.group(1) if area else ""
 
 
 def district_postal_code(postal_code: str, country: str) -> str:
@@ -37,24 +70,20 @@ def district_postal_code(postal_code: str, country: str) -> str:
     `GB` the outward code (`SW1A 1AA` -> `SW1A`), `NL` the four digits (`1012 AB` ->
     `1012`), `IE` the routing key (`D02 X285` -> `D02`), `PT` the first four digits
     (`1000-001` -> `1000`), `CA` the first three characters (`K1A 0B1` -> `K1A`).
+    In any case and spacing, without a country prefix such as `NL-`; a code typed only
+    as far as its district (`SW1A`, `1012`, `D02`) is its own district.
     Other countries: the whole code.
     """
-    code = postal_code.strip()
-    compact = _SPACES.sub("", code).upper()
-    match country.upper():
-        case "GB":
-            head = code.split()[0].upper() if len(code.split()) > 1 else ""
-            return head or compact[:-_GB_INWARD] or compact
-        case "NL":
-            return compact[:4]
-        case "IE":
-            return compact[:3]
-        case "PT":
-            return compact.replace("-", "")[:4]
-        case "CA":
-            return compact[:3]
-        case _:
-            return postal_code
+    country = country.upper()
+    if country != "GB" and country not in _DISTRICT_LENGTH:
+        return postal_code
+    code = " ".join(postal_code.split()).upper()
+    prefix = _COUNTRY_PREFIX.match(code)
+    if prefix and len(code) > len(prefix.group(0)):
+        code = code[len(prefix.group(0)) :]
+    if country == "GB":
+        return _gb_outward_code(code.replace("-", " "))
+    return re.sub(r"[\s-]", "", code)[: _DISTRICT_LENGTH[country]]
 
 
 def district_location(location: Location) -> Location:

@@ -103,9 +103,30 @@ class Change:
         return tuple(w.offer for w in self.offers if w.expected is Outcome.PENDING)
 
 
+# Why a transition is refused, as the 409's message (the web app shows it as it is):
+# `{status}` is the inquiry's, `{a_status}` the same with its article ("an accepted").
+_REFUSALS: dict[Transition, str] = {
+    Transition.OFFER: "cannot offer an inquiry that is {status}",
+    Transition.ASSIGN_HQ_USER: "cannot hand {a_status} inquiry to an HQ user",
+    Transition.ASSIGN_COLLEAGUE: "cannot hand {a_status} inquiry to a colleague",
+    Transition.ACCEPT: "cannot accept an inquiry that is {status}",
+    Transition.REJECT: "cannot reject an inquiry that is {status}",
+    Transition.EXPIRE: "the offer of an inquiry that is {status} cannot expire",
+    Transition.DISCARD: "cannot discard an inquiry that is {status}",
+    Transition.PROGRESS: "cannot record progress on an inquiry that is {status}",
+    Transition.LINK_CONTACT: "cannot link a contact to an inquiry that is {status}",
+}
+
+
+def refusal(action: Transition, status: Status) -> str:
+    """The sentence that says why `action` cannot start from `status`."""
+    article = "an" if status[0] in "aeiou" else "a"
+    return _REFUSALS[action].format(status=status, a_status=f"{article} {status}")
+
+
 def _require(action: Transition, inquiry: Inquiry) -> None:
     if inquiry.status not in ALLOWED_FROM[action]:
-        raise Conflict(f"cannot {action.replace('_', ' ')} an inquiry that is {inquiry.status}")
+        raise Conflict(refusal(action, inquiry.status))
 
 
 def _next(inquiry: Inquiry, **changes: object) -> Inquiry:
@@ -255,8 +276,10 @@ def decidable_offer(
         raise Conflict(f"the inquiry is {inquiry.status}, not pending")
     if inquiry.partner_id != principal.partner_id:
         raise NotFound("inquiry not found")
-    if offer is None or offer.outcome is not Outcome.PENDING:
-        raise Conflict(f"the inquiry is {inquiry.status}, not pending")
+    if offer is None:
+        raise Conflict("the inquiry has no open offer")
+    if offer.outcome is not Outcome.PENDING:
+        raise Conflict(f"the offer is {offer.outcome}, no longer open")
     if now >= offer.deadline:
         raise DeadlinePassed("the deadline has passed; the inquiry went back to headquarters")
     return offer
