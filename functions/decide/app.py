@@ -19,6 +19,7 @@ from inquiries.api.endpoints import Endpoints, Request
 from inquiries.api.resolver import inquiry_id_of
 from inquiries.api.views import (
     accepted_view,
+    checked_view,
     inquiry_detail,
     inquiry_page,
     partner_from_input,
@@ -83,6 +84,9 @@ def list_inquiries(request: Request) -> dict[str, Any]:
 
 @api.serves("getInquiry")
 def get_inquiry(request: Request) -> dict[str, Any]:
+    check = decisions.duplicate_check(wiring.dependencies(), request.context, request.caller)
+    if check is not None and check.duplicates:
+        return checked_view(check, request.caller)
     return inquiry_detail(request.context, request.caller)
 
 

@@ -145,6 +145,24 @@ def test_duplicate_check_links_to_an_existing_contact(app: App, stack: LocalStac
     assert view.body["contact_id"] == existing
 
 
+def test_the_duplicate_check_is_back_after_a_reload(app: App, stack: LocalStack) -> None:
+    partner = make_partner(stack, "reload")
+    first = submit(stack, partner, email="mara@example.com")
+    second = submit(stack, partner, email="mara@example.com")
+    token = stack.token("partner", partner)
+    existing = stack.post(f"/inquiries/{first}/accept", token=token).body["inquiry"]["contact_id"]
+    assert stack.post(f"/inquiries/{second}/accept", token=token).body["duplicates"]
+
+    app.sign_in_partner(partner)  # a new page: the acceptance's answer is not in memory
+    app.open(f"/inquiries/{second}/duplicates")
+    page = app.page
+    expect(page.get_by_role("heading", name="Duplicate check")).to_be_visible()
+    page.get_by_role("button", name="Link to this contact").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(second)
+    expect(page.get_by_role("status")).to_contain_text("Contact linked")
+    assert stack.get(f"/inquiries/{second}", token=token).body["contact_id"] == existing
+
+
 def test_duplicate_check_can_create_a_new_contact(app: App, stack: LocalStack) -> None:
     partner = make_partner(stack, "newcontact")
     first = submit(stack, partner, email="luca@example.com")

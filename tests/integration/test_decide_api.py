@@ -524,6 +524,24 @@ def test_a_duplicate_is_linked_or_a_new_contact_is_made_once(
     }
 
 
+def test_the_duplicate_check_is_in_the_view_until_a_contact_is_linked(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    """After a reload the acceptance's answer is gone: the partner's view brings it back."""
+    put_partners(SOUTH_TYROL)
+    contact_id = accept(submit(), SOUTH_TYROL)["inquiry"]["contact_id"]
+    same_email = submit(_prospect(email="anna.rossi@example.com"))
+    accepted = accept(same_email, SOUTH_TYROL)
+
+    again = view(same_email, ST)
+
+    assert again["duplicates"] == accepted["duplicates"]
+    assert again["duplicates"][0]["contact"]["contact_id"] == contact_id
+    assert "duplicates" not in view(same_email)  # HQ links nothing
+    act(same_email, "contact", ST, {"contact_id": contact_id})
+    assert "duplicates" not in view(same_email, ST)
+
+
 def test_linking_needs_exactly_one_known_contact_or_new(
     aws: dict[str, Any], clock: FixedClock
 ) -> None:

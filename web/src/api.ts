@@ -51,6 +51,8 @@ export interface Inquiry {
   events?: InquiryEvent[];
   /** Not in the contract yet: the partner's time zone, when the API adds it. */
   timezone?: string;
+  /** The accepting partner's duplicate check again, while it has linked no contact. */
+  duplicates?: Duplicate[];
 }
 
 export interface Duplicate {

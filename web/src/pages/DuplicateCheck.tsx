@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, type Contact, type Duplicate } from "../api";
+import { api, type Contact, type Duplicate, type Inquiry } from "../api";
 import { describe } from "../actions";
 import { t, word } from "../i18n";
 import { go, pendingDuplicates, say } from "../state";
@@ -17,14 +17,25 @@ export function sameFields(a: Contact, b: Contact): Set<keyof Contact> {
 
 export function DuplicateCheck({ id }: { id: string }) {
   const words = t();
-  const found = pendingDuplicates.get(id);
+  const [found, setFound] = useState(pendingDuplicates.get(id));
   const [candidates, setCandidates] = useState<Duplicate[]>(found?.duplicates ?? []);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (!found) {
-      go(`/inquiries/${encodeURIComponent(id)}`); // after a reload the detail view offers the rest
+      // After a reload: the partner's view of the inquiry holds the check while no contact
+      // is linked; without candidates the detail view offers the rest.
+      const detail = `/inquiries/${encodeURIComponent(id)}`;
+      void api<Inquiry>("GET", detail)
+        .then((inquiry) => {
+          if (!inquiry.duplicates?.length) return go(detail);
+          const again = { inquiry, duplicates: inquiry.duplicates };
+          pendingDuplicates.set(id, again);
+          setCandidates(again.duplicates);
+          setFound(again);
+        })
+        .catch(() => go(detail));
       return;
     }
     // Older APIs answer duplicates without the contact: fetch each one where the route exists.
@@ -37,9 +48,9 @@ export function DuplicateCheck({ id }: { id: string }) {
           : { ...d, contact: await api<Contact>("GET", `/contacts/${encodeURIComponent(d.contact_id)}`).catch(() => undefined) },
       ),
     ).then(setCandidates);
-  }, [id]);
+  }, [id, found]);
 
-  if (!found) return null;
+  if (!found) return <p role="status">{words.loading}</p>;
   const mine = found.inquiry.contact ?? {};
 
   const choose = async (body: { contact_id: string } | { new: true }, done: string) => {

@@ -137,7 +137,7 @@ export function InquiryDetail({ id }: { id: string }) {
   const pending = inquiry.status === "pending";
   const accepted = inquiry.status === "accepted";
   const closed = inquiry.status === "closed";
-  const remembered = pendingDuplicates.get(id);
+  const remembered = pendingDuplicates.has(id) || Boolean(inquiry.duplicates?.length);
   const returnWords: Record<string, string> = hq
     ? { rejected: words.returnedRejected, expired: words.returnedExpired, withdrawn: words.returnedWithdrawn }
     : { rejected: words.goneRejected, expired: words.goneExpired, withdrawn: words.goneWithdrawn };

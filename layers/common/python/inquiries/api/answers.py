@@ -137,6 +137,16 @@ class Accepted(Answer):
     duplicates: list[Duplicate]
 
 
+class InquiryChecked(InquiryDetail):
+    """One inquiry with its events; for the partner that accepted it while it has linked no
+    contact, also the duplicate check of the acceptance again."""
+
+    duplicates: list[Duplicate] | None = Field(
+        default=None,
+        description="Only while the accepting partner has linked no contact and has candidates",
+    )
+
+
 class Rejected(Answer):
     id: str
     status: Status

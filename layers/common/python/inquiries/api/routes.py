@@ -117,7 +117,7 @@ ROUTES: tuple[Route, ...] = (
         _BOTH,
         "One inquiry with its events",
         "getInquiry",
-        answer="InquiryDetail",
+        answer="InquiryChecked",
     ),
     Route(
         "POST",

@@ -49,6 +49,15 @@ def accepted_view(accepted: Accepted, who: Principal) -> dict[str, Any]:
     return {"inquiry": inquiry_detail(accepted.loaded, who), "duplicates": duplicates}
 
 
+def checked_view(check: Accepted, who: Principal) -> dict[str, Any]:
+    """One inquiry with its events and, while its partner has linked no contact, the
+    duplicate check of its acceptance again."""
+    return {
+        **inquiry_detail(check.loaded, who),
+        "duplicates": accepted_view(check, who)["duplicates"],
+    }
+
+
 def contact_view(contact: PartnerContact) -> dict[str, Any]:
     """A contact of the partner's address book, as api.md describes a contact."""
     return {"contact_id": contact.contact_id, **contact.person(), "source": contact.source.value}

@@ -146,12 +146,33 @@ def accept(deps: Dependencies, loaded: Loaded, principal: Principal) -> Accepted
     after = _store(deps, loaded, change)
     # Read only now: a refused acceptance reads nothing more. The contacts exist, as an
     # address-book entry is never deleted while its keys still name it.
-    contacts = (
-        deps.repository.contacts(principal.partner_id, [str(c["contact_id"]) for c in candidates])
-        if candidates
-        else {}
-    )
-    return Accepted(after, candidates, contacts)
+    return Accepted(after, candidates, _contacts_of(deps, principal.partner_id, candidates))
+
+
+def duplicate_check(deps: Dependencies, loaded: Loaded, principal: Principal) -> Accepted | None:
+    """The duplicate check again, for the partner that accepted while it has linked no contact
+    (the answer of its acceptance is gone after a reload); None for anyone else."""
+    inquiry = loaded.record.inquiry
+    if (
+        principal.is_hq
+        or inquiry.status not in lifecycle.ALLOWED_FROM[lifecycle.Transition.LINK_CONTACT]
+        or inquiry.contact_id is not None
+        or inquiry.partner_id != principal.partner_id
+        or inquiry.erased_at is not None
+    ):
+        return None
+    assert principal.partner_id is not None
+    found = deps.repository.contacts_matching(principal.partner_id, match_keys(inquiry.contact))
+    candidates = duplicates(found)
+    return Accepted(loaded, candidates, _contacts_of(deps, principal.partner_id, candidates))
+
+
+def _contacts_of(
+    deps: Dependencies, partner_id: str, candidates: list[dict[str, object]]
+) -> dict[str, PartnerContact]:
+    if not candidates:
+        return {}
+    return deps.repository.contacts(partner_id, [str(c["contact_id"]) for c in candidates])
 
 
 def reject(
