@@ -1,6 +1,6 @@
 """The API described for machines (OpenAPI 3.1) and for people (a Swagger UI page).
 
-The document is Powertools' own: each of the four functions' routes is registered on a
+The document is Powertools' own: each function's routes (`routes.FUNCTIONS`) are registered on a
 resolver the way the function registers it (`api/operations.register`: the typed
 request models, the answer models, what can go wrong), each resolver generates its
 document (`get_openapi_schema`), and Powertools' `OpenAPIMerge` joins them into the
@@ -27,7 +27,8 @@ TITLE = "Partner inquiries"
 VERSION = "1.0.0"
 DESCRIPTION = (
     "Routes sales inquiries from the website to dealer partners. Every route but "
-    "`POST /inquiries`, `/openapi.json` and `/docs` needs `Authorization: Bearer <JWT>` "
+    "`POST /inquiries`, `GET /form`, `/openapi.json` and `/docs` needs "
+    "`Authorization: Bearer <JWT>` "
     "with the claims `sub`, `custom:role` (`hq` or `partner`) and, for partners, "
     "`custom:partner_id`. Times are ISO 8601 in UTC."
 )
