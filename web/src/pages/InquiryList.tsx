@@ -268,7 +268,7 @@ export function InquiryList() {
                       )}
                     </td>
                     {hq ? (
-                      <td role="cell" data-label={words.partnerCol}>{inquiry.partner_id ?? inquiry.user_id ?? "–"}</td>
+                      <td role="cell" data-label={words.partnerCol} class="text">{inquiry.partner_id ?? inquiry.user_id ?? "–"}</td>
                     ) : (
                       <td role="cell" data-label={words.timeLeft}>
                         {pending && inquiry.deadline ? <TimeLeft deadline={inquiry.deadline} timeZone={zoneOf(inquiry)} workingDays={daysOf(inquiry)} /> : "–"}

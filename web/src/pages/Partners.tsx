@@ -170,7 +170,7 @@ export function Partners({ editing }: { editing: string | null }) {
                 const id = p.id ?? p.partner_id ?? "";
                 return (
                   <tr role="row" key={id}>
-                    <td role="cell" data-label={words.name}>{p.name}</td>
+                    <td role="cell" data-label={words.name} class="text">{p.name}</td>
                     <td role="cell" data-label={words.id} class="id">{id}</td>
                     <td role="cell" data-label={words.country}>
                       {p.country}

@@ -215,11 +215,12 @@ export function Reports() {
             )}
           </div>
           {noSeries && <p class="muted small">{words.noSeries}</p>}
-          <div class="table-wrap" role="region" aria-label={words.responseTimes} tabIndex={0}>
-            <table class="report" aria-label={words.responseTimes}>
-              <caption>
-                {words.responseTimes}: {formatDate(report.from, locale)} – {formatDate(report.to, locale)}
-              </caption>
+          {/* The title outside the box that scrolls: it wraps in the window, never cut off. */}
+          <h2 class="table-title" id="report-title">
+            {words.responseTimes}: {formatDate(report.from, locale)} – {formatDate(report.to, locale)}
+          </h2>
+          <div class="table-wrap scroll" role="region" aria-label={words.responseTimes} tabIndex={0}>
+            <table class="report" aria-label={words.responseTimes} aria-describedby="report-title">
               <thead>
                 <tr>
                   <th scope="col">{words.partner}</th>
