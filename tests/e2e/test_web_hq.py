@@ -393,7 +393,7 @@ def test_languages_from_the_browser_and_the_switcher(app: App, stack: LocalStack
     expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
     page.get_by_label("Partner-ID").fill(partner)
     page.get_by_role("button", name="Als Partner anmelden").click()
-    expect(page.get_by_role("heading", name="Deine Anfragen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ihre Anfragen")).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "de"
     row = page.get_by_role("table", name="Anfragen").get_by_role("row").filter(has_text=inquiry)
     expect(row).to_contain_text("Fenster")

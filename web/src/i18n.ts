@@ -245,11 +245,11 @@ const de: Dict = {
   needPartnerId: "Bitte eine Partner-ID eingeben.",
   loading: "Wird geladen …",
   retry: "Erneut versuchen",
-  inboxTitle: "Deine Anfragen",
+  inboxTitle: "Ihre Anfragen",
   queueTitle: "Anfragen-Eingang",
-  inboxIntro: "Neue Anfragen der Zentrale stehen oben. Nimm jede vor Ablauf der Frist an oder lehne sie ab.",
-  queueIntro: "Nicht zugewiesene, zurückgewiesene und bei der Zentrale liegende Anfragen brauchen eine Entscheidung.",
-  waiting: (n) => (n === 1 ? "1 Anfrage wartet auf Deine Entscheidung" : `${n} Anfragen warten auf Deine Entscheidung`),
+  inboxIntro: "Neue Anfragen der Zentrale stehen oben. Nehmen Sie jede vor Ablauf der Frist an, oder lehnen Sie sie ab.",
+  queueIntro: "Nicht zugewiesene, an die Zentrale zurückgegangene und bei der Zentrale liegende Anfragen brauchen eine Entscheidung.",
+  waiting: (n) => (n === 1 ? "1 Anfrage wartet auf Ihre Entscheidung" : `${n} Anfragen warten auf Ihre Entscheidung`),
   nothing: "Keine Anfragen.",
   product: "Produkt",
   place: "Ort",
@@ -273,7 +273,7 @@ const de: Dict = {
   cancel: "Abbrechen",
   rejected: "Anfrage abgelehnt. Sie ging an die Zentrale zurück.",
   duplicateCheck: "Duplikatsprüfung",
-  duplicateIntro: "Vorhandene Kontakte ähneln dem Kontakt dieser Anfrage. Verknüpfe sie mit einem davon oder lege einen neuen Kontakt an.",
+  duplicateIntro: "Vorhandene Kontakte ähneln dem Kontakt dieser Anfrage. Verknüpfen Sie sie mit einem davon, oder legen Sie einen neuen Kontakt an.",
   inquiryContact: "Kontakt dieser Anfrage",
   candidate: "Vorhandener Kontakt",
   matchedOn: "Übereinstimmung",
@@ -285,7 +285,7 @@ const de: Dict = {
   contact: "Kontakt",
   message: "Nachricht",
   noMessage: "Keine Nachricht.",
-  hiddenUntilAccept: "Die Kontaktdaten erscheinen, sobald Du die Anfrage annimmst.",
+  hiddenUntilAccept: "Die Kontaktdaten erscheinen, sobald Sie die Anfrage annehmen.",
   events: "Verlauf",
   progressTitle: "Fortschritt",
   contacted: "Kontaktiert",
@@ -314,11 +314,11 @@ const de: Dict = {
   discardIntro: "Die Anfrage wird ohne Partner geschlossen. Das lässt sich nicht rückgängig machen.",
   discarded: "Anfrage verworfen.",
   assigned: "Anfrage zugewiesen.",
-  gone: "Diese Anfrage steht Dir nicht mehr zur Verfügung",
+  gone: "Diese Anfrage steht Ihnen nicht mehr zur Verfügung",
   goneWhy: "Sie wurde vielleicht abgelehnt, nach Ablauf der Frist an die Zentrale zurückgegeben oder von der Zentrale zurückgezogen.",
-  goneRejected: "Du hast diese Anfrage abgelehnt; sie ging an die Zentrale zurück.",
+  goneRejected: "Sie haben diese Anfrage abgelehnt; sie ging an die Zentrale zurück.",
   goneExpired: "Die Frist lief ohne Entscheidung ab; die Anfrage ging an die Zentrale zurück.",
-  goneWithdrawn: "Die Zentrale hat Dir diese Anfrage entzogen.",
+  goneWithdrawn: "Die Zentrale hat Ihnen diese Anfrage entzogen.",
   returnedRejected: "Der Partner hat diese Anfrage abgelehnt; sie kam an die Zentrale zurück.",
   returnedExpired: "Die Frist des Partners lief ohne Entscheidung ab; die Anfrage kam an die Zentrale zurück.",
   returnedWithdrawn: "Die Zentrale hat diese Anfrage dem Partner entzogen.",
@@ -676,12 +676,13 @@ const CODES: Record<Lang, Record<string, string>> = {
     closest_territory: "closest territory", fewest_pending: "fewest open offers",
     rerouted: "Passed on automatically", reroute_ended: "Left with HQ", limit: "automatic passes used up",
     no_candidate: "no further partner", routing_failed: "routing failed",
+    erased: "Personal data erased", erasure: "for erasure", retention: "retention period over", request: "on request",
   },
   de: {
     windows: "Fenster", entrance_doors: "Haustüren", sliding_doors: "Schiebetüren",
     sunrooms: "Wintergärten", shading: "Beschattung", other: "Sonstiges",
     received: "Eingegangen", unassigned: "Nicht zugewiesen", assigned: "Bei Nutzer der Zentrale", pending: "Wartet auf Entscheidung",
-    accepted: "Angenommen", returned: "Zurückgewiesen", discarded: "Verworfen", closed: "Abgeschlossen",
+    accepted: "Angenommen", returned: "Zurück bei der Zentrale", discarded: "Verworfen", closed: "Abgeschlossen",
     out_of_area: "Außerhalb unseres Gebiets", no_capacity: "Keine Kapazität", product_not_offered: "Produkt nicht im Angebot",
     spam: "Spam", rejected: "Abgelehnt", expired: "Frist abgelaufen", withdrawn: "Von der Zentrale entzogen",
     website: "Website", dealer_page: "Händlerseite",
@@ -693,15 +694,16 @@ const CODES: Record<Lang, Record<string, string>> = {
     closest_territory: "nächstes Gebiet", fewest_pending: "wenigste offene Angebote",
     rerouted: "Automatisch weitergegeben", reroute_ended: "Bleibt bei der Zentrale", limit: "automatische Weitergaben aufgebraucht",
     no_candidate: "kein weiterer Partner", routing_failed: "Zuweisung fehlgeschlagen",
+    erased: "Personendaten gelöscht", erasure: "wegen Löschung", retention: "Aufbewahrungsfrist abgelaufen", request: "auf Verlangen",
   },
   it: {
     windows: "Finestre", entrance_doors: "Porte d'ingresso", sliding_doors: "Porte scorrevoli",
     sunrooms: "Verande", shading: "Oscuranti", other: "Altro",
     received: "Ricevuta", unassigned: "Non assegnata", assigned: "Presso utente della sede", pending: "In attesa di decisione",
-    accepted: "Accettata", returned: "Restituita", discarded: "Scartata", closed: "Chiusa",
+    accepted: "Accettata", returned: "Tornata alla sede", discarded: "Scartata", closed: "Chiusa",
     out_of_area: "Fuori zona", no_capacity: "Nessuna capacità", product_not_offered: "Prodotto non offerto",
     spam: "Spam", rejected: "Rifiutata", expired: "Scadenza superata", withdrawn: "Ritirata dalla sede",
-    website: "Sito web", dealer_page: "Pagina rivenditore",
+    website: "Sito web", dealer_page: "Pagina del rivenditore",
     offered: "Offerta al partner", contact_created: "Contatto creato", contact_linked: "Contatto collegato",
     controllership_transferred: "Titolarità dei dati passata al partner", progress: "Avanzamento",
     contacted: "Contattato", offer_sent: "Offerta inviata", won: "Vinta", lost: "Persa",
@@ -710,6 +712,7 @@ const CODES: Record<Lang, Record<string, string>> = {
     closest_territory: "territorio più vicino", fewest_pending: "meno offerte aperte",
     rerouted: "Inoltrata automaticamente", reroute_ended: "Resta alla sede", limit: "inoltri automatici esauriti",
     no_candidate: "nessun altro partner", routing_failed: "assegnazione non riuscita",
+    erased: "Dati personali cancellati", erasure: "per cancellazione", retention: "periodo di conservazione scaduto", request: "su richiesta",
   },
 };
 
@@ -754,6 +757,17 @@ export function t(): Dict {
 export function word(code: string | null | undefined): string {
   if (!code) return "";
   return CODES[lang.value][code] ?? code.replace(/_/g, " ");
+}
+
+/** Who did something, as the API's events name them: a channel, the system, or a user id as is. */
+const ACTORS: Record<Lang, Record<string, string>> = {
+  en: { website: "Website", dealer_page: "Dealer page", system: "System" },
+  de: { website: "Website", dealer_page: "Händlerseite", system: "System" },
+  it: { website: "Sito web", dealer_page: "Pagina del rivenditore", system: "Sistema" },
+};
+
+export function actorWord(actor: string): string {
+  return ACTORS[lang.value][actor] ?? actor;
 }
 
 export function dictFor(value: Lang): Dict {

@@ -4,7 +4,7 @@ import { RejectDialog, acceptInquiry, describe, useInquiryAction } from "../acti
 import { DeadlineText, TimeLeft } from "../components/Deadline";
 import { Dialog, DialogActions } from "../components/Dialog";
 import { formatDateTime } from "../format";
-import { lang, t, word } from "../i18n";
+import { actorWord, lang, t, word } from "../i18n";
 import { go, pendingDuplicates, refresh, say, user } from "../state";
 import { place } from "./InquiryList";
 
@@ -295,7 +295,7 @@ export function InquiryDetail({ id }: { id: string }) {
                 <li key={index}>
                   <time dateTime={event.at}>{formatDateTime(event.at, lang.value)}</time>
                   <span>{eventText(event)}</span>
-                  {event.actor && <span class="muted small">{event.actor}</span>}
+                  {event.actor && <span class="muted small">{actorWord(event.actor)}</span>}
                 </li>
               ))}
             </ol>
