@@ -33,6 +33,13 @@ export function periodLabel(period: string, locale: string): string {
   return period.replace("-W", " W");
 }
 
+/** The decision-time chart's summary, in hours to 0.01 as the table shows them. */
+export function timesSummary(total: ReportRow, locale: string): string {
+  const words = t();
+  const hours = (value: number | null | undefined) => formatNumber(value, locale, 2);
+  return `${words.median} ${hours(total.decision_hours?.median)} ${words.hours}, ${words.p90} ${hours(total.decision_hours?.p90)} ${words.hours}`;
+}
+
 export function Reports() {
   const words = t();
   const current = user.value!;
@@ -193,7 +200,7 @@ export function Reports() {
                     { label: `${words.median} (${words.hours})`, values: series.map((s) => s.decision_hours?.median ?? null), color: COLORS.median },
                     { label: `${words.p90} (${words.hours})`, values: series.map((s) => s.decision_hours?.p90 ?? null), color: COLORS.p90 },
                   ]}
-                  summary={`${words.median} ${formatNumber(report.total.decision_hours?.median, locale)} ${words.hours}, ${words.p90} ${formatNumber(report.total.decision_hours?.p90, locale)} ${words.hours}`}
+                  summary={timesSummary(report.total, locale)}
                 />
               </>
             ) : (

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Inquiry } from "../api";
 import { inboxOrder, queryOf, NO_FILTERS } from "./InquiryList";
 import { bodyOf, fieldOf, formOf, parseTerritories, patchOf, territoriesText } from "./Partners";
-import { defaultPeriod, periodLabel } from "./Reports";
+import { defaultPeriod, periodLabel, timesSummary } from "./Reports";
 import { eventText, stepsDone } from "./InquiryDetail";
 
 const inquiry = (id: string, status: Inquiry["status"], created: string, deadline: string | null = null): Inquiry =>
@@ -82,6 +82,11 @@ describe("the partner form", () => {
 describe("reports", () => {
   it("defaults to the last 30 days", () => {
     expect(defaultPeriod(new Date("2026-12-31T10:00:00Z"))).toMatchObject({ from: "2026-12-02", to: "2026-12-31" });
+  });
+
+  it("sums decision times up to 0.01 hours, as the table shows them", () => {
+    const total = { assigned: 2, accepted: 2, rejected: 0, expired: 0, pending: 0, decision_hours: { median: 0.04, p90: 0.06, max: 0.1 } };
+    expect(timesSummary(total, "en-GB")).toBe("Median 0.04 hours, 90th percentile 0.06 hours");
   });
 
   it("names periods in the user's words", () => {
