@@ -759,6 +759,31 @@ export function word(code: string | null | undefined): string {
   return CODES[lang.value][code] ?? code.replace(/_/g, " ");
 }
 
+const DEFAULT_LOCALE: Record<Lang, string> = { de: "de-DE", it: "it-IT", en: "en-GB" };
+
+/**
+ * The locale of dates and numbers: the browser's own tag of the app's language, region and
+ * all (an en-GB browser gets day-month-year, an en-US one month-day-year), else that
+ * language's usual one. The words stay the app's language.
+ */
+export function localeFor(value: Lang, browser: readonly string[]): string {
+  const own = browser.find((tag) => tag.toLowerCase().split("-")[0] === value);
+  if (own) {
+    try {
+      return Intl.DateTimeFormat.supportedLocalesOf([own])[0] ?? DEFAULT_LOCALE[value];
+    } catch {
+      // a tag Intl does not take: the language's usual locale
+    }
+  }
+  return DEFAULT_LOCALE[value];
+}
+
+/** The locale for the current language and this browser. */
+export function locale(): string {
+  const browser = typeof navigator === "undefined" ? [] : navigator.languages ?? [navigator.language];
+  return localeFor(lang.value, browser);
+}
+
 /** Who did something, as the API's events name them: a channel, the system, or a user id as is. */
 const ACTORS: Record<Lang, Record<string, string>> = {
   en: { website: "Website", dealer_page: "Dealer page", system: "System" },

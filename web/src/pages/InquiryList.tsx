@@ -4,7 +4,7 @@ import { HandOverDialog, RejectDialog, acceptInquiry, describe } from "../action
 import { DeadlineText, TimeLeft } from "../components/Deadline";
 import { Menu } from "../components/Menu";
 import { formatDateTime } from "../format";
-import { lang, t, word } from "../i18n";
+import { locale, t, word } from "../i18n";
 import { go, user } from "../state";
 import { PartnerSelect } from "../components/PartnerSelect";
 
@@ -260,7 +260,7 @@ export function InquiryList() {
                     </td>
                     <td role="cell" data-label={hq ? words.received : words.deadline}>
                       {hq ? (
-                        <time dateTime={inquiry.created_at}>{formatDateTime(inquiry.created_at, lang.value)}</time>
+                        <time dateTime={inquiry.created_at}>{formatDateTime(inquiry.created_at, locale())}</time>
                       ) : inquiry.deadline ? (
                         <DeadlineText deadline={inquiry.deadline} timeZone={zoneOf(inquiry)} />
                       ) : (

@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { describe } from "../actions";
 import { formatDateTime } from "../format";
-import { lang, t } from "../i18n";
+import { locale as localeOf, t } from "../i18n";
 import { notice } from "../state";
 
 export interface OutboxMail {
@@ -53,7 +53,7 @@ export function Outbox() {
     void load();
   }, []);
 
-  const locale = lang.value;
+  const locale = localeOf();
   const mail = mails?.[chosen];
   return (
     <>

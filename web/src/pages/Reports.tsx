@@ -3,7 +3,7 @@ import { ApiError, api, download, withQuery, type Partner, type Report, type Rep
 import { describe } from "../actions";
 import { Chart } from "../components/Chart";
 import { formatDate, formatNumber, formatPercent, isoDay } from "../format";
-import { lang, t } from "../i18n";
+import { locale as localeOf, t } from "../i18n";
 import { clockOffset, now, user } from "../state";
 import { PartnerSelect } from "../components/PartnerSelect";
 
@@ -100,7 +100,7 @@ export function Reports() {
     };
   }, [period]);
 
-  const locale = lang.value;
+  const locale = localeOf();
   const name = (row: ReportRow) => partners.find((p) => (p.id ?? p.partner_id) === row.partner_id)?.name ?? row.partner_id ?? "";
   const fileBase = `response-times_${period.from}_${period.to}`;
   const csvUrl = withQuery("/reports/response-times", { ...query(), format: "csv" });
