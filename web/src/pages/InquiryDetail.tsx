@@ -358,11 +358,16 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
       .catch((failure) => setError(describe(failure)));
   }, [id]);
 
+  // A message about the other choice's field would stand under the wrong one.
+  const choose = (value: "partner" | "user") => {
+    setTarget(value);
+    setError(null);
+  };
   const others = partners.filter((p) => !candidates.some((c) => c.partner_id === (p.id ?? p.partner_id)));
   const submit = async (event: Event) => {
     event.preventDefault();
     const body = target === "partner" ? { partner_id: partnerId } : { user_id: userId.trim() };
-    if (!Object.values(body)[0]) return setError(target === "partner" ? `${words.partner}?` : `${words.hqUser}?`);
+    if (!Object.values(body)[0]) return setError(target === "partner" ? words.choosePartner : words.enterHqUser);
     await send(body);
   };
   return (
@@ -371,10 +376,10 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
         <fieldset class="choice">
           <legend>{words.assignTo}</legend>
           <label>
-            <input type="radio" name="target" checked={target === "partner"} onChange={() => setTarget("partner")} /> {words.toPartner}
+            <input type="radio" name="target" checked={target === "partner"} onChange={() => choose("partner")} /> {words.toPartner}
           </label>
           <label>
-            <input type="radio" name="target" checked={target === "user"} onChange={() => setTarget("user")} /> {words.toHqUser}
+            <input type="radio" name="target" checked={target === "user"} onChange={() => choose("user")} /> {words.toHqUser}
           </label>
         </fieldset>
         {target === "partner" && candidates.length > 0 && (

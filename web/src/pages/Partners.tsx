@@ -21,7 +21,7 @@ export interface PartnerForm {
   active: boolean;
 }
 
-const EMPTY: PartnerForm = {
+export const EMPTY_PARTNER: PartnerForm = {
   id: "",
   name: "",
   country: "",
@@ -103,6 +103,12 @@ export function patchOf(form: PartnerForm, known: Partner): Record<string, unkno
     patch[key] = key in after ? after[key] : null;
   }
   return patch;
+}
+
+/** The required fields left empty (the ID only for a new partner), in the form's order. */
+export function missingFields(form: PartnerForm, isNew: boolean): string[] {
+  const required: Array<keyof PartnerForm> = [...(isNew ? (["id"] as const) : []), "name", "country", "timezone"];
+  return required.filter((field) => !String(form[field]).trim());
 }
 
 /** The form field a 422 path belongs to (`territories.0.country` -> `territories`). */
@@ -199,7 +205,7 @@ export function Partners({ editing }: { editing: string | null }) {
 function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Partner | null; onSaved: () => void }) {
   const words = t();
   const [known, setKnown] = useState<Partner | null>(listed);
-  const [form, setForm] = useState<PartnerForm>(listed ? formOf(listed) : EMPTY);
+  const [form, setForm] = useState<PartnerForm>(listed ? formOf(listed) : EMPTY_PARTNER);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -246,8 +252,12 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
     setErrors([]);
     setMessage(null);
     const target = (id ?? form.id).trim();
-    if (!target) {
-      setErrors([{ field: "id", message: `${words.id}?` }]);
+    // Every required field left empty at once, before asking the API.
+    const missing = missingFields(form, !id);
+    if (missing.length) {
+      setErrors(missing.map((field) => ({ field, message: words.required })));
+      setMessage(words.fixFields);
+      setTimeout(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
       return;
     }
     setBusy(true);
