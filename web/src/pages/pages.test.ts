@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 import type { Inquiry } from "../api";
-import { inboxOrder, queryOf, NO_FILTERS } from "./InquiryList";
+import { filtersProblem, inboxOrder, queryOf, NO_FILTERS } from "./InquiryList";
 import { bodyOf, fieldOf, formOf, parseTerritories, patchOf, territoriesText } from "./Partners";
 import { defaultPeriod, periodLabel, timesSummary } from "./Reports";
 import { eventText, stepsDone } from "./InquiryDetail";
@@ -23,6 +23,12 @@ describe("the partner's inbox", () => {
 });
 
 describe("HQ's filters", () => {
+  it("refuse a period that ends before it starts, before asking the API", () => {
+    expect(filtersProblem({ ...NO_FILTERS, from: "2026-11-20", to: "2026-11-01" })).toBe("'To' must not be before 'From'.");
+    expect(filtersProblem({ ...NO_FILTERS, from: "2026-11-01", to: "2026-11-01" })).toBeNull();
+    expect(filtersProblem({ ...NO_FILTERS, to: "2026-11-01" })).toBeNull();
+  });
+
   it("send the contract's query parameters, and only those set", () => {
     const query = queryOf({ ...NO_FILTERS, partner_id: "wien", from: "2026-11-01", q: " Rossi " }, "returned");
     expect(query).toMatchObject({ status: "returned", partner_id: "wien", from: "2026-11-01", q: "Rossi", limit: 50 });
