@@ -117,6 +117,38 @@ def test_filters_send_the_contract_parameters_and_survive_a_refusal(
     app.axe("HQ queue filtered")
 
 
+def test_an_inverted_period_is_refused_here_and_the_intro_fits_the_view(
+    app: App, stack: LocalStack
+) -> None:
+    app.sign_in_hq()
+    page = app.page
+    intro = page.get_by_text("Unassigned, returned and HQ-held inquiries need a decision.")
+    expect(intro).to_be_visible()
+    with page.expect_response(lambda r: "/inquiries?" in r.url):
+        page.get_by_label("Status").select_option("")
+        page.get_by_role("button", name="Apply").click()
+    expect(intro).to_have_count(0)  # "All" is not the queue that needs a decision
+    page.get_by_label("From").fill("2026-11-20")
+    page.get_by_label("To").fill("2026-11-01")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("alert")).to_have_text("'To' must not be before 'From'.")
+    expect(page.get_by_role("table", name="Inquiries")).to_have_count(0)
+    expect(page.get_by_text("No inquiries here.")).to_have_count(0)
+    # The search's hint is not cut off.
+    search = page.get_by_label("Search")
+    fits = search.evaluate(
+        """e => { const c = document.createElement('canvas').getContext('2d');
+             const s = getComputedStyle(e); c.font = `${s.fontSize} ${s.fontFamily}`;
+             const room = e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+             return c.measureText(e.placeholder).width <= room; }"""
+    )
+    assert fits, "the search field's placeholder is cut off"
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_role("table", name="Inquiries")).to_be_visible()
+    expect(intro).to_be_visible()
+    app.shot("inverted-period")
+
+
 def test_hq_filters_by_partner_and_channel_end_to_end(app: App, stack: LocalStack) -> None:
     """The list shows the chosen partner's inquiries and nobody else's, then by channel."""
     mine = make_partner(stack, "mine")
@@ -432,7 +464,7 @@ def test_languages_from_the_browser_and_the_switcher(app: App, stack: LocalStack
     expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
     page.get_by_label("Partner-ID").fill(partner)
     page.get_by_role("button", name="Als Partner anmelden").click()
-    expect(page.get_by_role("heading", name="Deine Anfragen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ihre Anfragen")).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "de"
     row = page.get_by_role("table", name="Anfragen").get_by_role("row").filter(has_text=inquiry)
     expect(row).to_contain_text("Fenster")

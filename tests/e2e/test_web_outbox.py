@@ -60,3 +60,18 @@ def test_hq_reads_the_mails_with_the_html_sandboxed(app: App, stack: LocalStack)
     app.page.get_by_role("button", name="Postausgang leeren").click()
     expect(app.page.get_by_text("Noch keine Mails")).to_be_visible()
     assert stack.get("/_local/outbox").body["messages"] == []
+
+
+def test_a_partner_has_no_outbox(app: App, stack: LocalStack) -> None:
+    # The outbox holds every mail the stack sent (prospects' receipts with their addresses,
+    # other partners' offers): HQ's only, like the other HQ pages.
+    partner = make_partner(stack, "nooutbox")
+    submit(stack, partner)
+    app.sign_in_partner(partner)
+    expect(app.page.get_by_role("link", name="Contacts")).to_be_visible()
+    expect(app.page.get_by_role("link", name="Outbox")).to_have_count(0)
+    app.open("/outbox")
+    expect(app.page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(app.page.get_by_role("button", name="Empty outbox")).to_have_count(0)
+    expect(app.page.get_by_role("table", name="Mails")).to_have_count(0)
+    app.shot("partner-outbox")

@@ -248,6 +248,11 @@ def test_detail_progress_steps_and_timeline(app: App, stack: LocalStack) -> None
     expect(history).to_contain_text("Offer sent")
     expect(history).to_contain_text("Accepted")
     expect(history).to_contain_text("Received")
+    # Who acted, in words: the channel of the submission and the system, never their codes.
+    expect(history).to_contain_text("Dealer page")
+    expect(history).to_contain_text("System")
+    expect(history).not_to_contain_text("dealer_page")
+    expect(history).not_to_contain_text("system")
     app.axe("detail accepted")
     app.shot("detail-progress")
     page.get_by_role("button", name="Won", exact=True).click()

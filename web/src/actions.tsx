@@ -74,7 +74,7 @@ export function RejectDialog({
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!reason) {
-      setError(`${words.reason}?`);
+      setError(words.chooseReason);
       return;
     }
     const body: Record<string, string> = { reason };
@@ -122,7 +122,7 @@ export function HandOverDialog({ id, onClose, onDone }: { id: string; onClose: (
     event.preventDefault();
     const target = colleague.trim();
     if (!target) {
-      setError(`${words.colleague}?`);
+      setError(words.enterColleague);
       return;
     }
     await send({ user_id: target });

@@ -6,6 +6,7 @@ import {
   loadConfig,
   localSignIn,
   startCognitoSignIn,
+  type User,
 } from "./auth";
 import { LANGS, LANG_NAMES, lang, setLang, t, type Lang } from "./i18n";
 import { clockOffset, config, go, notice, route, tick, user } from "./state";
@@ -91,6 +92,14 @@ export function App() {
   );
 }
 
+/**
+ * The local outbox holds every mail the stack sent: prospects' receipts with their addresses
+ * and every partner's offers. Only HQ sees it (locally; it does not exist on AWS).
+ */
+export function outboxFor(who: User | null, auth: string | undefined = config.value?.auth): boolean {
+  return auth === "local" && who?.role === "hq";
+}
+
 function signOut(redirect = true): void {
   setToken(null);
   user.value = null;
@@ -146,7 +155,7 @@ function Header() {
         {current.role === "hq" && link("/partners", words.partners, "partners")}
         {current.role === "hq" && link("/subjects", words.subjects, "subjects")}
         {current.role === "partner" && link("/contacts", words.contacts, "contacts")}
-        {config.value?.auth === "local" && link("/outbox", words.outbox, "outbox")}
+        {outboxFor(current) && link("/outbox", words.outbox, "outbox")}
       </nav>
       <div class="who">
         <span class="who-name">
@@ -170,7 +179,7 @@ function Page() {
   if ((match = path.match(/^\/inquiries\/([^/]+)$/))) return <InquiryDetail id={decodeURIComponent(match[1]!)} />;
   if (path === "/reports") return <Reports />;
   if (path === "/contacts" && user.value?.role === "partner") return <Contacts />;
-  if (path === "/outbox" && config.value?.auth === "local") return <Outbox />;
+  if (path === "/outbox" && outboxFor(user.value)) return <Outbox />;
   if (path === "/subjects" && user.value?.role === "hq") return <Subjects />;
   if (path.startsWith("/partners") && user.value?.role === "hq") {
     const id = path.match(/^\/partners\/([^/]+)$/)?.[1];

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { formatDateTime, hoursMinutes, isoWeekday, workingMsLeft } from "./format";
+import { formatDateTime, formatDateTimeZone, hoursMinutes, isoWeekday, workingMsLeft } from "./format";
+import { localeFor } from "./i18n";
 
 const H = 3600_000;
 
@@ -48,5 +49,23 @@ describe("dates in the user's locale", () => {
     expect(formatDateTime(iso, "de-DE", "Europe/Rome")).toBe("02.12.2026, 00:00");
     expect(formatDateTime(iso, "it-IT", "Europe/Rome")).toContain("2 dic 2026");
     expect(formatDateTime(iso, "en-GB", "Europe/London")).toBe("1 Dec 2026, 23:00");
+  });
+});
+
+describe("dates in the browser's own locale, on a 24-hour clock", () => {
+  it("takes the browser's region for the app's language", () => {
+    expect(localeFor("en", ["en-GB", "de"])).toBe("en-GB");
+    expect(localeFor("en", ["de-CH", "en-US"])).toBe("en-US");
+    expect(localeFor("de", ["de-AT"])).toBe("de-AT");
+    expect(localeFor("de", ["en-GB"])).toBe("de-DE");
+    expect(localeFor("en", [])).toBe("en-GB");
+  });
+
+  it("shows a midnight deadline as 00:00 with the zone's short name", () => {
+    const midnight = "2026-12-01T23:00:00Z";
+    expect(formatDateTime(midnight, "en-GB", "Europe/Rome")).toBe("2 Dec 2026, 00:00");
+    expect(formatDateTime(midnight, "en-US", "Europe/Rome")).not.toMatch(/AM|PM/);
+    expect(formatDateTimeZone(midnight, "en-GB", "Europe/Rome")).toBe("2 Dec 2026, 00:00 CET");
+    expect(formatDateTime(midnight, "de-DE", "Europe/Rome")).toBe("02.12.2026, 00:00");
   });
 });

@@ -48,13 +48,23 @@ export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
 
+/**
+ * A date and time in the locale's order, always on a 24-hour clock: a deadline at midnight
+ * reads "00:00", never "12:00 AM".
+ */
 export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
   if (!iso) return "";
   return new Intl.DateTimeFormat(locale, {
     dateStyle: "medium",
     timeStyle: "short",
+    hourCycle: "h23",
     ...(timeZone ? { timeZone } : {}),
   }).format(new Date(iso));
+}
+
+/** A date and time with its zone's short name (e.g. "2 Dec 2026, 00:00 CET"). */
+export function formatDateTimeZone(iso: string, locale: string, timeZone: string): string {
+  return `${formatDateTime(iso, locale, timeZone)} ${zoneName(new Date(iso), locale, timeZone)}`;
 }
 
 export function formatDate(iso: string, locale: string): string {

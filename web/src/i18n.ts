@@ -116,6 +116,7 @@ const en = {
   reset: "Reset",
   anyPartner: "Any partner",
   filterRefused: "The API did not accept these filters:",
+  toBeforeFrom: "'To' must not be before 'From'.",
   reportsTitle: "Reports",
   reportsIntro: "How fast inquiries are accepted or rejected, and what comes of them.",
   interval: "Interval",
@@ -168,6 +169,11 @@ const en = {
   yes: "Yes",
   no: "No",
   fixFields: "Please correct the marked fields.",
+  required: "Please fill this in.",
+  choosePartner: "Choose a partner.",
+  enterHqUser: "Enter the HQ user's ID.",
+  chooseReason: "Choose a reason.",
+  enterColleague: "Enter your colleague's user ID.",
   notFoundPage: "Page not found",
   error: "Something went wrong:",
   // contacts (issue 13)
@@ -269,11 +275,11 @@ const de: Dict = {
   needPartnerId: "Bitte eine Partner-ID eingeben.",
   loading: "Wird geladen …",
   retry: "Erneut versuchen",
-  inboxTitle: "Deine Anfragen",
+  inboxTitle: "Ihre Anfragen",
   queueTitle: "Anfragen-Eingang",
-  inboxIntro: "Neue Anfragen der Zentrale stehen oben. Nimm jede vor Ablauf der Frist an oder lehne sie ab.",
-  queueIntro: "Nicht zugewiesene, zurückgewiesene und bei der Zentrale liegende Anfragen brauchen eine Entscheidung.",
-  waiting: (n) => (n === 1 ? "1 Anfrage wartet auf Deine Entscheidung" : `${n} Anfragen warten auf Deine Entscheidung`),
+  inboxIntro: "Neue Anfragen der Zentrale stehen oben. Nehmen Sie jede vor Ablauf der Frist an, oder lehnen Sie sie ab.",
+  queueIntro: "Nicht zugewiesene, an die Zentrale zurückgegangene und bei der Zentrale liegende Anfragen brauchen eine Entscheidung.",
+  waiting: (n) => (n === 1 ? "1 Anfrage wartet auf Ihre Entscheidung" : `${n} Anfragen warten auf Ihre Entscheidung`),
   nothing: "Keine Anfragen.",
   product: "Produkt",
   place: "Ort",
@@ -297,7 +303,7 @@ const de: Dict = {
   cancel: "Abbrechen",
   rejected: "Anfrage abgelehnt. Sie ging an die Zentrale zurück.",
   duplicateCheck: "Duplikatsprüfung",
-  duplicateIntro: "Vorhandene Kontakte ähneln dem Kontakt dieser Anfrage. Verknüpfe sie mit einem davon oder lege einen neuen Kontakt an.",
+  duplicateIntro: "Vorhandene Kontakte ähneln dem Kontakt dieser Anfrage. Verknüpfen Sie sie mit einem davon, oder legen Sie einen neuen Kontakt an.",
   inquiryContact: "Kontakt dieser Anfrage",
   candidate: "Vorhandener Kontakt",
   matchedOn: "Übereinstimmung",
@@ -309,7 +315,7 @@ const de: Dict = {
   contact: "Kontakt",
   message: "Nachricht",
   noMessage: "Keine Nachricht.",
-  hiddenUntilAccept: "Die Kontaktdaten erscheinen, sobald Du die Anfrage annimmst.",
+  hiddenUntilAccept: "Die Kontaktdaten erscheinen, sobald Sie die Anfrage annehmen.",
   events: "Verlauf",
   progressTitle: "Fortschritt",
   contacted: "Kontaktiert",
@@ -338,11 +344,11 @@ const de: Dict = {
   discardIntro: "Die Anfrage wird ohne Partner geschlossen. Das lässt sich nicht rückgängig machen.",
   discarded: "Anfrage verworfen.",
   assigned: "Anfrage zugewiesen.",
-  gone: "Diese Anfrage steht Dir nicht mehr zur Verfügung",
+  gone: "Diese Anfrage steht Ihnen nicht mehr zur Verfügung",
   goneWhy: "Sie wurde vielleicht abgelehnt, nach Ablauf der Frist an die Zentrale zurückgegeben oder von der Zentrale zurückgezogen.",
-  goneRejected: "Du hast diese Anfrage abgelehnt; sie ging an die Zentrale zurück.",
+  goneRejected: "Sie haben diese Anfrage abgelehnt; sie ging an die Zentrale zurück.",
   goneExpired: "Die Frist lief ohne Entscheidung ab; die Anfrage ging an die Zentrale zurück.",
-  goneWithdrawn: "Die Zentrale hat Dir diese Anfrage entzogen.",
+  goneWithdrawn: "Die Zentrale hat Ihnen diese Anfrage entzogen.",
   returnedRejected: "Der Partner hat diese Anfrage abgelehnt; sie kam an die Zentrale zurück.",
   returnedExpired: "Die Frist des Partners lief ohne Entscheidung ab; die Anfrage kam an die Zentrale zurück.",
   returnedWithdrawn: "Die Zentrale hat diese Anfrage dem Partner entzogen.",
@@ -358,6 +364,7 @@ const de: Dict = {
   reset: "Zurücksetzen",
   anyPartner: "Alle Partner",
   filterRefused: "Die API hat diese Filter nicht angenommen:",
+  toBeforeFrom: "„Bis“ darf nicht vor „Von“ liegen.",
   reportsTitle: "Reporting",
   reportsIntro: "Wie schnell Anfragen angenommen oder abgelehnt werden und was daraus wird.",
   interval: "Intervall",
@@ -410,6 +417,11 @@ const de: Dict = {
   yes: "Ja",
   no: "Nein",
   fixFields: "Bitte die markierten Felder korrigieren.",
+  required: "Bitte ausfüllen.",
+  choosePartner: "Bitte wählen Sie einen Partner.",
+  enterHqUser: "Bitte geben Sie die Nutzer-ID der Zentrale ein.",
+  chooseReason: "Bitte wählen Sie einen Grund.",
+  enterColleague: "Bitte geben Sie die Nutzer-ID Ihres Kollegen ein.",
   notFoundPage: "Seite nicht gefunden",
   error: "Etwas ist schiefgegangen:",
   // contacts (issue 13)
@@ -627,6 +639,7 @@ const it: Dict = {
   reset: "Azzera",
   anyPartner: "Tutti i partner",
   filterRefused: "L'API non ha accettato questi filtri:",
+  toBeforeFrom: "«Al» non può essere prima di «Dal».",
   reportsTitle: "Report",
   reportsIntro: "Quanto velocemente le richieste vengono accettate o rifiutate, e con quale esito.",
   interval: "Intervallo",
@@ -679,6 +692,11 @@ const it: Dict = {
   yes: "Sì",
   no: "No",
   fixFields: "Correggi i campi segnati.",
+  required: "Campo obbligatorio.",
+  choosePartner: "Scegliere un partner.",
+  enterHqUser: "Inserire l'ID dell'utente della sede.",
+  chooseReason: "Scegliere un motivo.",
+  enterColleague: "Inserire l'ID utente del collega.",
   notFoundPage: "Pagina non trovata",
   error: "Qualcosa è andato storto:",
   // contacts (issue 13)
@@ -756,12 +774,13 @@ const CODES: Record<Lang, Record<string, string>> = {
     closest_territory: "closest territory", fewest_pending: "fewest open offers",
     rerouted: "Passed on automatically", reroute_ended: "Left with HQ", limit: "automatic passes used up",
     no_candidate: "no further partner", routing_failed: "routing failed",
+    erased: "Personal data erased", erasure: "for erasure", retention: "retention period over", request: "on request",
   },
   de: {
     windows: "Fenster", entrance_doors: "Haustüren", sliding_doors: "Schiebetüren",
     sunrooms: "Wintergärten", shading: "Beschattung", other: "Sonstiges",
     received: "Eingegangen", unassigned: "Nicht zugewiesen", assigned: "Bei Nutzer der Zentrale", pending: "Wartet auf Entscheidung",
-    accepted: "Angenommen", returned: "Zurückgewiesen", discarded: "Verworfen", closed: "Abgeschlossen",
+    accepted: "Angenommen", returned: "Zurück bei der Zentrale", discarded: "Verworfen", closed: "Abgeschlossen",
     out_of_area: "Außerhalb unseres Gebiets", no_capacity: "Keine Kapazität", product_not_offered: "Produkt nicht im Angebot",
     spam: "Spam", rejected: "Abgelehnt", expired: "Frist abgelaufen", withdrawn: "Von der Zentrale entzogen",
     website: "Website", dealer_page: "Händlerseite",
@@ -773,15 +792,16 @@ const CODES: Record<Lang, Record<string, string>> = {
     closest_territory: "nächstes Gebiet", fewest_pending: "wenigste offene Angebote",
     rerouted: "Automatisch weitergegeben", reroute_ended: "Bleibt bei der Zentrale", limit: "automatische Weitergaben aufgebraucht",
     no_candidate: "kein weiterer Partner", routing_failed: "Zuweisung fehlgeschlagen",
+    erased: "Personendaten gelöscht", erasure: "wegen Löschung", retention: "Aufbewahrungsfrist abgelaufen", request: "auf Verlangen",
   },
   it: {
     windows: "Finestre", entrance_doors: "Porte d'ingresso", sliding_doors: "Porte scorrevoli",
     sunrooms: "Verande", shading: "Oscuranti", other: "Altro",
     received: "Ricevuta", unassigned: "Non assegnata", assigned: "Presso utente della sede", pending: "In attesa di decisione",
-    accepted: "Accettata", returned: "Restituita", discarded: "Scartata", closed: "Chiusa",
+    accepted: "Accettata", returned: "Tornata alla sede", discarded: "Scartata", closed: "Chiusa",
     out_of_area: "Fuori zona", no_capacity: "Nessuna capacità", product_not_offered: "Prodotto non offerto",
     spam: "Spam", rejected: "Rifiutata", expired: "Scadenza superata", withdrawn: "Ritirata dalla sede",
-    website: "Sito web", dealer_page: "Pagina rivenditore",
+    website: "Sito web", dealer_page: "Pagina del rivenditore",
     offered: "Offerta al partner", contact_created: "Contatto creato", contact_linked: "Contatto collegato",
     controllership_transferred: "Titolarità dei dati passata al partner", progress: "Avanzamento",
     contacted: "Contattato", offer_sent: "Offerta inviata", won: "Vinta", lost: "Persa",
@@ -790,6 +810,7 @@ const CODES: Record<Lang, Record<string, string>> = {
     closest_territory: "territorio più vicino", fewest_pending: "meno offerte aperte",
     rerouted: "Inoltrata automaticamente", reroute_ended: "Resta alla sede", limit: "inoltri automatici esauriti",
     no_candidate: "nessun altro partner", routing_failed: "assegnazione non riuscita",
+    erased: "Dati personali cancellati", erasure: "per cancellazione", retention: "periodo di conservazione scaduto", request: "su richiesta",
   },
 };
 
@@ -834,6 +855,42 @@ export function t(): Dict {
 export function word(code: string | null | undefined): string {
   if (!code) return "";
   return CODES[lang.value][code] ?? code.replace(/_/g, " ");
+}
+
+const DEFAULT_LOCALE: Record<Lang, string> = { de: "de-DE", it: "it-IT", en: "en-GB" };
+
+/**
+ * The locale of dates and numbers: the browser's own tag of the app's language, region and
+ * all (an en-GB browser gets day-month-year, an en-US one month-day-year), else that
+ * language's usual one. The words stay the app's language.
+ */
+export function localeFor(value: Lang, browser: readonly string[]): string {
+  const own = browser.find((tag) => tag.toLowerCase().split("-")[0] === value);
+  if (own) {
+    try {
+      return Intl.DateTimeFormat.supportedLocalesOf([own])[0] ?? DEFAULT_LOCALE[value];
+    } catch {
+      // a tag Intl does not take: the language's usual locale
+    }
+  }
+  return DEFAULT_LOCALE[value];
+}
+
+/** The locale for the current language and this browser. */
+export function locale(): string {
+  const browser = typeof navigator === "undefined" ? [] : navigator.languages ?? [navigator.language];
+  return localeFor(lang.value, browser);
+}
+
+/** Who did something, as the API's events name them: a channel, the system, or a user id as is. */
+const ACTORS: Record<Lang, Record<string, string>> = {
+  en: { website: "Website", dealer_page: "Dealer page", system: "System" },
+  de: { website: "Website", dealer_page: "Händlerseite", system: "System" },
+  it: { website: "Sito web", dealer_page: "Pagina del rivenditore", system: "Sistema" },
+};
+
+export function actorWord(actor: string): string {
+  return ACTORS[lang.value][actor] ?? actor;
 }
 
 export function dictFor(value: Lang): Dict {

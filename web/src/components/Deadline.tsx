@@ -1,5 +1,5 @@
 import { browserTimeZone, formatDateTime, hoursMinutes, workingMsLeft, zoneName } from "../format";
-import { lang, t } from "../i18n";
+import { locale, t } from "../i18n";
 import { now } from "../state";
 
 /** The deadline in the partner's time zone, with the zone named. */
@@ -7,8 +7,8 @@ export function DeadlineText({ deadline, timeZone }: { deadline: string; timeZon
   const zone = timeZone || browserTimeZone();
   return (
     <time dateTime={deadline}>
-      {formatDateTime(deadline, lang.value, zone)}{" "}
-      <span class="muted small">{zoneName(new Date(deadline), lang.value, zone)}</span>
+      {formatDateTime(deadline, locale(), zone)}{" "}
+      <span class="muted small">{zoneName(new Date(deadline), locale(), zone)}</span>
     </time>
   );
 }

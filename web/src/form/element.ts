@@ -186,11 +186,10 @@ export class InquiryForm extends HTMLElement {
       // the person cannot put them right, the site's owner can.
       const others = [...outcome.errors].filter(([name]) => !form.querySelector(`#e-${CSS.escape(name)}`));
       const marked = others.length < outcome.errors.size;
-      summary.textContent = [
-        ...(marked ? [this.texts.check] : []),
-        ...(others.length ? [this.texts.setup] : []),
-        ...others.map(([name, text]) => (name ? `(${name}: ${text})` : `(${text})`)),
-      ].join(" ");
+      // The person is told in plain words; what exactly is wrong goes to the console, for
+      // the site's owner (an internal field name and a guess at the cause help nobody else).
+      summary.textContent = [...(marked ? [this.texts.check] : []), ...(others.length ? [this.texts.setup] : [])].join(" ");
+      if (others.length) console.warn("inquiry-form:", others.map(([name, text]) => `${name || "body"}: ${text}`).join("; "));
       const first = form.querySelector<HTMLElement>("[aria-invalid=true]");
       (first ?? summary).focus();
     }

@@ -164,13 +164,17 @@ describe("<inquiry-form>", () => {
       fields: ["partner_id"],
     };
     vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(answer), { status: 422 })));
-    document.body.innerHTML = `<inquiry-form lang="en" partner="gone"></inquiry-form>`;
-    const root = document.querySelector("inquiry-form")!.shadowRoot!;
-    root.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
-    const summary = root.querySelector<HTMLElement>(".summary")!;
-    await vi.waitFor(() => expect(summary.hidden).toBe(false));
-    expect(summary.textContent).toBe(`${TEXTS.en.setup} (partner_id: unknown partner)`);
-    expect(root.querySelectorAll("[aria-invalid=true]")).toHaveLength(0);
+    for (const lang of ["en", "de", "it"] as const) {
+      document.body.innerHTML = `<inquiry-form lang="${lang}" partner="gone"></inquiry-form>`;
+      const root = document.querySelector("inquiry-form")!.shadowRoot!;
+      root.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+      const summary = root.querySelector<HTMLElement>(".summary")!;
+      await vi.waitFor(() => expect(summary.hidden).toBe(false));
+      // The site owner's problem in plain words: no internal field name, no wrong guess.
+      expect(summary.textContent).toBe(TEXTS[lang].setup);
+      expect(summary.textContent).not.toMatch(/partner_id|zu lang|troppo lungo/);
+      expect(root.querySelectorAll("[aria-invalid=true]")).toHaveLength(0);
+    }
     vi.unstubAllGlobals();
   });
 });

@@ -138,7 +138,7 @@ export const TEXTS: Record<Language, Texts> = {
       country: "Bitte wählen Sie ein Land.",
       product: "Bitte wählen Sie ein Produkt.",
       consent: "Ohne Ihr Einverständnis können wir die Anfrage nicht bearbeiten.",
-      any: "Bitte prüfen Sie diese Angabe (zu lang?).",
+      any: "Bitte prüfen Sie diese Angabe.",
     },
   },
   it: {
@@ -187,7 +187,7 @@ export const TEXTS: Record<Language, Texts> = {
       country: "Scelga un paese.",
       product: "Scelga un prodotto.",
       consent: "Senza il suo consenso non possiamo trattare la richiesta.",
-      any: "Controlli questo dato (troppo lungo?).",
+      any: "Controlli questo dato.",
     },
   },
 };

@@ -91,32 +91,34 @@ export function Contacts() {
       {items.length === 0 && !busy && !error ? (
         <p>{searched ? words.contactsNoneFound : words.contactsNone}</p>
       ) : (
-        <table class="list">
+        <div class="table-wrap">
+        <table role="table" class="list cards plain">
           <caption class="visually-hidden">{words.contactsTitle}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{words.contactsName}</th>
-              <th scope="col">{words.contactsEmail}</th>
-              <th scope="col">{words.contactsPhone}</th>
-              <th scope="col">{words.place}</th>
-              <th scope="col">{words.contactsSource}</th>
+          <thead role="rowgroup">
+            <tr role="row">
+              <th role="columnheader" scope="col">{words.contactsName}</th>
+              <th role="columnheader" scope="col">{words.contactsEmail}</th>
+              <th role="columnheader" scope="col">{words.contactsPhone}</th>
+              <th role="columnheader" scope="col">{words.place}</th>
+              <th role="columnheader" scope="col">{words.contactsSource}</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {items.map((contact) => (
-              <tr key={contact.contact_id}>
-                <td>
+              <tr role="row" key={contact.contact_id}>
+                <td role="cell" class="text" data-label={words.contactsName}>
                   {displayName(contact)}
                   {contact.company ? <div class="muted">{contact.company}</div> : null}
                 </td>
-                <td>{contact.email ?? ""}</td>
-                <td>{contact.phone ?? ""}</td>
-                <td>{placeOf(contact)}</td>
-                <td>{contact.source === "import" ? words.contactsFromImport : words.contactsFromInquiry}</td>
+                <td role="cell" class="text" data-label={words.contactsEmail}>{contact.email ?? ""}</td>
+                <td role="cell" data-label={words.contactsPhone}>{contact.phone ?? ""}</td>
+                <td role="cell" class="text" data-label={words.place}>{placeOf(contact)}</td>
+                <td role="cell" data-label={words.contactsSource}>{contact.source === "import" ? words.contactsFromImport : words.contactsFromInquiry}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {next && (
         <button type="button" disabled={busy} onClick={() => void load(searched, next)}>

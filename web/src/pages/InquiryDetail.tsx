@@ -3,8 +3,8 @@ import { ApiError, api, type Candidate, type Contact, type Inquiry, type Inquiry
 import { RejectDialog, acceptInquiry, describe, useInquiryAction } from "../actions";
 import { DeadlineText, TimeLeft } from "../components/Deadline";
 import { Dialog, DialogActions } from "../components/Dialog";
-import { formatDateTime } from "../format";
-import { lang, t, word } from "../i18n";
+import { browserTimeZone, formatDateTime, formatDateTimeZone } from "../format";
+import { actorWord, locale, t, word } from "../i18n";
 import { go, pendingDuplicates, refresh, say, user } from "../state";
 import { place } from "./InquiryList";
 
@@ -36,7 +36,7 @@ export function ContactCard({ contact }: { contact: Contact }) {
   );
 }
 
-export function eventText(event: InquiryEvent): string {
+export function eventText(event: InquiryEvent, timeZone?: string | null): string {
   const words = t();
   if (event.action === "rerouted" || event.action === "reroute_ended") {
     // Automatic re-routing: from whom, why, and to whom (or why it stayed with HQ).
@@ -52,7 +52,7 @@ export function eventText(event: InquiryEvent): string {
     // A partner's hand-over to a colleague (HQ's own assignments name no partner).
     bits[0] = words.handedOverEvent;
     bits.push(`→ ${event.user_id}`);
-    if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTime(event.deadline, lang.value)})`);
+    if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTimeZone(event.deadline, locale(), timeZone || browserTimeZone())})`);
     return bits.join(" ");
   }
   if (event.action === "progress" && typeof event.step === "string") bits[0] = word(event.step);
@@ -60,7 +60,7 @@ export function eventText(event: InquiryEvent): string {
   if (typeof event.partner_id === "string") bits.push(`→ ${event.partner_id}`);
   else if (typeof event.user_id === "string" && event.action !== "accepted") bits.push(`→ ${event.user_id}`);
   if (typeof event.note === "string" && event.note) bits.push(`“${event.note}”`);
-  if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTime(event.deadline, lang.value)})`);
+  if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTimeZone(event.deadline, locale(), timeZone || browserTimeZone())})`);
   return bits.join(" ");
 }
 
@@ -195,7 +195,7 @@ export function InquiryDetail({ id }: { id: string }) {
               <dt>{words.place}</dt>
               <dd>{place(inquiry)}</dd>
               <dt>{words.received}</dt>
-              <dd>{formatDateTime(inquiry.created_at, lang.value)}</dd>
+              <dd>{formatDateTime(inquiry.created_at, locale())}</dd>
               <dt>{words.partner}</dt>
               <dd>{inquiry.partner_id ?? "–"}</dd>
               <dt>{words.assignee}</dt>
@@ -293,9 +293,9 @@ export function InquiryDetail({ id }: { id: string }) {
             <ol class="timeline">
               {[...(inquiry.events ?? [])].reverse().map((event, index) => (
                 <li key={index}>
-                  <time dateTime={event.at}>{formatDateTime(event.at, lang.value)}</time>
-                  <span>{eventText(event)}</span>
-                  {event.actor && <span class="muted small">{event.actor}</span>}
+                  <time dateTime={event.at}>{formatDateTime(event.at, locale())}</time>
+                  <span>{eventText(event, inquiry.timezone)}</span>
+                  {event.actor && <span class="muted small">{actorWord(event.actor)}</span>}
                 </li>
               ))}
             </ol>
@@ -358,11 +358,16 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
       .catch((failure) => setError(describe(failure)));
   }, [id]);
 
+  // A message about the other choice's field would stand under the wrong one.
+  const choose = (value: "partner" | "user") => {
+    setTarget(value);
+    setError(null);
+  };
   const others = partners.filter((p) => !candidates.some((c) => c.partner_id === (p.id ?? p.partner_id)));
   const submit = async (event: Event) => {
     event.preventDefault();
     const body = target === "partner" ? { partner_id: partnerId } : { user_id: userId.trim() };
-    if (!Object.values(body)[0]) return setError(target === "partner" ? `${words.partner}?` : `${words.hqUser}?`);
+    if (!Object.values(body)[0]) return setError(target === "partner" ? words.choosePartner : words.enterHqUser);
     await send(body);
   };
   return (
@@ -371,10 +376,10 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
         <fieldset class="choice">
           <legend>{words.assignTo}</legend>
           <label>
-            <input type="radio" name="target" checked={target === "partner"} onChange={() => setTarget("partner")} /> {words.toPartner}
+            <input type="radio" name="target" checked={target === "partner"} onChange={() => choose("partner")} /> {words.toPartner}
           </label>
           <label>
-            <input type="radio" name="target" checked={target === "user"} onChange={() => setTarget("user")} /> {words.toHqUser}
+            <input type="radio" name="target" checked={target === "user"} onChange={() => choose("user")} /> {words.toHqUser}
           </label>
         </fieldset>
         {target === "partner" && candidates.length > 0 && (

@@ -4,7 +4,7 @@ import { HandOverDialog, RejectDialog, acceptInquiry, describe } from "../action
 import { DeadlineText, TimeLeft } from "../components/Deadline";
 import { Menu } from "../components/Menu";
 import { formatDateTime } from "../format";
-import { lang, t, word } from "../i18n";
+import { locale, t, word } from "../i18n";
 import { go, user } from "../state";
 import { PartnerSelect } from "../components/PartnerSelect";
 
@@ -39,6 +39,11 @@ export function queryOf(filters: Filters, status: string, cursor?: string | null
   };
 }
 
+/** What is wrong with the filters before asking the API: a period that ends before it starts. */
+export function filtersProblem(filters: Filters): string | null {
+  return filters.from && filters.to && filters.to < filters.from ? t().toBeforeFrom : null;
+}
+
 /** A partner's pending offers first, earliest deadline first; then the rest newest first. */
 export function inboxOrder(items: Inquiry[]): Inquiry[] {
   const pending = items.filter((i) => i.status === "pending");
@@ -71,6 +76,8 @@ export function InquiryList() {
   const [rejecting, setRejecting] = useState<string | null>(null);
   const [handingOver, setHandingOver] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
+  // Filters that cannot be right, said here rather than by the API; no list meanwhile.
+  const [invalid, setInvalid] = useState<string | null>(null);
 
   useEffect(() => {
     if (!hq) return;
@@ -143,7 +150,8 @@ export function InquiryList() {
     <>
       <div class="page-head">
         <h1>{hq ? words.queueTitle : words.inboxTitle}</h1>
-        <p class="muted">{hq ? words.queueIntro : words.inboxIntro}</p>
+        {/* The queue's intro describes the default view only, not "All" or one status. */}
+        {(!hq || filters.status === "attention") && <p class="muted">{hq ? words.queueIntro : words.inboxIntro}</p>}
         {!hq && items !== null && waiting > 0 && <p class="badge-line"><span class="badge">{waiting}</span> {words.waiting(waiting)}</p>}
       </div>
       {hq && (
@@ -152,7 +160,9 @@ export function InquiryList() {
           aria-label={words.filters}
           onSubmit={(event) => {
             event.preventDefault();
-            setFilters({ ...draft });
+            const problem = filtersProblem(draft);
+            setInvalid(problem);
+            if (!problem) setFilters({ ...draft });
           }}
         >
           <div class="field">
@@ -170,11 +180,11 @@ export function InquiryList() {
           <PartnerSelect id="f-partner" value={draft.partner_id} partners={partners} onChange={(partner_id) => setDraft({ ...draft, partner_id })} />
           <div class="field">
             <label for="f-from">{words.from}</label>
-            <input id="f-from" type="date" value={draft.from} onInput={(e) => setDraft({ ...draft, from: (e.target as HTMLInputElement).value })} />
+            <input id="f-from" type="date" value={draft.from} aria-invalid={invalid ? true : undefined} onInput={(e) => setDraft({ ...draft, from: (e.target as HTMLInputElement).value })} />
           </div>
           <div class="field">
             <label for="f-to">{words.to}</label>
-            <input id="f-to" type="date" value={draft.to} onInput={(e) => setDraft({ ...draft, to: (e.target as HTMLInputElement).value })} />
+            <input id="f-to" type="date" value={draft.to} aria-invalid={invalid ? true : undefined} onInput={(e) => setDraft({ ...draft, to: (e.target as HTMLInputElement).value })} />
           </div>
           <div class="field grow">
             <label for="f-q">{words.search}</label>
@@ -187,6 +197,7 @@ export function InquiryList() {
             <button
               type="button"
               onClick={() => {
+                setInvalid(null);
                 setDraft(NO_FILTERS);
                 setFilters(NO_FILTERS);
               }}
@@ -196,12 +207,12 @@ export function InquiryList() {
           </div>
         </form>
       )}
-      {error && (
+      {(invalid ?? error) && (
         <p class="alert" role="alert">
-          {error}
+          {invalid ?? error}
         </p>
       )}
-      {items === null ? (
+      {invalid ? null : items === null ? (
         <p role="status">{words.loading}</p>
       ) : (
         <div class="table-wrap" role="region" aria-label={words.inquiries} tabIndex={0}>
@@ -260,7 +271,7 @@ export function InquiryList() {
                     </td>
                     <td role="cell" data-label={hq ? words.received : words.deadline}>
                       {hq ? (
-                        <time dateTime={inquiry.created_at}>{formatDateTime(inquiry.created_at, lang.value)}</time>
+                        <time dateTime={inquiry.created_at}>{formatDateTime(inquiry.created_at, locale())}</time>
                       ) : inquiry.deadline ? (
                         <DeadlineText deadline={inquiry.deadline} timeZone={zoneOf(inquiry)} />
                       ) : (
@@ -268,7 +279,7 @@ export function InquiryList() {
                       )}
                     </td>
                     {hq ? (
-                      <td role="cell" data-label={words.partnerCol}>{inquiry.partner_id ?? inquiry.user_id ?? "–"}</td>
+                      <td role="cell" data-label={words.partnerCol} class="text">{inquiry.partner_id ?? inquiry.user_id ?? "–"}</td>
                     ) : (
                       <td role="cell" data-label={words.timeLeft}>
                         {pending && inquiry.deadline ? <TimeLeft deadline={inquiry.deadline} timeZone={zoneOf(inquiry)} workingDays={daysOf(inquiry)} /> : "–"}

@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { describe } from "../actions";
 import { formatDateTime } from "../format";
-import { lang, t } from "../i18n";
+import { locale as localeOf, t } from "../i18n";
 import { notice } from "../state";
 
 export interface OutboxMail {
@@ -53,7 +53,7 @@ export function Outbox() {
     void load();
   }, []);
 
-  const locale = lang.value;
+  const locale = localeOf();
   const mail = mails?.[chosen];
   return (
     <>
@@ -75,20 +75,20 @@ export function Outbox() {
       {mails && mails.length > 0 && (
         <div class="outbox">
           <div class="table-wrap outbox-list">
-            <table aria-label={words.outboxList}>
-              <thead>
-                <tr>
-                  <th scope="col">{words.mailSent}</th>
-                  <th scope="col">{words.mailKind}</th>
-                  <th scope="col">{words.mailSubject}</th>
+            <table role="table" class="cards plain" aria-label={words.outboxList}>
+              <thead role="rowgroup">
+                <tr role="row">
+                  <th role="columnheader" scope="col">{words.mailSent}</th>
+                  <th role="columnheader" scope="col">{words.mailKind}</th>
+                  <th role="columnheader" scope="col">{words.mailSubject}</th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody role="rowgroup">
                 {mails.map((item, index) => (
-                  <tr key={`${item.sent_at}-${index}`} class={index === chosen ? "chosen" : undefined}>
-                    <td class="nowrap">{formatDateTime(item.sent_at, locale)}</td>
-                    <td>{words.mailKinds[item.kind] ?? item.kind}</td>
-                    <td>
+                  <tr role="row" key={`${item.sent_at}-${index}`} class={index === chosen ? "chosen" : undefined}>
+                    <td role="cell" class="sent">{formatDateTime(item.sent_at, locale)}</td>
+                    <td role="cell" class="kind" data-label={words.mailKind}>{words.mailKinds[item.kind] ?? item.kind}</td>
+                    <td role="cell" data-label={words.mailSubject}>
                       <button
                         type="button"
                         class="link"

@@ -21,7 +21,7 @@ export interface PartnerForm {
   active: boolean;
 }
 
-const EMPTY: PartnerForm = {
+export const EMPTY_PARTNER: PartnerForm = {
   id: "",
   name: "",
   country: "",
@@ -105,6 +105,12 @@ export function patchOf(form: PartnerForm, known: Partner): Record<string, unkno
   return patch;
 }
 
+/** The required fields left empty (the ID only for a new partner), in the form's order. */
+export function missingFields(form: PartnerForm, isNew: boolean): string[] {
+  const required: Array<keyof PartnerForm> = [...(isNew ? (["id"] as const) : []), "name", "country", "timezone"];
+  return required.filter((field) => !String(form[field]).trim());
+}
+
 /** The form field a 422 path belongs to (`territories.0.country` -> `territories`). */
 export function fieldOf(path: string): string {
   return path.split(".")[0] ?? path;
@@ -170,7 +176,7 @@ export function Partners({ editing }: { editing: string | null }) {
                 const id = p.id ?? p.partner_id ?? "";
                 return (
                   <tr role="row" key={id}>
-                    <td role="cell" data-label={words.name}>{p.name}</td>
+                    <td role="cell" data-label={words.name} class="text">{p.name}</td>
                     <td role="cell" data-label={words.id} class="id">{id}</td>
                     <td role="cell" data-label={words.country}>
                       {p.country}
@@ -199,7 +205,7 @@ export function Partners({ editing }: { editing: string | null }) {
 function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Partner | null; onSaved: () => void }) {
   const words = t();
   const [known, setKnown] = useState<Partner | null>(listed);
-  const [form, setForm] = useState<PartnerForm>(listed ? formOf(listed) : EMPTY);
+  const [form, setForm] = useState<PartnerForm>(listed ? formOf(listed) : EMPTY_PARTNER);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -246,8 +252,12 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
     setErrors([]);
     setMessage(null);
     const target = (id ?? form.id).trim();
-    if (!target) {
-      setErrors([{ field: "id", message: `${words.id}?` }]);
+    // Every required field left empty at once, before asking the API.
+    const missing = missingFields(form, !id);
+    if (missing.length) {
+      setErrors(missing.map((field) => ({ field, message: words.required })));
+      setMessage(words.fixFields);
+      setTimeout(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
       return;
     }
     setBusy(true);

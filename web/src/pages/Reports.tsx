@@ -3,7 +3,7 @@ import { ApiError, api, download, withQuery, type Partner, type Report, type Rep
 import { describe } from "../actions";
 import { Chart } from "../components/Chart";
 import { formatDate, formatNumber, formatPercent, isoDay } from "../format";
-import { lang, t } from "../i18n";
+import { locale as localeOf, t } from "../i18n";
 import { clockOffset, now, user } from "../state";
 import { PartnerSelect } from "../components/PartnerSelect";
 
@@ -31,6 +31,13 @@ export function periodLabel(period: string, locale: string): string {
     return new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${period}-01T00:00:00Z`));
   }
   return period.replace("-W", " W");
+}
+
+/** The decision-time chart's summary, in hours to 0.01 as the table shows them. */
+export function timesSummary(total: ReportRow, locale: string): string {
+  const words = t();
+  const hours = (value: number | null | undefined) => formatNumber(value, locale, 2);
+  return `${words.median} ${hours(total.decision_hours?.median)} ${words.hours}, ${words.p90} ${hours(total.decision_hours?.p90)} ${words.hours}`;
 }
 
 export function Reports() {
@@ -93,7 +100,7 @@ export function Reports() {
     };
   }, [period]);
 
-  const locale = lang.value;
+  const locale = localeOf();
   const name = (row: ReportRow) => partners.find((p) => (p.id ?? p.partner_id) === row.partner_id)?.name ?? row.partner_id ?? "";
   const fileBase = `response-times_${period.from}_${period.to}`;
   const csvUrl = withQuery("/reports/response-times", { ...query(), format: "csv" });
@@ -193,7 +200,7 @@ export function Reports() {
                     { label: `${words.median} (${words.hours})`, values: series.map((s) => s.decision_hours?.median ?? null), color: COLORS.median },
                     { label: `${words.p90} (${words.hours})`, values: series.map((s) => s.decision_hours?.p90 ?? null), color: COLORS.p90 },
                   ]}
-                  summary={`${words.median} ${formatNumber(report.total.decision_hours?.median, locale)} ${words.hours}, ${words.p90} ${formatNumber(report.total.decision_hours?.p90, locale)} ${words.hours}`}
+                  summary={timesSummary(report.total, locale)}
                 />
               </>
             ) : (
@@ -215,11 +222,12 @@ export function Reports() {
             )}
           </div>
           {noSeries && <p class="muted small">{words.noSeries}</p>}
-          <div class="table-wrap" role="region" aria-label={words.responseTimes} tabIndex={0}>
-            <table class="report" aria-label={words.responseTimes}>
-              <caption>
-                {words.responseTimes}: {formatDate(report.from, locale)} – {formatDate(report.to, locale)}
-              </caption>
+          {/* The title outside the box that scrolls: it wraps in the window, never cut off. */}
+          <h2 class="table-title" id="report-title">
+            {words.responseTimes}: {formatDate(report.from, locale)} – {formatDate(report.to, locale)}
+          </h2>
+          <div class="table-wrap scroll" role="region" aria-label={words.responseTimes} tabIndex={0}>
+            <table class="report" aria-label={words.responseTimes} aria-describedby="report-title">
               <thead>
                 <tr>
                   <th scope="col">{words.partner}</th>

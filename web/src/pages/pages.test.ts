@@ -1,9 +1,9 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 import type { Inquiry } from "../api";
-import { inboxOrder, queryOf, NO_FILTERS } from "./InquiryList";
+import { filtersProblem, inboxOrder, queryOf, NO_FILTERS } from "./InquiryList";
 import { bodyOf, fieldOf, formOf, parseTerritories, patchOf, territoriesText } from "./Partners";
-import { defaultPeriod, periodLabel } from "./Reports";
+import { defaultPeriod, periodLabel, timesSummary } from "./Reports";
 import { eventText, stepsDone } from "./InquiryDetail";
 
 const inquiry = (id: string, status: Inquiry["status"], created: string, deadline: string | null = null): Inquiry =>
@@ -23,6 +23,12 @@ describe("the partner's inbox", () => {
 });
 
 describe("HQ's filters", () => {
+  it("refuse a period that ends before it starts, before asking the API", () => {
+    expect(filtersProblem({ ...NO_FILTERS, from: "2026-11-20", to: "2026-11-01" })).toBe("'To' must not be before 'From'.");
+    expect(filtersProblem({ ...NO_FILTERS, from: "2026-11-01", to: "2026-11-01" })).toBeNull();
+    expect(filtersProblem({ ...NO_FILTERS, to: "2026-11-01" })).toBeNull();
+  });
+
   it("send the contract's query parameters, and only those set", () => {
     const query = queryOf({ ...NO_FILTERS, partner_id: "wien", from: "2026-11-01", q: " Rossi " }, "returned");
     expect(query).toMatchObject({ status: "returned", partner_id: "wien", from: "2026-11-01", q: "Rossi", limit: 50 });
@@ -82,6 +88,11 @@ describe("the partner form", () => {
 describe("reports", () => {
   it("defaults to the last 30 days", () => {
     expect(defaultPeriod(new Date("2026-12-31T10:00:00Z"))).toMatchObject({ from: "2026-12-02", to: "2026-12-31" });
+  });
+
+  it("sums decision times up to 0.01 hours, as the table shows them", () => {
+    const total = { assigned: 2, accepted: 2, rejected: 0, expired: 0, pending: 0, decision_hours: { median: 0.04, p90: 0.06, max: 0.1 } };
+    expect(timesSummary(total, "en-GB")).toBe("Median 0.04 hours, 90th percentile 0.06 hours");
   });
 
   it("names periods in the user's words", () => {
