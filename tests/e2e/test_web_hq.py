@@ -266,6 +266,45 @@ def test_discard_a_returned_inquiry(app: App, stack: LocalStack) -> None:
     assert view["status"] == "discarded"
 
 
+def test_a_persons_data_is_looked_up_and_erased_on_the_data_subjects_page(
+    app: App, stack: LocalStack
+) -> None:
+    partner = make_partner(stack, "subject")
+    kept = submit(stack, partner, email="someone.else@example.com")
+    inquiry = submit(stack, partner, email="Erika.Muster@example.org")
+    app.sign_in_hq()
+    page = app.page
+    page.get_by_role("link", name="Data subjects").click()
+    page.get_by_label("E-mail address").fill("erika.muster@EXAMPLE.org")
+    page.get_by_role("button", name="Look up").click()
+    held = page.get_by_role("table", name="Inquiries")
+    expect(held).to_contain_text(inquiry)
+    expect(held).not_to_contain_text(kept)
+    app.axe("data subjects")
+    app.shot("data-subjects")
+
+    page.get_by_role("button", name="Erase this person's data").click()
+    dialog = page.get_by_role("dialog")
+    app.axe("erase dialog")
+    dialog.get_by_role("button", name="Erase").click()
+    expect(page.get_by_role("status")).to_contain_text("Erased: 1 inquiry.")
+    # Looked up again: nothing is found any more but the erasure itself.
+    expect(page.get_by_text("No inquiries of this address.")).to_be_visible()
+    expect(page.get_by_role("list")).to_contain_text("1 inquiry")
+    expect(page.get_by_role("button", name="Erase this person's data")).to_have_count(0)
+    app.shot("data-subjects-erased")
+    view = stack.get(f"/inquiries/{inquiry}", token=stack.token("hq")).body
+    assert view["contact"] is None and view["erased_at"]
+    assert stack.get(f"/inquiries/{kept}", token=stack.token("hq")).body["contact"]
+
+
+def test_partners_do_not_get_the_data_subjects_page(app: App, stack: LocalStack) -> None:
+    app.sign_in_partner(make_partner(stack, "nosubjects"))
+    expect(app.page.get_by_role("link", name="Data subjects")).to_have_count(0)
+    app.open("/subjects")
+    expect(app.page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
 def test_partners_create_with_the_apis_messages_beside_the_fields_then_edit(
     app: App, stack: LocalStack
 ) -> None:

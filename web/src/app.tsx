@@ -17,6 +17,7 @@ import { Reports } from "./pages/Reports";
 import { Partners } from "./pages/Partners";
 import { Contacts } from "./pages/Contacts";
 import { Outbox } from "./pages/Outbox";
+import { Subjects } from "./pages/Subjects";
 
 async function syncLocalClock(): Promise<void> {
   // The local stack's clock is simulated (and tests move it); the countdown follows it.
@@ -134,6 +135,8 @@ function Header() {
         ? "contacts"
       : path.startsWith("/outbox")
         ? "outbox"
+      : path.startsWith("/subjects")
+        ? "subjects"
         : "inquiries";
   const link = (href: string, name: string, key: string) => (
     <a href={`#${href}`} aria-current={section === key ? "page" : undefined}>
@@ -150,6 +153,7 @@ function Header() {
         {link("/", words.inquiries, "inquiries")}
         {link("/reports", words.reports, "reports")}
         {current.role === "hq" && link("/partners", words.partners, "partners")}
+        {current.role === "hq" && link("/subjects", words.subjects, "subjects")}
         {current.role === "partner" && link("/contacts", words.contacts, "contacts")}
         {outboxFor(current) && link("/outbox", words.outbox, "outbox")}
       </nav>
@@ -176,6 +180,7 @@ function Page() {
   if (path === "/reports") return <Reports />;
   if (path === "/contacts" && user.value?.role === "partner") return <Contacts />;
   if (path === "/outbox" && outboxFor(user.value)) return <Outbox />;
+  if (path === "/subjects" && user.value?.role === "hq") return <Subjects />;
   if (path.startsWith("/partners") && user.value?.role === "hq") {
     const id = path.match(/^\/partners\/([^/]+)$/)?.[1];
     return <Partners editing={id ? decodeURIComponent(id) : null} />;

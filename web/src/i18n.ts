@@ -178,6 +178,30 @@ const en = {
   error: "Something went wrong:",
   // contacts (issue 13)
   contacts: "Contacts",
+  subjects: "Data subjects",
+  subjectsTitle: "Data subjects",
+  subjectsIntro: "Everything the service holds about one person, found by e-mail address, and the erasure of it.",
+  subjectsEmail: "E-mail address",
+  subjectsLookUp: "Look up",
+  subjectsNeedEmail: "Enter an e-mail address.",
+  subjectsHeld: (email: string) => `Held about ${email}`,
+  subjectsNoInquiries: "No inquiries of this address.",
+  subjectsInquiries: "Inquiries",
+  subjectsContacts: "Contacts in partners' address books",
+  subjectsContactId: "Contact ID",
+  subjectsFromInquiry: "Made from inquiry",
+  subjectsOwnContact: "the partner's own contact",
+  subjectsClaims: (n: number) =>
+    n === 0 ? "No submission record is stored." : n === 1 ? "1 submission record is still stored." : `${n} submission records are still stored.`,
+  subjectsEarlier: "Earlier erasures",
+  subjectsErasure: (at: string, n: number) => `${at}: ${n === 1 ? "1 inquiry" : `${n} inquiries`}`,
+  subjectsErase: "Erase this person's data",
+  subjectsEraseTitle: (email: string) => `Erase the data of ${email}`,
+  subjectsEraseIntro:
+    "Contact, message and notes go from every inquiry of this address; open inquiries are discarded; partners that accepted one are told. Statistics stay. This cannot be undone.",
+  subjectsPartnerContacts: "The partners asked for it: also erase the contacts they made from these inquiries",
+  subjectsEraseAction: "Erase",
+  subjectsErasedCount: (n: number) => (n === 1 ? "Erased: 1 inquiry." : `Erased: ${n} inquiries.`),
   contactsTitle: "Your contacts",
   contactsIntro: "Your own address book: contacts from accepted inquiries and those you imported. Nobody else sees them.",
   contactsSearch: "E-mail, phone or last name",
@@ -402,6 +426,34 @@ const de: Dict = {
   error: "Etwas ist schiefgegangen:",
   // contacts (issue 13)
   contacts: "Kontakte",
+  subjects: "Betroffene",
+  subjectsTitle: "Betroffene Personen",
+  subjectsIntro: "Alles, was der Dienst über eine Person speichert, gefunden über die E-Mail-Adresse, und seine Löschung.",
+  subjectsEmail: "E-Mail-Adresse",
+  subjectsLookUp: "Suchen",
+  subjectsNeedEmail: "Bitte geben Sie eine E-Mail-Adresse ein.",
+  subjectsHeld: (email: string) => `Gespeichert zu ${email}`,
+  subjectsNoInquiries: "Keine Anfragen von dieser Adresse.",
+  subjectsInquiries: "Anfragen",
+  subjectsContacts: "Kontakte in Adressbüchern der Partner",
+  subjectsContactId: "Kontakt-ID",
+  subjectsFromInquiry: "Angelegt aus Anfrage",
+  subjectsOwnContact: "eigener Kontakt des Partners",
+  subjectsClaims: (n: number) =>
+    n === 0
+      ? "Kein Übermittlungsnachweis ist gespeichert."
+      : n === 1
+        ? "1 Übermittlungsnachweis ist noch gespeichert."
+        : `${n} Übermittlungsnachweise sind noch gespeichert.`,
+  subjectsEarlier: "Frühere Löschungen",
+  subjectsErasure: (at: string, n: number) => `${at}: ${n === 1 ? "1 Anfrage" : `${n} Anfragen`}`,
+  subjectsErase: "Daten dieser Person löschen",
+  subjectsEraseTitle: (email: string) => `Daten von ${email} löschen`,
+  subjectsEraseIntro:
+    "Kontakt, Nachricht und Notizen werden aus allen Anfragen dieser Adresse entfernt; offene Anfragen werden verworfen; Partner, die eine angenommen haben, werden informiert. Die Statistik bleibt. Das kann nicht rückgängig gemacht werden.",
+  subjectsPartnerContacts: "Auf Wunsch der Partner: auch die Kontakte löschen, die sie aus diesen Anfragen angelegt haben",
+  subjectsEraseAction: "Löschen",
+  subjectsErasedCount: (n: number) => (n === 1 ? "Gelöscht: 1 Anfrage." : `Gelöscht: ${n} Anfragen.`),
   contactsTitle: "Ihre Kontakte",
   contactsIntro: "Ihr eigenes Adressbuch: Kontakte aus angenommenen Anfragen und aus Ihren Importen. Niemand sonst sieht sie.",
   contactsSearch: "E-Mail, Telefon oder Nachname",
@@ -649,6 +701,34 @@ const it: Dict = {
   error: "Qualcosa è andato storto:",
   // contacts (issue 13)
   contacts: "Contatti",
+  subjects: "Interessati",
+  subjectsTitle: "Persone interessate",
+  subjectsIntro: "Tutto ciò che il servizio conserva su una persona, cercato per indirizzo e-mail, e la sua cancellazione.",
+  subjectsEmail: "Indirizzo e-mail",
+  subjectsLookUp: "Cerca",
+  subjectsNeedEmail: "Inserisca un indirizzo e-mail.",
+  subjectsHeld: (email: string) => `Conservato su ${email}`,
+  subjectsNoInquiries: "Nessuna richiesta da questo indirizzo.",
+  subjectsInquiries: "Richieste",
+  subjectsContacts: "Contatti nelle rubriche dei partner",
+  subjectsContactId: "ID contatto",
+  subjectsFromInquiry: "Creato dalla richiesta",
+  subjectsOwnContact: "contatto proprio del partner",
+  subjectsClaims: (n: number) =>
+    n === 0
+      ? "Nessuna registrazione di invio è conservata."
+      : n === 1
+        ? "È ancora conservata 1 registrazione di invio."
+        : `Sono ancora conservate ${n} registrazioni di invio.`,
+  subjectsEarlier: "Cancellazioni precedenti",
+  subjectsErasure: (at: string, n: number) => `${at}: ${n === 1 ? "1 richiesta" : `${n} richieste`}`,
+  subjectsErase: "Cancella i dati di questa persona",
+  subjectsEraseTitle: (email: string) => `Cancella i dati di ${email}`,
+  subjectsEraseIntro:
+    "Contatto, messaggio e note vengono rimossi da ogni richiesta di questo indirizzo; le richieste aperte vengono scartate; i partner che ne hanno accettata una vengono informati. Le statistiche restano. L'operazione è irreversibile.",
+  subjectsPartnerContacts: "Su richiesta dei partner: cancella anche i contatti creati da queste richieste",
+  subjectsEraseAction: "Cancella",
+  subjectsErasedCount: (n: number) => (n === 1 ? "Cancellata: 1 richiesta." : `Cancellate: ${n} richieste.`),
   contactsTitle: "I vostri contatti",
   contactsIntro: "La vostra rubrica: i contatti delle richieste accettate e quelli importati. Nessun altro li vede.",
   contactsSearch: "E-mail, telefono o cognome",

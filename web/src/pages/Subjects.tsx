@@ -1,0 +1,203 @@
+import { useState } from "preact/hooks";
+import { api, type Inquiry } from "../api";
+import { describe } from "../actions";
+import { Dialog, DialogActions } from "../components/Dialog";
+import { formatDateTime } from "../format";
+import { lang, t, word } from "../i18n";
+import { say } from "../state";
+
+/** What `GET /subjects?email=` answers (api.md, "Data subjects"). */
+export interface Subject {
+  email: string;
+  inquiries: Array<Inquiry & { erased_at?: string | null }>;
+  contacts?: Array<{ partner_id: string; contact_id: string; from_inquiry: string | null }>;
+  idempotency_records?: Array<{ inquiry_id: string; claimed_at: string; expires_at: string }>;
+  erasures?: Array<{ at: string; inquiries: number }>;
+}
+
+/** Whether anything of the person's is still held (an erasure leaves nothing to find). */
+export function holdsData(subject: Subject): boolean {
+  return (
+    subject.inquiries.some((inquiry) => !inquiry.erased_at) ||
+    (subject.contacts?.length ?? 0) > 0 ||
+    (subject.idempotency_records?.length ?? 0) > 0
+  );
+}
+
+/** HQ's page for a person's rights: what is held about an e-mail address, and its erasure. */
+export function Subjects() {
+  const words = t();
+  const [email, setEmail] = useState("");
+  const [subject, setSubject] = useState<Subject | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [erasing, setErasing] = useState(false);
+
+  const look = async (address: string) => {
+    if (!address.trim()) {
+      setError(words.subjectsNeedEmail);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      setSubject(await api<Subject>("GET", "/subjects", undefined, { email: address.trim() }));
+    } catch (failure) {
+      setSubject(null);
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <h1>{words.subjectsTitle}</h1>
+      <p class="muted">{words.subjectsIntro}</p>
+      <form
+        class="row subjects-search"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void look(email);
+        }}
+      >
+        <label class="field">
+          <span>{words.subjectsEmail}</span>
+          <input type="email" name="email" value={email} onInput={(event) => setEmail((event.target as HTMLInputElement).value)} />
+        </label>
+        <button type="submit" disabled={busy}>
+          {words.subjectsLookUp}
+        </button>
+      </form>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {subject && <Held subject={subject} onErase={() => setErasing(true)} />}
+      {subject && erasing && (
+        <EraseDialog
+          subject={subject}
+          onClose={() => setErasing(false)}
+          onDone={() => {
+            setErasing(false);
+            void look(subject.email);
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function Held({ subject, onErase }: { subject: Subject; onErase: () => void }) {
+  const words = t();
+  const locale = lang.value;
+  return (
+    <section aria-labelledby="held-h" class="subject">
+      <h2 id="held-h">{words.subjectsHeld(subject.email)}</h2>
+      {subject.inquiries.length === 0 ? (
+        <p>{words.subjectsNoInquiries}</p>
+      ) : (
+        <table class="list">
+          <caption>{words.subjectsInquiries}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{words.id}</th>
+              <th scope="col">{words.status}</th>
+              <th scope="col">{words.received}</th>
+              <th scope="col">{words.partner}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {subject.inquiries.map((inquiry) => (
+              <tr key={inquiry.id}>
+                <td>
+                  <a class="id" href={`#/inquiries/${encodeURIComponent(inquiry.id)}`}>
+                    {inquiry.id}
+                  </a>
+                </td>
+                <td>{word(inquiry.status)}</td>
+                <td>{formatDateTime(inquiry.created_at, locale)}</td>
+                <td>{inquiry.partner_id ?? "–"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {(subject.contacts?.length ?? 0) > 0 && (
+        <table class="list">
+          <caption>{words.subjectsContacts}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{words.partner}</th>
+              <th scope="col">{words.subjectsContactId}</th>
+              <th scope="col">{words.subjectsFromInquiry}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {subject.contacts!.map((contact) => (
+              <tr key={`${contact.partner_id}/${contact.contact_id}`}>
+                <td>{contact.partner_id}</td>
+                <td class="id">{contact.contact_id}</td>
+                <td class="id">{contact.from_inquiry ?? words.subjectsOwnContact}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p>{words.subjectsClaims(subject.idempotency_records?.length ?? 0)}</p>
+      {(subject.erasures?.length ?? 0) > 0 && (
+        <>
+          <h3>{words.subjectsEarlier}</h3>
+          <ul>
+            {subject.erasures!.map((erasure) => (
+              <li key={erasure.at}>{words.subjectsErasure(formatDateTime(erasure.at, locale), erasure.inquiries)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {holdsData(subject) && (
+        <button type="button" class="danger" onClick={onErase}>
+          {words.subjectsErase}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function EraseDialog({ subject, onClose, onDone }: { subject: Subject; onClose: () => void; onDone: () => void }) {
+  const words = t();
+  const [partnerContacts, setPartnerContacts] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body = partnerContacts ? { email: subject.email, partner_contacts: true } : { email: subject.email };
+      const answer = await api<{ inquiries: number }>("POST", "/subjects/erase", body);
+      say(words.subjectsErasedCount(answer.inquiries));
+      onDone();
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={words.subjectsEraseTitle(subject.email)} onClose={onClose}>
+      <form onSubmit={submit}>
+        <p>{words.subjectsEraseIntro}</p>
+        <div class="field check">
+          <label>
+            <input type="checkbox" checked={partnerContacts} onChange={(e) => setPartnerContacts((e.target as HTMLInputElement).checked)} />{" "}
+            {words.subjectsPartnerContacts}
+          </label>
+        </div>
+        <DialogActions error={error} busy={busy} cancel={words.cancel} action={words.subjectsEraseAction} kind="danger" onClose={onClose} />
+      </form>
+    </Dialog>
+  );
+}
