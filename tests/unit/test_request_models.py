@@ -7,6 +7,8 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from inquiries.api import schemas
@@ -67,3 +69,24 @@ def test_validating_the_list_s_query_creates_only_its_own_models() -> None:
         assert f"'inquiries.api.schemas.{other}'" not in loaded
     # The answer models describe the OpenAPI document only.
     assert "'inquiries.api.answers'" not in loaded
+
+
+def _bool_schemas(schema: Any) -> Iterator[dict[str, Any]]:
+    """Every `bool` validator in a pydantic core schema."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "bool":
+            yield schema
+        for value in schema.values():
+            yield from _bool_schemas(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _bool_schemas(value)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in schemas._HOME if n != "EXAMPLE_SUBMISSION"))
+def test_every_boolean_of_a_request_is_strict(name: str) -> None:
+    """`"yes"`, `"on"`, `1` or `"false"` are no answer to a yes-or-no field: 422, not a guess."""
+    request_model = model(name)
+    request_model.model_rebuild()
+    found = list(_bool_schemas(request_model.__pydantic_core_schema__))
+    assert all(schema.get("strict") for schema in found), found
