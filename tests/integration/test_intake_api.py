@@ -237,6 +237,33 @@ def test_invalid_forms_are_422_with_the_fields_at_fault_and_store_nothing(
     _nothing_stored()
 
 
+@pytest.mark.parametrize(
+    ("email", "sent", "explained"),
+    [
+        ("anna@a\u0640b.com", "a\u0640b", "The part after the @-sign is invalid."),
+        ("anna@[300.1.1.1]", "300.1.1.1", "It is not an IPv4 address."),
+        ("anna@[IPv6:zzz]", "zzz", "The IPv6 address in brackets after the @-sign is not valid."),
+        ("anna@exa_mple.com", "'_'", "The part after the @-sign contains invalid characters."),
+        ("anna@example", "example", "It should have a period."),
+    ],
+)
+def test_a_refused_e_mail_address_is_explained_without_repeating_it(
+    aws: dict[str, Any], clock: FixedClock, email: str, sent: str, explained: str
+) -> None:
+    """docs/api.md: a 422 names the fields at fault, never the values sent."""
+    put_partners(SOUTH_TYROL)
+
+    answer = post_inquiry(form(contact={"email": email}))
+
+    assert answer.status == 422, answer.text
+    assert answer.body["fields"] == ["contact.email"]
+    [error] = answer.body["errors"]
+    assert error["msg"].startswith("value is not a valid email address: "), error
+    assert error["msg"].endswith(explained), error
+    assert sent not in json.dumps(answer.body, ensure_ascii=False), answer.body
+    _nothing_stored()
+
+
 def test_the_limits_themselves_are_accepted(aws: dict[str, Any], clock: FixedClock) -> None:
     put_partners(SOUTH_TYROL)
     minimal = {

@@ -130,8 +130,29 @@ def _email(value: str) -> str:
     ):
         return f"{plain['local']}@{plain['domain'].lower()}"
     from pydantic.networks import validate_email  # noqa: PLC0415  (imports the library)
+    from pydantic_core import PydanticCustomError  # noqa: PLC0415
 
-    return validate_email(value)[1]
+    try:
+        return validate_email(value)[1]
+    except PydanticCustomError as error:
+        reason = _explanation(str((error.context or {}).get("reason", "")))
+        raise PydanticCustomError(error.type, error.message_template, {"reason": reason}) from None
+
+
+# Where the library's explanation starts quoting the address: a parenthesis holding a
+# quote ("not valid IDNA (Codepoint ... of 'label' not allowed)", an IP literal) or an
+# opening quote (the characters at fault: "invalid characters: '_'"); "can't" is no quote.
+_QUOTING = re.compile(r"""\s*(?:\([^'"]*)?(?<![A-Za-z])['"].*""", re.DOTALL)
+
+
+def _explanation(reason: str) -> str:
+    """The library's explanation of an invalid address without what it quotes of it: a 422
+    never repeats the values sent (docs/api.md, Errors)."""
+    kept = _QUOTING.sub("", reason)
+    if kept == reason:
+        return reason
+    kept = kept.rstrip(" :.")
+    return f"{kept}." if kept else "not an e-mail address"
 
 
 Email = Annotated[
