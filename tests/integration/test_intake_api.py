@@ -264,6 +264,21 @@ def test_a_refused_e_mail_address_is_explained_without_repeating_it(
     _nothing_stored()
 
 
+@pytest.mark.parametrize("dots", [".", "..", "..."])
+def test_a_partner_id_of_dots_only_is_no_id(
+    aws: dict[str, Any], clock: FixedClock, dots: str
+) -> None:
+    """No partner can be named so (no URL can name it): refused as an id, not looked up."""
+    put_partners(SOUTH_TYROL)
+
+    answer = post_inquiry(form(partner_id=dots))
+
+    assert answer.status == 422, answer.text
+    assert answer.body["fields"] == ["partner_id"]
+    assert [e["type"] for e in answer.body["errors"]] == ["string_pattern_mismatch"]
+    _nothing_stored()
+
+
 def test_the_limits_themselves_are_accepted(aws: dict[str, Any], clock: FixedClock) -> None:
     put_partners(SOUTH_TYROL)
     minimal = {

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from inquiries.api import schemas
+from inquiries.api.ids import is_id
 from inquiries.api.operations import model
 from inquiries.api.routes import ROUTES, Route
-from pydantic import BaseModel
+from inquiries.api.schemas.fields import Id
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 
 def _defined() -> dict[str, str]:
@@ -90,3 +92,32 @@ def test_every_boolean_of_a_request_is_strict(name: str) -> None:
     request_model.model_rebuild()
     found = list(_bool_schemas(request_model.__pydantic_core_schema__))
     assert all(schema.get("strict") for schema in found), found
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("alpin-bz", True),
+        ("fenster.alpin", True),
+        (".alpin", True),
+        ("alpin..", True),
+        ("~", True),
+        ("a" * 64, True),
+        (".", False),
+        ("..", False),
+        ("." * 64, False),
+        ("a" * 65, False),
+        ("", False),
+        ("a b", False),
+        ("alpin\n", False),
+    ],
+)
+def test_an_id_is_url_safe_and_a_path_segment(value: str, valid: bool) -> None:
+    """Paths (`is_id`) and bodies and queries (the models' `Id`) agree on what an id is."""
+    assert is_id(value) is valid
+    try:
+        TypeAdapter(Id).validate_python(value)
+    except ValidationError:
+        assert not valid
+    else:
+        assert valid

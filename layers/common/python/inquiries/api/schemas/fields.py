@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from inquiries.api.countries import ISO_COUNTRIES
-from inquiries.api.ids import ID_PATTERN
+from inquiries.api.ids import ID_MAX_LENGTH, ID_PATTERN
 
 _POSTAL_CODE = r"^(?:[A-Za-z]{1,3}-)?[A-Za-z0-9][A-Za-z0-9 -]{0,14}$"
 PHONE = r"^[+0-9][0-9 ()./-]{3,39}$"
@@ -91,8 +91,8 @@ PostalCode = Annotated[
     AfterValidator(_postal_code),
     WithJsonSchema({"type": "string", "maxLength": 20, "pattern": _POSTAL_CODE}),
 ]
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
+Id = Annotated[str, StringConstraints(max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
+ID_SCHEMA = {"type": "string", "maxLength": ID_MAX_LENGTH, "pattern": ID_PATTERN}
 UserId = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), NOT_BLANK
 ]
