@@ -248,6 +248,11 @@ def test_a_partner_may_filter_by_status_only(network: dict[str, dict[str, Any]])
         ({"return_reason": "bored"}, "return_reason"),
         ({"from": "2026-13-01"}, "from"),
         ({"to": "yesterday"}, "to"),
+        # Epoch seconds, a datetime, a date without dashes: the contract's days are YYYY-MM-DD.
+        ({"from": "0"}, "from"),
+        ({"to": "86400"}, "to"),
+        ({"from": "2026-11-29T00:00:00+05:00"}, "from"),
+        ({"from": "20261130"}, "from"),
         ({"partner_id": "a b"}, "partner_id"),
         ({"partner_id": ".."}, "partner_id"),
         ({"from": "2026-12-03", "to": "2026-12-02"}, "from"),

@@ -4,11 +4,13 @@
 # and evaluate every annotation string again when it creates the classes (a cold
 # request's first validation pays it); a class's reference to itself is `Self`.
 import re
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -97,6 +99,29 @@ UserId = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), NOT_BLANK
 ]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _day(value: object) -> object:
+    """`YYYY-MM-DD` and nothing else: pydantic's own date also takes epoch seconds (`0`,
+    `86400`), datetimes at midnight with any offset and `20261130` (as seconds)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(_DAY, value):
+        raise ValueError("not a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not a day of the calendar (YYYY-MM-DD)") from None
+
+
+# A day of a query (`from`, `to`): the contract's `YYYY-MM-DD`, a real calendar day.
+Day = Annotated[
+    date,
+    BeforeValidator(_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _DAY}),
+]
 
 
 # An e-mail address is checked as pydantic's `EmailStr` checks it, by `email_validator`
