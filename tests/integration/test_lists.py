@@ -267,6 +267,37 @@ def test_bad_filters_are_422_naming_them(
     assert ["query", field] in [e["loc"] for e in answer.body["errors"]], answer.body
 
 
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ([("status", "pending"), ("status", "closed")], "status"),
+        ([("limit", "1"), ("limit", "2")], "limit"),
+        ([("status", "pending"), ("status", "pending")], "status"),
+        ([("from", "2026-12-01"), ("to", "2026-12-31"), ("from", "2026-12-02")], "from"),
+        ([("partner_id", ALPIN), ("partner_id", MERAN)], "partner_id"),
+    ],
+)
+def test_a_parameter_given_more_than_once_is_422_naming_it(
+    aws: dict[str, Any], query: list[tuple[str, str]], name: str
+) -> None:
+    """Not the first value, nor the last: API Gateway would hand them over joined by commas."""
+    for claims in (hq(), partner(ALPIN)) if name in ("status", "limit") else (hq(),):
+        answer = call("GET", "/inquiries", claims=claims, query=query)
+
+        assert answer.status == 422, answer.text
+        assert answer.body["errors"] == [
+            {"loc": ["query", name], "msg": "given more than once", "type": "repeated"}
+        ]
+        assert answer.body["message"] == f"query parameter given more than once: {name}"
+
+
+def test_a_value_with_a_comma_given_once_is_no_repetition(aws: dict[str, Any]) -> None:
+    answer = call("GET", "/inquiries", claims=hq(), query={"q": "Rossi,Anna"})
+
+    assert answer.status == 200, answer.text
+    assert answer.body["items"] == []
+
+
 def test_a_cursor_belongs_to_its_filters(network: dict[str, dict[str, Any]]) -> None:
     cursor = _ok(call("GET", "/inquiries", claims=hq(), query={"limit": 1, "partner_id": ALPIN}))[
         "next"

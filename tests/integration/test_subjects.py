@@ -268,6 +268,11 @@ def test_subjects_routes_answer_401_403_and_422(aws: dict[str, Any], clock: Fixe
     assert call("GET", "/subjects", claims=hq(), query={"email": "not-an-address"}).status == 422
     unknown = {"email": "a@example.org", "name": "Rossi"}
     assert call("GET", "/subjects", claims=hq(), query=unknown).status == 422
+    twice = [("email", "a@example.org"), ("email", "b@example.org")]
+    answer = call("GET", "/subjects", claims=hq(), query=twice)
+    assert answer.status == 422, answer.text
+    assert answer.body["fields"] == ["email"]
+    assert answer.body["message"] == "query parameter given more than once: email"
     assert call("POST", "/subjects/erase", claims=hq(), body={}).status == 422
     assert call("POST", "/subjects/erase", claims=hq(), body={"email": "x@"}).status == 422
     extra = {"email": "a@example.org", "everything": True}
