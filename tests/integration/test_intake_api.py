@@ -216,6 +216,17 @@ INVALID_FORMS: dict[str, tuple[Any, str]] = {
     "message of 5001": (form(message="m" * 5001), "message"),
     "unknown dealer": (form(partner_id="no-such-dealer"), "partner_id"),
     "unknown field": ({**form(), "newsletter": True}, "newsletter"),
+    # Text: no control character (a message keeps line breaks and tabs), names that show.
+    "last name a NUL": (form(contact={"last_name": "\u0000"}), "contact.last_name"),
+    "last name of bidi marks": (form(contact={"last_name": "\u200f\u200e"}), "contact.last_name"),
+    "last name a zero-width space": (form(contact={"last_name": "\u200b "}), "contact.last_name"),
+    "first name a BOM": (form(contact={"first_name": "\ufeff"}), "contact.first_name"),
+    "NUL in a city": (form(contact={"city": "Bol\u0000zano"}), "contact.city"),
+    "line break in a company": (form(contact={"company": "A\nB"}), "contact.company"),
+    "NUL in a street": (form(contact={"street": "Via Roma 1\u0000"}), "contact.street"),
+    "NUL in the message": (form(message="Hello\u0000"), "message"),
+    "escape in the message": (form(message="\u001b[2J"), "message"),
+    "C1 control in the message": (form(message="a\u0085b"), "message"),
 }
 
 
@@ -281,6 +292,9 @@ def test_a_partner_id_of_dots_only_is_no_id(
 
 def test_the_limits_themselves_are_accepted(aws: dict[str, Any], clock: FixedClock) -> None:
     put_partners(SOUTH_TYROL)
+    lines = "Two windows:\r\n\t- kitchen\n\t- bath"
+    two_lines = view(submit(form(message=lines, contact={"street": "Via Roma 1\nScala B"})))
+    assert (two_lines["message"], two_lines["contact"]["street"]) == (lines, "Via Roma 1\nScala B")
     minimal = {
         "product": "other",
         "contact": {

@@ -142,6 +142,13 @@ INVALID: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "unknown product": ({"products": ["garage_doors"]}, "products"),
     "no name": ({"name": ""}, "name"),
+    "a name of a NUL": ({"name": "\u0000"}, "name"),
+    "a name of bidi marks": ({"name": "\u200f\u200e"}, "name"),
+    "a name on two lines": ({"name": "Fenster\nAlpin"}, "name"),
+    "a postal prefix with a NUL": (
+        {"territories": [{"country": "IT", "postal_prefixes": ["39\u0000"]}]},
+        "territories",
+    ),
     "unknown language": ({"language": "fr"}, "language"),
     "language as a tag": ({"language": "de-AT"}, "language"),
     "not an e-mail address": ({"notify_emails": ["sales.example.com"]}, "notify_emails"),

@@ -17,6 +17,7 @@ from pydantic import (
 
 from inquiries.api.schemas.fields import (
     ID_SCHEMA,
+    VISIBLE_SCHEMA,
     Day,
     Id,
     Note,
@@ -72,7 +73,7 @@ class AssignIn(Strict):
     partner_id: Annotated[Id | None, WithJsonSchema(ID_SCHEMA)] = None
     user_id: Annotated[
         UserId | None,
-        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"\S"}),
+        WithJsonSchema({**VISIBLE_SCHEMA, "minLength": 1, "maxLength": 128}),
     ] = None
 
     @model_validator(mode="after")

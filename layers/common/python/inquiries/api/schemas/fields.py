@@ -4,6 +4,7 @@
 # and evaluate every annotation string again when it creates the classes (a cold
 # request's first validation pays it); a class's reference to itself is `Self`.
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from inquiries.api.countries import ISO_COUNTRIES
 from inquiries.api.ids import ID_MAX_LENGTH, ID_PATTERN
@@ -75,9 +77,66 @@ def distinct_emails(value: list[str]) -> list[str]:
     return distinct
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# Text as people type it. Control characters (Unicode category Cc: NUL and the other C0
+# codes, DEL, C1) have no place in it: a single-line field (a name, a city, a company)
+# takes none, a multi-line one (a message, a note, a street, which an address book may
+# hold on two lines) keeps line breaks and tabs. A name
+# must show something: whitespace and format characters (Cf: zero-width spaces, bidi
+# marks) alone are as blank as spaces. The patterns say the same to the OpenAPI
+# document, as far as its regular expressions can (they have no Unicode categories).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SINGLE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_VISIBLE = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+_MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+
+
+def single_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("control characters (such as NUL, a tab or a line break) are not allowed")
+    return value
+
+
+def multi_line(value: str) -> str:
+    if _CONTROL_BUT_LINES.search(value):
+        raise ValueError(
+            "control characters other than line breaks and tabs (such as NUL) are not allowed"
+        )
+    return value
+
+
+def visible(value: str) -> str:
+    """Blank if nothing but whitespace and format characters: answered as a blank string."""
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        raise PydanticCustomError(
+            "string_too_short", "String should have at least 1 visible character", {"min_length": 1}
+        )
+    return value
+
+
+SINGLE_LINE = Field(json_schema_extra={"pattern": _SINGLE_LINE})
+VISIBLE = Field(json_schema_extra={"pattern": _VISIBLE})
+VISIBLE_SCHEMA = {"type": "string", "pattern": _VISIBLE}
+MULTI_LINE = Field(json_schema_extra={"pattern": _MULTI_LINE})
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(single_line),
+    SINGLE_LINE,
+]
+Street = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(multi_line),
+    MULTI_LINE,
+]
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NOT_BLANK
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(single_line),
+    AfterValidator(visible),
+    VISIBLE,
 ]
 Country = Annotated[
     str,
@@ -96,9 +155,19 @@ PostalCode = Annotated[
 Id = Annotated[str, StringConstraints(max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
 ID_SCHEMA = {"type": "string", "maxLength": ID_MAX_LENGTH, "pattern": ID_PATTERN}
 UserId = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), NOT_BLANK
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
+    AfterValidator(single_line),
+    AfterValidator(visible),
+    VISIBLE,
 ]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Note = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    AfterValidator(multi_line),
+    MULTI_LINE,
+]
+Message = Annotated[str, StringConstraints(max_length=5000), AfterValidator(multi_line), MULTI_LINE]
 
 _DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
