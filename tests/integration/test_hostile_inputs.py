@@ -11,10 +11,10 @@ partners as the API shows them, and the expiry schedules.
 
 What the contract leaves open, as these tests pin it down: a body is UTF-8 (a leading BOM is
 ignored; anything else, lone surrogates included, is `400`); JSON nested deeper than the parser
-goes is `400`; a path parameter that Powertools' route patterns refuse (`#`, `"`, NUL, CR, an
-emoji) is `404` like any unknown path; free text takes any characters but control characters
-(a street, a message and a note keep line breaks and tabs) and shows them back exactly; a name
-must show something.
+goes, or with an integer of more digits than it reads, is `400`; a path parameter that
+Powertools' route patterns refuse (`#`, `"`, NUL, CR, an emoji) is `404` like any unknown path;
+free text takes any characters but control characters (a street, a message and a note keep line
+breaks and tabs) and shows them back exactly; a name must show something.
 
 Forged, expired or badly signed JWTs never reach a function: on AWS, API Gateway's JWT
 authorizer checks signature, issuer, audience and expiry and answers `401` itself; locally the
@@ -395,6 +395,8 @@ def test_huge_bodies_and_fields_are_413_or_422_on_every_route(world: World) -> N
             target.case("256 KiB and a byte of spaces", 413, raw=b" " * (256 * 1024 + 1)),
             target.case("10,000 levels of arrays", 400, raw=nested(10_000)),
             target.case("10,000 levels of objects", 400, raw=nested_objects(10_000)),
+            # Valid JSON, but more digits than Python reads an integer with.
+            target.case("a 5,000-digit number", 400, raw=b'{"x": -' + b"9" * 5000 + b"}"),
             target.case(
                 "900 levels in a field", 422, {**target.valid, "x": json.loads(nested(900))}
             ),

@@ -290,6 +290,21 @@ def test_a_partner_id_of_dots_only_is_no_id(
     _nothing_stored()
 
 
+def test_a_number_too_long_to_read_is_400_saying_so(aws: dict[str, Any], clock: FixedClock) -> None:
+    put_partners(SOUTH_TYROL)
+    body = json.dumps(form()).removesuffix("}")
+
+    answer = post_inquiry(raw=f'{body}, "form_fill_ms": {"1" * 5000}}}'.encode())
+
+    assert answer.status == 400, answer.text
+    assert answer.body == {"message": "a number in the body is too long (over 4,300 digits)"}
+    # At the limit the number is read, and judged by the form's rules.
+    answer = post_inquiry(raw=f'{body}, "form_fill_ms": {"1" * 4300}}}'.encode())
+    assert answer.status == 422, answer.text
+    assert answer.body["fields"] == ["form_fill_ms"]
+    _nothing_stored()
+
+
 def test_the_limits_themselves_are_accepted(aws: dict[str, Any], clock: FixedClock) -> None:
     put_partners(SOUTH_TYROL)
     lines = "Two windows:\r\n\t- kitchen\n\t- bath"

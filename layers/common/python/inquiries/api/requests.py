@@ -7,6 +7,7 @@ import base64
 import binascii
 import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -58,8 +59,15 @@ def json_body(event: dict[str, Any]) -> Any:
         # Strictly UTF-8, as JSON on the wire must be (RFC 8259); a leading BOM is ignored.
         # json.loads(bytes) would also take UTF-16 and CESU-8 surrogates.
         text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not JSON") from None
+    try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
+        if _has_too_long_integer(text):  # valid JSON, but more digits than Python reads
+            raise BadRequest(
+                f"a number in the body is too long (over {sys.get_int_max_str_digits():,} digits)"
+            ) from None
         raise BadRequest("the body is not JSON") from None
     except RecursionError:  # [[[...]]] deeper than the parser goes: not a 500
         raise BadRequest("the body is nested too deeply") from None
@@ -70,6 +78,29 @@ def json_body(event: dict[str, Any]) -> Any:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _integer(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:  # a JSON integer that int() refuses: over its digit limit
+        raise _TooLong from None
+
+
+def _has_too_long_integer(text: str) -> bool:
+    """Whether JSON that did not parse holds an integer over Python's digit limit (read
+    again only when parsing failed: a valid body pays nothing for it)."""
+    try:
+        json.loads(text, parse_int=_integer)
+    except _TooLong:
+        return True
+    except (ValueError, RecursionError):
+        return False
+    return False
 
 
 def _is_unicode(data: Any) -> bool:
