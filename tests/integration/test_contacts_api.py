@@ -415,6 +415,35 @@ def test_rows_at_fault_are_rejected_alone_with_their_line(partners: None) -> Non
     assert book["Schulz"]["company"] == "Schulz, Söhne"
 
 
+def test_control_characters_and_invisible_names_are_rejected_as_on_the_form(
+    partners: None,
+) -> None:
+    """A row is checked like the form's contact: no NUL or other control character in a
+    one-line cell, a last name that shows something; a street may have two lines."""
+    text = (
+        f"{HEADER}\n"
+        "Anna,\u200b\u200e,,,,,,IT,\n"  # 2: a zero-width space and a bidi mark
+        "Anna,Rossi,,,,,Bol\x00zano,IT,\n"  # 3
+        "Anna\tMaria,Rossi,,,,,,IT,\n"  # 4
+        "\x1b[31mAnna,Rossi,,,,,,IT,\n"  # 5: an escape sequence
+        'Lena,Schulz,,,"Torstraße 5\n2. Hinterhof",,,DE,\n'  # 6, 7
+        "Urs,\u200bMeier,,,,,,CH,\n"  # 8: something visible besides
+    )
+    answer = _imported(text)
+
+    rejected = {r["row"]: r["message"] for r in answer["rejected"]}
+    assert rejected == {
+        2: "last_name: String should have at least 1 visible character",
+        3: "city: control characters (such as NUL, a tab or a line break) are not allowed",
+        4: "first_name: control characters (such as NUL, a tab or a line break) are not allowed",
+        5: "first_name: control characters (such as NUL, a tab or a line break) are not allowed",
+    }
+    assert answer["imported"] == 2
+    book = {c["last_name"]: c for c in _contacts()}
+    assert sorted(book) == ["Schulz", "\u200bMeier"]
+    assert book["Schulz"]["street"] == "Torstraße 5\n2. Hinterhof"
+
+
 def test_columns_in_any_order_some_left_out_and_excel_semicolons(partners: None) -> None:
     answer = _imported("Country; Last_Name ;EMAIL\nIT;Rossi;anna@example.com\nDE;Huber;\n")
     assert answer["imported"] == 2 and answer["rejected"] == []

@@ -11,9 +11,10 @@ partners as the API shows them, and the expiry schedules.
 
 What the contract leaves open, as these tests pin it down: a body is UTF-8 (a leading BOM is
 ignored; anything else, lone surrogates included, is `400`); JSON nested deeper than the parser
-goes is `400`; a path parameter that Powertools' route patterns refuse (`#`, `"`, NUL, CR, an
-emoji) is `404` like any unknown path; free text takes any characters and shows them back
-exactly.
+goes, or with an integer of more digits than it reads, is `400`; a path parameter that
+Powertools' route patterns refuse (`#`, `"`, NUL, CR, an emoji) is `404` like any unknown path;
+free text takes any characters but control characters (a street, a message and a note keep line
+breaks and tabs) and shows them back exactly; a name must show something.
 
 Forged, expired or badly signed JWTs never reach a function: on AWS, API Gateway's JWT
 authorizer checks signature, issuer, audience and expiry and answers `401` itself; locally the
@@ -394,6 +395,8 @@ def test_huge_bodies_and_fields_are_413_or_422_on_every_route(world: World) -> N
             target.case("256 KiB and a byte of spaces", 413, raw=b" " * (256 * 1024 + 1)),
             target.case("10,000 levels of arrays", 400, raw=nested(10_000)),
             target.case("10,000 levels of objects", 400, raw=nested_objects(10_000)),
+            # Valid JSON, but more digits than Python reads an integer with.
+            target.case("a 5,000-digit number", 400, raw=b'{"x": -' + b"9" * 5000 + b"}"),
             target.case(
                 "900 levels in a field", 422, {**target.valid, "x": json.loads(nested(900))}
             ),
@@ -1236,16 +1239,20 @@ ODD_TEXT = (
 
 
 def test_injection_strings_and_odd_unicode_in_free_text_are_stored_as_text(world: World) -> None:
-    """Free text takes any characters: it is stored and shown back exactly, and routes as usual."""
+    """Free text takes any characters but control characters (a street, a message and a note
+    keep line breaks): it is stored and shown back exactly, and routes as usual."""
     before = snapshot(world)
     stored: dict[str, str] = {}
     for text in (*INJECTIONS, *ODD_TEXT):
+        if "\x00" in text:
+            continue  # no field takes a NUL (the next test)
+        one_line = text.replace("\r\n", " ")  # "a\r\nSet-Cookie: x=y" in a street only
         fields = {
-            "first_name": text,
-            "last_name": text,
+            "first_name": one_line,
+            "last_name": one_line,
             "street": text,
-            "city": text,
-            "company": text,
+            "city": one_line,
+            "company": one_line,
         }
         stored[submit(form(contact=fields, message=f"{text} | {text}"))] = text
     bom = "\ufeff" + json.dumps(form(message=ODD_TEXT[0]))
@@ -1257,11 +1264,13 @@ def test_injection_strings_and_odd_unicode_in_free_text_are_stored_as_text(world
         assert answer.status == 200, answer.text
         shown = answer.body
         assert shown["status"] == "pending" and shown["partner_id"] == SOUTH_TYROL, text
-        if shown["contact"]["last_name"] != text:  # the BOM's form keeps the sample contact
+        one_line = text.replace("\r\n", " ")
+        if shown["contact"]["last_name"] != one_line:  # the BOM's form keeps the sample contact
             assert inquiry_id == list(stored)[-1]
             continue
-        for name in ("first_name", "last_name", "street", "city", "company"):
-            assert shown["contact"][name] == text.strip(), (name, text)
+        for name in ("first_name", "last_name", "city", "company"):
+            assert shown["contact"][name] == one_line.strip(), (name, text)
+        assert shown["contact"]["street"] == text.strip(), text
         assert shown["message"] == f"{text} | {text}", text
     # Notes and user ids take any text too.
     note = " | ".join(INJECTIONS)
@@ -1282,6 +1291,79 @@ def test_injection_strings_and_odd_unicode_in_free_text_are_stored_as_text(world
             assert after["partitions"][pk] == items, pk
     assert after["versions"]["partners"] == before["versions"]["partners"]
     assert {i["id"] for i in after["listed"]} - {i["id"] for i in before["listed"]} == set(stored)
+
+
+def test_control_characters_and_names_that_show_nothing_are_refused(world: World) -> None:
+    """Free text is what people type: a NUL or another control character is 422 in any text
+    field (a street, a message and a note keep line breaks and tabs), and a name of nothing
+    but whitespace and format characters (zero-width, bidi marks) is as blank as spaces."""
+    st_pending, st_accepted = f"/inquiries/{world['st_pending']}", world["st_accepted"]
+    alpin = partner_body(SOUTH_TYROL)
+    controls = {"a NUL": "a\u0000b", "an escape": "\u001b[31mred", "a C1 control": "a\u0085b"}
+    line_breaks = {"a line break": "a\nb", "a CR LF": "a\r\nb", "a tab": "a\tb"}
+    blanks = {"a zero-width space": "\u200b", "bidi marks": "\u200f\u200e", "a BOM": " \ufeff "}
+    cases: list[Case] = []
+    for name, text in {**controls, **line_breaks}.items():
+        for one_line in ("first_name", "last_name", "city", "company"):
+            cases.append(submission(422, f"{one_line} with {name}", contact(**{one_line: text})))
+        cases += [
+            put(422, f"name with {name}", SOUTH_TYROL, {**alpin, "name": text}),
+            Case(
+                f"PATCH name with {name}",
+                "PATCH",
+                f"/partners/{SOUTH_TYROL}",
+                422,
+                hq(),
+                {"name": text},
+            ),
+            action(
+                422,
+                f"user_id with {name}",
+                f"/inquiries/{world['unassigned']}/assign",
+                hq(),
+                {"user_id": text},
+            ),
+        ]
+    for name, text in controls.items():
+        cases += [
+            submission(422, f"street with {name}", contact(street=text)),
+            submission(422, f"message with {name}", form(message=text)),
+            action(
+                422,
+                f"note with {name}",
+                f"{st_pending}/reject",
+                ST,
+                {"reason": "other", "note": text},
+            ),
+            action(
+                422,
+                f"note with {name}",
+                f"/inquiries/{st_accepted}/progress",
+                ST,
+                {"step": "contacted", "note": text},
+            ),
+            action(
+                422,
+                f"note with {name}",
+                f"/inquiries/{world['unassigned']}/discard",
+                hq(),
+                {"note": text},
+            ),
+        ]
+    for name, text in blanks.items():
+        cases += [
+            submission(422, f"last_name of {name}", contact(last_name=text)),
+            submission(422, f"first_name of {name}", contact(first_name=text)),
+            put(422, f"name of {name}", SOUTH_TYROL, {**alpin, "name": text}),
+            action(
+                422,
+                f"user_id of {name}",
+                f"/inquiries/{world['unassigned']}/assign",
+                hq(),
+                {"user_id": text},
+            ),
+        ]
+    expect(world, cases)
 
 
 def test_the_checks_see_a_change(world: World) -> None:

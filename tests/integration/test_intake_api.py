@@ -216,6 +216,17 @@ INVALID_FORMS: dict[str, tuple[Any, str]] = {
     "message of 5001": (form(message="m" * 5001), "message"),
     "unknown dealer": (form(partner_id="no-such-dealer"), "partner_id"),
     "unknown field": ({**form(), "newsletter": True}, "newsletter"),
+    # Text: no control character (a message keeps line breaks and tabs), names that show.
+    "last name a NUL": (form(contact={"last_name": "\u0000"}), "contact.last_name"),
+    "last name of bidi marks": (form(contact={"last_name": "\u200f\u200e"}), "contact.last_name"),
+    "last name a zero-width space": (form(contact={"last_name": "\u200b "}), "contact.last_name"),
+    "first name a BOM": (form(contact={"first_name": "\ufeff"}), "contact.first_name"),
+    "NUL in a city": (form(contact={"city": "Bol\u0000zano"}), "contact.city"),
+    "line break in a company": (form(contact={"company": "A\nB"}), "contact.company"),
+    "NUL in a street": (form(contact={"street": "Via Roma 1\u0000"}), "contact.street"),
+    "NUL in the message": (form(message="Hello\u0000"), "message"),
+    "escape in the message": (form(message="\u001b[2J"), "message"),
+    "C1 control in the message": (form(message="a\u0085b"), "message"),
 }
 
 
@@ -237,8 +248,68 @@ def test_invalid_forms_are_422_with_the_fields_at_fault_and_store_nothing(
     _nothing_stored()
 
 
+@pytest.mark.parametrize(
+    ("email", "sent", "explained"),
+    [
+        ("anna@a\u0640b.com", "a\u0640b", "The part after the @-sign is invalid."),
+        ("anna@[300.1.1.1]", "300.1.1.1", "It is not an IPv4 address."),
+        ("anna@[IPv6:zzz]", "zzz", "The IPv6 address in brackets after the @-sign is not valid."),
+        ("anna@exa_mple.com", "'_'", "The part after the @-sign contains invalid characters."),
+        ("anna@example", "example", "It should have a period."),
+    ],
+)
+def test_a_refused_e_mail_address_is_explained_without_repeating_it(
+    aws: dict[str, Any], clock: FixedClock, email: str, sent: str, explained: str
+) -> None:
+    """docs/api.md: a 422 names the fields at fault, never the values sent."""
+    put_partners(SOUTH_TYROL)
+
+    answer = post_inquiry(form(contact={"email": email}))
+
+    assert answer.status == 422, answer.text
+    assert answer.body["fields"] == ["contact.email"]
+    [error] = answer.body["errors"]
+    assert error["msg"].startswith("value is not a valid email address: "), error
+    assert error["msg"].endswith(explained), error
+    assert sent not in json.dumps(answer.body, ensure_ascii=False), answer.body
+    _nothing_stored()
+
+
+@pytest.mark.parametrize("dots", [".", "..", "..."])
+def test_a_partner_id_of_dots_only_is_no_id(
+    aws: dict[str, Any], clock: FixedClock, dots: str
+) -> None:
+    """No partner can be named so (no URL can name it): refused as an id, not looked up."""
+    put_partners(SOUTH_TYROL)
+
+    answer = post_inquiry(form(partner_id=dots))
+
+    assert answer.status == 422, answer.text
+    assert answer.body["fields"] == ["partner_id"]
+    assert [e["type"] for e in answer.body["errors"]] == ["string_pattern_mismatch"]
+    _nothing_stored()
+
+
+def test_a_number_too_long_to_read_is_400_saying_so(aws: dict[str, Any], clock: FixedClock) -> None:
+    put_partners(SOUTH_TYROL)
+    body = json.dumps(form()).removesuffix("}")
+
+    answer = post_inquiry(raw=f'{body}, "form_fill_ms": {"1" * 5000}}}'.encode())
+
+    assert answer.status == 400, answer.text
+    assert answer.body == {"message": "a number in the body is too long (over 4,300 digits)"}
+    # At the limit the number is read, and judged by the form's rules.
+    answer = post_inquiry(raw=f'{body}, "form_fill_ms": {"1" * 4300}}}'.encode())
+    assert answer.status == 422, answer.text
+    assert answer.body["fields"] == ["form_fill_ms"]
+    _nothing_stored()
+
+
 def test_the_limits_themselves_are_accepted(aws: dict[str, Any], clock: FixedClock) -> None:
     put_partners(SOUTH_TYROL)
+    lines = "Two windows:\r\n\t- kitchen\n\t- bath"
+    two_lines = view(submit(form(message=lines, contact={"street": "Via Roma 1\nScala B"})))
+    assert (two_lines["message"], two_lines["contact"]["street"]) == (lines, "Via Roma 1\nScala B")
     minimal = {
         "product": "other",
         "contact": {

@@ -248,7 +248,13 @@ def test_a_partner_may_filter_by_status_only(network: dict[str, dict[str, Any]])
         ({"return_reason": "bored"}, "return_reason"),
         ({"from": "2026-13-01"}, "from"),
         ({"to": "yesterday"}, "to"),
+        # Epoch seconds, a datetime, a date without dashes: the contract's days are YYYY-MM-DD.
+        ({"from": "0"}, "from"),
+        ({"to": "86400"}, "to"),
+        ({"from": "2026-11-29T00:00:00+05:00"}, "from"),
+        ({"from": "20261130"}, "from"),
         ({"partner_id": "a b"}, "partner_id"),
+        ({"partner_id": ".."}, "partner_id"),
         ({"from": "2026-12-03", "to": "2026-12-02"}, "from"),
     ],
 )
@@ -259,6 +265,37 @@ def test_bad_filters_are_422_naming_them(
 
     assert answer.status == 422, answer.text
     assert ["query", field] in [e["loc"] for e in answer.body["errors"]], answer.body
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ([("status", "pending"), ("status", "closed")], "status"),
+        ([("limit", "1"), ("limit", "2")], "limit"),
+        ([("status", "pending"), ("status", "pending")], "status"),
+        ([("from", "2026-12-01"), ("to", "2026-12-31"), ("from", "2026-12-02")], "from"),
+        ([("partner_id", ALPIN), ("partner_id", MERAN)], "partner_id"),
+    ],
+)
+def test_a_parameter_given_more_than_once_is_422_naming_it(
+    aws: dict[str, Any], query: list[tuple[str, str]], name: str
+) -> None:
+    """Not the first value, nor the last: API Gateway would hand them over joined by commas."""
+    for claims in (hq(), partner(ALPIN)) if name in ("status", "limit") else (hq(),):
+        answer = call("GET", "/inquiries", claims=claims, query=query)
+
+        assert answer.status == 422, answer.text
+        assert answer.body["errors"] == [
+            {"loc": ["query", name], "msg": "given more than once", "type": "repeated"}
+        ]
+        assert answer.body["message"] == f"query parameter given more than once: {name}"
+
+
+def test_a_value_with_a_comma_given_once_is_no_repetition(aws: dict[str, Any]) -> None:
+    answer = call("GET", "/inquiries", claims=hq(), query={"q": "Rossi,Anna"})
+
+    assert answer.status == 200, answer.text
+    assert answer.body["items"] == []
 
 
 def test_a_cursor_belongs_to_its_filters(network: dict[str, dict[str, Any]]) -> None:

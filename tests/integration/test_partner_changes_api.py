@@ -154,6 +154,39 @@ def test_a_bad_patch_is_422_naming_the_field_as_put_does_and_changes_nothing(
         ]
 
 
+@pytest.mark.parametrize(
+    ("body", "field", "sent", "hint"),
+    [
+        ({"subdivision": "ZZ"}, "subdivision", "ZZ", "known codes: AG, AL, AN"),
+        ({"subdivision": "Bayern"}, "subdivision", "Bayern", "known codes: AG, AL, AN"),
+        # ZoneInfo finds the host's own zone, the deadline rule refuses it.
+        ({"timezone": "localtime"}, "timezone", "localtime", "IANA time zone"),
+    ],
+)
+def test_a_refused_calendar_names_the_field_and_the_known_codes_never_the_value_sent(
+    aws: dict[str, Any], clock: FixedClock, body: dict[str, Any], field: str, sent: str, hint: str
+) -> None:
+    """docs/api.md: a 422 names the fields at fault, never the values sent."""
+    put_partners(SOUTH_TYROL)
+    before = _get(SOUTH_TYROL).body
+    put_body = {**PARTNERS[SOUTH_TYROL], **body}
+
+    for answer in (
+        _patch(SOUTH_TYROL, body),
+        call("PUT", "/partners/x1", body=put_body, claims=hq()),
+    ):
+        assert answer.status == 422, answer.text
+        assert answer.body["fields"] == [field], answer.body
+        assert hint in answer.body["message"], answer.body
+        assert [e["msg"] for e in answer.body["errors"]] == [
+            answer.body["message"].removeprefix(f"invalid {field}: ")
+        ]
+        assert sent not in answer.text, answer.text
+        assert "'IT'" not in answer.text, answer.text
+    assert _get(SOUTH_TYROL).body == before
+    assert _get("x1").status == 404
+
+
 def test_a_country_changed_alone_is_checked_with_the_kept_subdivision(
     aws: dict[str, Any], clock: FixedClock
 ) -> None:

@@ -142,6 +142,13 @@ INVALID: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "unknown product": ({"products": ["garage_doors"]}, "products"),
     "no name": ({"name": ""}, "name"),
+    "a name of a NUL": ({"name": "\u0000"}, "name"),
+    "a name of bidi marks": ({"name": "\u200f\u200e"}, "name"),
+    "a name on two lines": ({"name": "Fenster\nAlpin"}, "name"),
+    "a postal prefix with a NUL": (
+        {"territories": [{"country": "IT", "postal_prefixes": ["39\u0000"]}]},
+        "territories",
+    ),
     "unknown language": ({"language": "fr"}, "language"),
     "language as a tag": ({"language": "de-AT"}, "language"),
     "not an e-mail address": ({"notify_emails": ["sales.example.com"]}, "notify_emails"),
@@ -186,6 +193,23 @@ def test_a_partner_id_must_be_url_safe(aws: dict[str, Any], clock: FixedClock) -
 
     assert answer.status == 422
     assert _partners() == []
+
+
+def test_a_partner_id_of_dots_only_is_refused_as_no_url_can_name_it(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    """`/partners/..` is `/` to a browser or curl: such a partner could never be read again."""
+    for dots in (".", "..", "..."):
+        answer = call("PUT", f"/partners/{dots}", body=PARTNERS[VIENNA], claims=hq())
+        assert answer.status == 422, (dots, answer.text)
+        assert answer.body["fields"] == ["partner_id"], answer.body
+        assert call("GET", f"/partners/{dots}", claims=hq()).status == 404
+        assert call("PATCH", f"/partners/{dots}", body={}, claims=hq()).status == 404
+    assert _partners() == []
+    # Dots among other characters are fine.
+    for partner_id in ("fenster.alpin", ".alpin", "alpin..", "~"):
+        put_partner(partner_id, PARTNERS[VIENNA])
+    assert sorted(p["id"] for p in _partners()) == [".alpin", "alpin..", "fenster.alpin", "~"]
 
 
 def test_only_hq_manages_partners(aws: dict[str, Any], clock: FixedClock) -> None:

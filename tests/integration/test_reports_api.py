@@ -647,6 +647,9 @@ def test_no_token_is_401(clock: FixedClock) -> None:
         ({"from": "2026-12-09", "to": "2026-12-01"}, "to"),
         ({"from": "2026-13-01", "to": "2026-12-09"}, "from"),
         ({"from": "yesterday", "to": "2026-12-09"}, "from"),
+        ({"from": "0", "to": "86400"}, "from"),
+        ({"from": "2026-11-29T00:00:00+05:00", "to": "2026-12-09"}, "from"),
+        ({"from": "2026-12-01", "to": "2026-12-09T00:00:00Z"}, "to"),
         ({**PERIOD, "format": "pdf"}, "format"),
         ({**PERIOD, "interval": "year"}, "interval"),
         ({**PERIOD, "interval": ""}, "interval"),
@@ -660,3 +663,28 @@ def test_bad_queries_are_422_with_the_fields_at_fault(
 
     assert answer.status == 422, answer.body
     assert field in answer.body["fields"]
+
+
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [
+        ("0", "not a date as YYYY-MM-DD"),
+        ("86400", "not a date as YYYY-MM-DD"),
+        ("20261130", "not a date as YYYY-MM-DD"),
+        ("2026-12-1", "not a date as YYYY-MM-DD"),
+        ("2026-12-01T00:00:00Z", "not a date as YYYY-MM-DD"),
+        ("2026-W49-1", "not a date as YYYY-MM-DD"),
+        ("2026-02-29", "not a day of the calendar (YYYY-MM-DD)"),
+        ("2026-12-32", "not a day of the calendar (YYYY-MM-DD)"),
+    ],
+)
+def test_a_day_is_yyyy_mm_dd_and_a_refused_one_is_told_so(
+    clock: FixedClock, day: str, says: str
+) -> None:
+    answer = call(
+        "GET", "/reports/response-times", query={"from": day, "to": "2026-12-31"}, claims=hq()
+    )
+
+    assert answer.status == 422, answer.body
+    assert answer.body["fields"] == ["from"]
+    assert [e["msg"] for e in answer.body["errors"]] == [f"Value error, {says}"]

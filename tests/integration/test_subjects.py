@@ -268,6 +268,11 @@ def test_subjects_routes_answer_401_403_and_422(aws: dict[str, Any], clock: Fixe
     assert call("GET", "/subjects", claims=hq(), query={"email": "not-an-address"}).status == 422
     unknown = {"email": "a@example.org", "name": "Rossi"}
     assert call("GET", "/subjects", claims=hq(), query=unknown).status == 422
+    twice = [("email", "a@example.org"), ("email", "b@example.org")]
+    answer = call("GET", "/subjects", claims=hq(), query=twice)
+    assert answer.status == 422, answer.text
+    assert answer.body["fields"] == ["email"]
+    assert answer.body["message"] == "query parameter given more than once: email"
     assert call("POST", "/subjects/erase", claims=hq(), body={}).status == 422
     assert call("POST", "/subjects/erase", claims=hq(), body={"email": "x@"}).status == 422
     extra = {"email": "a@example.org", "everything": True}
@@ -389,6 +394,32 @@ def test_what_each_erased_inquiry_keeps_and_who_is_told(
     table = _table_text()
     assert "wendelin.oberhollenzer@example.org" in table.casefold()
     assert _subject("wendelin.oberhollenzer@example.org")["contacts"] == []
+
+
+@pytest.mark.parametrize(
+    "flag", ["yes", "on", "true", "1", 1, "no", "false", "0", 0, None], ids=repr
+)
+def test_partner_contacts_must_be_true_or_false_and_nothing_else_is_erased(
+    aws: dict[str, Any], clock: FixedClock, flag: Any
+) -> None:
+    """Erasing a partner's copy cannot be undone: only JSON `true` asks for it."""
+    put_partners(SOUTH_TYROL)
+    inquiry_id = submit(_person())
+    assert accept(inquiry_id, SOUTH_TYROL)["inquiry"]["contact_id"]
+    before = _table_text()
+
+    answer = call(
+        "POST",
+        "/subjects/erase",
+        claims=hq(),
+        body={"email": PERSON["email"], "partner_contacts": flag},
+    )
+
+    assert answer.status == 422, answer.text
+    assert answer.body["fields"] == ["partner_contacts"]
+    assert answer.body["errors"][0]["type"] == "bool_type"
+    assert _table_text() == before
+    assert view(inquiry_id)["contact"]["email"] == "Wendelin.Oberhollenzer@example.org"
 
 
 def test_a_second_erasure_answers_0_and_is_recorded_too(

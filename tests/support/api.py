@@ -37,10 +37,11 @@ def call(
     body: Any = None,
     raw: bytes | None = None,
     claims: dict[str, Any] | None = None,
-    query: dict[str, Any] | None = None,
+    query: dict[str, Any] | list[tuple[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Answer:
-    """One request through the route table to the function that serves it."""
+    """One request through the route table to the function that serves it; a `query` of
+    pairs may name a parameter more than once."""
     found = match(method, path)
     assert found is not None, f"no route {method} {path}"
     route, params = found

@@ -19,11 +19,12 @@ HEADER = "first_name,last_name,email,phone,street,postal_code,city,country,compa
 
 def test_rows_keep_the_line_where_their_record_starts() -> None:
     text = (
-        f'{HEADER}\n\nA,"Multi\nLine",,,,,,IT,\n,,,,,,,,\nB,Two,,,"x\n\ny",,,DE,\nC,Three,,,,,,AT,'
+        f'{HEADER}\n\nA,One,,,"Multi\nLine",,,IT,\n,,,,,,,,\n'
+        'B,Two,,,"x\n\ny",,,DE,\nC,Three,,,,,,AT,'
     )
     rows, rejected = read(text.encode())
     assert [(r.line, r.cells["last_name"]) for r in rows] == [
-        (3, "Multi\nLine"),
+        (3, "One"),
         (6, "Two"),
         (9, "Three"),
     ]

@@ -1,4 +1,5 @@
-"""The e-mail field answers exactly as pydantic's EmailStr, and skips its import when it can."""
+"""The e-mail field answers as pydantic's EmailStr (its errors without what they quote of the
+address), and skips its import when it can."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import email_validator
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from inquiries.api.schemas.fields import SPECIAL_USE_DOMAINS, Email
+from inquiries.api.schemas.fields import SPECIAL_USE_DOMAINS, Email, _explanation
 from pydantic import EmailStr, StringConstraints, TypeAdapter, ValidationError
 
 OURS = TypeAdapter(Email)
 PYDANTIC = TypeAdapter(Annotated[EmailStr, StringConstraints(max_length=254)])
+PREFIX = "value is not a valid email address: "
 
 atext = st.sampled_from("abcXYZ0129._%+-'!#~ä")
 labels = st.text(st.sampled_from("abzAZ09-ü_"), min_size=0, max_size=65)
@@ -54,7 +56,12 @@ def _answer(adapter: TypeAdapter[Any], value: str) -> tuple[str, str]:
 @example("a@x-.de")
 @example("a@1.23")
 def test_the_same_answer_and_error_as_email_str(value: str) -> None:
-    assert _answer(OURS, value) == _answer(PYDANTIC, value)
+    """EmailStr's answer, but for what its error quotes of the address (a 422 never repeats
+    the values sent)."""
+    status, message = _answer(PYDANTIC, value)
+    if status == "error" and message.startswith(PREFIX):
+        message = PREFIX + _explanation(message.removeprefix(PREFIX))
+    assert _answer(OURS, value) == (status, message)
 
 
 def test_the_shortcut_knows_every_domain_the_library_refuses() -> None:

@@ -7,12 +7,16 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from inquiries.api import schemas
+from inquiries.api.ids import is_id
 from inquiries.api.operations import model
 from inquiries.api.routes import ROUTES, Route
-from pydantic import BaseModel
+from inquiries.api.schemas.fields import Id
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 
 def _defined() -> dict[str, str]:
@@ -67,3 +71,53 @@ def test_validating_the_list_s_query_creates_only_its_own_models() -> None:
         assert f"'inquiries.api.schemas.{other}'" not in loaded
     # The answer models describe the OpenAPI document only.
     assert "'inquiries.api.answers'" not in loaded
+
+
+def _bool_schemas(schema: Any) -> Iterator[dict[str, Any]]:
+    """Every `bool` validator in a pydantic core schema."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "bool":
+            yield schema
+        for value in schema.values():
+            yield from _bool_schemas(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _bool_schemas(value)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in schemas._HOME if n != "EXAMPLE_SUBMISSION"))
+def test_every_boolean_of_a_request_is_strict(name: str) -> None:
+    """`"yes"`, `"on"`, `1` or `"false"` are no answer to a yes-or-no field: 422, not a guess."""
+    request_model = model(name)
+    request_model.model_rebuild()
+    found = list(_bool_schemas(request_model.__pydantic_core_schema__))
+    assert all(schema.get("strict") for schema in found), found
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("alpin-bz", True),
+        ("fenster.alpin", True),
+        (".alpin", True),
+        ("alpin..", True),
+        ("~", True),
+        ("a" * 64, True),
+        (".", False),
+        ("..", False),
+        ("." * 64, False),
+        ("a" * 65, False),
+        ("", False),
+        ("a b", False),
+        ("alpin\n", False),
+    ],
+)
+def test_an_id_is_url_safe_and_a_path_segment(value: str, valid: bool) -> None:
+    """Paths (`is_id`) and bodies and queries (the models' `Id`) agree on what an id is."""
+    assert is_id(value) is valid
+    try:
+        TypeAdapter(Id).validate_python(value)
+    except ValidationError:
+        assert not valid
+    else:
+        assert valid

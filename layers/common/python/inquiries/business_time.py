@@ -32,7 +32,7 @@ from types import ModuleType
 from typing import Final, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["add_working_hours", "validate_calendar", "working_hours_between"]
+__all__ = ["CalendarError", "add_working_hours", "validate_calendar", "working_hours_between"]
 
 _US_PER_HOUR: Final = 3_600_000_000
 _US_PER_DAY: Final = 24 * _US_PER_HOUR
@@ -43,6 +43,26 @@ _NOON: Final = time(12)
 # Keys that ZoneInfo resolves but that are not IANA zones: they name whatever
 # the host happens to be configured with.
 _HOST_DEPENDENT_ZONES: Final = frozenset({"localtime", "posixrules"})
+
+
+class CalendarError(ValueError):
+    """A calendar that cannot be used.
+
+    The message names the value at fault, for whoever debugs their own call; ``field``
+    names the argument (``country``, ``subdivision``, ``timezone`` or ``working_days``)
+    and ``reason`` says what is wrong without repeating the value, for an answer that
+    must not echo what was sent (the API's 422).
+    """
+
+    def __init__(self, message: str, *, field: str, reason: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.reason = reason
+
+
+_COUNTRY_REASON: Final = "not a country of the holidays package (an ISO 3166-1 code such as DE)"
+_ZONE_REASON: Final = "not an IANA time zone such as Europe/Rome"
+_DAYS_REASON: Final = "distinct ISO weekdays 1 (Monday) to 7 (Sunday), at least one"
 
 
 class _Coverage(NamedTuple):
@@ -135,7 +155,8 @@ def validate_calendar(
     timezone: str,
     working_days: Iterable[int],
 ) -> None:
-    """Raise ``ValueError`` naming the problem if the calendar cannot be used.
+    """Raise ``CalendarError`` (a ``ValueError``) naming the problem if the calendar cannot
+    be used.
 
     Checks that ``country`` is supported by the ``holidays`` package, that
     ``subdivision`` (a code such as ``"BY"`` or one of the package's aliases
@@ -145,9 +166,17 @@ def validate_calendar(
     """
     # Checked before the cache lookup, which needs hashable arguments.
     if not isinstance(country, str):
-        raise ValueError(f"unknown country {country!r}: expected an ISO 3166-1 code such as 'DE'")
+        raise CalendarError(
+            f"unknown country {country!r}: expected an ISO 3166-1 code such as 'DE'",
+            field="country",
+            reason=_COUNTRY_REASON,
+        )
     if subdivision is not None and not isinstance(subdivision, str):
-        raise ValueError(f"unknown subdivision {subdivision!r}: expected a code such as 'BY'")
+        raise CalendarError(
+            f"unknown subdivision {subdivision!r}: expected a code such as 'BY'",
+            field="subdivision",
+            reason="not a subdivision code such as BY",
+        )
     _zone(timezone)
     days = _as_tuple(working_days)
     _check_working_days(days)
@@ -180,34 +209,51 @@ def _calendar(
 
 def _as_tuple(working_days: Iterable[int]) -> tuple[int, ...]:
     if isinstance(working_days, str | bytes) or not isinstance(working_days, Iterable):
-        raise ValueError(
-            f"working days must be a collection of ISO weekday numbers, got {working_days!r}"
+        raise CalendarError(
+            f"working days must be a collection of ISO weekday numbers, got {working_days!r}",
+            field="working_days",
+            reason=_DAYS_REASON,
         )
     return tuple(working_days)
 
 
 def _check_working_days(days: tuple[int, ...]) -> frozenset[int]:
     if not days:
-        raise ValueError("working days must not be empty")
+        raise CalendarError(
+            "working days must not be empty", field="working_days", reason=_DAYS_REASON
+        )
     for day in days:
         # bool is an int subclass, but True is not a weekday.
         if type(day) is not int or not 1 <= day <= 7:
-            raise ValueError(
-                f"working days must be ISO weekday numbers 1 (Monday) to 7 (Sunday), got {day!r}"
+            raise CalendarError(
+                f"working days must be ISO weekday numbers 1 (Monday) to 7 (Sunday), got {day!r}",
+                field="working_days",
+                reason=_DAYS_REASON,
             )
     if len(set(days)) != len(days):
-        raise ValueError(f"working days must not repeat a day, got {days!r}")
+        raise CalendarError(
+            f"working days must not repeat a day, got {days!r}",
+            field="working_days",
+            reason=_DAYS_REASON,
+        )
     return frozenset(days)
 
 
 def _zone(timezone: str) -> ZoneInfo:
-    message = f"unknown time zone {timezone!r}: expected an IANA name such as 'Europe/Rome'"
     if not isinstance(timezone, str) or timezone in _HOST_DEPENDENT_ZONES:
-        raise ValueError(message)
+        raise _unknown_zone(timezone)
     try:
         return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(message) from None
+        raise _unknown_zone(timezone) from None
+
+
+def _unknown_zone(timezone: object) -> CalendarError:
+    return CalendarError(
+        f"unknown time zone {timezone!r}: expected an IANA name such as 'Europe/Rome'",
+        field="timezone",
+        reason=_ZONE_REASON,
+    )
 
 
 def _holidays() -> ModuleType:
@@ -234,12 +280,8 @@ def _holidays() -> ModuleType:
 
 def _check_region(country: str, subdivision: str | None) -> tuple[str, str | None]:
     """Return the canonical (country, subdivision) codes or raise ``ValueError``."""
-    message = (
-        f"unknown country {country!r}: not supported by the holidays package "
-        "(expected an ISO 3166-1 code such as 'DE')"
-    )
     if not isinstance(country, str):
-        raise ValueError(message)
+        raise _unknown_country(country)
     from inquiries import holiday_table  # noqa: PLC0415
 
     codes: tuple[str, ...]
@@ -253,7 +295,7 @@ def _check_region(country: str, subdivision: str | None) -> tuple[str, str | Non
         try:
             calendar = _holidays().country_holidays(country)
         except NotImplementedError:  # the package's way of saying "no such country"
-            raise ValueError(message) from None
+            raise _unknown_country(country) from None
         # The package accepts alpha-3 codes too; keep one cache entry per country.
         country_code = str(calendar.country)
         codes = tuple(calendar.subdivisions)
@@ -266,8 +308,19 @@ def _check_region(country: str, subdivision: str | None) -> tuple[str, str | Non
         if subdivision in aliases:
             return country_code, aliases[subdivision]
     known = ", ".join(codes) if codes else "none"
-    raise ValueError(
-        f"unknown subdivision {subdivision!r} for country {country!r}; known codes: {known}"
+    raise CalendarError(
+        f"unknown subdivision {subdivision!r} for country {country!r}; known codes: {known}",
+        field="subdivision",
+        reason=f"not a subdivision of the partner's country; known codes: {known}",
+    )
+
+
+def _unknown_country(country: object) -> CalendarError:
+    return CalendarError(
+        f"unknown country {country!r}: not supported by the holidays package "
+        "(expected an ISO 3166-1 code such as 'DE')",
+        field="country",
+        reason=_COUNTRY_REASON,
     )
 
 

@@ -13,7 +13,7 @@ Every request goes through the same steps, in the order of precedence of api.md
 1. the caller and its role, per the route's roles (public routes skip it);
 2. the function's `before` step (decide: the inquiry the caller may see, else 404);
 3. the body, if the route takes one: size, media type, JSON; query names the route
-   does not take (422);
+   does not take, or given more than once (422);
 4. Powertools' own validation (`enable_validation`): the query's model, then the body's,
    from the typed signature `api/operations.py` generates from the route's models;
    its `RequestValidationError` becomes the sanitised 422 of `api/resolver.py`.
@@ -37,7 +37,13 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from inquiries.api.operations import BODY, QUERY, register
 from inquiries.api.principal import principal_of
-from inquiries.api.requests import json_body, query_names, query_of, refuse_unknown
+from inquiries.api.requests import (
+    json_body,
+    query_names,
+    query_of,
+    refuse_unknown,
+    repeated_names,
+)
 from inquiries.api.resolver import REQUEST, make_resolver, refusal
 from inquiries.api.routes import Route, route_for, routes_of
 from inquiries.domain.errors import ValidationFailed
@@ -148,7 +154,7 @@ class Endpoints:
         else:
             from inquiries.api.operations import model  # noqa: PLC0415
 
-            refuse_unknown(query, query_names(model(route.query)))
+            refuse_unknown(query, query_names(model(route.query)), repeated_names(event))
         if route.body is not None and not isinstance(request.data, dict):
             # Checked here: Powertools would read `[{...}]` as its first item (form fields).
             raise ValidationFailed.at(

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
-from inquiries.api.ids import ID_PATTERN
+from inquiries.api.ids import ID_MAX_LENGTH, ID_PATTERN
 from inquiries.api.requests import MAX_BODY_BYTES
 from inquiries.api.routes import HQ, PARTNER, Route
 
@@ -83,7 +83,11 @@ def typed_signature(route: Route, described: bool = False) -> inspect.Signature:
         inspect.Parameter(
             name,
             keyword,
-            annotation=Annotated[str, Path(pattern=ID_PATTERN)] if name.endswith("_id") else str,
+            annotation=(
+                Annotated[str, Path(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
+                if name.endswith("_id")
+                else str
+            ),
         )
         for name in route.parameters
     ]

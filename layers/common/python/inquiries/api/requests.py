@@ -1,5 +1,5 @@
 """Reading a request: the body's size (413), type (415) and JSON (400), the query's names
-(422), and the 422 of Powertools' validation (the models)."""
+(422: unknown, or given more than once), and the 422 of Powertools' validation (the models)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Mapping, Sequence
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from inquiries.api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 from inquiries.domain.errors import ValidationFailed
@@ -56,8 +59,15 @@ def json_body(event: dict[str, Any]) -> Any:
         # Strictly UTF-8, as JSON on the wire must be (RFC 8259); a leading BOM is ignored.
         # json.loads(bytes) would also take UTF-16 and CESU-8 surrogates.
         text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not JSON") from None
+    try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
+        if _has_too_long_integer(text):  # valid JSON, but more digits than Python reads
+            raise BadRequest(
+                f"a number in the body is too long (over {sys.get_int_max_str_digits():,} digits)"
+            ) from None
         raise BadRequest("the body is not JSON") from None
     except RecursionError:  # [[[...]]] deeper than the parser goes: not a 500
         raise BadRequest("the body is nested too deeply") from None
@@ -68,6 +78,29 @@ def json_body(event: dict[str, Any]) -> Any:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _integer(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:  # a JSON integer that int() refuses: over its digit limit
+        raise _TooLong from None
+
+
+def _has_too_long_integer(text: str) -> bool:
+    """Whether JSON that did not parse holds an integer over Python's digit limit (read
+    again only when parsing failed: a valid body pays nothing for it)."""
+    try:
+        json.loads(text, parse_int=_integer)
+    except _TooLong:
+        return True
+    except (ValueError, RecursionError):
+        return False
+    return False
 
 
 def _is_unicode(data: Any) -> bool:
@@ -111,17 +144,39 @@ def query_of(event: dict[str, Any]) -> dict[str, str]:
     return dict(event.get("queryStringParameters") or {})
 
 
-def refuse_unknown(query: dict[str, str], known: frozenset[str]) -> None:
-    """A parameter the route does not take is a 422 naming it, never silently ignored."""
+def repeated_names(event: dict[str, Any]) -> list[str]:
+    """The query parameters given more than once, by name.
+
+    API Gateway (HTTP API, payload 2.0) joins a repeated parameter's values with commas
+    in `queryStringParameters`, where `status=a&status=b` looks like `status=a,b`, and
+    Powertools' validation, which reads `rawQueryString`, would take the first value
+    alone. `rawQueryString` has the query as sent: its names are counted there.
+    """
+    raw = event.get("rawQueryString") or ""
+    counts = Counter(name for name, _ in parse_qsl(raw, keep_blank_values=True))
+    return sorted(name for name, count in counts.items() if count > 1)
+
+
+def refuse_unknown(
+    query: dict[str, str], known: frozenset[str], repeated: Iterable[str] = ()
+) -> None:
+    """A parameter the route does not take, or one given more than once, is a 422 naming
+    it: never silently ignored, never one of its values picked."""
     unknown = sorted(set(query) - known)[:MAX_REPORTED_ERRORS]
-    if unknown:
-        raise ValidationFailed(
-            "unknown query parameter: " + ", ".join(unknown),
-            [
-                {"loc": ["query", name], "msg": "unknown parameter", "type": "extra_forbidden"}
-                for name in unknown
-            ],
-        )
+    twice = [name for name in repeated if name in known]
+    errors = [
+        {"loc": ["query", name], "msg": "unknown parameter", "type": "extra_forbidden"}
+        for name in unknown
+    ] + [
+        {"loc": ["query", name], "msg": "given more than once", "type": "repeated"}
+        for name in twice
+    ]
+    if errors:
+        said = [
+            *(["unknown query parameter: " + ", ".join(unknown)] if unknown else []),
+            *(["query parameter given more than once: " + ", ".join(twice)] if twice else []),
+        ]
+        raise ValidationFailed("; ".join(said), errors[:MAX_REPORTED_ERRORS])
 
 
 def query_names(model: type[BaseModel]) -> frozenset[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import traceback
 from typing import Any
 
@@ -12,7 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from inquiries.api.errors import Error, RequestError, error_response
-from inquiries.api.ids import ID_PATTERN
+from inquiries.api.ids import is_id
 from inquiries.api.requests import invalid
 from inquiries.domain.errors import DomainError, NotFound
 
@@ -99,6 +98,6 @@ def refusal(error: Exception) -> dict[str, Any]:
 
 def inquiry_id_of(value: str) -> str:
     """A path id that cannot name an inquiry is simply not found."""
-    if not re.fullmatch(ID_PATTERN, value):  # fullmatch: no trailing newline slips through
+    if not is_id(value):
         raise NotFound("inquiry not found")
     return value

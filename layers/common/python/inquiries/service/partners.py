@@ -25,16 +25,16 @@ def _check(deps: Dependencies, partner: Partner, replacing: Partner | None) -> N
     from inquiries import business_time  # noqa: PLC0415  (only these routes need it here)
 
     calendar = partner.calendar
-    # The country first, then its subdivision, so the answer names the field at fault.
-    for field, subdivision in (("country", None), ("subdivision", calendar.subdivision)):
-        try:
-            business_time.validate_calendar(
-                calendar.country, subdivision, calendar.timezone, calendar.working_days
-            )
-        except ValueError as error:
-            raise ValidationFailed.at(
-                f"invalid {field}: {error}", "body", field, msg=str(error)
-            ) from None
+    try:
+        business_time.validate_calendar(
+            calendar.country, calendar.subdivision, calendar.timezone, calendar.working_days
+        )
+    except business_time.CalendarError as error:
+        # The field at fault (the country is checked before its subdivision) and what is
+        # wrong with it, never the value sent (docs/api.md, Errors).
+        raise ValidationFailed.at(
+            f"invalid {error.field}: {error.reason}", "body", error.field, msg=error.reason
+        ) from None
     # A partner one transaction cannot store is refused as bad input, not retried as 503.
     check_storable(partner, replacing=replacing)
 

@@ -18,6 +18,7 @@ from inquiries.api.schemas.fields import (
     Email,
     Name,
     PostalCode,
+    Street,
     Strict,
     Text,
     check_phone,
@@ -44,7 +45,7 @@ class ContactRowIn(Strict):
     phone: Annotated[str | None, StringConstraints(max_length=40), AfterValidator(check_phone)] = (
         None
     )
-    street: Text | None = None
+    street: Street | None = None
     postal_code: PostalCode | None = None
     city: Text | None = None
     country: Country

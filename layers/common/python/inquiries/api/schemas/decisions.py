@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` in the request models: pydantic would compile
 # and evaluate every annotation string again when it creates the classes (a cold
 # request's first validation pays it); a class's reference to itself is `Self`.
-from datetime import date
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
@@ -18,6 +17,8 @@ from pydantic import (
 
 from inquiries.api.schemas.fields import (
     ID_SCHEMA,
+    VISIBLE_SCHEMA,
+    Day,
     Id,
     Note,
     Strict,
@@ -72,7 +73,7 @@ class AssignIn(Strict):
     partner_id: Annotated[Id | None, WithJsonSchema(ID_SCHEMA)] = None
     user_id: Annotated[
         UserId | None,
-        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"\S"}),
+        WithJsonSchema({**VISIBLE_SCHEMA, "minLength": 1, "maxLength": 128}),
     ] = None
 
     @model_validator(mode="after")
@@ -110,8 +111,8 @@ class ListQuery(BaseModel):
     partner_id: Id | None = None
     channel: Channel | None = None
     return_reason: ReturnReason | None = None
-    from_: date | None = Field(default=None, alias="from")
-    to: date | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
 
     @model_validator(mode="after")
     def _days(self) -> Self:

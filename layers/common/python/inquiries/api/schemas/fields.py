@@ -4,19 +4,23 @@
 # and evaluate every annotation string again when it creates the classes (a cold
 # request's first validation pays it); a class's reference to itself is `Self`.
 import re
+import unicodedata
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from inquiries.api.countries import ISO_COUNTRIES
-from inquiries.api.ids import ID_PATTERN
+from inquiries.api.ids import ID_MAX_LENGTH, ID_PATTERN
 
 _POSTAL_CODE = r"^(?:[A-Za-z]{1,3}-)?[A-Za-z0-9][A-Za-z0-9 -]{0,14}$"
 PHONE = r"^[+0-9][0-9 ()./-]{3,39}$"
@@ -73,9 +77,66 @@ def distinct_emails(value: list[str]) -> list[str]:
     return distinct
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# Text as people type it. Control characters (Unicode category Cc: NUL and the other C0
+# codes, DEL, C1) have no place in it: a single-line field (a name, a city, a company)
+# takes none, a multi-line one (a message, a note, a street, which an address book may
+# hold on two lines) keeps line breaks and tabs. A name
+# must show something: whitespace and format characters (Cf: zero-width spaces, bidi
+# marks) alone are as blank as spaces. The patterns say the same to the OpenAPI
+# document, as far as its regular expressions can (they have no Unicode categories).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SINGLE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_VISIBLE = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+_MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+
+
+def single_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("control characters (such as NUL, a tab or a line break) are not allowed")
+    return value
+
+
+def multi_line(value: str) -> str:
+    if _CONTROL_BUT_LINES.search(value):
+        raise ValueError(
+            "control characters other than line breaks and tabs (such as NUL) are not allowed"
+        )
+    return value
+
+
+def visible(value: str) -> str:
+    """Blank if nothing but whitespace and format characters: answered as a blank string."""
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        raise PydanticCustomError(
+            "string_too_short", "String should have at least 1 visible character", {"min_length": 1}
+        )
+    return value
+
+
+SINGLE_LINE = Field(json_schema_extra={"pattern": _SINGLE_LINE})
+VISIBLE = Field(json_schema_extra={"pattern": _VISIBLE})
+VISIBLE_SCHEMA = {"type": "string", "pattern": _VISIBLE}
+MULTI_LINE = Field(json_schema_extra={"pattern": _MULTI_LINE})
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(single_line),
+    SINGLE_LINE,
+]
+Street = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(multi_line),
+    MULTI_LINE,
+]
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NOT_BLANK
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(single_line),
+    AfterValidator(visible),
+    VISIBLE,
 ]
 Country = Annotated[
     str,
@@ -91,12 +152,45 @@ PostalCode = Annotated[
     AfterValidator(_postal_code),
     WithJsonSchema({"type": "string", "maxLength": 20, "pattern": _POSTAL_CODE}),
 ]
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
+Id = Annotated[str, StringConstraints(max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
+ID_SCHEMA = {"type": "string", "maxLength": ID_MAX_LENGTH, "pattern": ID_PATTERN}
 UserId = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), NOT_BLANK
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
+    AfterValidator(single_line),
+    AfterValidator(visible),
+    VISIBLE,
 ]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Note = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    AfterValidator(multi_line),
+    MULTI_LINE,
+]
+Message = Annotated[str, StringConstraints(max_length=5000), AfterValidator(multi_line), MULTI_LINE]
+
+_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _day(value: object) -> object:
+    """`YYYY-MM-DD` and nothing else: pydantic's own date also takes epoch seconds (`0`,
+    `86400`), datetimes at midnight with any offset and `20261130` (as seconds)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(_DAY, value):
+        raise ValueError("not a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not a day of the calendar (YYYY-MM-DD)") from None
+
+
+# A day of a query (`from`, `to`): the contract's `YYYY-MM-DD`, a real calendar day.
+Day = Annotated[
+    date,
+    BeforeValidator(_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _DAY}),
+]
 
 
 # An e-mail address is checked as pydantic's `EmailStr` checks it, by `email_validator`
@@ -130,8 +224,29 @@ def _email(value: str) -> str:
     ):
         return f"{plain['local']}@{plain['domain'].lower()}"
     from pydantic.networks import validate_email  # noqa: PLC0415  (imports the library)
+    from pydantic_core import PydanticCustomError  # noqa: PLC0415
 
-    return validate_email(value)[1]
+    try:
+        return validate_email(value)[1]
+    except PydanticCustomError as error:
+        reason = _explanation(str((error.context or {}).get("reason", "")))
+        raise PydanticCustomError(error.type, error.message_template, {"reason": reason}) from None
+
+
+# Where the library's explanation starts quoting the address: a parenthesis holding a
+# quote ("not valid IDNA (Codepoint ... of 'label' not allowed)", an IP literal) or an
+# opening quote (the characters at fault: "invalid characters: '_'"); "can't" is no quote.
+_QUOTING = re.compile(r"""\s*(?:\([^'"]*)?(?<![A-Za-z])['"].*""", re.DOTALL)
+
+
+def _explanation(reason: str) -> str:
+    """The library's explanation of an invalid address without what it quotes of it: a 422
+    never repeats the values sent (docs/api.md, Errors)."""
+    kept = _QUOTING.sub("", reason)
+    if kept == reason:
+        return reason
+    kept = kept.rstrip(" :.")
+    return f"{kept}." if kept else "not an e-mail address"
 
 
 Email = Annotated[

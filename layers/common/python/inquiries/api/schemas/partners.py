@@ -18,12 +18,16 @@ from pydantic import (
 from inquiries.api.schemas.fields import (
     MAX_NOTIFY_EMAILS,
     NOT_BLANK,
+    SINGLE_LINE,
+    VISIBLE,
     Country,
     Email,
     Strict,
     check_timezone,
     check_working_days,
     distinct_emails,
+    single_line,
+    visible,
 )
 from inquiries.domain.model import (
     Product,
@@ -32,9 +36,19 @@ from inquiries.domain.model import (
 
 class TerritoryIn(Strict):
     country: Country
-    postal_prefixes: list[Annotated[str, StringConstraints(max_length=16)]] = Field(
-        min_length=1, max_length=1000
-    )
+    postal_prefixes: list[
+        Annotated[str, StringConstraints(max_length=16), AfterValidator(single_line), SINGLE_LINE]
+    ] = Field(min_length=1, max_length=1000)
+
+
+# Shown in HQ's console and the mails: one line, something visible (as a contact's name).
+PartnerName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(single_line),
+    AfterValidator(visible),
+    VISIBLE,
+]
 
 
 class PartnerIn(Strict):
@@ -53,9 +67,7 @@ class PartnerIn(Strict):
         "language": "de",
     }
 
-    name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NOT_BLANK
-    ]
+    name: PartnerName
     country: Country
     subdivision: Annotated[str, StringConstraints(max_length=10)] | None = None
     timezone: Annotated[
@@ -86,10 +98,7 @@ class PartnerPatchIn(Strict):
     """`PATCH /partners/{partner_id}`: the fields of `PartnerIn` to change, each validated
     as there; a field left out keeps its value. Only `subdivision` may be set to null."""
 
-    name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-        | None
-    ) = None
+    name: PartnerName | None = None
     country: Country | None = None
     subdivision: Annotated[str, StringConstraints(max_length=10)] | None = None
     timezone: (

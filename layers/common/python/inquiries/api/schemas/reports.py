@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` in the request models: pydantic would compile
 # and evaluate every annotation string again when it creates the classes (a cold
 # request's first validation pays it); a class's reference to itself is `Self`.
-from datetime import date
 from typing import ClassVar, Literal, Self
 
 from pydantic import (
@@ -14,6 +13,7 @@ from pydantic import (
 )
 
 from inquiries.api.schemas.fields import (
+    Day,
     Id,
 )
 from inquiries.domain.report.periods import Interval
@@ -22,8 +22,8 @@ from inquiries.domain.report.periods import Interval
 class ReportQuery(BaseModel):
     one_of: ClassVar[tuple[str, ...]] = ("from", "to")
 
-    from_: date = Field(alias="from")
-    to: date
+    from_: Day = Field(alias="from")
+    to: Day
     partner_id: Id | None = None
     format: Literal["json", "csv", "xlsx"] = "json"
     interval: Interval | None = None

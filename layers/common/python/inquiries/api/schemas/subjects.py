@@ -7,6 +7,7 @@
 from pydantic import (
     BaseModel,
     ConfigDict,
+    StrictBool,
 )
 
 from inquiries.api.schemas.fields import (
@@ -24,4 +25,5 @@ class SubjectQuery(BaseModel):
 class EraseIn(Strict):
     email: Email
     # Also delete the contacts partners created from these inquiries (the partner asked).
-    partner_contacts: bool = False
+    # Strict: it cannot be undone, so only JSON `true` asks for it ("yes", 1: 422).
+    partner_contacts: StrictBool = False

@@ -22,8 +22,10 @@ from inquiries.api.schemas.fields import (
     Country,
     Email,
     Id,
+    Message,
     Name,
     PostalCode,
+    Street,
     Strict,
     Text,
     check_phone,
@@ -45,7 +47,7 @@ class ContactIn(Strict):
             {"anyOf": [{"type": "string", "maxLength": 40, "pattern": PHONE}, {"type": "null"}]}
         ),
     ] = None
-    street: Text | None = None
+    street: Street | None = None
     postal_code: PostalCode
     city: Text | None = None
     country: Country
@@ -79,7 +81,7 @@ class SubmissionIn(Strict):
 
     product: Product
     contact: ContactIn
-    message: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    message: Message | None = None
     language: (
         Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None
     ) = None
