@@ -172,6 +172,8 @@ def test_a_look_up_or_erasure_by_a_name_and_address_is_422_and_erases_nothing(
     answers = {
         "subjects": call("GET", "/subjects", claims=hq(), query={"email": address}),
         "erase": call("POST", "/subjects/erase", claims=hq(), body={"email": address}),
+        "q": call("GET", "/inquiries", claims=hq(), query={"q": address}),
+        "contacts": call("GET", "/contacts", claims=partner(SOUTH_TYROL), query={"q": address}),
     }
 
     for route, answer in answers.items():

@@ -295,6 +295,13 @@ EmailToLookUp = Annotated[
 ]
 
 
+def search_term(value: str) -> str:
+    """A `q=` search: with an `@` it is looked up as an e-mail address, which is one alone."""
+    if "@" in value and not _ANGLE_BRACKETS.isdisjoint(value):
+        raise _not_an_address(EMAIL_ALONE)
+    return value
+
+
 MAX_NOTIFY_EMAILS = 20
 
 
