@@ -131,6 +131,14 @@ def _message(error: Any) -> str:
     if error["type"] == "missing":
         return f"{name} is required"
     if name == "email":  # the e-mail validator's explanations may quote the address
+        from inquiries.api.schemas.fields import (  # noqa: PLC0415
+            EMAIL_ALONE,
+            EMAIL_LOCAL_PART_TOO_LONG,
+        )
+
+        reason = (error.get("ctx") or {}).get("reason")
+        if reason in (EMAIL_ALONE, EMAIL_LOCAL_PART_TOO_LONG):  # ours: they quote nothing
+            return f"email is not a valid e-mail address: {reason}"
         return "email is not a valid e-mail address"
     text = str(error["msg"]).removeprefix("Value error, ")
     return f"{name}: {text}"

@@ -22,6 +22,7 @@ from inquiries.api.schemas.fields import (
     Strict,
     Text,
     check_phone,
+    search_term,
 )
 
 
@@ -30,7 +31,14 @@ class ContactsQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore", defer_build=True)
 
-    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = None
+    q: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, max_length=254),
+            AfterValidator(search_term),
+        ]
+        | None
+    ) = None
     limit: int = Field(default=25, ge=1, le=100)
     cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
 

@@ -6,6 +6,7 @@
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,6 +24,7 @@ from inquiries.api.schemas.fields import (
     Note,
     Strict,
     UserId,
+    search_term,
 )
 from inquiries.domain.model import (
     Channel,
@@ -105,7 +107,11 @@ class ListQuery(BaseModel):
     cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
     # HQ only: an inquiry id, or an e-mail address or last name (issue 13, data subjects).
     q: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=320),
+            AfterValidator(search_term),
+        ]
         | None
     ) = None
     partner_id: Id | None = None

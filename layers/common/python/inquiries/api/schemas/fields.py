@@ -194,14 +194,17 @@ Day = Annotated[
 
 
 # An e-mail address is checked as pydantic's `EmailStr` checks it, by `email_validator`
-# (pydantic's `validate_email`), with one shortcut: an address of plain ASCII letters,
-# digits and `._%+-` at a host name of plain labels under an alphabetic top-level domain
-# is one the library accepts unchanged but for the domain's case, so it is taken as
-# that without importing the library, whose import (it compiles the RFC grammars)
-# costs about 15 ms of a submission's cold start. Anything else (international
-# addresses, quoted parts, display names, errors) goes to the library, so the answer
-# and its error are the library's. `tests/unit/test_email_field.py` checks the
-# shortcut against `EmailStr`.
+# (pydantic's `validate_email`), with one shortcut and two refusals of our own. The
+# shortcut: an address of plain ASCII letters, digits and `._%+-` at a host name of plain
+# labels under an alphabetic top-level domain is one the library accepts unchanged but
+# for the domain's case, so it is taken as that without importing the library, whose
+# import (it compiles the RFC grammars) costs about 15 ms of a submission's cold start.
+# Anything else (international addresses, quoted parts, errors) goes to the library, so
+# the answer and its error are the library's, but for the refusals: a field holds an
+# address alone, so `Name <address>` (which pydantic reads as a name and an address) is
+# refused, and so is a part before the @-sign over RFC 5321's 64 octets (the library
+# checks that only in its strict mode). `tests/unit/test_email_field.py` checks the
+# field against `EmailStr`.
 _PLAIN_EMAIL = re.compile(
     r"(?P<local>[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*)"
     r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
@@ -209,11 +212,29 @@ _PLAIN_EMAIL = re.compile(
 # The top-level domains `email_validator` refuses (its SPECIAL_USE_DOMAIN_NAMES; a test
 # fails if the library's list grows); the library answers for them.
 SPECIAL_USE_DOMAINS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
-_MAX_LOCAL_PART = 64
+_MAX_LOCAL_PART = 64  # octets (RFC 5321 4.5.3.1.1), of the address as stored (UTF-8)
 _MAX_EMAIL = 254
+# Pydantic's display-name form (`Anna <a@x.com>`, `"Rossi, Anna" <a@x.com>`, `<a@x.com>`)
+# always has angle brackets, and no address the library accepts has one (they are allowed
+# only in a quoted local part, which it refuses).
+_ANGLE_BRACKETS = frozenset("<>")
+EMAIL_ALONE = "The address must be given alone, without a name or angle brackets (<>)."
+EMAIL_LOCAL_PART_TOO_LONG = (
+    "The part before the @-sign is too long: at most 64 octets "
+    "(64 characters such as a-z, 0-9 and dots; fewer with accented letters)."
+)
 
 
-def _email(value: str) -> str:
+def _not_an_address(reason: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "value_error", "value is not a valid email address: {reason}", {"reason": reason}
+    )
+
+
+def _address(value: str, *, long_local_part: bool) -> str:
+    """The address as stored, or the library's error (without what it quotes of the
+    address) or one of ours. `long_local_part`: take a part before the @-sign over 64
+    octets (a look-up of an address stored before that limit)."""
     plain = _PLAIN_EMAIL.fullmatch(value)
     if (
         plain is not None
@@ -223,14 +244,27 @@ def _email(value: str) -> str:
         and plain["domain"].rsplit(".", 1)[-1].lower() not in SPECIAL_USE_DOMAINS
     ):
         return f"{plain['local']}@{plain['domain'].lower()}"
+    if not _ANGLE_BRACKETS.isdisjoint(value):
+        raise _not_an_address(EMAIL_ALONE)
     from pydantic.networks import validate_email  # noqa: PLC0415  (imports the library)
-    from pydantic_core import PydanticCustomError  # noqa: PLC0415
 
     try:
-        return validate_email(value)[1]
+        address = validate_email(value)[1]
     except PydanticCustomError as error:
         reason = _explanation(str((error.context or {}).get("reason", "")))
         raise PydanticCustomError(error.type, error.message_template, {"reason": reason}) from None
+    local = address.rpartition("@")[0]
+    if not long_local_part and len(local.encode()) > _MAX_LOCAL_PART:
+        raise _not_an_address(EMAIL_LOCAL_PART_TOO_LONG)
+    return address
+
+
+def _email(value: str) -> str:
+    return _address(value, long_local_part=False)
+
+
+def _email_to_look_up(value: str) -> str:
+    return _address(value, long_local_part=True)
 
 
 # Where the library's explanation starts quoting the address: a parenthesis holding a
@@ -249,12 +283,25 @@ def _explanation(reason: str) -> str:
     return f"{kept}." if kept else "not an e-mail address"
 
 
+_EMAIL_SCHEMA = WithJsonSchema({"format": "email", "maxLength": _MAX_EMAIL, "type": "string"})
+# An address a field stores (a prospect's, a partner's, an imported contact's).
 Email = Annotated[
-    str,
-    AfterValidator(_email),
-    StringConstraints(max_length=_MAX_EMAIL),
-    WithJsonSchema({"format": "email", "maxLength": _MAX_EMAIL, "type": "string"}),
+    str, AfterValidator(_email), StringConstraints(max_length=_MAX_EMAIL), _EMAIL_SCHEMA
 ]
+# An address to look up or erase (`GET /subjects`, `POST /subjects/erase`): also one whose
+# part before the @-sign is over 64 octets, as intake took them before that limit.
+EmailToLookUp = Annotated[
+    str, AfterValidator(_email_to_look_up), StringConstraints(max_length=_MAX_EMAIL), _EMAIL_SCHEMA
+]
+
+
+def search_term(value: str) -> str:
+    """A `q=` search: with an `@` it is looked up as an e-mail address, which is one alone."""
+    if "@" in value and not _ANGLE_BRACKETS.isdisjoint(value):
+        raise _not_an_address(EMAIL_ALONE)
+    return value
+
+
 MAX_NOTIFY_EMAILS = 20
 
 

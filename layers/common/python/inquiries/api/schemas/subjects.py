@@ -11,7 +11,7 @@ from pydantic import (
 )
 
 from inquiries.api.schemas.fields import (
-    Email,
+    EmailToLookUp,
     Strict,
 )
 
@@ -19,11 +19,11 @@ from inquiries.api.schemas.fields import (
 class SubjectQuery(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, defer_build=True)
 
-    email: Email
+    email: EmailToLookUp
 
 
 class EraseIn(Strict):
-    email: Email
+    email: EmailToLookUp
     # Also delete the contacts partners created from these inquiries (the partner asked).
     # Strict: it cannot be undone, so only JSON `true` asks for it ("yes", 1: 422).
     partner_contacts: StrictBool = False
