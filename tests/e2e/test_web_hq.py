@@ -473,7 +473,7 @@ def test_languages_from_the_browser_and_the_switcher(app: App, stack: LocalStack
     expect(row).to_contain_text(re.compile(r"\d+ Std\. \d+ Min\."))
     app.axe("inbox in German")
     page.get_by_label("Sprache").select_option("it")
-    expect(page.get_by_role("heading", name="Le tue richieste")).to_be_visible()
+    expect(page.get_by_role("heading", name="Le sue richieste")).to_be_visible()
     expect(page.get_by_role("link", name="Richieste")).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "it"
     app.shot("inbox-italian", full_page=False)
