@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { TEXTS as FORM_TEXTS } from "./form/texts";
 import { LANGS, actorWord, dictFor, lang, preferredLang, word } from "./i18n";
+import { APP_WORDS, WORDS } from "./validation";
 
 describe("languages", () => {
   it("takes the browser's first language the app speaks", () => {
@@ -36,7 +37,8 @@ function texts(value: unknown): string[] {
 describe("German", () => {
   it("says Sie throughout, never du", () => {
     const informal = /\b(du|dein\w*|dich|dir|nimm|verknüpfe|lege|wähle|gib|hast)\b/i;
-    const found = texts(dictFor("de")).filter((text) => informal.test(text));
+    const all = [...texts(dictFor("de")), ...texts(WORDS.de), ...texts(APP_WORDS.de), ...texts(FORM_TEXTS.de)];
+    const found = all.filter((text) => informal.test(text));
     expect(found).toEqual([]);
   });
 });
@@ -57,6 +59,7 @@ describe("Italian", () => {
   it("says Lei throughout, never tu or voi", () => {
     expect(found(texts(dictFor("it")))).toEqual([]);
     expect(found(texts(FORM_TEXTS.it))).toEqual([]);
+    expect(found([...texts(WORDS.it), ...texts(APP_WORDS.it)])).toEqual([]);
   });
 
   it("would find the informal forms it once had", () => {
