@@ -1,6 +1,7 @@
 // German, Italian and English; the browser's first choice, a switcher to change it.
 
 import { signal } from "@preact/signals";
+import { APP_WORDS, explain } from "./validation";
 
 export type Lang = "de" | "it" | "en";
 export const LANGS: Lang[] = ["de", "it", "en"];
@@ -895,4 +896,9 @@ export function actorWord(actor: string): string {
 
 export function dictFor(value: Lang): Dict {
   return DICTS[value];
+}
+
+/** An error of a 422 (`FieldError` of api.ts) in words of the current language. */
+export function problem(error: { field: string; message: string; type?: string }): string {
+  return explain({ loc: error.field, msg: error.message, type: error.type }, lang.value, APP_WORDS[lang.value]);
 }
