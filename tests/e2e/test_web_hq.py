@@ -305,7 +305,7 @@ def test_partners_do_not_get_the_data_subjects_page(app: App, stack: LocalStack)
     expect(app.page.get_by_role("heading", level=1)).to_have_text("Page not found")
 
 
-def test_partners_create_with_the_apis_messages_beside_the_fields_then_edit(
+def test_partners_create_with_the_errors_beside_the_fields_in_words_then_edit(
     app: App, stack: LocalStack
 ) -> None:
     app.sign_in_hq()
@@ -318,15 +318,47 @@ def test_partners_create_with_the_apis_messages_beside_the_fields_then_edit(
     page.get_by_label("Name").fill("Serramenti Trento")
     page.get_by_label("Country").fill("XX")
     page.get_by_label("Time zone").fill("Mars/Olympus")
-    page.get_by_label("Territories").fill("IT 38")
+    page.get_by_label("Territories").fill("ITA 38\nIT 38")
+    page.get_by_label("Notification addresses").fill("sales@")
     page.get_by_role("button", name="Save").click()
     country = page.get_by_label("Country")
     expect(country).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#p-country-err")).to_contain_text("ISO 3166-1")
-    expect(page.locator("#p-timezone-err")).to_contain_text("IANA time zone")
+    # In plain words, not the API's ("not an ISO 3166-1 alpha-2 country code", "not an IANA
+    # time zone", "String should have at most 2 characters", "value is not a valid email").
+    code = "Please enter the country as its two-letter code, such as IT or DE."
+    zone = "Please enter a time zone such as Europe/Rome."
+    expect(page.locator("#p-country-err")).to_have_text(code)
+    expect(page.locator("#p-timezone-err")).to_have_text(zone)
+    expect(page.locator("#p-territories-err")).to_have_text(f"Territories 1: {code}")
+    expect(page.locator("#p-notify_emails-err")).to_have_text(
+        "Please enter valid e-mail addresses, one per line."
+    )
     expect(page.get_by_label("Name")).not_to_have_attribute("aria-invalid", "true")
     app.axe("partner form with errors")
     app.shot("partner-form-errors")
+    # The same errors in the language the app is switched to.
+    for lang, alert, country_words, zone_words in (
+        (
+            "de",
+            "Bitte die markierten Felder korrigieren.",
+            "Bitte geben Sie das Land als zweistelligen Code an",
+            "Bitte geben Sie eine Zeitzone",
+        ),
+        (
+            "it",
+            "Corregga i campi segnati.",
+            "Indichi il paese con il codice di due lettere",
+            "Indichi un fuso orario",
+        ),
+    ):
+        page.locator("label.lang select").select_option(lang)
+        expect(page.locator(".editor .alert")).to_have_text(alert)
+        expect(page.locator("#p-country-err")).to_contain_text(country_words)
+        expect(page.locator("#p-timezone-err")).to_contain_text(zone_words)
+        app.shot(f"partner-form-errors-{lang}")
+    page.locator("label.lang select").select_option("en")
+    page.get_by_label("Territories").fill("IT 38")
+    page.get_by_label("Notification addresses").fill("")
     country.fill("IT")
     page.get_by_label("Subdivision").fill("TN")
     page.get_by_label("Time zone").fill("Europe/Rome")
@@ -353,7 +385,7 @@ def test_partners_create_with_the_apis_messages_beside_the_fields_then_edit(
     with page.expect_request(lambda r: r.method == "PATCH") as refused:
         page.get_by_role("button", name="Save").click()
     assert refused.value.post_data_json == {"timezone": "Europe/Nowhere"}
-    expect(page.locator("#p-timezone-err")).to_contain_text("IANA time zone")
+    expect(page.locator("#p-timezone-err")).to_have_text(zone)
     app.shot("partner-edit-errors")
     page.get_by_label("Time zone").fill("Europe/Rome")
     page.get_by_label("Name").fill("Serramenti Trento Nord")
@@ -473,7 +505,7 @@ def test_languages_from_the_browser_and_the_switcher(app: App, stack: LocalStack
     expect(row).to_contain_text(re.compile(r"\d+ Std\. \d+ Min\."))
     app.axe("inbox in German")
     page.get_by_label("Sprache").select_option("it")
-    expect(page.get_by_role("heading", name="Le tue richieste")).to_be_visible()
+    expect(page.get_by_role("heading", name="Le sue richieste")).to_be_visible()
     expect(page.get_by_role("link", name="Richieste")).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "it"
     app.shot("inbox-italian", full_page=False)

@@ -43,6 +43,12 @@ def test_hq_reads_the_mails_with_the_html_sandboxed(app: App, stack: LocalStack)
     frame = app.page.locator("iframe.mail-html")
     assert frame.get_attribute("sandbox") == ""
     inner = app.page.frame_locator("iframe.mail-html")
+    # The frame shows the mail itself: its words laid out inside, the frame of a readable size.
+    expect(inner.get_by_text("Ihnen wurde eine neue Anfrage angeboten.")).to_be_visible()
+    expect(inner.get_by_text(inquiry, exact=True)).to_be_visible()
+    expect(inner.get_by_text("39100", exact=True)).to_be_visible()
+    box = frame.bounding_box()
+    assert box is not None and box["height"] >= 300 and box["width"] >= 300, box
     expect(inner.get_by_role("link", name="Anfrage öffnen")).to_have_attribute(
         "href", f"{stack.url}/#/inquiries/{inquiry}"
     )

@@ -145,7 +145,21 @@ class App:
     def shot(self, label: str, *, full_page: bool = True) -> Path:
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{self.name}--{label}.png"
-        self.page.screenshot(path=str(path), full_page=full_page)
+        size = self.page.viewport_size
+        height = self.page.evaluate("document.documentElement.scrollHeight")
+        if full_page and size and height > size["height"] and self.page.locator("iframe").count():
+            # Chromium does not paint a frame of another origin (the outbox's mail, whose
+            # empty sandbox gives it an opaque origin) while it is outside the viewport, and a
+            # full-page capture does not change that: the frame came out blank below the
+            # fold, though a person scrolling down sees it. The whole page in the viewport
+            # for the capture, so the picture shows what the person sees.
+            self.page.set_viewport_size({"width": size["width"], "height": height})
+            try:
+                self.page.screenshot(path=str(path))
+            finally:
+                self.page.set_viewport_size(size)
+        else:
+            self.page.screenshot(path=str(path), full_page=full_page)
         self.shots.append(path)
         return path
 

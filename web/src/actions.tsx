@@ -3,17 +3,19 @@
 import { useState } from "preact/hooks";
 import { ApiError, api, type Duplicate, type Inquiry } from "./api";
 import { Dialog, DialogActions } from "./components/Dialog";
-import { t, word } from "./i18n";
+import { problem, t, word } from "./i18n";
 import { go, pendingDuplicates, say } from "./state";
 
 export const REASONS = ["out_of_area", "no_capacity", "product_not_offered", "spam", "other"] as const;
 
-/** An API failure in words a person understands; 404 and 409 never show as codes. */
+/** An API failure in words a person understands; 404, 409 and 422 never show as codes. */
 export function describe(error: unknown): string {
   const words = t();
   if (error instanceof ApiError) {
     if (error.status === 404) return `${words.gone}. ${words.goneWhy}`;
     if (error.status === 409) return `${words.conflict} (${error.message})`;
+    // A 422 in words of the language, each thing at fault once; never pydantic's English.
+    if (error.status === 422 && error.fields.length) return [...new Set(error.fields.map(problem))].join(" ");
     return error.message;
   }
   return `${words.error} ${String((error as Error)?.message ?? error)}`;

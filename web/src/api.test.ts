@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe as said } from "./actions";
 import { ApiError, api, fieldErrors, setToken, withQuery } from "./api";
+import { lang } from "./i18n";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -19,6 +21,29 @@ describe("the API client", () => {
       { field: "timezone", message: "not an IANA time zone such as Europe/Rome" },
       { field: "territories.0.country", message: "not an ISO 3166-1 alpha-2 country code" },
     ]);
+  });
+
+  it("keeps each error's type, for its words in the language", async () => {
+    const body = {
+      message: "invalid body: note",
+      errors: [{ loc: ["body", "note"], msg: "String should have at most 2000 characters", type: "string_too_long" }],
+      fields: ["note"],
+    };
+    expect(fieldErrors(body)).toEqual([
+      { field: "note", message: "String should have at most 2000 characters", type: "string_too_long" },
+    ]);
+    // What a page shows of such a 422 (a dialog, a filter): the words, never the API's English.
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(body), { status: 422, headers: { "content-type": "application/json" } })));
+    const failure = await api("POST", "/inquiries/x/reject", {}).catch((error: unknown) => error);
+    for (const [code, text] of [
+      ["en", "Please use at most 2000 characters."],
+      ["de", "Bitte verwenden Sie höchstens 2000 Zeichen."],
+      ["it", "Usi al massimo 2000 caratteri."],
+    ] as const) {
+      lang.value = code;
+      expect(said(failure)).toBe(text);
+    }
+    lang.value = "en";
   });
 
   it("falls back to `fields` with the message", () => {

@@ -127,10 +127,12 @@ export interface Report {
   total: ReportRow;
 }
 
-/** A field the API named in a 422, with its message. */
+/** A field the API named in a 422 (its path, `territories.0.country`), with the error's
+ * type and the API's own message; shown in words by `problem` (i18n.ts). */
 export interface FieldError {
   field: string;
   message: string;
+  type?: string;
 }
 
 /** An answer other than 2xx, with the API's own message. */
@@ -176,10 +178,10 @@ export function fieldErrors(body: unknown): FieldError[] {
   }
   return errors.flatMap((error): FieldError[] => {
     if (!error || typeof error !== "object") return [];
-    const { loc, msg, message } = error as { loc?: unknown; msg?: unknown; message?: unknown };
+    const { loc, msg, message, type } = error as { loc?: unknown; msg?: unknown; message?: unknown; type?: unknown };
     const path = Array.isArray(loc) ? loc.filter((part) => part !== "body") : [];
     const text = String(msg ?? message ?? "").replace(/^Value error, /, "");
-    return [{ field: path.map(String).join("."), message: text }];
+    return [{ field: path.map(String).join("."), message: text, ...(type === undefined ? {} : { type: String(type) }) }];
   });
 }
 

@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
+import { TEXTS as FORM_TEXTS } from "./form/texts";
 import { LANGS, actorWord, dictFor, lang, preferredLang, word } from "./i18n";
+import { APP_WORDS, WORDS } from "./validation";
 
 describe("languages", () => {
   it("takes the browser's first language the app speaks", () => {
@@ -35,8 +37,47 @@ function texts(value: unknown): string[] {
 describe("German", () => {
   it("says Sie throughout, never du", () => {
     const informal = /\b(du|dein\w*|dich|dir|nimm|verknüpfe|lege|wähle|gib|hast)\b/i;
-    const found = texts(dictFor("de")).filter((text) => informal.test(text));
+    const all = [...texts(dictFor("de")), ...texts(WORDS.de), ...texts(APP_WORDS.de), ...texts(FORM_TEXTS.de)];
+    const found = all.filter((text) => informal.test(text));
     expect(found).toEqual([]);
+  });
+});
+
+describe("Italian", () => {
+  // Lei throughout, as the German says Sie: no tu, no voi. Pronouns and possessives, the
+  // second person's own verbs, and the imperatives a sentence gives (a button's label, such
+  // as "Salva" or "Accetta richiesta", is no sentence and keeps the usual short form).
+  const informal = /\b(tu|ti|te|tuo|tua|tuoi|tue|voi|vi|vostr[oaie]|hai|sei|puoi|vuoi|devi|(accetta|rifiuta|collega|scegli|inserisci|controlla|compila|indica)(l[aeio]|ne))\b/i;
+  const TU = "inserisci|scegli|seleziona|controlla|correggi|riprova|accetta|rifiuta|collega|crea|importa|invia|indica|usa|scrivi|apri|clicca|premi|verifica|compila|lascia|prova";
+  // The voi forms are also participles ("accettate o rifiutate"): only where a sentence starts.
+  const VOI = "inserite|scegliete|selezionate|controllate|correggete|riprovate|accettate|rifiutate|collegate|create|importate|inviate|indicate|usate|scrivete|aprite|compilate|lasciate|provate";
+  const imperative = new RegExp(`(^|[.;:!?]\\s+)(${TU}|${VOI})\\b|\\s(o|e|poi)\\s+(${TU})\\b`, "i");
+  const sentence = /[.!?]$|[.!?]\s/;
+  const found = (all: string[]) =>
+    all.filter((text) => informal.test(text) || (sentence.test(text) && imperative.test(text)));
+
+  it("says Lei throughout, never tu or voi", () => {
+    expect(found(texts(dictFor("it")))).toEqual([]);
+    expect(found(texts(FORM_TEXTS.it))).toEqual([]);
+    expect(found([...texts(WORDS.it), ...texts(APP_WORDS.it)])).toEqual([]);
+  });
+
+  it("would find the informal forms it once had", () => {
+    const before = [
+      "Le tue richieste",
+      "Le nuove richieste della sede sono in cima. Accettale o rifiutale prima della scadenza.",
+      "Inserisci un ID partner.",
+      "Correggi i campi segnati.",
+      "Alcuni contatti somigliano. Collegala a uno di essi o crea un nuovo contatto.",
+      "I vostri contatti",
+      "Ancora nessun contatto. Accettate una richiesta o importate un file CSV.",
+      "Hai rifiutato questa richiesta.",
+      "La sede ti ha ritirato questa richiesta.",
+      "Questa richiesta non è più disponibile per te",
+    ];
+    expect(found(before)).toEqual(before);
+    // Labels and participles are no informal address.
+    expect(found(["Accetta richiesta", "Riprova", "Le richieste accettate restano.", "Scelga un partner."])).toEqual([]);
   });
 });
 

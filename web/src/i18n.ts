@@ -1,6 +1,7 @@
 // German, Italian and English; the browser's first choice, a switcher to change it.
 
 import { signal } from "@preact/signals";
+import { APP_WORDS, explain } from "./validation";
 
 export type Lang = "de" | "it" | "en";
 export const LANGS: Lang[] = ["de", "it", "en"];
@@ -547,14 +548,14 @@ const it: Dict = {
   signInPartner: "Accedi come partner",
   signInHq: "Accedi come sede",
   signInRedirect: "Continua all'accesso",
-  needPartnerId: "Inserisci un ID partner.",
+  needPartnerId: "Inserisca un ID partner.",
   loading: "Caricamento…",
   retry: "Riprova",
-  inboxTitle: "Le tue richieste",
+  inboxTitle: "Le sue richieste",
   queueTitle: "Coda richieste",
-  inboxIntro: "Le nuove richieste della sede sono in cima. Accettale o rifiutale prima della scadenza.",
+  inboxIntro: "Le nuove richieste della sede sono in cima. Le accetti o le rifiuti prima della scadenza.",
   queueIntro: "Richieste non assegnate, restituite o presso la sede attendono una decisione.",
-  waiting: (n) => (n === 1 ? "1 richiesta attende la tua decisione" : `${n} richieste attendono la tua decisione`),
+  waiting: (n) => (n === 1 ? "1 richiesta attende la sua decisione" : `${n} richieste attendono la sua decisione`),
   nothing: "Nessuna richiesta.",
   product: "Prodotto",
   place: "Località",
@@ -578,7 +579,7 @@ const it: Dict = {
   cancel: "Annulla",
   rejected: "Richiesta rifiutata. È tornata alla sede.",
   duplicateCheck: "Controllo duplicati",
-  duplicateIntro: "Alcuni contatti esistenti somigliano al contatto di questa richiesta. Collegala a uno di essi o crea un nuovo contatto.",
+  duplicateIntro: "Alcuni contatti esistenti somigliano al contatto di questa richiesta. La colleghi a uno di essi o crei un nuovo contatto.",
   inquiryContact: "Contatto della richiesta",
   candidate: "Contatto esistente",
   matchedOn: "Corrisponde per",
@@ -619,11 +620,11 @@ const it: Dict = {
   discardIntro: "La richiesta viene chiusa senza partner. Non si può annullare.",
   discarded: "Richiesta scartata.",
   assigned: "Richiesta assegnata.",
-  gone: "Questa richiesta non è più disponibile per te",
+  gone: "Questa richiesta non è più a sua disposizione",
   goneWhy: "Forse è stata rifiutata, restituita alla sede dopo la scadenza o ritirata dalla sede.",
-  goneRejected: "Hai rifiutato questa richiesta; è tornata alla sede.",
+  goneRejected: "Ha rifiutato questa richiesta; è tornata alla sede.",
   goneExpired: "La scadenza è passata senza decisione; la richiesta è tornata alla sede.",
-  goneWithdrawn: "La sede ti ha ritirato questa richiesta.",
+  goneWithdrawn: "La sede le ha ritirato questa richiesta.",
   returnedRejected: "Il partner ha rifiutato questa richiesta; è tornata alla sede.",
   returnedExpired: "La scadenza del partner è passata senza decisione; la richiesta è tornata alla sede.",
   returnedWithdrawn: "La sede ha ritirato questa richiesta al partner.",
@@ -691,12 +692,12 @@ const it: Dict = {
   saved: "Partner salvato.",
   yes: "Sì",
   no: "No",
-  fixFields: "Correggi i campi segnati.",
+  fixFields: "Corregga i campi segnati.",
   required: "Campo obbligatorio.",
-  choosePartner: "Scegliere un partner.",
-  enterHqUser: "Inserire l'ID dell'utente della sede.",
-  chooseReason: "Scegliere un motivo.",
-  enterColleague: "Inserire l'ID utente del collega.",
+  choosePartner: "Scelga un partner.",
+  enterHqUser: "Inserisca l'ID dell'utente della sede.",
+  chooseReason: "Scelga un motivo.",
+  enterColleague: "Inserisca l'ID utente del collega.",
   notFoundPage: "Pagina non trovata",
   error: "Qualcosa è andato storto:",
   // contacts (issue 13)
@@ -729,11 +730,11 @@ const it: Dict = {
   subjectsPartnerContacts: "Su richiesta dei partner: cancella anche i contatti creati da queste richieste",
   subjectsEraseAction: "Cancella",
   subjectsErasedCount: (n: number) => (n === 1 ? "Cancellata: 1 richiesta." : `Cancellate: ${n} richieste.`),
-  contactsTitle: "I vostri contatti",
-  contactsIntro: "La vostra rubrica: i contatti delle richieste accettate e quelli importati. Nessun altro li vede.",
+  contactsTitle: "I suoi contatti",
+  contactsIntro: "La sua rubrica: i contatti delle richieste accettate e quelli che ha importato. Nessun altro li vede.",
   contactsSearch: "E-mail, telefono o cognome",
   contactsSearchButton: "Cerca",
-  contactsNone: "Ancora nessun contatto. Accettate una richiesta o importate un file CSV.",
+  contactsNone: "Ancora nessun contatto. Accetti una richiesta o importi un file CSV.",
   contactsNoneFound: "Nessun contatto trovato.",
   contactsName: "Nome",
   contactsEmail: "E-mail",
@@ -895,4 +896,9 @@ export function actorWord(actor: string): string {
 
 export function dictFor(value: Lang): Dict {
   return DICTS[value];
+}
+
+/** An error of a 422 (`FieldError` of api.ts) in words of the current language. */
+export function problem(error: { field: string; message: string; type?: string }): string {
+  return explain({ loc: error.field, msg: error.message, type: error.type }, lang.value, APP_WORDS[lang.value]);
 }

@@ -52,23 +52,49 @@ describe("the form's language", () => {
 });
 
 describe("the API's 422 answer", () => {
-  it("is shown by field: the API's own words in English", () => {
+  it("is shown by field in friendly words, in English too, never pydantic's", () => {
     const errors = fieldErrors(invalid, TEXTS.en);
-    expect(errors.get("email")).toBe("value is not a valid email address: An email address must have an @-sign.");
-    expect(errors.get("consent")).toBe("consent must be true");
-    expect(errors.get("last_name")).toBe("Field required");
+    expect(errors.get("email")).toBe("Please enter a valid e-mail address, such as name@example.com.");
+    expect(errors.get("consent")).toBe("Without your consent we cannot handle your inquiry.");
+    expect(errors.get("last_name")).toBe("Please fill this in.");
+    const long = {
+      errors: [
+        { loc: ["body", "contact", "postal_code"], msg: "String should have at most 20 characters", type: "string_too_long" },
+        { loc: ["body", "contact", "city"], msg: "String should have at most 200 characters", type: "string_too_long" },
+        { loc: ["body", "contact", "country"], msg: "Field required", type: "missing" },
+        { loc: ["body", "product"], msg: "Input should be 'windows', ...", type: "enum" },
+      ],
+    };
+    const said = fieldErrors(long, TEXTS.en);
+    expect(said.get("postal_code")).toBe("Please enter a valid postal code.");
+    expect(said.get("city")).toBe("Please use at most 200 characters.");
+    expect(said.get("country")).toBe("Please choose a country."); // chosen from a list, not typed
+    expect(said.get("product")).toBe("Please choose a product.");
+    for (const text of [...errors.values(), ...said.values()]) expect(text).not.toMatch(/String should|value is not|Value error/);
   });
 
   it("in German and Italian in their words", () => {
     const errors = fieldErrors(invalid, TEXTS.de);
-    expect(errors.get("email")).toBe(TEXTS.de.invalid!.email);
-    expect(errors.get("last_name")).toBe(TEXTS.de.missing);
-    expect(fieldErrors(invalid, TEXTS.it).get("consent")).toBe(TEXTS.it.invalid!.consent);
+    expect(errors.get("email")).toBe("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.");
+    expect(errors.get("last_name")).toBe("Bitte ausfüllen.");
+    expect(errors.get("consent")).toBe("Ohne Ihr Einverständnis können wir die Anfrage nicht bearbeiten.");
+    const italian = fieldErrors(invalid, TEXTS.it);
+    expect(italian.get("consent")).toBe("Senza il suo consenso non possiamo trattare la richiesta.");
+    expect(italian.get("email")).toBe("Indichi un indirizzo e-mail valido, ad es. nome@esempio.it.");
+    const country = { errors: [{ loc: ["body", "contact", "country"], msg: "Value error, not an ISO 3166-1 alpha-2 country code", type: "value_error" }] };
+    expect(fieldErrors(country, TEXTS.it).get("country")).toBe("Scelga un paese.");
+    expect(fieldErrors(country, TEXTS.de).get("country")).toBe("Bitte wählen Sie ein Land.");
   });
 
   it("names the fields even without the detailed errors", () => {
-    const errors = fieldErrors({ message: "bad", fields: ["contact.email"] }, TEXTS.en);
-    expect(errors.get("email")).toBe("bad");
+    const errors = fieldErrors({ message: "bad", fields: ["contact.email", "contact.city"] }, TEXTS.en);
+    expect(errors.get("email")).toBe("Please enter a valid e-mail address, such as name@example.com.");
+    expect(errors.get("city")).toBe("Please check this field.");
+  });
+
+  it("keeps the API's own message of what is no field of the form, for the console", () => {
+    const answer = { errors: [{ loc: ["body", "partner_id"], msg: "unknown partner", type: "value_error" }] };
+    expect(fieldErrors(answer, TEXTS.de).get("partner_id")).toBe("unknown partner");
   });
 });
 
@@ -120,7 +146,7 @@ describe("one Idempotency-Key per filled-in form", () => {
     const outcome = await sender.send({}, 4000);
     expect(outcome.kind).toBe("invalid");
     expect(outcome.kind === "invalid" && outcome.errors.has("postal_code")).toBe(false);
-    expect(outcome.kind === "invalid" && outcome.errors.get("email")).toBe(TEXTS.it.invalid!.email);
+    expect(outcome.kind === "invalid" && outcome.errors.get("email")).toBe("Indichi un indirizzo e-mail valido, ad es. nome@esempio.it.");
   });
 });
 

@@ -1,7 +1,8 @@
 // Sending the form to `POST /inquiries`: one Idempotency-Key per filled-in form, the API's
 // 422 messages by field, and where the API is (beside the script, wherever it is embedded).
 
-import type { Field, Texts } from "./texts";
+import { type Invalid, explain, fieldOf } from "../validation";
+import { FIELDS, type Texts } from "./texts";
 
 export type Content = Record<string, unknown>;
 
@@ -23,34 +24,28 @@ export function newKey(): string {
 
 /**
  * The API's 422 errors by form field: `["body", "contact", "email"]` is `email`, `["body",
- * "consent"]` is `consent`; what is no field of the form (`partner_id`) is kept by its name.
- * In English the API's own message is shown; in German and Italian one in that language.
+ * "consent"]` is `consent`; each in the form's language, in words a person understands
+ * (../validation.ts). What is no field of the form (`partner_id`) is kept by its name with
+ * the API's own message: the person is told the form is not set up, the site's owner reads
+ * the details in the console.
  */
 export function fieldErrors(body: unknown, texts: Texts): Map<string, string> {
   const found = new Map<string, string>();
-  const { errors, fields, message: summary } = (body ?? {}) as Record<string, unknown>;
-  if (!Array.isArray(errors)) {
-    // Only the names of the fields at fault: the answer's message beside each.
-    for (const name of Array.isArray(fields) ? fields : []) {
-      const field = String(name).split(".").pop() ?? "";
-      found.set(field, message(field, "", String(summary ?? ""), texts));
-    }
-    return found;
-  }
-  for (const error of errors) {
-    const { loc, msg, type } = (error ?? {}) as { loc?: unknown; msg?: unknown; type?: unknown };
-    const path = Array.isArray(loc) ? loc.map(String).filter((p) => p !== "body") : [];
-    const field = path[path.length - 1] ?? "";
+  const { errors, fields, message } = (body ?? {}) as Record<string, unknown>;
+  // Without the detailed errors, only the names of the fields at fault.
+  const list: Invalid[] = Array.isArray(errors)
+    ? errors
+    : (Array.isArray(fields) ? fields : []).map((name) => ({ loc: name, msg: message }));
+  for (const error of list) {
+    const field = fieldOf((error ?? {}).loc);
     if (found.has(field)) continue; // the first error of a field says enough
-    found.set(field, message(field, String(type ?? ""), String(msg ?? ""), texts));
+    const ours = field === "consent" || (FIELDS as readonly string[]).includes(field);
+    found.set(
+      field,
+      ours ? explain(error ?? {}, texts.lang, { country: texts.chooseCountry }) : String(error?.msg ?? ""),
+    );
   }
   return found;
-}
-
-function message(field: string, type: string, apiMessage: string, texts: Texts): string {
-  if (!texts.invalid) return apiMessage.replace(/^Value error, /, "");
-  if ((type === "missing" || type === "string_too_short") && texts.missing) return texts.missing;
-  return texts.invalid[field as Field | "consent"] ?? texts.invalid.any;
 }
 
 /**

@@ -47,9 +47,10 @@ export interface Texts {
   busy: string;
   unavailable: string;
   setup: string;
-  // A field's message in this language, where the API's own (English) is not shown.
-  missing?: string;
-  invalid?: Partial<Record<Field | "consent", string>> & { any: string };
+  // The API's 422 errors in words: the shared ones (../validation.ts), and the country's
+  // own, as the form's country is chosen from a list rather than typed as a code.
+  lang: Language;
+  chooseCountry: string;
 }
 
 export const TEXTS: Record<Language, Texts> = {
@@ -91,6 +92,8 @@ export const TEXTS: Record<Language, Texts> = {
     busy: "Too many inquiries from your connection. Please try again in a minute.",
     unavailable: "The inquiry could not be sent just now. Please try again.",
     setup: "This form is not set up correctly; please tell the site's owner.",
+    lang: "en",
+    chooseCountry: "Please choose a country.",
   },
   de: {
     labels: {
@@ -130,16 +133,8 @@ export const TEXTS: Record<Language, Texts> = {
     busy: "Zu viele Anfragen von Ihrer Verbindung. Bitte versuchen Sie es in einer Minute erneut.",
     unavailable: "Die Anfrage konnte gerade nicht gesendet werden. Bitte versuchen Sie es erneut.",
     setup: "Dieses Formular ist falsch eingerichtet; bitte sagen Sie es dem Betreiber der Website.",
-    missing: "Bitte ausfüllen.",
-    invalid: {
-      email: "Bitte geben Sie eine gültige E-Mail-Adresse an.",
-      phone: "Bitte geben Sie eine gültige Telefonnummer an.",
-      postal_code: "Bitte geben Sie eine gültige Postleitzahl an.",
-      country: "Bitte wählen Sie ein Land.",
-      product: "Bitte wählen Sie ein Produkt.",
-      consent: "Ohne Ihr Einverständnis können wir die Anfrage nicht bearbeiten.",
-      any: "Bitte prüfen Sie diese Angabe.",
-    },
+    lang: "de",
+    chooseCountry: "Bitte wählen Sie ein Land.",
   },
   it: {
     labels: {
@@ -179,16 +174,8 @@ export const TEXTS: Record<Language, Texts> = {
     busy: "Troppe richieste dalla sua connessione. Riprovi tra un minuto.",
     unavailable: "Non è stato possibile inviare la richiesta in questo momento. Riprovi.",
     setup: "Questo modulo non è configurato correttamente; lo segnali al gestore del sito.",
-    missing: "Campo obbligatorio.",
-    invalid: {
-      email: "Indichi un indirizzo e-mail valido.",
-      phone: "Indichi un numero di telefono valido.",
-      postal_code: "Indichi un CAP valido.",
-      country: "Scelga un paese.",
-      product: "Scelga un prodotto.",
-      consent: "Senza il suo consenso non possiamo trattare la richiesta.",
-      any: "Controlli questo dato.",
-    },
+    lang: "it",
+    chooseCountry: "Scelga un paese.",
   },
 };
 

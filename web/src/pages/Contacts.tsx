@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, sendFile, type ContactImport, type ContactList, type PartnerContact } from "../api";
+import { describe } from "../actions";
 import { t } from "../i18n";
 
 const PAGE = 50;
@@ -38,7 +39,7 @@ export function Contacts() {
       setNext(page.next);
       setSearched(term.trim());
     } catch (failure) {
-      setError((failure as Error).message);
+      setError(describe(failure));
     } finally {
       setBusy(false);
     }
@@ -57,7 +58,7 @@ export function Contacts() {
       setResult(await sendFile<ContactImport>("/contacts/import", file, "text/csv"));
       await load(searched, null);
     } catch (failure) {
-      setImportError((failure as Error).message);
+      setImportError(describe(failure));
     } finally {
       setImporting(false);
     }

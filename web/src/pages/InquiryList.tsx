@@ -107,7 +107,7 @@ export function InquiryList() {
           if (statuses.length === 1) cursor = answer.value.next;
         } else {
           const reason = answer.reason as unknown;
-          if (reason instanceof ApiError && reason.status < 500) problems.push(reason.message);
+          if (reason instanceof ApiError && reason.status < 500) problems.push(reason.status === 422 ? describe(reason) : reason.message);
           else throw reason;
         }
       }

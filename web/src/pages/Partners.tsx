@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, type FieldError, type Partner, type Territory } from "../api";
 import { describe } from "../actions";
-import { LANGS, LANG_NAMES, t, word } from "../i18n";
+import { LANGS, LANG_NAMES, problem, t, word } from "../i18n";
 import { go, say } from "../state";
 
 const PRODUCTS = ["windows", "entrance_doors", "sliding_doors", "sunrooms", "shading", "other"];
@@ -111,9 +111,11 @@ export function missingFields(form: PartnerForm, isNew: boolean): string[] {
   return required.filter((field) => !String(form[field]).trim());
 }
 
-/** The form field a 422 path belongs to (`territories.0.country` -> `territories`). */
+/** The form field a 422 path belongs to (`territories.0.country` -> `territories`; the
+ * path's `partner_id`, a new partner's ID, -> `id`). */
 export function fieldOf(path: string): string {
-  return path.split(".")[0] ?? path;
+  const field = path.replace(/^(path|query)\./, "").split(".")[0] ?? path;
+  return field === "partner_id" ? "id" : field;
 }
 
 export function Partners({ editing }: { editing: string | null }) {
@@ -207,7 +209,9 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
   const [known, setKnown] = useState<Partner | null>(listed);
   const [form, setForm] = useState<PartnerForm>(listed ? formOf(listed) : EMPTY_PARTNER);
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
+  // What went wrong, said at render time, in the language the app shows now.
+  const [failure, setFailure] = useState<unknown>(null);
+  const message = errors.length ? words.fixFields : failure === null ? null : describe(failure);
   const [busy, setBusy] = useState(false);
 
   const dirty = useRef(false);
@@ -223,7 +227,7 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
         setKnown(found);
         setForm(formOf({ ...found, id }));
       })
-      .catch((failure) => setMessage(describe(failure)));
+      .catch((reason) => setFailure(reason));
   }, [id]);
 
   useEffect(() => {
@@ -236,11 +240,14 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
     document.getElementById("partner-form-h")?.focus();
   }, []);
 
-  const errorFor = (field: string) =>
-    errors
-      .filter((e) => fieldOf(e.field) === field)
-      .map((e) => (e.field.includes(".") && field === "territories" ? `${words.territories} ${Number(e.field.split(".")[1]) + 1}: ${e.message}` : e.message))
-      .join(" ");
+  // The API's errors in words of the language, each once; a territory's with its line.
+  const errorFor = (field: string) => [
+    ...new Set(
+      errors
+        .filter((e) => fieldOf(e.field) === field)
+        .map((e) => (e.field.includes(".") && field === "territories" ? `${words.territories} ${Number(e.field.split(".")[1]) + 1}: ${problem(e)}` : problem(e))),
+    ),
+  ].join(" ");
 
   const set = (patch: Partial<PartnerForm>) => {
     dirty.current = true;
@@ -250,13 +257,12 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
   const submit = async (event: Event) => {
     event.preventDefault();
     setErrors([]);
-    setMessage(null);
+    setFailure(null);
     const target = (id ?? form.id).trim();
     // Every required field left empty at once, before asking the API.
     const missing = missingFields(form, !id);
     if (missing.length) {
-      setErrors(missing.map((field) => ({ field, message: words.required })));
-      setMessage(words.fixFields);
+      setErrors(missing.map((field) => ({ field, message: words.required, type: "missing" })));
       setTimeout(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
       return;
     }
@@ -270,9 +276,8 @@ function PartnerEditor({ id, listed, onSaved }: { id: string | null; listed: Par
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 422 && failure.fields.length) {
         setErrors(failure.fields);
-        setMessage(words.fixFields);
         setTimeout(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
-      } else setMessage(describe(failure));
+      } else setFailure(failure);
     } finally {
       setBusy(false);
     }

@@ -82,6 +82,7 @@ describe("the partner form", () => {
   it("puts a nested 422 beside its field", () => {
     expect(fieldOf("territories.0.country")).toBe("territories");
     expect(fieldOf("timezone")).toBe("timezone");
+    expect(fieldOf("path.partner_id")).toBe("id"); // a new partner's ID, refused in the path
   });
 });
 
