@@ -225,6 +225,25 @@ def test_the_same_email_twice_in_one_file_is_one_contact_last_row_wins(partners:
 # --- the duplicate check on accept ------------------------------------------------------------
 
 
+def test_a_key_left_by_an_import_cut_short_is_no_candidate(partners: None) -> None:
+    """The import files a row's keys before its contact; cut short between the two, the
+    keys name nobody: an acceptance then creates the contact as if they were not there."""
+    _imported(f"{HEADER}\nAnna,Rossi,anna.rossi@example.com,+39 0471 123456,,39100,Bolzano,IT,\n")
+    filed = _contacts(q="anna.rossi@example.com")[0]
+    deps = wiring.dependencies()
+    deps.repository._client.delete_item(  # type: ignore[attr-defined]
+        TableName=deps.repository._table,  # type: ignore[attr-defined]
+        Key=contact_item_key(SOUTH_TYROL, filed["contact_id"]),
+    )
+
+    answer = accept(submit(), SOUTH_TYROL)
+
+    assert answer["duplicates"] == []
+    created = answer["inquiry"]["contact_id"]
+    assert created not in (None, filed["contact_id"])
+    assert [c["contact_id"] for c in _contacts(q="anna.rossi@example.com")] == [created]
+
+
 def test_accept_finds_imported_contacts_with_each_candidates_contact(partners: None) -> None:
     # The partner's existing customers: Anna by e-mail, a second one by phone, a third by
     # last name and postal code.
