@@ -374,7 +374,11 @@ def _refused(text: str | bytes) -> str:
 
 
 def test_a_file_that_cannot_be_read_is_refused_whole(partners: None) -> None:
-    assert "unknown columns (e_mail)" in _refused(HEADER.replace("email", "e_mail") + "\n")
+    assert "column 3 is not known" in _refused(HEADER.replace("email", "e_mail") + "\n")
+    # A file without its header line: where, never the person's data of its first row.
+    no_header = _refused("Mario,Rossi,mario.rossi@privat.example,+39 333 1234567,,39100,,IT,\n")
+    assert "columns 1, 2, 3, 4, 5, ... are not known" in no_header
+    assert "mario" not in no_header.lower() and "1234567" not in no_header
     assert "last_name" in _refused("first_name,email,country\nAnna,a@example.com,IT\n")
     assert "twice: email" in _refused("last_name,country,email,Email\nRossi,IT,a@x.it,b@x.it\n")
     assert "empty" in _refused("")
