@@ -225,6 +225,25 @@ def test_the_same_email_twice_in_one_file_is_one_contact_last_row_wins(partners:
 # --- the duplicate check on accept ------------------------------------------------------------
 
 
+def test_a_key_left_by_an_import_cut_short_is_no_candidate(partners: None) -> None:
+    """The import files a row's keys before its contact; cut short between the two, the
+    keys name nobody: an acceptance then creates the contact as if they were not there."""
+    _imported(f"{HEADER}\nAnna,Rossi,anna.rossi@example.com,+39 0471 123456,,39100,Bolzano,IT,\n")
+    filed = _contacts(q="anna.rossi@example.com")[0]
+    deps = wiring.dependencies()
+    deps.repository._client.delete_item(  # type: ignore[attr-defined]
+        TableName=deps.repository._table,  # type: ignore[attr-defined]
+        Key=contact_item_key(SOUTH_TYROL, filed["contact_id"]),
+    )
+
+    answer = accept(submit(), SOUTH_TYROL)
+
+    assert answer["duplicates"] == []
+    created = answer["inquiry"]["contact_id"]
+    assert created not in (None, filed["contact_id"])
+    assert [c["contact_id"] for c in _contacts(q="anna.rossi@example.com")] == [created]
+
+
 def test_accept_finds_imported_contacts_with_each_candidates_contact(partners: None) -> None:
     # The partner's existing customers: Anna by e-mail, a second one by phone, a third by
     # last name and postal code.
@@ -355,7 +374,11 @@ def _refused(text: str | bytes) -> str:
 
 
 def test_a_file_that_cannot_be_read_is_refused_whole(partners: None) -> None:
-    assert "unknown columns (e_mail)" in _refused(HEADER.replace("email", "e_mail") + "\n")
+    assert "column 3 is not known" in _refused(HEADER.replace("email", "e_mail") + "\n")
+    # A file without its header line: where, never the person's data of its first row.
+    no_header = _refused("Mario,Rossi,mario.rossi@privat.example,+39 333 1234567,,39100,,IT,\n")
+    assert "columns 1, 2, 3, 4, 5, ... are not known" in no_header
+    assert "mario" not in no_header.lower() and "1234567" not in no_header
     assert "last_name" in _refused("first_name,email,country\nAnna,a@example.com,IT\n")
     assert "twice: email" in _refused("last_name,country,email,Email\nRossi,IT,a@x.it,b@x.it\n")
     assert "empty" in _refused("")

@@ -44,6 +44,17 @@ def test_put_creates_a_partner_and_answers_it(aws: dict[str, Any], clock: FixedC
     assert answer.body == {"id": SOUTH_TYROL, **PARTNERS[SOUTH_TYROL]}
 
 
+def test_total_is_no_partner_id_as_the_reports_sum_row_has_that_name(
+    aws: dict[str, Any], clock: FixedClock
+) -> None:
+    for partner_id in ("total", "Total"):
+        answer = call("PUT", f"/partners/{partner_id}", body=PARTNERS[SOUTH_TYROL], claims=hq())
+
+        assert answer.status == 422, answer.text
+        assert answer.body["fields"] == ["partner_id"]
+    assert call("GET", "/partners", claims=hq()).body["items"] == []
+
+
 def test_defaults_are_monday_to_friday_and_all_products(
     aws: dict[str, Any], clock: FixedClock
 ) -> None:

@@ -42,7 +42,7 @@ def test_a_bom_and_crlf_are_read_and_a_bare_header_is_no_row() -> None:
     ("raw", "says"),
     [
         (b"", "empty"),
-        (b"last_name,country,fax\n", "unknown columns (fax)"),
+        (b"last_name,country,fax\n", "column 3 is not known"),
         (b"last_name\n", "required columns: country"),
         (b"last_name,country\nM\xfcller,DE\n", "not UTF-8 (line 2)"),
     ],

@@ -397,6 +397,18 @@ def test_csv_keeps_umlauts_and_quotes_a_cell_holding_the_separator() -> None:
     assert read_csv(text)[1][0] == "Müller;Söhne"
 
 
+@pytest.mark.parametrize("partner_id", ["-1-2", "-A1-B1", "=cmd", "+1", "@SUM"])
+def test_csv_keeps_a_partner_id_that_would_start_a_formula_as_text(partner_id: str) -> None:
+    report = reports.report_of(
+        [offer(partner_id, MUNICH, at(1, 8), Outcome.ACCEPTED, at(1, 9))],
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 1),
+        now=NOW,
+    )
+
+    assert read_csv(reports.csv_of(report))[1][0] == "'" + partner_id
+
+
 # --- series ----------------------------------------------------------------------------------
 
 EMPTY_ENTRY = {"assigned": 0, "accepted": 0, "rejected": 0, "expired": 0, "decision_hours": NO_DATA}

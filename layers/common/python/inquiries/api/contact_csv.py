@@ -52,11 +52,14 @@ def _header(first_line: str) -> tuple[str, list[str]]:
     if "," not in first_line and ";" in first_line:
         delimiter = ";"
     names = [name.strip().lower() for name in next(csv.reader([first_line], delimiter=delimiter))]
-    unknown = [name for name in names if name not in FIELDS]
+    unknown = [str(number) for number, name in enumerate(names, 1) if name not in FIELDS]
     if unknown:
-        shown = ", ".join(n or "(empty)" for n in unknown[:5])
+        # Where, never what: a file without its header line would show its first row here.
+        where = ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        which = f"column {where} is" if len(unknown) == 1 else f"columns {where} are"
         raise _invalid(
-            f"the header names unknown columns ({shown}); the columns are {', '.join(FIELDS)}"
+            f"the header line's {which} not known (is the first line the header?); "
+            f"the columns are {', '.join(FIELDS)}"
         )
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:

@@ -25,6 +25,7 @@ from inquiries.domain.errors import (
 from inquiries.domain.lifecycle import Change, NewContact
 from inquiries.domain.model import (
     Event,
+    Inquiry,
     Offer,
     Outcome,
     Principal,
@@ -128,8 +129,7 @@ def accept(deps: Dependencies, loaded: Loaded, principal: Principal) -> Accepted
     inquiry = loaded.record.inquiry
     _decidable(deps, loaded, principal)
     assert principal.partner_id is not None
-    found = deps.repository.contacts_matching(principal.partner_id, match_keys(inquiry.contact))
-    candidates = duplicates(found)
+    candidates, contacts = _candidates(deps, principal.partner_id, inquiry)
     # No candidates: the contact is created at once, in the same write as the acceptance.
     new_contact = (
         None
@@ -143,10 +143,7 @@ def accept(deps: Dependencies, loaded: Loaded, principal: Principal) -> Accepted
         now=deps.clock.now(),
         new_contact=new_contact,
     )
-    after = _store(deps, loaded, change)
-    # Read only now: a refused acceptance reads nothing more. The contacts exist, as an
-    # address-book entry is never deleted while its keys still name it.
-    return Accepted(after, candidates, _contacts_of(deps, principal.partner_id, candidates))
+    return Accepted(_store(deps, loaded, change), candidates, contacts)
 
 
 def duplicate_check(deps: Dependencies, loaded: Loaded, principal: Principal) -> Accepted | None:
@@ -162,17 +159,25 @@ def duplicate_check(deps: Dependencies, loaded: Loaded, principal: Principal) ->
     ):
         return None
     assert principal.partner_id is not None
-    found = deps.repository.contacts_matching(principal.partner_id, match_keys(inquiry.contact))
+    candidates, contacts = _candidates(deps, principal.partner_id, inquiry)
+    return Accepted(loaded, candidates, contacts)
+
+
+def _candidates(
+    deps: Dependencies, partner_id: str, inquiry: Inquiry
+) -> tuple[list[dict[str, object]], dict[str, PartnerContact]]:
+    """The partner's contacts that may be the inquiry's person, each read.
+
+    A match key can name a contact that is not there: an import cut short (a timeout, a
+    throttled write) files a row's keys before its contact. Such a key is no candidate, or
+    an acceptance would neither create the contact nor offer one to link.
+    """
+    found = deps.repository.contacts_matching(partner_id, match_keys(inquiry.contact))
     candidates = duplicates(found)
-    return Accepted(loaded, candidates, _contacts_of(deps, principal.partner_id, candidates))
-
-
-def _contacts_of(
-    deps: Dependencies, partner_id: str, candidates: list[dict[str, object]]
-) -> dict[str, PartnerContact]:
     if not candidates:
-        return {}
-    return deps.repository.contacts(partner_id, [str(c["contact_id"]) for c in candidates])
+        return [], {}
+    contacts = deps.repository.contacts(partner_id, [str(c["contact_id"]) for c in candidates])
+    return [c for c in candidates if str(c["contact_id"]) in contacts], contacts
 
 
 def reject(

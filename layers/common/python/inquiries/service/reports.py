@@ -241,12 +241,19 @@ def series_table_of(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]
     return list(SERIES_COLUMNS), lines
 
 
+# What makes a spreadsheet program read a text cell as a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
-    """A CSV cell for a spreadsheet set to German (or Italian, French...): decimal comma."""
+    """A CSV cell for a spreadsheet set to German (or Italian, French...): decimal comma;
+    a text that would start a formula (a partner id such as `-1-2`) kept as text by `'`."""
     if value is None:
         return ""
     if isinstance(value, float):
         return repr(value).replace(".", ",")
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return str(value)
 
 
