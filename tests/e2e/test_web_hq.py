@@ -295,6 +295,11 @@ def test_a_persons_data_is_looked_up_and_erased_on_the_data_subjects_page(
     app.shot("data-subjects-erased")
     view = stack.get(f"/inquiries/{inquiry}", token=stack.token("hq")).body
     assert view["contact"] is None and view["erased_at"]
+    # Its page says so, rather than asking HQ to accept it.
+    app.open(f"/inquiries/{inquiry}")
+    contact = page.get_by_role("region", name="Contact")
+    expect(contact).to_contain_text("This person's data was erased on")
+    expect(contact).not_to_contain_text("accept")
     assert stack.get(f"/inquiries/{kept}", token=stack.token("hq")).body["contact"]
 
 

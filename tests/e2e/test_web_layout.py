@@ -176,3 +176,20 @@ def test_the_report_table_scrolls_in_its_box_at_390(app: App, stack: LocalStack)
     title = app.page.get_by_text("Response times:")
     assert title.evaluate("e => e.getBoundingClientRect().right") <= 390
     app.shot("report-390")
+
+
+@pytest.mark.browser(**PHONE)
+def test_phone_width_data_subjects(app: App, stack: LocalStack) -> None:
+    partner = make_partner(stack, "phonesubject")
+    submit(stack, partner, email="phone.subject@example.org")
+    app.sign_in_hq()
+    page = app.page
+    page.get_by_role("link", name="Data subjects").click()
+    page.get_by_label("E-mail address").fill("phone.subject@example.org")
+    page.get_by_role("button", name="Look up").click()
+    expect(page.get_by_role("table", name="Inquiries")).to_be_visible()
+    assert_fits(page, "data subjects at 390 px", 390)
+    page.get_by_label("Language").select_option("de")
+    expect(page.get_by_role("table", name="Anfragen")).to_be_visible()
+    assert_fits(page, "data subjects in German at 390 px", 390)
+    app.shot("subjects-390")

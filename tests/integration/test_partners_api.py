@@ -52,6 +52,7 @@ def test_total_is_no_partner_id_as_the_reports_sum_row_has_that_name(
 
         assert answer.status == 422, answer.text
         assert answer.body["fields"] == ["partner_id"]
+        assert answer.body["errors"][0]["type"] == "reserved"
     assert call("GET", "/partners", claims=hq()).body["items"] == []
 
 

@@ -51,6 +51,8 @@ export interface Inquiry {
   events?: InquiryEvent[];
   /** Not in the contract yet: the partner's time zone, when the API adds it. */
   timezone?: string;
+  /** When the person's data was erased (their request, or retention); null while kept. */
+  erased_at?: string | null;
   /** The accepting partner's duplicate check again, while it has linked no contact. */
   duplicates?: Duplicate[];
 }

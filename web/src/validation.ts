@@ -28,6 +28,7 @@ const FIRST: Words = {
   repeated: "repeated",
   hq_only: "hqOnly",
   csv: "file",
+  reserved: "reserved",
 };
 // Types whose words give way to the field's own (a country too long is no country).
 const THEN: Words = {
@@ -90,6 +91,7 @@ export const WORDS: Record<Lang, Words> = {
 export const APP_WORDS: Record<Lang, Words> = {
   en: {
     country: "Please enter the country as its two-letter code, such as IT or DE.",
+    reserved: "This ID is taken by the report's total row; please choose another.",
     choice: "Please choose one of the offered values.",
     yesNo: "Please choose yes or no.",
     number: "Please enter a whole number.",
@@ -117,6 +119,7 @@ export const APP_WORDS: Record<Lang, Words> = {
   },
   de: {
     country: "Bitte geben Sie das Land als zweistelligen Code an, z. B. DE oder IT.",
+    reserved: "Diese ID ist für die Summenzeile des Berichts vergeben; bitte wählen Sie eine andere.",
     choice: "Bitte wählen Sie einen der angebotenen Werte.",
     yesNo: "Bitte wählen Sie Ja oder Nein.",
     number: "Bitte geben Sie eine ganze Zahl ein.",
@@ -144,6 +147,7 @@ export const APP_WORDS: Record<Lang, Words> = {
   },
   it: {
     country: "Indichi il paese con il codice di due lettere, ad es. IT o DE.",
+    reserved: "Questo ID è riservato alla riga del totale del report; ne scelga un altro.",
     choice: "Scelga uno dei valori proposti.",
     yesNo: "Scelga sì o no.",
     number: "Inserisca un numero intero.",

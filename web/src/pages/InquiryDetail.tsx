@@ -188,6 +188,8 @@ export function InquiryDetail({ id }: { id: string }) {
             <h2 id="contact-h">{words.contact}</h2>
             {inquiry.contact ? (
               <ContactCard contact={inquiry.contact} />
+            ) : inquiry.erased_at ? (
+              <p class="muted">{words.erasedOn(formatDateTime(inquiry.erased_at, locale()))}</p>
             ) : (
               <p class="muted">{words.hiddenUntilAccept}</p>
             )}
@@ -216,7 +218,11 @@ export function InquiryDetail({ id }: { id: string }) {
           </section>
           <section class="panel" aria-labelledby="message-h">
             <h2 id="message-h">{words.message}</h2>
-            {inquiry.message ? <p class="message">{inquiry.message}</p> : <p class="muted">{words.noMessage}</p>}
+            {inquiry.message ? (
+              <p class="message">{inquiry.message}</p>
+            ) : (
+              <p class="muted">{inquiry.erased_at ? words.messageErased : words.noMessage}</p>
+            )}
           </section>
         </div>
         <div class="stack">

@@ -99,52 +99,56 @@ function Held({ subject, onErase }: { subject: Subject; onErase: () => void }) {
       {subject.inquiries.length === 0 ? (
         <p>{words.subjectsNoInquiries}</p>
       ) : (
-        <table class="list">
-          <caption>{words.subjectsInquiries}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{words.id}</th>
-              <th scope="col">{words.status}</th>
-              <th scope="col">{words.received}</th>
-              <th scope="col">{words.partner}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {subject.inquiries.map((inquiry) => (
-              <tr key={inquiry.id}>
-                <td>
-                  <a class="id" href={`#/inquiries/${encodeURIComponent(inquiry.id)}`}>
-                    {inquiry.id}
-                  </a>
-                </td>
-                <td>{word(inquiry.status)}</td>
-                <td>{formatDateTime(inquiry.created_at, locale)}</td>
-                <td>{inquiry.partner_id ?? "–"}</td>
+        <div class="table-wrap">
+          <table role="table" class="list cards plain">
+            <caption>{words.subjectsInquiries}</caption>
+            <thead role="rowgroup">
+              <tr role="row">
+                <th role="columnheader" scope="col">{words.id}</th>
+                <th role="columnheader" scope="col">{words.status}</th>
+                <th role="columnheader" scope="col">{words.received}</th>
+                <th role="columnheader" scope="col">{words.partner}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody role="rowgroup">
+              {subject.inquiries.map((inquiry) => (
+                <tr role="row" key={inquiry.id}>
+                  <td role="cell">
+                    <a class="id" href={`#/inquiries/${encodeURIComponent(inquiry.id)}`}>
+                      {inquiry.id}
+                    </a>
+                  </td>
+                  <td role="cell" data-label={words.status}>{word(inquiry.status)}</td>
+                  <td role="cell" data-label={words.received}>{formatDateTime(inquiry.created_at, locale)}</td>
+                  <td role="cell" class="text" data-label={words.partner}>{inquiry.partner_id ?? "–"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {(subject.contacts?.length ?? 0) > 0 && (
-        <table class="list">
-          <caption>{words.subjectsContacts}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{words.partner}</th>
-              <th scope="col">{words.subjectsContactId}</th>
-              <th scope="col">{words.subjectsFromInquiry}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {subject.contacts!.map((contact) => (
-              <tr key={`${contact.partner_id}/${contact.contact_id}`}>
-                <td>{contact.partner_id}</td>
-                <td class="id">{contact.contact_id}</td>
-                <td class="id">{contact.from_inquiry ?? words.subjectsOwnContact}</td>
+        <div class="table-wrap">
+          <table role="table" class="list cards plain">
+            <caption>{words.subjectsContacts}</caption>
+            <thead role="rowgroup">
+              <tr role="row">
+                <th role="columnheader" scope="col">{words.partner}</th>
+                <th role="columnheader" scope="col">{words.subjectsContactId}</th>
+                <th role="columnheader" scope="col">{words.subjectsFromInquiry}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody role="rowgroup">
+              {subject.contacts!.map((contact) => (
+                <tr role="row" key={`${contact.partner_id}/${contact.contact_id}`}>
+                  <td role="cell" class="text">{contact.partner_id}</td>
+                  <td role="cell" class="id" data-label={words.subjectsContactId}>{contact.contact_id}</td>
+                  <td role="cell" class="id" data-label={words.subjectsFromInquiry}>{contact.from_inquiry ?? words.subjectsOwnContact}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <p>{words.subjectsClaims(subject.idempotency_records?.length ?? 0)}</p>
       {(subject.erasures?.length ?? 0) > 0 && (

@@ -24,6 +24,7 @@ def put_partner(deps: Dependencies, partner: Partner) -> Partner:
             "path",
             "partner_id",
             msg="reserved for the report's sum row",
+            kind="reserved",
         )
     _check(deps, partner, replacing=replacing)
     deps.repository.put_partner(partner)
