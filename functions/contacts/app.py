@@ -68,7 +68,7 @@ def import_contacts(request: Request) -> dict[str, Any]:
     metrics.add_metric(name="ContactsImported", unit=MetricUnit.Count, value=done.imported)
     return {
         "imported": done.imported,
-        "rejected": [{"row": r.line, "message": r.message} for r in rejected],
+        "rejected": [r.view() for r in rejected],
         "created": done.created,
         "updated": done.updated,
         "unchanged": done.unchanged,

@@ -47,6 +47,6 @@ def test_contacts_list_search_and_import_with_rejected_rows(app: App, stack: Loc
     expect(app.page.get_by_text("1 row imported: 1 new, 0 updated, 0 unchanged.")).to_be_visible()
     rejected = app.page.get_by_role("table", name="1 row was not imported")
     expect(rejected).to_contain_text("3")
-    expect(rejected).to_contain_text("country is required")
+    expect(rejected).to_contain_text("Column country is empty, but it is required.")
     app.axe("contacts")
     app.shot("contacts")

@@ -365,37 +365,69 @@ def test_list_parameters_are_checked(partners: None) -> None:
 # --- the file: what is refused whole, and the rows refused one by one -----------------------
 
 
-def _refused(text: str | bytes) -> str:
+def _refused(text: str | bytes, kind: str | None = None, **ctx: Any) -> str:
+    """The 422's message; its one error's `type` and `ctx` (what the app says) if given."""
     answer = _import(text)
     assert answer.status == 422, answer.text
     assert answer.body["fields"] == ["file"]
     assert _contacts() == []  # nothing imported
+    if kind is not None:
+        [error] = answer.body["errors"]
+        assert (error["loc"], error["type"], error["ctx"]) == (["body", "file"], kind, ctx)
     return str(answer.body["message"])
 
 
 def test_a_file_that_cannot_be_read_is_refused_whole(partners: None) -> None:
-    assert "column 3 is not known" in _refused(HEADER.replace("email", "e_mail") + "\n")
+    columns = HEADER.split(",")
+    unknown = _refused(
+        HEADER.replace("email", "e_mail") + "\n",
+        "unknown_columns",
+        positions=[3],
+        count=1,
+        columns=columns,
+    )
+    assert "column 3 is not known" in unknown
     # A file without its header line: where, never the person's data of its first row.
-    no_header = _refused("Mario,Rossi,mario.rossi@privat.example,+39 333 1234567,,39100,,IT,\n")
+    no_header = _refused(
+        "Mario,Rossi,mario.rossi@privat.example,+39 333 1234567,,39100,,IT,\n",
+        "unknown_columns",
+        positions=[1, 2, 3, 4, 5],
+        count=9,
+        columns=columns,
+    )
     assert "columns 1, 2, 3, 4, 5, ... are not known" in no_header
     assert "mario" not in no_header.lower() and "1234567" not in no_header
-    assert "last_name" in _refused("first_name,email,country\nAnna,a@example.com,IT\n")
-    assert "twice: email" in _refused("last_name,country,email,Email\nRossi,IT,a@x.it,b@x.it\n")
-    assert "empty" in _refused("")
-    assert "empty" in _refused("\n\nlast_name,country\n")
+    lacking = _refused(
+        "first_name,email,country\nAnna,a@example.com,IT\n",
+        "missing_columns",
+        columns=["last_name"],
+    )
+    assert "last_name" in lacking
+    twice = _refused(
+        "last_name,country,email,Email\nRossi,IT,a@x.it,b@x.it\n",
+        "repeated_columns",
+        columns=["email"],
+    )
+    assert "twice: email" in twice
+    assert "empty" in _refused("", "empty")
+    assert "empty" in _refused("\n\nlast_name,country\n", "empty")
     # Bad UTF-8 (a file saved as Latin-1), with the line it is on.
     latin = f"{HEADER}\nAnna,Rossi,,,,,,IT,\nJosef,Müller,,,,,,DE,\n".encode("latin-1")
-    assert "not UTF-8 (line 3)" in _refused(latin)
+    assert "not UTF-8 (line 3)" in _refused(latin, "not_utf8", line=3)
     # A quote never closed.
-    assert "not valid CSV" in _refused(f'{HEADER}\nAnna,"Rossi,,,,,,IT,\n')
+    assert "not valid CSV" in _refused(
+        f'{HEADER}\nAnna,"Rossi,,,,,,IT,\n', "unclosed_quote", line=2
+    )
     # More than 10,000 rows (empty lines do not count).
     rows = "".join(f"A,R{n},,,,,,IT,\n" for n in range(10_001))
-    assert "more than 10,000 rows" in _refused(f"{HEADER}\n{rows}")
+    too_many = _refused(f"{HEADER}\n{rows}", "too_many_rows", max_rows=10_000)
+    assert "more than 10,000 rows" in too_many
     # 10,000 are read (each rejected here, without a country: the limit is on rows, not writes).
     most = "".join(f"A,R{n},,,,,,,\n" for n in range(10_000))
     answer = _imported(f"{HEADER}\n\n{most}")
     assert (answer["imported"], len(answer["rejected"])) == (0, 10_000)
-    assert answer["rejected"][-1] == {"row": 10_002, "message": "country is required"}
+    required = {"field": "country", "type": "missing", "message": "country is required", "ctx": {}}
+    assert answer["rejected"][-1] == {"row": 10_002, **required, "problems": [required]}
 
 
 def test_rows_at_fault_are_rejected_alone_with_their_line(partners: None) -> None:
@@ -431,6 +463,20 @@ def test_rows_at_fault_are_rejected_alone_with_their_line(partners: None) -> Non
     for message in rejected.values():
         for value in ("not-an-email", "Huber", "XX", "call me", "extra", "1234567890"):
             assert value not in message
+    # What the app says in its own words: the column, the type and its ctx, per problem.
+    kinds = {r["row"]: (r["field"], r["type"], r["ctx"]) for r in answer["rejected"]}
+    assert kinds == {
+        5: ("email", "email", {}),
+        8: ("country", "missing", {}),
+        9: ("country", "country", {}),
+        10: ("last_name", "missing", {}),
+        11: ("phone", "phone", {}),
+        12: (None, "cells", {"cells": 10, "columns": 9}),
+        13: ("postal_code", "too_long", {"max_length": 20}),
+    }
+    for row in answer["rejected"]:
+        [only] = row["problems"]
+        assert only == {k: row[k] for k in ("field", "type", "message", "ctx")}
     book = {c["last_name"]: c for c in _contacts()}
     assert sorted(book) == ["Line", "Rossi", "Schulz"]
     assert book["Schulz"]["first_name"] == "Lena, Marie"
@@ -455,6 +501,13 @@ def test_control_characters_and_invisible_names_are_rejected_as_on_the_form(
     answer = _imported(text)
 
     rejected = {r["row"]: r["message"] for r in answer["rejected"]}
+    kinds = {r["row"]: (r["field"], r["type"]) for r in answer["rejected"]}
+    assert kinds == {
+        2: ("last_name", "invisible"),
+        3: ("city", "control_characters"),
+        4: ("first_name", "control_characters"),
+        5: ("first_name", "control_characters"),
+    }
     assert rejected == {
         2: "last_name: String should have at least 1 visible character",
         3: "city: control characters (such as NUL, a tab or a line break) are not allowed",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from inquiries.api.contact_csv import read
+from inquiries.api.contact_csv import FILE_PROBLEMS, ROW_PROBLEMS, read
 from inquiries.domain.contacts import (
+    FIELDS,
     PartnerContact,
     Source,
     imported,
@@ -39,18 +42,86 @@ def test_a_bom_and_crlf_are_read_and_a_bare_header_is_no_row() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "says"),
+    ("raw", "says", "kind", "ctx"),
     [
-        (b"", "empty"),
-        (b"last_name,country,fax\n", "column 3 is not known"),
-        (b"last_name\n", "required columns: country"),
-        (b"last_name,country\nM\xfcller,DE\n", "not UTF-8 (line 2)"),
+        (b"", "empty", "empty", {}),
+        (
+            b"last_name,country,fax\n",
+            "column 3 is not known",
+            "unknown_columns",
+            {"positions": [3], "count": 1, "columns": list(FIELDS)},
+        ),
+        (
+            b"a,b,c,d,e,f,g\n",
+            "columns 1, 2, 3, 4, 5, ... are not known",
+            "unknown_columns",
+            {"positions": [1, 2, 3, 4, 5], "count": 7, "columns": list(FIELDS)},
+        ),
+        (b"last_name,country,city,City\n", "twice", "repeated_columns", {"columns": ["city"]}),
+        (b"last_name\n", "required columns: country", "missing_columns", {"columns": ["country"]}),
+        (b"last_name,country\nM\xfcller,DE\n", "not UTF-8 (line 2)", "not_utf8", {"line": 2}),
+        (b'last_name,country\n\nA,"B\n', "not valid CSV", "unclosed_quote", {"line": 3}),
+        (b'last_name,country\nA,"B"C\n', "not valid CSV", "misplaced_quote", {"line": 2}),
+        (
+            b"last_name,country\n" + b"x" * 70_000 + b",IT\n",
+            "not valid CSV",
+            "cell_too_long",
+            {"line": 2, "max_length": 65_536},
+        ),
     ],
 )
-def test_a_file_that_cannot_be_read_is_one_error(raw: bytes, says: str) -> None:
+def test_a_file_that_cannot_be_read_is_one_error(
+    raw: bytes, says: str, kind: str, ctx: dict[str, Any]
+) -> None:
     with pytest.raises(ValidationFailed) as error:
         read(raw)
     assert says in error.value.message
+    [only] = error.value.errors
+    assert only == {"loc": ["body", "file"], "msg": error.value.message, "type": kind, "ctx": ctx}
+    assert kind in FILE_PROBLEMS
+
+
+def test_each_problem_of_a_row_has_its_column_type_and_ctx() -> None:
+    header = ",".join(FIELDS)
+    long_name = "x" * 101
+    text = (
+        f"{header}\n"
+        'A,,A <a@x.it>,call,"a\x00",!!,B\tc,XX,\n'  # 2
+        "A,B\n"  # 3
+        ",\u200b,,,,,,I,\n"  # 4
+        f"{long_name},B,{'a' * 65}@x.it,,,,,IT,\n"  # 5
+        "A,B,not-an-email,,,,,ITA,\n"  # 6
+    )
+    _, rejected = read(text.encode())
+    problems = {r.line: [(p.field, p.type, p.ctx) for p in r.problems] for r in rejected}
+    assert problems == {
+        2: [
+            ("last_name", "missing", {}),
+            ("email", "email", {"reason": "alone"}),
+            ("phone", "phone", {}),
+            ("street", "control_characters", {}),
+            ("postal_code", "postal_code", {}),
+            ("city", "control_characters", {}),
+            ("country", "country", {}),
+        ],
+        3: [(None, "cells", {"cells": 2, "columns": 9})],
+        4: [("last_name", "invisible", {}), ("country", "country", {})],
+        5: [
+            ("first_name", "too_long", {"max_length": 100}),
+            ("email", "email", {"reason": "local_part_too_long"}),
+        ],
+        6: [("email", "email", {}), ("country", "country", {})],
+    }
+    assert all(p.type in ROW_PROBLEMS for r in rejected for p in r.problems)
+    view = rejected[0].view()
+    assert view["row"] == 2 and view["message"] == rejected[0].message
+    assert (view["field"], view["type"], view["ctx"]) == ("last_name", "missing", {})
+    assert view["problems"][1] == {
+        "field": "email",
+        "type": "email",
+        "message": view["message"].split("; ")[1],
+        "ctx": {"reason": "alone"},
+    }
 
 
 def test_search_terms() -> None:

@@ -46,6 +46,11 @@ describe("the API client", () => {
     lang.value = "en";
   });
 
+  it("keeps an error's ctx (the contacts import's line, positions)", () => {
+    const body = { message: "x", errors: [{ loc: ["body", "file"], msg: "x", type: "not_utf8", ctx: { line: 3 } }], fields: ["file"] };
+    expect(fieldErrors(body)).toEqual([{ field: "file", message: "x", type: "not_utf8", ctx: { line: 3 } }]);
+  });
+
   it("falls back to `fields` with the message", () => {
     expect(fieldErrors({ message: "bad", fields: ["email"] })).toEqual([{ field: "email", message: "bad" }]);
   });

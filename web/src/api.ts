@@ -135,6 +135,8 @@ export interface FieldError {
   field: string;
   message: string;
   type?: string;
+  /** What the app needs to say it (the contacts import's file errors: a line, positions). */
+  ctx?: Record<string, unknown>;
 }
 
 /** An answer other than 2xx, with the API's own message. */
@@ -180,10 +182,17 @@ export function fieldErrors(body: unknown): FieldError[] {
   }
   return errors.flatMap((error): FieldError[] => {
     if (!error || typeof error !== "object") return [];
-    const { loc, msg, message, type } = error as { loc?: unknown; msg?: unknown; message?: unknown; type?: unknown };
+    const { loc, msg, message, type, ctx } = error as { loc?: unknown; msg?: unknown; message?: unknown; type?: unknown; ctx?: unknown };
     const path = Array.isArray(loc) ? loc.filter((part) => part !== "body") : [];
     const text = String(msg ?? message ?? "").replace(/^Value error, /, "");
-    return [{ field: path.map(String).join("."), message: text, ...(type === undefined ? {} : { type: String(type) }) }];
+    return [
+      {
+        field: path.map(String).join("."),
+        message: text,
+        ...(type === undefined ? {} : { type: String(type) }),
+        ...(ctx && typeof ctx === "object" ? { ctx: ctx as Record<string, unknown> } : {}),
+      },
+    ];
   });
 }
 
@@ -280,9 +289,18 @@ export interface ContactList {
   next: string | null;
 }
 
+/** One thing wrong with an imported row: its column (null: the row), a type, the API's English. */
+export interface RowProblem {
+  field: string | null;
+  type: string;
+  message: string;
+  ctx?: Record<string, unknown>;
+}
+
 export interface ContactImport {
   imported: number;
-  rejected: Array<{ row: number; message: string }>;
+  /** The first problem's field, type and ctx on the row itself; all of them in `problems`. */
+  rejected: Array<{ row: number; message: string; field?: string | null; type?: string; ctx?: Record<string, unknown>; problems?: RowProblem[] }>;
   created?: number;
   updated?: number;
   unchanged?: number;

@@ -1,7 +1,7 @@
 // German, Italian and English; the browser's first choice, a switcher to change it.
 
 import { signal } from "@preact/signals";
-import { APP_WORDS, explain } from "./validation";
+import { APP_WORDS, explain, explainFile, explainRow } from "./validation";
 
 export type Lang = "de" | "it" | "en";
 export const LANGS: Lang[] = ["de", "it", "en"];
@@ -905,6 +905,20 @@ export function dictFor(value: Lang): Dict {
 }
 
 /** An error of a 422 (`FieldError` of api.ts) in words of the current language. */
-export function problem(error: { field: string; message: string; type?: string }): string {
-  return explain({ loc: error.field, msg: error.message, type: error.type }, lang.value, APP_WORDS[lang.value]);
+export function problem(error: { field: string; message: string; type?: string; ctx?: unknown }): string {
+  const invalid = { loc: error.field, msg: error.message, type: error.type, ctx: error.ctx };
+  return explainFile(invalid, lang.value) ?? explain(invalid, lang.value, APP_WORDS[lang.value]);
+}
+
+/** What is wrong with a row of the contacts import, each problem in words of the current
+ * language (the API's message for a type the app does not know). */
+export function rowProblems(row: {
+  message: string;
+  field?: string | null;
+  type?: string;
+  ctx?: unknown;
+  problems?: ReadonlyArray<{ field?: string | null; type?: string; message: string; ctx?: unknown }>;
+}): string {
+  const problems = row.problems?.length ? row.problems : [row];
+  return problems.map((p) => explainRow(p, lang.value)).join(" ");
 }

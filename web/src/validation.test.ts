@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { APP_WORDS, type Lang, WORDS, explain, fieldOf } from "./validation";
+import { APP_WORDS, IMPORT_WORDS, type Lang, WORDS, explain, explainFile, explainRow, fieldOf } from "./validation";
 
 const LANGS: Lang[] = ["de", "it", "en"];
 const app = (error: object, lang: Lang = "en") => explain(error, lang, APP_WORDS[lang]);
@@ -116,9 +116,136 @@ describe("a 422's errors in words", () => {
   });
 
   it("has every word in every language", () => {
-    for (const table of [WORDS, APP_WORDS]) {
+    for (const table of [WORDS, APP_WORDS, IMPORT_WORDS]) {
       const keys = Object.keys(table.en).sort();
       for (const lang of LANGS) expect(Object.keys(table[lang]).sort(), lang).toEqual(keys);
     }
+  });
+});
+
+// What the API answers to a contacts file it cannot read (docs/api.md, Contacts): its type and
+// ctx, and the English a tester saw half-translated.
+const COLUMNS = ["first_name", "last_name", "email", "phone", "street", "postal_code", "city", "country", "company"];
+const NO_HEADER = {
+  loc: ["body", "file"],
+  msg: "the header line's columns 1, 2, 3, 4, 5, ... are not known (is the first line the header?); the columns are first_name, ...",
+  type: "unknown_columns",
+  ctx: { positions: [1, 2, 3, 4, 5], count: 9, columns: COLUMNS },
+};
+
+describe("the contacts import's problems in words", () => {
+  it("says a file refused whole in each language, never the API's English", () => {
+    expect(explainFile(NO_HEADER, "de")).toBe(
+      "Die Datei kann nicht importiert werden. Die Spalten 1, 2, 3, 4, 5, … der Kopfzeile sind unbekannt (ist die erste Zeile die Kopfzeile?). " +
+        "Die Spalten heißen: first_name, last_name, email, phone, street, postal_code, city, country, company.",
+    );
+    expect(explainFile(NO_HEADER, "it")).toMatch(/^Il file non può essere importato\. Le colonne 1, 2, 3, 4, 5, … dell'intestazione non sono note/);
+    expect(explainFile(NO_HEADER, "en")).toMatch(/^The file cannot be imported\. The header line's columns 1, 2, 3, 4, 5, … are not known/);
+    const one = { ...NO_HEADER, ctx: { positions: [3], count: 1, columns: COLUMNS } };
+    expect(explainFile(one, "de")).toMatch(/Die Spalte 3 der Kopfzeile ist unbekannt/);
+    expect(explainFile(one, "it")).toMatch(/La colonna 3 dell'intestazione non è nota/);
+    expect(explainFile(one, "en")).toMatch(/The header line's column 3 is not known/);
+    const latin = { loc: ["body", "file"], msg: "the file is not UTF-8 (line 3); ...", type: "not_utf8", ctx: { line: 3 } };
+    expect(explainFile(latin, "de")).toBe(
+      "Die Datei kann nicht importiert werden. Sie ist nicht als UTF-8 gespeichert (Zeile 3): Bitte speichern Sie sie als „CSV UTF-8“ und importieren Sie sie erneut.",
+    );
+    expect(explainFile(latin, "it")).toBe(
+      "Il file non può essere importato. Non è salvato in UTF-8 (riga 3): lo salvi come «CSV UTF-8» e lo importi di nuovo.",
+    );
+    expect(explainFile(latin, "en")).toMatch(/\(line 3\): please save it as “CSV UTF-8”/);
+    const many = { loc: ["body", "file"], msg: "the file has more than 10,000 rows; split it", type: "too_many_rows", ctx: { max_rows: 10000 } };
+    expect(explainFile(many, "de")).toMatch(/mehr als 10\.000 Zeilen: Bitte teilen Sie sie auf\.$/);
+    expect(explainFile(many, "it")).toMatch(/più di 10\.000 righe: lo divida/);
+    expect(explainFile(many, "en")).toMatch(/more than 10,000 rows: please split it\.$/);
+    const lacking = { loc: ["body", "file"], msg: "...", type: "missing_columns", ctx: { columns: ["last_name", "country"] } };
+    expect(explainFile(lacking, "de")).toMatch(/fehlen die Pflichtspalten: last_name, country\.$/);
+    const twice = { loc: ["body", "file"], msg: "...", type: "repeated_columns", ctx: { columns: ["email"] } };
+    expect(explainFile(twice, "it")).toMatch(/più volte queste colonne: email\.$/);
+    for (const type of ["empty", "unclosed_quote", "misplaced_quote", "cell_too_long", "invalid_csv"]) {
+      for (const lang of LANGS) {
+        const text = explainFile({ loc: ["body", "file"], msg: "english", type, ctx: { line: 7, max_length: 65536 } }, lang);
+        expect(text, `${type} ${lang}`).not.toMatch(/english|\{/);
+        if (type !== "empty") expect(text, `${type} ${lang}`).toMatch(/ 7\b/);
+      }
+    }
+  });
+
+  it("leaves a file problem of a type it does not know to the API's message", () => {
+    const odd = { loc: ["body", "file"], msg: "the file is odd", type: "odd" };
+    expect(explainFile(odd, "de")).toBeNull();
+    expect(app(odd, "de")).toBe("Die Datei kann nicht importiert werden: the file is odd");
+    // A known type without what it needs to be said: the API's message too.
+    expect(explainFile({ loc: ["body", "file"], msg: "x", type: "not_utf8" }, "de")).toBeNull();
+    expect(explainFile({ loc: ["body", "email"], msg: "x", type: "not_utf8", ctx: { line: 2 } }, "de")).toBeNull();
+  });
+
+  it("says each problem of a rejected row in each language", () => {
+    const cases: Array<[object, Record<Lang, string>]> = [
+      [
+        { field: "last_name", type: "missing", message: "last_name is required", ctx: {} },
+        {
+          de: "Die Spalte last_name ist leer, ist aber Pflicht.",
+          it: "La colonna last_name è vuota, ma è obbligatoria.",
+          en: "Column last_name is empty, but it is required.",
+        },
+      ],
+      [
+        { field: "email", type: "email", message: "email is not a valid e-mail address", ctx: {} },
+        {
+          de: "Die Spalte email enthält keine gültige E-Mail-Adresse.",
+          it: "La colonna email non contiene un indirizzo e-mail valido.",
+          en: "Column email does not hold a valid e-mail address.",
+        },
+      ],
+      [
+        { field: "country", type: "country", message: "country: not an ISO 3166-1 alpha-2 country code", ctx: {} },
+        {
+          de: "Die Spalte country enthält keinen zweistelligen Ländercode wie DE oder IT.",
+          it: "La colonna country non contiene un codice paese di due lettere come IT o DE.",
+          en: "Column country does not hold a two-letter country code such as IT or DE.",
+        },
+      ],
+      [
+        { field: "postal_code", type: "too_long", message: "postal_code: String should have at most 20 characters", ctx: { max_length: 20 } },
+        {
+          de: "Die Spalte postal_code ist zu lang: höchstens 20 Zeichen.",
+          it: "La colonna postal_code è troppo lunga: al massimo 20 caratteri.",
+          en: "Column postal_code is too long: at most 20 characters.",
+        },
+      ],
+      [
+        { field: null, type: "cells", message: "the row has 10 cells, the header 9", ctx: { cells: 10, columns: 9 } },
+        {
+          de: "Die Zeile hat 10 Zellen, die Kopfzeile 9 Spalten.",
+          it: "La riga ha 10 celle, l'intestazione 9 colonne.",
+          en: "The row has 10 cells, the header 9 columns.",
+        },
+      ],
+      [
+        { field: "email", type: "email", message: "...", ctx: { reason: "alone" } },
+        {
+          de: "Spalte email: Bitte geben Sie die E-Mail-Adresse allein an, ohne Namen oder spitze Klammern (<>).",
+          it: "Colonna email: indichi l'indirizzo e-mail da solo, senza nome né parentesi angolari (<>).",
+          en: "Column email: please give the e-mail address alone, without a name or angle brackets (<>).",
+        },
+      ],
+    ];
+    for (const [problem, texts] of cases) for (const lang of LANGS) expect(explainRow(problem, lang)).toBe(texts[lang]);
+    for (const type of ["invisible", "phone", "postal_code", "control_characters"]) {
+      for (const lang of LANGS) {
+        const text = explainRow({ field: "city", type, message: "english" }, lang);
+        expect(text, `${type} ${lang}`).toContain("city");
+        expect(text, `${type} ${lang}`).not.toMatch(/english|\{/);
+      }
+    }
+    expect(explainRow({ field: "street", type: "control_characters", message: "x" }, "de")).toMatch(/außer Zeilenumbruch/);
+    expect(explainRow({ field: "city", type: "control_characters", message: "x" }, "de")).toMatch(/z\. B\. Tabulator/);
+  });
+
+  it("leaves a row problem of a type it does not know to the API's message", () => {
+    const odd = { field: "city", type: "invalid", message: "city: something else" };
+    for (const lang of LANGS) expect(explainRow(odd, lang)).toBe("city: something else");
+    expect(explainRow({ message: "country is required" }, "de")).toBe("country is required"); // an older answer
+    expect(explainRow({ field: "city", type: "too_long", message: "city: too long" }, "it")).toBe("city: too long"); // no max_length
   });
 });

@@ -201,3 +201,158 @@ export function explain(error: Invalid, lang: Lang, more: Words = {}): string {
   if (codes && words.known) text += ` ${words.known}`.replace("{codes}", codes[1]!);
   return text.replace("{n}", String(limit)).replace("{msg}", msg.replace(/^Value error, /, ""));
 }
+
+/**
+ * The contacts import's words (docs/api.md, Contacts): a file the API refused whole (its
+ * 422's error `type` and `ctx`: a line, column positions, the contract's column names) and
+ * each problem of a row at fault (its column, `type` and `ctx`). Column names stay as the
+ * file's header has them. The API's English only for a type the app does not know.
+ */
+export const IMPORT_WORDS: Record<Lang, Words> = {
+  en: {
+    file: "The file cannot be imported.",
+    not_utf8: "It is not saved as UTF-8 (line {line}): please save it as “CSV UTF-8” and import it again.",
+    empty: "It is empty, or its first line is not the header.",
+    unknown_columns: "The header line's columns {positions} are not known (is the first line the header?). The columns are: {columns}.",
+    unknown_columns_1: "The header line's column {positions} is not known (is the first line the header?). The columns are: {columns}.",
+    repeated_columns: "The header names these columns more than once: {columns}.",
+    missing_columns: "The header lacks the required columns: {columns}.",
+    unclosed_quote: 'A quotation mark (") opened in line {line} is never closed.',
+    misplaced_quote: 'A quotation mark (") in line {line} is out of place: a cell in quotes must end at its closing quotation mark.',
+    cell_too_long: "A cell in line {line} is too long.",
+    invalid_csv: "It is not valid CSV near line {line}.",
+    too_many_rows: "It has more than {n} rows: please split it.",
+    missing: "Column {column} is empty, but it is required.",
+    invisible: "Column {column} holds only invisible characters; please enter the name.",
+    too_long: "Column {column} is too long: at most {n} characters.",
+    control_characters: "Column {column} holds control characters (such as a tab or a line break), which are not allowed.",
+    control_characters_street: "Column {column} holds control characters other than line breaks and tabs, which are not allowed.",
+    email: "Column {column} does not hold a valid e-mail address.",
+    email_alone: "Column {column}: please give the e-mail address alone, without a name or angle brackets (<>).",
+    email_local_part_too_long: "Column {column}: the part of the e-mail address before the @-sign is too long (at most 64 characters).",
+    country: "Column {column} does not hold a two-letter country code such as IT or DE.",
+    phone: "Column {column} does not hold a valid phone number.",
+    postal_code: "Column {column} does not hold a valid postal code.",
+    cells: "The row has {cells} cells, the header {columns} columns.",
+  },
+  de: {
+    file: "Die Datei kann nicht importiert werden.",
+    not_utf8: "Sie ist nicht als UTF-8 gespeichert (Zeile {line}): Bitte speichern Sie sie als „CSV UTF-8“ und importieren Sie sie erneut.",
+    empty: "Sie ist leer, oder ihre erste Zeile ist nicht die Kopfzeile.",
+    unknown_columns: "Die Spalten {positions} der Kopfzeile sind unbekannt (ist die erste Zeile die Kopfzeile?). Die Spalten heißen: {columns}.",
+    unknown_columns_1: "Die Spalte {positions} der Kopfzeile ist unbekannt (ist die erste Zeile die Kopfzeile?). Die Spalten heißen: {columns}.",
+    repeated_columns: "Die Kopfzeile nennt diese Spalten mehrfach: {columns}.",
+    missing_columns: "In der Kopfzeile fehlen die Pflichtspalten: {columns}.",
+    unclosed_quote: 'Ein Anführungszeichen (") in Zeile {line} wird nie geschlossen.',
+    misplaced_quote: 'Ein Anführungszeichen (") in Zeile {line} steht an falscher Stelle: Eine Zelle in Anführungszeichen muss mit dem schließenden Anführungszeichen enden.',
+    cell_too_long: "Eine Zelle in Zeile {line} ist zu lang.",
+    invalid_csv: "Sie ist um Zeile {line} kein gültiges CSV.",
+    too_many_rows: "Sie hat mehr als {n} Zeilen: Bitte teilen Sie sie auf.",
+    missing: "Die Spalte {column} ist leer, ist aber Pflicht.",
+    invisible: "Die Spalte {column} enthält nur unsichtbare Zeichen; bitte geben Sie den Namen an.",
+    too_long: "Die Spalte {column} ist zu lang: höchstens {n} Zeichen.",
+    control_characters: "Die Spalte {column} enthält Steuerzeichen (z. B. Tabulator oder Zeilenumbruch); diese sind nicht erlaubt.",
+    control_characters_street: "Die Spalte {column} enthält Steuerzeichen (außer Zeilenumbruch und Tabulator); diese sind nicht erlaubt.",
+    email: "Die Spalte {column} enthält keine gültige E-Mail-Adresse.",
+    email_alone: "Spalte {column}: Bitte geben Sie die E-Mail-Adresse allein an, ohne Namen oder spitze Klammern (<>).",
+    email_local_part_too_long: "Spalte {column}: Der Teil der E-Mail-Adresse vor dem @-Zeichen ist zu lang (höchstens 64 Zeichen).",
+    country: "Die Spalte {column} enthält keinen zweistelligen Ländercode wie DE oder IT.",
+    phone: "Die Spalte {column} enthält keine gültige Telefonnummer.",
+    postal_code: "Die Spalte {column} enthält keine gültige Postleitzahl.",
+    cells: "Die Zeile hat {cells} Zellen, die Kopfzeile {columns} Spalten.",
+  },
+  it: {
+    file: "Il file non può essere importato.",
+    not_utf8: "Non è salvato in UTF-8 (riga {line}): lo salvi come «CSV UTF-8» e lo importi di nuovo.",
+    empty: "È vuoto, oppure la sua prima riga non è l'intestazione.",
+    unknown_columns: "Le colonne {positions} dell'intestazione non sono note (la prima riga è l'intestazione?). Le colonne sono: {columns}.",
+    unknown_columns_1: "La colonna {positions} dell'intestazione non è nota (la prima riga è l'intestazione?). Le colonne sono: {columns}.",
+    repeated_columns: "L'intestazione indica più volte queste colonne: {columns}.",
+    missing_columns: "Nell'intestazione mancano le colonne obbligatorie: {columns}.",
+    unclosed_quote: 'Le virgolette (") aperte alla riga {line} non vengono mai chiuse.',
+    misplaced_quote: 'Le virgolette (") alla riga {line} sono fuori posto: una cella tra virgolette deve finire con le virgolette di chiusura.',
+    cell_too_long: "Una cella alla riga {line} è troppo lunga.",
+    invalid_csv: "Non è un CSV valido (intorno alla riga {line}).",
+    too_many_rows: "Ha più di {n} righe: lo divida in più file.",
+    missing: "La colonna {column} è vuota, ma è obbligatoria.",
+    invisible: "La colonna {column} contiene solo caratteri invisibili; indichi il nome.",
+    too_long: "La colonna {column} è troppo lunga: al massimo {n} caratteri.",
+    control_characters: "La colonna {column} contiene caratteri di controllo (ad es. tabulazione o a capo), che non sono ammessi.",
+    control_characters_street: "La colonna {column} contiene caratteri di controllo (diversi da a capo e tabulazione), che non sono ammessi.",
+    email: "La colonna {column} non contiene un indirizzo e-mail valido.",
+    email_alone: "Colonna {column}: indichi l'indirizzo e-mail da solo, senza nome né parentesi angolari (<>).",
+    email_local_part_too_long: "Colonna {column}: la parte dell'indirizzo e-mail prima della @ è troppo lunga (al massimo 64 caratteri).",
+    country: "La colonna {column} non contiene un codice paese di due lettere come IT o DE.",
+    phone: "La colonna {column} non contiene un numero di telefono valido.",
+    postal_code: "La colonna {column} non contiene un CAP valido.",
+    cells: "La riga ha {cells} celle, l'intestazione {columns} colonne.",
+  },
+};
+
+/** The file-level types (the rest of IMPORT_WORDS is about rows). */
+const FILE_TYPES = new Set([
+  "not_utf8",
+  "empty",
+  "unknown_columns",
+  "repeated_columns",
+  "missing_columns",
+  "unclosed_quote",
+  "misplaced_quote",
+  "cell_too_long",
+  "invalid_csv",
+  "too_many_rows",
+]);
+const ROW_TYPES = new Set(["missing", "invisible", "too_long", "control_characters", "email", "country", "phone", "postal_code", "cells"]);
+
+const NUMBER_LOCALE: Record<Lang, string> = { de: "de-DE", it: "it-IT", en: "en-GB" };
+
+function fill(text: string, values: Record<string, unknown>, lang: Lang): string {
+  return text.replace(/\{(\w+)\}/g, (all, name: string) => {
+    const value = values[name];
+    if (typeof value === "number") return value.toLocaleString(NUMBER_LOCALE[lang]);
+    if (Array.isArray(value)) return value.map(String).join(", ");
+    return value === undefined || value === null ? all : String(value);
+  });
+}
+
+function ctxOf(error: { ctx?: unknown }): Record<string, unknown> {
+  return error.ctx && typeof error.ctx === "object" ? (error.ctx as Record<string, unknown>) : {};
+}
+
+/** Whether an error of a 422 is the contacts import's file-level one that has words here. */
+export function isFileProblem(error: Invalid): boolean {
+  return fieldOf(error.loc) === "file" && FILE_TYPES.has(String(error.type ?? ""));
+}
+
+/** A file the import refused whole, in words of the language (null: a type without words). */
+export function explainFile(error: Invalid, lang: Lang): string | null {
+  const type = String(error.type ?? "");
+  if (!isFileProblem(error)) return null;
+  const ctx = ctxOf(error);
+  const words = IMPORT_WORDS[lang];
+  let key = type;
+  const values: Record<string, unknown> = { line: ctx.line, columns: ctx.columns, n: ctx.max_rows };
+  if (type === "unknown_columns") {
+    const positions = Array.isArray(ctx.positions) ? ctx.positions.map(Number) : [];
+    const count = typeof ctx.count === "number" ? ctx.count : positions.length;
+    values.positions = positions.join(", ") + (count > positions.length ? ", …" : "");
+    if (count === 1) key = "unknown_columns_1";
+  }
+  const text = fill(words[key]!, values, lang);
+  return /\{\w+\}/.test(text) ? null : `${words.file!} ${text}`; // a ctx without what it needs
+}
+
+/** One problem of an imported row (`{field, type, message, ctx}`), in words of the language;
+ * the API's English message for a type the app does not know. */
+export function explainRow(problem: { field?: unknown; type?: unknown; message?: unknown; ctx?: unknown }, lang: Lang): string {
+  const type = String(problem.type ?? "");
+  const column = problem.field === null || problem.field === undefined ? "" : String(problem.field);
+  const ctx = ctxOf(problem);
+  if (!ROW_TYPES.has(type) || (type !== "cells" && !column)) return String(problem.message ?? "");
+  const words = IMPORT_WORDS[lang];
+  let key = type;
+  if (type === "control_characters" && column === "street") key = "control_characters_street";
+  if (type === "email" && (ctx.reason === "alone" || ctx.reason === "local_part_too_long")) key = `email_${ctx.reason}`;
+  const text = fill(words[key]!, { column, n: ctx.max_length, cells: ctx.cells, columns: ctx.columns }, lang);
+  return /\{\w+\}/.test(text) ? String(problem.message ?? "") : text; // a ctx without what it needs
+}

@@ -39,7 +39,8 @@ describe("the contacts page", () => {
     const fetch = vi.fn(async (url: string, init?: RequestInit) => {
       calls.push({ url, init });
       if (url.startsWith("/contacts/import")) {
-        return json({ imported: 1, created: 1, updated: 0, unchanged: 0, rejected: [{ row: 3, message: "country is required" }] });
+        const missing = { field: "country", type: "missing", message: "country is required", ctx: {} };
+        return json({ imported: 1, created: 1, updated: 0, unchanged: 0, rejected: [{ row: 3, ...missing, problems: [missing] }] });
       }
       if (url.includes("q=")) return json({ items: [], next: null });
       return json({ items: [anna], next: null });
@@ -60,10 +61,74 @@ describe("the contacts page", () => {
     fireEvent.click(screen.getByRole("button", { name: "Import" }));
     expect(await screen.findByText("1 row imported: 1 new, 0 updated, 0 unchanged.")).toBeTruthy();
     expect(screen.getByText("1 row was not imported")).toBeTruthy();
-    expect(screen.getByText("country is required")).toBeTruthy();
+    expect(screen.getByText("Column country is empty, but it is required.")).toBeTruthy();
     const upload = calls.find((call) => call.url === "/contacts/import")!;
     expect(upload.init?.method).toBe("POST");
     expect((upload.init?.headers as Record<string, string>)["Content-Type"]).toBe("text/csv");
     expect(upload.init?.body).toBe(file);
+  });
+
+  async function importing(answer: Response, code: "de" | "it" | "en") {
+    setLang(code);
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string) => (url.startsWith("/contacts/import") ? answer : json({ items: [], next: null }))),
+    );
+    render(<Contacts />);
+    const file = new File(["x"], "book.csv", { type: "text/csv" });
+    fireEvent.change(screen.getByLabelText({ de: "CSV-Datei", it: "File CSV", en: "CSV file" }[code]), { target: { files: [file] } });
+    fireEvent.click(screen.getByRole("button", { name: { de: "Importieren", it: "Importa", en: "Import" }[code] }));
+  }
+
+  it("says each rejected row's problems in the user's language, the API's message for a type it does not know", async () => {
+    const email = { field: "email", type: "email", message: "email is not a valid e-mail address", ctx: {} };
+    const country = { field: "country", type: "country", message: "country: not an ISO 3166-1 alpha-2 country code", ctx: {} };
+    const odd = { field: "city", type: "invalid", message: "city: something new", ctx: {} };
+    const answer = {
+      imported: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      rejected: [
+        { row: 2, ...email, problems: [email, country] },
+        { row: 3, ...odd, problems: [odd] },
+      ],
+    };
+    await importing(json(answer), "de");
+    expect(await screen.findByText("2 Zeilen wurden nicht importiert")).toBeTruthy();
+    expect(
+      screen.getByText(
+        "Die Spalte email enthält keine gültige E-Mail-Adresse. Die Spalte country enthält keinen zweistelligen Ländercode wie DE oder IT.",
+      ),
+    ).toBeTruthy();
+    expect(screen.getByText("city: something new")).toBeTruthy();
+    cleanup();
+    await importing(json(answer), "it");
+    expect(await screen.findByText(/^La colonna email non contiene un indirizzo e-mail valido\. La colonna country/)).toBeTruthy();
+    setLang("en");
+  });
+
+  it("says a file refused whole in the user's language", async () => {
+    const refused = {
+      message: "the header line's columns 1, 2, 3, 4, 5, ... are not known (is the first line the header?); the columns are first_name, ...",
+      errors: [
+        {
+          loc: ["body", "file"],
+          msg: "the header line's columns 1, 2, 3, 4, 5, ... are not known (is the first line the header?); the columns are first_name, ...",
+          type: "unknown_columns",
+          ctx: { positions: [1, 2, 3, 4, 5], count: 9, columns: ["first_name", "last_name", "country"] },
+        },
+      ],
+      fields: ["file"],
+    };
+    await importing(json(refused, 422), "de");
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe(
+      "Die Datei kann nicht importiert werden. Die Spalten 1, 2, 3, 4, 5, … der Kopfzeile sind unbekannt (ist die erste Zeile die Kopfzeile?). Die Spalten heißen: first_name, last_name, country.",
+    );
+    cleanup();
+    await importing(json(refused, 422), "it");
+    expect((await screen.findByRole("alert")).textContent).toMatch(/^Il file non può essere importato\. Le colonne 1, 2, 3, 4, 5, …/);
+    setLang("en");
   });
 });

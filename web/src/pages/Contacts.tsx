@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, sendFile, type ContactImport, type ContactList, type PartnerContact } from "../api";
 import { describe } from "../actions";
-import { t } from "../i18n";
+import { rowProblems, t } from "../i18n";
 
 const PAGE = 50;
 
@@ -171,7 +171,7 @@ export function Contacts() {
                   {result.rejected.map((row) => (
                     <tr key={row.row}>
                       <td>{row.row}</td>
-                      <td>{row.message}</td>
+                      <td>{rowProblems(row)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -10,7 +10,7 @@ the answers match them).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +33,11 @@ class ErrorAt(Answer):
     loc: list[str | int]
     msg: str
     type: str
+    ctx: dict[str, Any] | None = Field(
+        default=None,
+        description="what an app needs to say the error (a contacts file's: line, positions,"
+        " the contract's columns); never the values sent",
+    )
 
 
 class ValidationFailedAnswer(Answer):
@@ -289,9 +294,37 @@ class ContactList(Answer):
     next: str | None
 
 
+RowProblemType = Literal[
+    "missing",
+    "invisible",
+    "too_long",
+    "control_characters",
+    "email",
+    "country",
+    "phone",
+    "postal_code",
+    "cells",
+    "invalid",
+]
+
+
+class RowProblem(Answer):
+    field: str | None = Field(description="the column; None for the row (`cells`)")
+    type: RowProblemType
+    message: str
+    ctx: dict[str, Any] = Field(
+        description="`max_length` (too_long), `reason` (email: alone, local_part_too_long),"
+        " `cells` and `columns` (cells)"
+    )
+
+
 class RejectedRow(Answer):
     row: Annotated[int, Field(ge=2, description="the line in the file; the header is line 1")]
     message: str
+    field: str | None = Field(description="the first problem's column")
+    type: RowProblemType = Field(description="the first problem's type")
+    ctx: dict[str, Any]
+    problems: list[RowProblem]
 
 
 class ContactImport(Answer):

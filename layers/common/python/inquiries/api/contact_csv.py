@@ -7,6 +7,11 @@ Otherwise it is a 422 and nothing is imported. Each row is then checked on its o
 a row at fault is left out with its line number (the header is line 1) and what is
 wrong, never the value it holds. Empty lines, and rows of empty cells only, are skipped.
 A header of semicolons (as Excel writes in German or Italian settings) is read as such.
+
+Both say what is wrong in English (`message`, for developers) and as codes an app puts in
+its own words: a file's 422 has a `type` per problem (FILE_PROBLEMS) with its `ctx` (a line
+number, column positions, the contract's column names; never what the file holds), a row
+at fault its problems, each a column (`field`), a `type` (ROW_PROBLEMS) and a `ctx`.
 """
 
 from __future__ import annotations
@@ -26,14 +31,72 @@ REQUIRED = ("last_name", "country")
 _FIELD_LIMIT = 64 * 1024
 
 
+# What can be wrong with a file as a whole (the 422's `errors[0].type`), and its `ctx`.
+FILE_PROBLEMS = (
+    "not_utf8",  # {"line"}
+    "empty",  # {}
+    "unknown_columns",  # {"positions": the first 5, "count", "columns": the contract's}
+    "repeated_columns",  # {"columns"}
+    "missing_columns",  # {"columns"}
+    "unclosed_quote",  # {"line"}
+    "misplaced_quote",  # {"line"}
+    "cell_too_long",  # {"line", "max_length"}
+    "invalid_csv",  # {"line"}
+    "too_many_rows",  # {"max_rows"}
+)
+# What can be wrong with a row's cell (`field`, the column) or with the row (`field` None).
+ROW_PROBLEMS = (
+    "missing",  # a required column left empty
+    "invisible",  # a name of nothing but invisible characters (zero-width spaces, ...)
+    "too_long",  # {"max_length"}
+    "control_characters",  # NUL, a tab, a line break (the street takes those two)
+    "email",  # {"reason": "alone" | "local_part_too_long"} where it is one of ours
+    "country",
+    "phone",
+    "postal_code",
+    "cells",  # {"cells", "columns"}: not as many cells as the header has columns
+    "invalid",  # anything else (none known)
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str | None
+    type: str
+    message: str
+    ctx: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Rejected:
     line: int
-    message: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def message(self) -> str:
+        return "; ".join(p.message for p in self.problems)
+
+    def view(self) -> dict[str, Any]:
+        """The answer's row: its line, the English message, its problems as codes (the
+        first one's also on the row itself)."""
+        problems = [
+            {"field": p.field, "type": p.type, "message": p.message, "ctx": p.ctx}
+            for p in self.problems
+        ]
+        first = problems[0]
+        return {
+            "row": self.line,
+            "message": self.message,
+            "field": first["field"],
+            "type": first["type"],
+            "ctx": first["ctx"],
+            "problems": problems,
+        }
 
 
-def _invalid(message: str) -> ValidationFailed:
-    return ValidationFailed.at(message, "body", "file", msg=message, kind="csv")
+def _invalid(message: str, kind: str, **ctx: Any) -> ValidationFailed:
+    error = {"loc": ["body", "file"], "msg": message, "type": kind, "ctx": ctx}
+    return ValidationFailed(message, [error])
 
 
 def _text(raw: bytes) -> str:
@@ -42,7 +105,9 @@ def _text(raw: bytes) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise _invalid(
-            f"the file is not UTF-8 (line {line}); save it as CSV UTF-8 and import it again"
+            f"the file is not UTF-8 (line {line}); save it as CSV UTF-8 and import it again",
+            "not_utf8",
+            line=line,
         ) from None
 
 
@@ -52,21 +117,32 @@ def _header(first_line: str) -> tuple[str, list[str]]:
     if "," not in first_line and ";" in first_line:
         delimiter = ";"
     names = [name.strip().lower() for name in next(csv.reader([first_line], delimiter=delimiter))]
-    unknown = [str(number) for number, name in enumerate(names, 1) if name not in FIELDS]
+    unknown = [number for number, name in enumerate(names, 1) if name not in FIELDS]
     if unknown:
         # Where, never what: a file without its header line would show its first row here.
-        where = ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        where = ", ".join(map(str, unknown[:5])) + (", ..." if len(unknown) > 5 else "")
         which = f"column {where} is" if len(unknown) == 1 else f"columns {where} are"
         raise _invalid(
             f"the header line's {which} not known (is the first line the header?); "
-            f"the columns are {', '.join(FIELDS)}"
+            f"the columns are {', '.join(FIELDS)}",
+            "unknown_columns",
+            positions=unknown[:5],
+            count=len(unknown),
+            columns=list(FIELDS),
         )
+    # Known names only from here: the contract's, nothing of the file's.
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
-        raise _invalid(f"the header names columns twice: {', '.join(twice)}")
+        raise _invalid(
+            f"the header names columns twice: {', '.join(twice)}", "repeated_columns", columns=twice
+        )
     missing = [name for name in REQUIRED if name not in names]
     if missing:
-        raise _invalid(f"the header lacks the required columns: {', '.join(missing)}")
+        raise _invalid(
+            f"the header lacks the required columns: {', '.join(missing)}",
+            "missing_columns",
+            columns=missing,
+        )
     return delimiter, names
 
 
@@ -76,7 +152,7 @@ def read(raw: bytes) -> tuple[list[Row], list[Rejected]]:
     lines = io.StringIO(text, newline="")
     first = lines.readline().rstrip("\r\n")
     if not first.strip():
-        raise _invalid("the file is empty or its first line is not the header")
+        raise _invalid("the file is empty or its first line is not the header", "empty")
     delimiter, names = _header(first)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
@@ -91,11 +167,19 @@ def read(raw: bytes) -> tuple[list[Row], list[Rejected]]:
                 continue
             rows.append((line, cells))
             if len(rows) > MAX_ROWS:
-                raise _invalid(f"the file has more than {MAX_ROWS:,} rows; split it")
-    except csv.Error:
+                raise _invalid(
+                    f"the file has more than {MAX_ROWS:,} rows; split it",
+                    "too_many_rows",
+                    max_rows=MAX_ROWS,
+                )
+    except csv.Error as error:
+        near = previous_end + 1
+        kind, ctx = _csv_problem(str(error))
         raise _invalid(
-            f"the file is not valid CSV near line {previous_end + 1} "
-            "(a quote not closed, or a cell too long)"
+            f"the file is not valid CSV near line {near} (a quote not closed, or a cell too long)",
+            kind,
+            line=near,
+            **ctx,
         ) from None
     finally:
         csv.field_size_limit(limit)
@@ -103,17 +187,29 @@ def read(raw: bytes) -> tuple[list[Row], list[Rejected]]:
     rejected: list[Rejected] = []
     for line, cells in rows:
         checked = _row(names, cells)
-        if isinstance(checked, str):
+        if isinstance(checked, tuple):
             rejected.append(Rejected(line, checked))
         else:
             valid.append(Row(line, checked))
     return valid, rejected
 
 
-def _row(names: list[str], cells: list[str]) -> dict[str, str | None] | str:
+def _csv_problem(error: str) -> tuple[str, dict[str, Any]]:
+    """The kind of the csv module's error (its messages, as of Python 3.12)."""
+    if error.startswith("field larger than field limit"):
+        return "cell_too_long", {"max_length": _FIELD_LIMIT}
+    if error == "unexpected end of data":  # strict: the end of the file inside quotes
+        return "unclosed_quote", {}
+    if "expected after '\"'" in error:  # strict: `"Rossi"x`
+        return "misplaced_quote", {}
+    return "invalid_csv", {}
+
+
+def _row(names: list[str], cells: list[str]) -> dict[str, str | None] | tuple[Problem, ...]:
     """The row's checked cells, or what is wrong with it."""
     if len(cells) != len(names):
-        return f"the row has {len(cells)} cells, the header {len(names)}"
+        message = f"the row has {len(cells)} cells, the header {len(names)}"
+        return (Problem(None, "cells", message, {"cells": len(cells), "columns": len(names)}),)
     from pydantic import ValidationError  # noqa: PLC0415
 
     from inquiries.api.schemas import ContactRowIn  # noqa: PLC0415
@@ -125,8 +221,42 @@ def _row(names: list[str], cells: list[str]) -> dict[str, str | None] | str:
     try:
         model = ContactRowIn.model_validate(data)
     except ValidationError as error:
-        return "; ".join(_message(e) for e in error.errors(include_url=False, include_input=False))
+        return tuple(_problem(e) for e in error.errors(include_url=False, include_input=False))
     return {name: getattr(model, name) for name in FIELDS}
+
+
+def _problem(error: Any) -> Problem:
+    field = ".".join(str(p) for p in error["loc"]) or None
+    kind, ctx = _kind(field, error)
+    return Problem(field, kind, _message(error), ctx)
+
+
+def _kind(field: str | None, error: Any) -> tuple[str, dict[str, Any]]:
+    """The problem's type and ctx: what the app needs to say it, nothing of the value."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "missing", {}
+    if field == "email":
+        from inquiries.api.schemas.fields import (  # noqa: PLC0415
+            EMAIL_ALONE,
+            EMAIL_LOCAL_PART_TOO_LONG,
+        )
+
+        ours = {EMAIL_ALONE: "alone", EMAIL_LOCAL_PART_TOO_LONG: "local_part_too_long"}
+        reason = ours.get(str(ctx.get("reason")))
+        return "email", {"reason": reason} if reason else {}
+    if field == "country":  # too short or long, or no ISO code: no country
+        return "country", {}
+    if kind == "string_too_long":
+        return "too_long", {"max_length": ctx["max_length"]}
+    if kind == "string_too_short":  # a name of invisible characters (`visible`)
+        return "invisible", {}
+    if kind == "value_error" and str(ctx.get("error", "")).startswith("control characters"):
+        return "control_characters", {}
+    if kind == "value_error" and field in ("phone", "postal_code"):
+        return field, {}
+    return "invalid", {}
 
 
 def _message(error: Any) -> str:
