@@ -323,6 +323,20 @@ def test_an_unanswered_inquiry_expires_when_the_clock_passes_its_deadline(
     assert local.post("/_local/clock", {"advance_hours": 0}).body["fired"] == 0
 
 
+def test_setting_the_clock_to_the_deadline_shown_expires_it_at_once(local: LocalStack) -> None:
+    """The README's `{"now": "<deadline>"}`: the deadline shown is the deadline itself (whole
+    seconds), so the clock set to it fires the expiry before it answers, every time."""
+    hq = local.token("hq")
+    for _ in range(5):
+        inquiry_id = submit(local)
+        deadline = local.get(f"/inquiries/{inquiry_id}", token=hq).body["deadline"]
+        assert when(deadline).microsecond == 0, deadline
+        local.post("/_local/clock", {"now": (when(deadline) - timedelta(seconds=1)).isoformat()})
+        moved = local.post("/_local/clock", {"now": deadline})
+        assert moved.body["fired"] >= 1, moved.body
+        assert local.get(f"/inquiries/{inquiry_id}", token=hq).body["status"] == "returned"
+
+
 def test_reports_count_what_happened(local: LocalStack) -> None:
     hq = local.token("hq")
     partner = local.token("partner", SOUTH_TYROL)

@@ -506,9 +506,10 @@ def test_an_offer_creates_exactly_one_one_time_schedule_at_the_deadline(
 
     inquiry_id = submit()
 
-    assert view(inquiry_id)["deadline"] == "2026-12-03T08:00:00.250Z"
+    # The deadline is rounded up to the whole second (08:00:00.250 -> 08:00:01), so the
+    # one-time schedule (seconds only) names it exactly and never fires before it.
+    assert view(inquiry_id)["deadline"] == "2026-12-03T08:00:01Z"
     [schedule] = schedules(aws["scheduler"], GROUP)
-    # Rounded up to the second: it must never fire before the deadline.
     assert schedule["ScheduleExpression"] == "at(2026-12-03T08:00:01)"
     assert schedule["ScheduleExpressionTimezone"] == "UTC"
     assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from inquiries.domain.model import Calendar
 
@@ -11,10 +11,12 @@ from inquiries.domain.model import Calendar
 
 
 def deadline_for(calendar: Calendar, start: datetime, hours: float) -> datetime:
-    """The moment `hours` working hours after `start`, in the partner's calendar."""
+    """The moment `hours` working hours after `start`, in the partner's calendar, rounded up
+    to the whole second: what the view shows (milliseconds) and what a schedule can name
+    (`at()` has seconds) are then the deadline itself, and the partner loses nothing."""
     from inquiries import business_time  # noqa: PLC0415
 
-    return business_time.add_working_hours(
+    exact = business_time.add_working_hours(
         start,
         hours,
         country=calendar.country,
@@ -22,6 +24,9 @@ def deadline_for(calendar: Calendar, start: datetime, hours: float) -> datetime:
         timezone=calendar.timezone,
         working_days=calendar.working_days,
     )
+    if not exact.microsecond:
+        return exact
+    return exact.replace(microsecond=0) + timedelta(seconds=1)
 
 
 def working_hours(calendar: Calendar, start: datetime, end: datetime) -> float:
