@@ -229,6 +229,19 @@ def test_every_request_example_is_valid_and_the_submission_reaches_a_demo_partne
         claims=partner(local_demo.SOUTH_TYROL),
     )
     assert accepted.status == 200, accepted.text
+    # The link example needs a candidate: the same person's second inquiry finds the
+    # contact the first acceptance made (its summary says so).
+    again = call("POST", "/inquiries", body=examples["submitInquiry"]).body["id"]
+    call("POST", f"/inquiries/{again}/accept", claims=partner(local_demo.SOUTH_TYROL))
+    linked = call(
+        "POST",
+        f"/inquiries/{again}/contact",
+        body=examples["linkContact"],
+        claims=partner(local_demo.SOUTH_TYROL),
+    )
+    assert linked.status == 200, linked.text
+    link = document["paths"]["/inquiries/{inquiry_id}/contact"]["post"]["requestBody"]
+    assert "twice" in link["content"]["application/json"]["examples"]["demo"]["summary"]
 
 
 # --- the document: Powertools' own, from every route's models --------------------------------

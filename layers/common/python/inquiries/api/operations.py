@@ -106,7 +106,8 @@ def typed_signature(route: Route, described: bool = False) -> inspect.Signature:
         if example is not None:
             from aws_lambda_powertools.event_handler.openapi.models import Example  # noqa: PLC0415
 
-            examples = {"demo": Example(summary=_DEMO, value=example)}
+            summary = getattr(body, "example_summary", _DEMO)
+            examples = {"demo": Example(summary=summary, value=example)}
         if route.body_optional:
             annotation: Any = Annotated[body | None, Body(openapi_examples=examples)]
             parameters.append(inspect.Parameter(BODY, keyword, annotation=annotation, default=None))

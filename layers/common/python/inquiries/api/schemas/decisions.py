@@ -56,6 +56,11 @@ class ContactLinkIn(Strict):
     model_config = _ONE_OF
     one_of: ClassVar[tuple[str, ...]] = ("contact_id", "new")
     example: ClassVar[dict[str, Any]] = {"new": True}
+    # Without a candidate an acceptance creates the contact at once: nothing left to link.
+    example_summary: ClassVar[str] = (
+        "Works against the demo data of `make run` once `alpin-bz` accepted the example "
+        "submission twice: the second acceptance finds the first's contact"
+    )
 
     contact_id: Annotated[Id | None, WithJsonSchema(ID_SCHEMA)] = None
     new: Annotated[StrictBool | None, WithJsonSchema({"const": True})] = None
