@@ -7,14 +7,13 @@ Gateway's 30 s (docs/decisions.md, "The address book in its own function").
 
 from __future__ import annotations
 
-from inquiries import startup  # first: the function starts without garbage collection
+from inquiries import startup  # noqa: F401  (first: the function starts without garbage collection)
 
 # isort: split
 from typing import Any
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.api.endpoints import Endpoints, Request
 from inquiries.api.views import contact_view
@@ -75,11 +74,4 @@ def import_contacts(request: Request) -> dict[str, Any]:
     }
 
 
-api.complete()
-
-
-@startup.ends_after_first_call
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return api.resolve(event, context)
+handler = api.lambda_handler(logger, metrics)

@@ -6,14 +6,13 @@ the caller, the inquiry (404) and the body are checked before a handler runs.
 
 from __future__ import annotations
 
-from inquiries import startup  # first: the function starts without garbage collection
+from inquiries import startup  # noqa: F401  (first: the function starts without garbage collection)
 
 # isort: split
 from typing import Any
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.api.endpoints import Endpoints, Request
 from inquiries.api.resolver import inquiry_id_of
@@ -205,11 +204,4 @@ def inquiry_suggestions(request: Request) -> dict[str, Any]:
     return suggestions_view(suggestions.suggestions(wiring.dependencies(), request.context))
 
 
-api.complete()
-
-
-@startup.ends_after_first_call
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return api.resolve(event, context)
+handler = api.lambda_handler(logger, metrics)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inquiries import startup  # first: the function starts without garbage collection
+from inquiries import startup  # noqa: F401  (first: the function starts without garbage collection)
 
 # isort: split
 import hashlib
@@ -13,7 +13,6 @@ from typing import Any
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from inquiries import wiring
 from inquiries.api.endpoints import Endpoints, Request
 from inquiries.api.resolver import json_response
@@ -128,11 +127,4 @@ def swagger_asset(request: Request) -> Response[str]:
     )
 
 
-api.complete()
-
-
-@startup.ends_after_first_call
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return api.resolve(event, context)
+handler = api.lambda_handler(logger, metrics)

@@ -5,7 +5,7 @@
     @api.serves("rejectInquiry")
     def reject(request: Request) -> dict[str, Any]: ...
 
-    api.complete()  # at the end of the module: every route of the function is served
+    handler = api.lambda_handler(logger, metrics)  # at the end: every route is served
 
 Every request goes through the same steps, in the order of precedence of api.md
 (401, 403, 404, 413, 415, 400, 422, then what the handler decides, such as 409):
@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -48,6 +48,9 @@ from inquiries.api.resolver import REQUEST, make_resolver, refusal
 from inquiries.api.routes import Route, route_for, routes_of
 from inquiries.domain.errors import ValidationFailed
 from inquiries.domain.model import Principal
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
 
 
 @dataclass
@@ -120,6 +123,24 @@ class Endpoints:
         missing = sorted(set(self._routes) - self._served)
         if missing:
             raise RuntimeError(f"{self.function} does not serve {', '.join(missing)}")
+
+    def lambda_handler(
+        self, logger: Logger, metrics: Metrics
+    ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+        """The function's Lambda entry point, once every route has its handler (`complete`):
+        the start ends after the first call (`inquiries.startup`), with the function's
+        logger (its Lambda context, cleared per call) and its metrics flushed per call."""
+        from inquiries import startup  # noqa: PLC0415  (imported first by the function)
+
+        self.complete()
+
+        @startup.ends_after_first_call
+        @logger.inject_lambda_context(clear_state=True)
+        @metrics.log_metrics
+        def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            return self.resolve(event, context)
+
+        return handler
 
     def _check(self, route: Route, event: dict[str, Any]) -> tuple[Request, dict[str, Any]]:
         """Steps 1-3; the request, and the event as Powertools is to validate it."""
