@@ -39,23 +39,21 @@ def inquiry_page(page: Page, who: Principal) -> dict[str, Any]:
 def accepted_view(accepted: Accepted, who: Principal) -> dict[str, Any]:
     """The accepted inquiry (now with the contact) and the possible duplicates, each with
     its contact as the address book holds it."""
-    duplicates = []
-    for candidate in accepted.duplicates:
-        contact_id = str(candidate["contact_id"])
-        contact = accepted.contacts.get(contact_id)
-        if contact is None:  # vanished between the look-up and the read: nothing to compare
-            continue
-        duplicates.append({**candidate, "contact": contact_view(contact)})
-    return {"inquiry": inquiry_detail(accepted.loaded, who), "duplicates": duplicates}
+    return {"inquiry": inquiry_detail(accepted.loaded, who), "duplicates": _duplicates(accepted)}
 
 
 def checked_view(check: Accepted, who: Principal) -> dict[str, Any]:
     """One inquiry with its events and, while its partner has linked no contact, the
     duplicate check of its acceptance again."""
-    return {
-        **inquiry_detail(check.loaded, who),
-        "duplicates": accepted_view(check, who)["duplicates"],
-    }
+    return {**inquiry_detail(check.loaded, who), "duplicates": _duplicates(check)}
+
+
+def _duplicates(accepted: Accepted) -> list[dict[str, Any]]:
+    """Each candidate with its contact (the service keeps only candidates it could read)."""
+    return [
+        {**candidate, "contact": contact_view(accepted.contacts[str(candidate["contact_id"])])}
+        for candidate in accepted.duplicates
+    ]
 
 
 def contact_view(contact: PartnerContact) -> dict[str, Any]:

@@ -75,7 +75,8 @@ class Accepted:
 
     loaded: Loaded
     duplicates: list[dict[str, object]]
-    # The candidates' contacts by id, so the partner can compare them with the inquiry's.
+    # The candidates' contacts by id, so the partner can compare them with the inquiry's:
+    # every candidate's is here (`_candidates` drops a key whose contact is not there).
     contacts: dict[str, PartnerContact] = field(default_factory=dict)
 
 

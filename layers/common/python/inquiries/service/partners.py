@@ -10,14 +10,15 @@ from inquiries.domain.partner_limits import check_storable
 from inquiries.service.ports import Dependencies
 
 PATCH_ATTEMPTS = 3
-REPORT_TOTAL = "total"  # the name of the report's last row (service/reports.py)
 
 
 def put_partner(deps: Dependencies, partner: Partner) -> Partner:
     """Create or replace a partner; its calendar must be one we can count deadlines in,
     and it must fit in the one change that stores it (else 422 naming `territories`)."""
+    from inquiries.service.reports import TOTAL  # noqa: PLC0415  (decide's other routes: not)
+
     replacing = deps.repository.get_partner(partner.id)
-    if replacing is None and partner.id.casefold() == REPORT_TOTAL:
+    if replacing is None and partner.id.casefold() == TOTAL:
         # The report's CSV and workbook end with a row of that name (docs/api.md).
         raise ValidationFailed.at(
             "partner_id: the report's sum row is called total; choose another id",
