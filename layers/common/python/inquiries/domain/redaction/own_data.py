@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from inquiries.domain.model import Contact
 from inquiries.domain.redaction.shadow import shadow_of
@@ -74,20 +75,13 @@ _GENERIC = _canonical_set(
 _MIN_ALONE = 2  # letters: a one-letter initial alone is no one's name
 
 
-_ITEMS: dict[str, tuple[str, ...]] = {}
+# Bounded: a hostile text cannot grow a cache without end.
+_CACHED = 65536
 
 
+@lru_cache(maxsize=_CACHED)
 def _items(word: str) -> tuple[str, ...]:
     """A word as canonical items; a street glued to its type (`hauptstr`) is two."""
-    found = _ITEMS.get(word)
-    if found is None:
-        found = _items_of(word)
-        if len(_ITEMS) < 65536:  # bounded: a hostile text cannot grow it without end
-            _ITEMS[word] = found
-    return found
-
-
-def _items_of(word: str) -> tuple[str, ...]:
     letters = _NOT_LETTERS.sub("", word)
     # The type comes off before letters are reduced: `moos|strasse`, not `mo|strase`.
     for suffix in ("strasse", "strase", "str"):
@@ -247,16 +241,7 @@ _PIECES = 4  # a value cut into at most this many pieces
 _MIN_PIECED = 4  # letters: a shorter value in pieces is too likely an innocent pair of words
 
 
-_CANONICAL: dict[str, str] = {}
-
-
-def _canonical_cached(letters: str) -> str:
-    found = _CANONICAL.get(letters)
-    if found is None:
-        found = canonical(letters)
-        if len(_CANONICAL) < 65536:  # bounded, as `_ITEMS`
-            _CANONICAL[letters] = found
-    return found
+_canonical_cached = lru_cache(maxsize=_CACHED)(canonical)
 
 
 def _letters(word: str) -> str:
