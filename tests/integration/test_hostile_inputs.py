@@ -1295,8 +1295,9 @@ def test_injection_strings_and_odd_unicode_in_free_text_are_stored_as_text(world
 
 def test_control_characters_and_names_that_show_nothing_are_refused(world: World) -> None:
     """Free text is what people type: a NUL or another control character is 422 in any text
-    field (a street, a message and a note keep line breaks and tabs), and a name of nothing
-    but whitespace and format characters (zero-width, bidi marks) is as blank as spaces."""
+    field and search term (a street, a message and a note keep line breaks and tabs), and a
+    name of nothing but whitespace and format characters (zero-width, bidi marks) is as
+    blank as spaces."""
     st_pending, st_accepted = f"/inquiries/{world['st_pending']}", world["st_accepted"]
     alpin = partner_body(SOUTH_TYROL)
     controls = {"a NUL": "a\u0000b", "an escape": "\u001b[31mred", "a C1 control": "a\u0085b"}
@@ -1323,6 +1324,8 @@ def test_control_characters_and_names_that_show_nothing_are_refused(world: World
                 hq(),
                 {"user_id": text},
             ),
+            get(422, f"HQ's q= with {name}", "/inquiries", hq(), q=text),
+            get(422, f"a partner's q= with {name}", "/contacts", ST, q=text),
         ]
     for name, text in controls.items():
         cases += [

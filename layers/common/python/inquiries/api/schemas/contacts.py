@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from inquiries.api.schemas.fields import (
+    SINGLE_LINE,
     Country,
     Email,
     Name,
@@ -36,6 +37,7 @@ class ContactsQuery(BaseModel):
             str,
             StringConstraints(strip_whitespace=True, max_length=254),
             AfterValidator(search_term),
+            SINGLE_LINE,
         ]
         | None
     ) = None

@@ -18,6 +18,7 @@ from pydantic import (
 
 from inquiries.api.schemas.fields import (
     ID_SCHEMA,
+    SINGLE_LINE,
     VISIBLE_SCHEMA,
     Day,
     Id,
@@ -116,6 +117,7 @@ class ListQuery(BaseModel):
             str,
             StringConstraints(strip_whitespace=True, min_length=1, max_length=320),
             AfterValidator(search_term),
+            SINGLE_LINE,
         ]
         | None
     ) = None

@@ -296,10 +296,11 @@ EmailToLookUp = Annotated[
 
 
 def search_term(value: str) -> str:
-    """A `q=` search: with an `@` it is looked up as an e-mail address, which is one alone."""
+    """A `q=` search: one line, as a name or an address is; with an `@` it is looked up as
+    an e-mail address, which is one alone."""
     if "@" in value and not _ANGLE_BRACKETS.isdisjoint(value):
         raise _not_an_address(EMAIL_ALONE)
-    return value
+    return single_line(value)
 
 
 MAX_NOTIFY_EMAILS = 20
