@@ -47,7 +47,7 @@ MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's HTTP API payload limit
 # another port can call the local API. A page from anywhere else gets no CORS answer.
 CORS_ORIGIN = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$")
 LOCAL_ROUTES = "/_local/"
-CORS_METHODS = "GET, POST, PUT, PATCH"
+CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
 CORS_HEADERS = "authorization, content-type, idempotency-key"
 CORS_MAX_AGE = "3600"
 _ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

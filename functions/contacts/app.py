@@ -1,4 +1,4 @@
-"""contacts: a partner's own address book, read and imported (issue 13).
+"""contacts: a partner's own address book, read, imported and erased from (issue 13).
 
 Apart from decide because of its import: a file of up to 10,000 rows is CPU work
 that decide's memory, sized for its own routes, would not finish inside API
@@ -13,6 +13,7 @@ from inquiries import startup  # noqa: F401  (first: the function starts without
 from typing import Any
 
 from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from inquiries import wiring
 from inquiries.api.endpoints import Endpoints, Request
@@ -53,6 +54,13 @@ def get_contact(request: Request) -> dict[str, Any]:
     contact_id = request.params["contact_id"]
     contact = contacts.get_contact(wiring.address_book(), _own_book(request), contact_id)
     return contact_view(contact)
+
+
+@api.serves("deleteContact")
+def delete_contact(request: Request) -> Response:
+    contact_id = request.params["contact_id"]
+    contacts.delete_contact(wiring.address_book(), _own_book(request), contact_id)
+    return Response(status_code=204, body="")
 
 
 @api.serves("importContacts")

@@ -180,7 +180,7 @@ def erase_subject(request: Request) -> dict[str, Any]:
         partner_contacts=body.partner_contacts,
     )
     _count("SubjectsErased")
-    return {"inquiries": erased}
+    return {"inquiries": erased.inquiries, "contacts": erased.contacts}
 
 
 @api.serves("getPartner")

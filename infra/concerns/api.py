@@ -135,6 +135,7 @@ class Api(Construct):
                     apigwv2.CorsHttpMethod.POST,
                     apigwv2.CorsHttpMethod.PUT,
                     apigwv2.CorsHttpMethod.PATCH,
+                    apigwv2.CorsHttpMethod.DELETE,
                 ],
                 allow_headers=list(names.CORS_HEADERS),
                 max_age=cdk.Duration.hours(1),

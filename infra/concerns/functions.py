@@ -55,12 +55,13 @@ TABLE_ACCESS: dict[str, tuple[str, ...]] = {
     ),
     # the address book: its list (Query and the page's BatchGetItem), one contact (GetItem),
     # the import (the book's Queries, then BatchWriteItem: contacts and their match keys,
-    # put and deleted).
+    # put and deleted), a contact erased by its partner (a transaction of Deletes).
     "contacts": (
         "dynamodb:GetItem",
         "dynamodb:Query",
         "dynamodb:BatchGetItem",
         "dynamodb:BatchWriteItem",
+        "dynamodb:DeleteItem",
     ),
     # the rollups (Query) and overdue offers; the fold of a day's rollup items into one,
     # a transaction that puts the folded item and deletes those it replaces

@@ -151,7 +151,7 @@ def _lifecycle(clock: FixedClock) -> None:
     # The sweeper returns the rest: the reassigned one and the dealer page's.
     assert local.events.invoke("expire", {"sweep": True})["expired"] >= 1
     # The partner's contacts: imported (and updated by a second file), listed, searched,
-    # and one of them read.
+    # and one of them read, then erased.
     header = "last_name,country,email,phone"
     for phone in ("0471 1", "0471 2"):
         answer = call(
@@ -167,6 +167,8 @@ def _lifecycle(clock: FixedClock) -> None:
     listed = call("GET", "/contacts", claims=partner(SOUTH_TYROL)).body["items"]
     one = call("GET", f"/contacts/{listed[0]['contact_id']}", claims=partner(SOUTH_TYROL))
     assert one.status == 200, one.text
+    gone = call("DELETE", f"/contacts/{listed[0]['contact_id']}", claims=partner(SOUTH_TYROL))
+    assert gone.status == 204, gone.text
     put_partner(SOUTH_TYROL, partner_body(SOUTH_TYROL, territories=[]))  # leaves Italy
     day = (clock.now() - timedelta(days=8)).date().isoformat()
     # A busy day: more rollup items in one partition than a report leaves as they are,
@@ -189,6 +191,10 @@ def _lifecycle(clock: FixedClock) -> None:
     assert call("GET", "/subjects", claims=hq(), query={"email": email}).status == 200
     erased = call("POST", "/subjects/erase", claims=hq(), body={"email": email})
     assert erased.status == 200 and erased.body["inquiries"] >= 1, erased.text
+    # The partners' copies, asked for later: looked for in every partner's book.
+    copies = {"email": email, "partner_contacts": True}
+    erased = call("POST", "/subjects/erase", claims=hq(), body=copies)
+    assert erased.status == 200, erased.text
     clock.advance(days=181)
     assert local.events.invoke("expire", {"sweep": True})["erased"] >= 1
 

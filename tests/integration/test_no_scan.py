@@ -300,5 +300,18 @@ def _tour(clock: FixedClock) -> None:
     _ok(call("GET", "/inquiries", claims=hq(), query={"q": last_name, "limit": 1}))
     _ok(call("GET", "/subjects", claims=hq(), query={"email": email}))
     assert _ok(call("POST", "/subjects/erase", claims=hq(), body={"email": email}))["inquiries"]
+    # The partners' copies, asked for later: every partner's book is looked in.
+    erase = {"email": email, "partner_contacts": True}
+    assert _ok(call("POST", "/subjects/erase", claims=hq(), body=erase))["contacts"] == 1
+    _ok(call("GET", "/subjects", claims=hq(), query={"email": email}))
+    # A partner erases one of its own contacts (a second time: 404).
+    row = b"last_name,country,email\nBianchi,IT,bianchi@example.com\n"
+    own = partner(first_partner)
+    _ok(call("POST", "/contacts/import", raw=row, claims=own, headers={"content-type": "text/csv"}))
+    contact = _ok(call("GET", "/contacts", claims=own, query={"q": "bianchi"}))["items"][0][
+        "contact_id"
+    ]
+    assert call("DELETE", f"/contacts/{contact}", claims=partner(first_partner)).status == 204
+    _ok(call("DELETE", f"/contacts/{contact}", claims=partner(first_partner)), 404)
     clock.advance(days=200)
     assert invoke("expire", {"sweep": True})["erased"] >= 1

@@ -271,7 +271,7 @@ def test_no_personal_data_in_the_table_answers_or_logs_after_an_erasure(
 
     erase = {"email": PROSPECT["email"], "partner_contacts": True}
     erased = call("POST", "/subjects/erase", claims=hq(), body=erase)
-    assert erased.status == 200 and erased.body == {"inquiries": 3}
+    assert erased.status == 200 and erased.body == {"inquiries": 3, "contacts": 1}
     answers = [
         call("GET", "/subjects", claims=hq(), query={"email": PROSPECT["email"]}),
         call("GET", "/inquiries", claims=hq(), query={"q": PROSPECT["last_name"]}),

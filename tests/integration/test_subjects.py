@@ -390,10 +390,12 @@ def test_what_each_erased_inquiry_keeps_and_who_is_told(
     discard = [e for e in view(ids["discarded"])["events"] if e["action"] == "discarded"]
     assert discard and "note" not in discard[0]
 
-    # Without `partner_contacts` the partner's own copy stays: it is the partner's to erase.
+    # Without `partner_contacts` the partner's own copy stays: it is the partner's to erase,
+    # and HQ still sees it (test_subjects_book.py).
     table = _table_text()
     assert "wendelin.oberhollenzer@example.org" in table.casefold()
-    assert _subject("wendelin.oberhollenzer@example.org")["contacts"] == []
+    copies = _subject("wendelin.oberhollenzer@example.org")["contacts"]
+    assert [(c["partner_id"], c["from_inquiry"]) for c in copies] == [(SOUTH_TYROL, ids["taken"])]
 
 
 @pytest.mark.parametrize(

@@ -202,9 +202,11 @@ const en = {
   subjectsEraseTitle: (email: string) => `Erase the data of ${email}`,
   subjectsEraseIntro:
     "Contact, message and notes go from every inquiry of this address; open inquiries are discarded; partners that accepted one are told. Statistics stay. This cannot be undone.",
-  subjectsPartnerContacts: "The partners asked for it: also erase the contacts they made from these inquiries",
+  subjectsPartnerContacts: "The partners asked for it: also erase the contacts they made from inquiries of this address",
   subjectsEraseAction: "Erase",
-  subjectsErasedCount: (n: number) => (n === 1 ? "Erased: 1 inquiry." : `Erased: ${n} inquiries.`),
+  subjectsErasedCount: (n: number, contacts = 0) =>
+    (n === 1 ? "Erased: 1 inquiry" : `Erased: ${n} inquiries`) +
+    (contacts === 0 ? "." : contacts === 1 ? " and 1 partner's contact." : ` and ${contacts} partners' contacts.`),
   contactsTitle: "Your contacts",
   contactsIntro: "Your own address book: contacts from accepted inquiries and those you imported. Nobody else sees them.",
   contactsSearch: "E-mail, phone or last name",
@@ -218,6 +220,12 @@ const en = {
   contactsFromImport: "Import",
   contactsFromInquiry: "Inquiry",
   contactsMore: "More contacts",
+  contactsActions: "Actions",
+  contactsDelete: "Delete",
+  contactsDeleteTitle: (name: string) => `Delete ${name}?`,
+  contactsDeleteIntro:
+    "The contact goes from your address book with all its data; inquiries linked to it stay. This cannot be undone.",
+  contactsDeleted: (name: string) => `${name} deleted.`,
   contactsImportTitle: "Import contacts",
   contactsImportIntro:
     "A CSV file (UTF-8) with the columns first_name, last_name, email, phone, street, postal_code, city, country, company; last_name and country are required. A contact whose e-mail you have already is updated.",
@@ -456,9 +464,11 @@ const de: Dict = {
   subjectsEraseTitle: (email: string) => `Daten von ${email} löschen`,
   subjectsEraseIntro:
     "Kontakt, Nachricht und Notizen werden aus allen Anfragen dieser Adresse entfernt; offene Anfragen werden verworfen; Partner, die eine angenommen haben, werden informiert. Die Statistik bleibt. Das kann nicht rückgängig gemacht werden.",
-  subjectsPartnerContacts: "Auf Wunsch der Partner: auch die Kontakte löschen, die sie aus diesen Anfragen angelegt haben",
+  subjectsPartnerContacts: "Auf Wunsch der Partner: auch die Kontakte löschen, die sie aus Anfragen dieser Adresse angelegt haben",
   subjectsEraseAction: "Löschen",
-  subjectsErasedCount: (n: number) => (n === 1 ? "Gelöscht: 1 Anfrage." : `Gelöscht: ${n} Anfragen.`),
+  subjectsErasedCount: (n: number, contacts = 0) =>
+    (n === 1 ? "Gelöscht: 1 Anfrage" : `Gelöscht: ${n} Anfragen`) +
+    (contacts === 0 ? "." : contacts === 1 ? " und 1 Kontakt eines Partners." : ` und ${contacts} Kontakte von Partnern.`),
   contactsTitle: "Ihre Kontakte",
   contactsIntro: "Ihr eigenes Adressbuch: Kontakte aus angenommenen Anfragen und aus Ihren Importen. Niemand sonst sieht sie.",
   contactsSearch: "E-Mail, Telefon oder Nachname",
@@ -472,6 +482,12 @@ const de: Dict = {
   contactsFromImport: "Import",
   contactsFromInquiry: "Anfrage",
   contactsMore: "Weitere Kontakte",
+  contactsActions: "Aktionen",
+  contactsDelete: "Löschen",
+  contactsDeleteTitle: (name: string) => `${name} löschen?`,
+  contactsDeleteIntro:
+    "Der Kontakt wird mit allen seinen Daten aus Ihrem Adressbuch gelöscht; die damit verknüpften Anfragen bleiben. Das lässt sich nicht rückgängig machen.",
+  contactsDeleted: (name: string) => `${name} gelöscht.`,
   contactsImportTitle: "Kontakte importieren",
   contactsImportIntro:
     "Eine CSV-Datei (UTF-8) mit den Spalten first_name, last_name, email, phone, street, postal_code, city, country, company; last_name und country sind Pflicht. Ein Kontakt, dessen E-Mail Sie schon haben, wird aktualisiert.",
@@ -733,9 +749,11 @@ const it: Dict = {
   subjectsEraseTitle: (email: string) => `Cancella i dati di ${email}`,
   subjectsEraseIntro:
     "Contatto, messaggio e note vengono rimossi da ogni richiesta di questo indirizzo; le richieste aperte vengono scartate; i partner che ne hanno accettata una vengono informati. Le statistiche restano. L'operazione è irreversibile.",
-  subjectsPartnerContacts: "Su richiesta dei partner: cancella anche i contatti creati da queste richieste",
+  subjectsPartnerContacts: "Su richiesta dei partner: cancella anche i contatti creati da richieste di questo indirizzo",
   subjectsEraseAction: "Cancella",
-  subjectsErasedCount: (n: number) => (n === 1 ? "Cancellata: 1 richiesta." : `Cancellate: ${n} richieste.`),
+  subjectsErasedCount: (n: number, contacts = 0) =>
+    (n === 1 ? "Cancellata: 1 richiesta" : `Cancellate: ${n} richieste`) +
+    (contacts === 0 ? "." : contacts === 1 ? " e 1 contatto di un partner." : ` e ${contacts} contatti di partner.`),
   contactsTitle: "I suoi contatti",
   contactsIntro: "La sua rubrica: i contatti delle richieste accettate e quelli che ha importato. Nessun altro li vede.",
   contactsSearch: "E-mail, telefono o cognome",
@@ -749,6 +767,12 @@ const it: Dict = {
   contactsFromImport: "Importazione",
   contactsFromInquiry: "Richiesta",
   contactsMore: "Altri contatti",
+  contactsActions: "Azioni",
+  contactsDelete: "Elimina",
+  contactsDeleteTitle: (name: string) => `Eliminare ${name}?`,
+  contactsDeleteIntro:
+    "Il contatto viene eliminato dalla sua rubrica con tutti i suoi dati; le richieste collegate restano. Non si può annullare.",
+  contactsDeleted: (name: string) => `${name} eliminato.`,
   contactsImportTitle: "Importa contatti",
   contactsImportIntro:
     "Un file CSV (UTF-8) con le colonne first_name, last_name, email, phone, street, postal_code, city, country, company; last_name e country sono obbligatori. Un contatto con un'e-mail già presente viene aggiornato.",

@@ -1,7 +1,9 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "../i18n";
+import { notice } from "../state";
 import { Contacts, displayName, placeOf } from "./Contacts";
+import { holdsData } from "./Subjects";
 
 afterEach(() => {
   cleanup();
@@ -130,5 +132,64 @@ describe("the contacts page", () => {
     await importing(json(refused, 422), "it");
     expect((await screen.findByRole("alert")).textContent).toMatch(/^Il file non può essere importato\. Le colonne 1, 2, 3, 4, 5, …/);
     setLang("en");
+  });
+
+  it("deletes a contact only after the confirmation, and drops it from the list", async () => {
+    setLang("en");
+    const calls: Array<{ url: string; method: string }> = [];
+    const huber = { ...anna, contact_id: "c2", first_name: "Josef", last_name: "Huber" };
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string, init?: RequestInit) => {
+        calls.push({ url, method: init?.method ?? "GET" });
+        if (init?.method === "DELETE") return new Response(null, { status: 204 });
+        return json({ items: [huber, anna], next: null });
+      }),
+    );
+    render(<Contacts />);
+    const row = (await screen.findByText("Rossi, Anna")).closest("tr")!;
+    fireEvent.click(row.querySelector("button")!);
+    const dialog = await screen.findByRole("dialog", { name: "Delete Rossi, Anna?" });
+    expect(dialog.textContent).toContain("inquiries linked to it stay");
+    // Cancel asks nothing of the API.
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(calls.filter((c) => c.method === "DELETE")).toEqual([]);
+
+    fireEvent.click(row.querySelector("button")!);
+    const confirm = await screen.findByRole("dialog", { name: "Delete Rossi, Anna?" });
+    fireEvent.click(confirm.querySelector("button[type=submit]")!);
+    await vi.waitFor(() => expect(screen.queryByText("Rossi, Anna")).toBeNull());
+    expect(calls.filter((c) => c.method === "DELETE")).toEqual([{ url: "/contacts/c1", method: "DELETE" }]);
+    expect(screen.getByText("Huber, Josef")).toBeTruthy();
+    expect(notice.value?.text).toBe("Rossi, Anna deleted.");
+  });
+
+  it("keeps the dialog open with the API's message when the deletion fails, and takes a 404 as done", async () => {
+    setLang("en");
+    let status = 503;
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (_url: string, init?: RequestInit) =>
+        init?.method === "DELETE" ? json({ message: "the store is busy; please retry" }, status) : json({ items: [anna], next: null }),
+      ),
+    );
+    render(<Contacts />);
+    fireEvent.click((await screen.findByText("Rossi, Anna")).closest("tr")!.querySelector("button")!);
+    const dialog = await screen.findByRole("dialog");
+    fireEvent.click(dialog.querySelector("button[type=submit]")!);
+    expect((await screen.findByRole("alert")).textContent).toContain("please retry");
+    expect(screen.getByText("Rossi, Anna")).toBeTruthy();
+    status = 404;
+    fireEvent.click(dialog.querySelector("button[type=submit]")!);
+    await vi.waitFor(() => expect(screen.queryByText("Rossi, Anna")).toBeNull());
+  });
+});
+
+describe("the data subjects page", () => {
+  it("offers the erasure while an inquiry or a copy made from one is held, not for a partner's own contact", () => {
+    const contact = { partner_id: "p", contact_id: "c", from_inquiry: null as string | null };
+    expect(holdsData({ email: "a@b.c", inquiries: [], contacts: [contact] })).toBe(false);
+    expect(holdsData({ email: "a@b.c", inquiries: [], contacts: [{ ...contact, from_inquiry: "i1" }] })).toBe(true);
   });
 });

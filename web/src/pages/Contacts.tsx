@@ -1,7 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, sendFile, type ContactImport, type ContactList, type PartnerContact } from "../api";
+import { api, ApiError, sendFile, type ContactImport, type ContactList, type PartnerContact } from "../api";
 import { describe } from "../actions";
+import { Dialog, DialogActions } from "../components/Dialog";
 import { rowProblems, t } from "../i18n";
+import { say } from "../state";
 
 const PAGE = 50;
 
@@ -16,7 +18,8 @@ export function placeOf(contact: PartnerContact): string {
   return [town, contact.country].filter(Boolean).join(", ");
 }
 
-/** The partner's address book: a search, the list by last name, and the CSV import. */
+/** The partner's address book: a search, the list by last name, the CSV import, and the
+ * erasure of one contact (behind a confirmation). */
 export function Contacts() {
   const words = t();
   const [q, setQ] = useState("");
@@ -29,6 +32,7 @@ export function Contacts() {
   const [result, setResult] = useState<ContactImport | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
+  const [deleting, setDeleting] = useState<PartnerContact | null>(null);
 
   const load = async (term: string, cursor: string | null) => {
     setBusy(true);
@@ -102,6 +106,9 @@ export function Contacts() {
               <th role="columnheader" scope="col">{words.contactsPhone}</th>
               <th role="columnheader" scope="col">{words.place}</th>
               <th role="columnheader" scope="col">{words.contactsSource}</th>
+              <th role="columnheader" scope="col">
+                <span class="visually-hidden">{words.contactsActions}</span>
+              </th>
             </tr>
           </thead>
           <tbody role="rowgroup">
@@ -115,11 +122,30 @@ export function Contacts() {
                 <td role="cell" data-label={words.contactsPhone}>{contact.phone ?? ""}</td>
                 <td role="cell" class="text" data-label={words.place}>{placeOf(contact)}</td>
                 <td role="cell" data-label={words.contactsSource}>{contact.source === "import" ? words.contactsFromImport : words.contactsFromInquiry}</td>
+                <td role="cell" class="actions">
+                  {/* Quiet in the list (the dialog's button is the red one); named with the
+                      contact, so that a screen reader's list of buttons tells them apart. */}
+                  <button type="button" aria-label={`${words.contactsDelete} ${displayName(contact)}`} onClick={() => setDeleting(contact)}>
+                    {words.contactsDelete}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
         </div>
+      )}
+      {deleting && (
+        <DeleteDialog
+          contact={deleting}
+          onClose={() => setDeleting(null)}
+          onDone={() => {
+            const gone = deleting;
+            setDeleting(null);
+            setItems((before) => before.filter((c) => c.contact_id !== gone.contact_id));
+            say(words.contactsDeleted(displayName(gone)));
+          }}
+        />
       )}
       {next && (
         <button type="button" disabled={busy} onClick={() => void load(searched, next)}>
@@ -181,5 +207,35 @@ export function Contacts() {
         )}
       </section>
     </>
+  );
+}
+
+/** Asks before a contact is erased from the partner's book (`DELETE /contacts/{id}`). */
+function DeleteDialog({ contact, onClose, onDone }: { contact: PartnerContact; onClose: () => void; onDone: () => void }) {
+  const words = t();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api<null>("DELETE", `/contacts/${encodeURIComponent(contact.contact_id)}`);
+      onDone();
+    } catch (failure) {
+      // Gone already (another tab, a colleague): what was asked for is done.
+      if (failure instanceof ApiError && failure.status === 404) onDone();
+      else setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={words.contactsDeleteTitle(displayName(contact))} onClose={onClose}>
+      <form onSubmit={submit}>
+        <p>{words.contactsDeleteIntro}</p>
+        <DialogActions error={error} busy={busy} cancel={words.cancel} action={words.contactsDelete} kind="danger" onClose={onClose} />
+      </form>
+    </Dialog>
   );
 }

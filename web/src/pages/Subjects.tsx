@@ -15,11 +15,12 @@ export interface Subject {
   erasures?: Array<{ at: string; inquiries: number }>;
 }
 
-/** Whether anything of the person's is still held (an erasure leaves nothing to find). */
+/** Whether anything of the person's is still held that an erasure here can take: a
+ * partner's own contacts (`from_inquiry` null) are the partner's to erase, never HQ's. */
 export function holdsData(subject: Subject): boolean {
   return (
     subject.inquiries.some((inquiry) => !inquiry.erased_at) ||
-    (subject.contacts?.length ?? 0) > 0 ||
+    (subject.contacts ?? []).some((contact) => contact.from_inquiry !== null) ||
     (subject.idempotency_records?.length ?? 0) > 0
   );
 }
@@ -181,8 +182,8 @@ function EraseDialog({ subject, onClose, onDone }: { subject: Subject; onClose: 
     setError(null);
     try {
       const body = partnerContacts ? { email: subject.email, partner_contacts: true } : { email: subject.email };
-      const answer = await api<{ inquiries: number }>("POST", "/subjects/erase", body);
-      say(words.subjectsErasedCount(answer.inquiries));
+      const answer = await api<{ inquiries: number; contacts?: number }>("POST", "/subjects/erase", body);
+      say(words.subjectsErasedCount(answer.inquiries, answer.contacts ?? 0));
       onDone();
     } catch (failure) {
       setError(describe(failure));

@@ -7,8 +7,9 @@ A partner's address book is spread over BOOK_SHARDS partitions `BOOK#<p>#<n>`
 are plain puts and deletes) in the shard of a hash of the key, so that looking a key up
 reads one partition. The list goes through gsi1 (`CONTACTS#<p>` / last name, first
 name, id: one partition, not hot). Reads are GetItem, Query and BatchGetItem; the
-import writes with BatchWriteItem, 25 items a call. Never a Scan. The calls go through
-the repository's helpers, so errors map the same way.
+import writes with BatchWriteItem, 25 items a call; a contact is deleted with its match
+keys in one transaction, conditional on the contact being as it was read. Never a Scan.
+The calls go through the repository's helpers, so errors map the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from inquiries.adapters.cursors import decode_cursor, encode_cursor
-from inquiries.adapters.dynamodb import DynamoRepository, _unavailable
+from inquiries.adapters.dynamodb import DynamoRepository, _cancellation, _unavailable
 from inquiries.adapters.items import contact_key_item, from_item, to_item
 from inquiries.adapters.keys import (
     book_pks,
@@ -33,7 +34,7 @@ from inquiries.adapters.keys import (
 )
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY
 from inquiries.domain.contacts import FIELDS, PartnerContact, Source, sort_key
-from inquiries.domain.errors import Unavailable
+from inquiries.domain.errors import ChangeRejected, Unavailable
 from inquiries.parallel import in_parallel
 from inquiries.service.ports import ContactChanges, ContactPage
 
@@ -71,6 +72,18 @@ def contact_put_item(partner_id: str, contact: PartnerContact) -> dict[str, Any]
             "gsi1sk": sort_key(contact),
         }
     )
+
+
+def contact_removal(table: str, partner_id: str, contact: PartnerContact) -> list[dict[str, Any]]:
+    """The transaction's deletes of a contact item and of the match keys it is filed
+    under (one item each), the contact's first."""
+    from inquiries.domain.duplicates import match_keys  # noqa: PLC0415
+
+    keys = [contact_item_key(partner_id, contact.contact_id)] + [
+        contact_key_item_key(partner_id, kind, value, contact.contact_id)
+        for kind, value in match_keys(contact).items()
+    ]
+    return [{"Delete": {"TableName": table, "Key": key}} for key in keys]
 
 
 class DynamoAddressBook:
@@ -171,6 +184,44 @@ class DynamoAddressBook:
         return ContactPage(items, next_cursor)
 
     # writes ---------------------------------------------------------------------------------
+
+    def delete(
+        self,
+        partner_id: str,
+        contact_id: str,
+        wanted: Callable[[PartnerContact], bool] | None = None,
+    ) -> PartnerContact | None:
+        """Delete the contact and its match keys in one transaction, conditional on the
+        contact being as read (consistently) just before, so that the keys deleted are
+        the ones it is filed under; the contact deleted, or None when there is none (or
+        it is not `wanted`). Raises ChangeRejected when it changed meanwhile (an import
+        updated it, or it went): nothing was written, read again and retry."""
+        item = self._repository._call(
+            "get_item", Key=contact_item_key(partner_id, contact_id), ConsistentRead=True
+        ).get("Item")
+        if not item:
+            return None
+        contact = contact_from_item(from_item(item))
+        if wanted is not None and not wanted(contact):
+            return None
+        writes = contact_removal(self._table, partner_id, contact)
+        writes[0]["Delete"].update(
+            {
+                "ConditionExpression": "#contact = :contact",
+                "ExpressionAttributeNames": {"#contact": "contact"},
+                "ExpressionAttributeValues": {":contact": item["contact"]},
+            }
+        )
+        try:
+            self._repository._client.transact_write_items(TransactItems=writes)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise _unavailable(error) from error
+            # Changed or gone (ChangeRejected), or only a conflict (None): read again.
+            raise _cancellation(error, created=False, claimed=None) or ChangeRejected() from error
+        except BotoCoreError as error:
+            raise _unavailable(error) from error
+        return contact
 
     def match_index(self, partner_id: str) -> list[tuple[str, str, str]]:
         """Every match key of the partner's contacts: a Query of the `CKEY#` range of each

@@ -2,18 +2,21 @@
 
 Look-ups are Queries of gsi5 (keyed hash of the e-mail: inquiries and idempotency
 claims) and gsi6 (keyed hash of the last name: inquiries); retention reads gsi4's
-`ATREST#<n>` shards, in parallel. An inquiry's erasure is one transaction conditional on its
+`ATREST#<n>` shards, in parallel. The partners' contacts with an address are found by
+the match key the duplicate check files them under: one Query per partner (the partners
+from gsi2), in parallel. An inquiry's erasure is one transaction conditional on its
 version, written through the repository's own transaction code. No Scan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from inquiries.adapters.contacts import contact_from_item
+from inquiries.adapters.contacts import DynamoAddressBook, contact_from_item, contact_removal
 from inquiries.adapters.cursors import decode_cursor, encode_cursor
 from inquiries.adapters.dynamodb import DynamoRepository
 from inquiries.adapters.items import (
@@ -26,9 +29,9 @@ from inquiries.adapters.items import (
     to_item,
 )
 from inquiries.adapters.keys import (
+    ALL_PARTNERS,
     SHARDS,
     contact_item_key,
-    contact_key_item_key,
     inquiry_pk,
     sharded,
     stamp,
@@ -44,14 +47,18 @@ from inquiries.adapters.lookups import (
 )
 from inquiries.adapters.shards import earliest_entries, fetch_items
 from inquiries.adapters.table import PARTITION_KEY, SORT_KEY, index_keys
+from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import Unavailable
 from inquiries.domain.subjects import Erasure, scrubbed
+from inquiries.parallel import in_parallel
 from inquiries.service.ports import ClaimRecord, ErasureRecord, LinkedContact, ListFilter, Page
 
 # An inquiry's partition key is `INQ#<id>` (keys.inquiry_pk).
 INQUIRY_PARTITION_PREFIX = inquiry_pk("")
 # TransactWriteItems takes at most 100 items.
 _TRANSACTION_ITEMS = 100
+# Address books read at once when a person's contacts are looked for (one Query each).
+_BOOK_READERS = 16
 
 
 class DynamoSubjects:
@@ -180,8 +187,44 @@ class DynamoSubjects:
         ).get("Item")
         if not item:
             return None
-        contact = contact_from_item(from_item(item))
-        return LinkedContact(partner_id, contact_id, contact, contact.inquiry_id)
+        return _linked(partner_id, contact_from_item(from_item(item)))
+
+    def book_contacts(self, emails: Collection[str]) -> list[LinkedContact]:
+        """Every contact in any partner's address book filed under one of these normalised
+        e-mail match keys, by partner and id: a Query of gsi2 for the partners' ids, then
+        one Query per partner of the one shard of its book the key is filed in (several
+        at once), and BatchGetItem for the few contacts found. The keys may lag a contact
+        an import is changing: the caller checks each contact's own e-mail."""
+        partner_ids = [
+            str(from_item(item)["gsi2sk"])
+            for item in self._repository._pages(
+                IndexName="gsi2",
+                KeyConditionExpression="gsi2pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": ALL_PARTNERS}},
+                ProjectionExpression="gsi2sk",
+            )
+        ]
+        book = DynamoAddressBook(self._repository)
+
+        def of(partner_id: str) -> Callable[[], list[LinkedContact]]:
+            def read() -> list[LinkedContact]:
+                ids: set[str] = set()
+                for email in emails:
+                    ids |= self._repository._filed_under(partner_id, "email", email)
+                found = book.many(partner_id, ids)
+                return [_linked(partner_id, found[cid]) for cid in sorted(found)]
+
+            return read
+
+        books = in_parallel([of(p) for p in sorted(partner_ids)], workers=_BOOK_READERS)
+        return [contact for contacts in books for contact in contacts]
+
+    def delete_contact(
+        self, partner_id: str, contact_id: str, wanted: Callable[[PartnerContact], bool]
+    ) -> PartnerContact | None:
+        """Delete a partner's contact and its match keys at once if it is still `wanted`
+        (adapters/contacts.py); raises ChangeRejected when it changed meanwhile."""
+        return DynamoAddressBook(self._repository).delete(partner_id, contact_id, wanted)
 
     # erasure --------------------------------------------------------------------------------
 
@@ -256,14 +299,7 @@ class DynamoSubjects:
 
     def _contact_removal(self, contact: LinkedContact) -> list[dict[str, Any]]:
         """Deletes of the partner's contact item and of its match keys (one item each)."""
-        from inquiries.domain.duplicates import match_keys  # noqa: PLC0415
-
-        partner_id, contact_id = contact.partner_id, contact.contact_id
-        keys = [contact_item_key(partner_id, contact_id)] + [
-            contact_key_item_key(partner_id, kind, value, contact_id)
-            for kind, value in match_keys(contact.contact).items()
-        ]
-        return [{"Delete": {"TableName": self._table, "Key": key}} for key in keys]
+        return contact_removal(self._table, contact.partner_id, contact.contact)
 
     def delete_claim(self, claim: ClaimRecord) -> None:
         """Remove one idempotency claim (one left without its inquiry)."""
@@ -304,3 +340,7 @@ class DynamoSubjects:
         partitions = [sharded(AT_REST, n) for n in range(SHARDS)]
         entries = earliest_entries(self._call, partitions, stamp(cutoff), "id", limit)
         return [str(from_item(item)["id"]) for item in entries]
+
+
+def _linked(partner_id: str, contact: PartnerContact) -> LinkedContact:
+    return LinkedContact(partner_id, contact.contact_id, contact, contact.inquiry_id)

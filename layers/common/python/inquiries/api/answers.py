@@ -283,7 +283,10 @@ class Subject(Answer):
 
 
 class Erased(Answer):
+    """What this call erased: inquiries, and partners' contacts (`partner_contacts`)."""
+
     inquiries: Count
+    contacts: Count
 
 
 # contacts (issue 13)

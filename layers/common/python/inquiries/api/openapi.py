@@ -17,7 +17,7 @@ import os
 from functools import cache
 from typing import Any
 
-from inquiries.api.operations import BEARER, SERVER_ERRORS, model, register
+from inquiries.api.operations import BEARER, NO_CONTENT, SERVER_ERRORS, model, register
 from inquiries.api.routes import FUNCTIONS, ROUTES, routes_of
 from inquiries.api.schemas import EXAMPLE_SUBMISSION
 
@@ -100,6 +100,8 @@ def _build() -> str:
                 _describe_parameters(operation["parameters"], where, model(name))
         answers = operation["responses"]
         answers["5XX"] = answers.pop(str(SERVER_ERRORS))
+        if route.status == NO_CONTENT:  # Powertools gives every answer a JSON body
+            answers[str(NO_CONTENT)].pop("content", None)
         if route.takes_file:  # contacts (issue 13): the import's file, not a JSON body
             operation["requestBody"] = {
                 "required": True,

@@ -47,6 +47,7 @@ ERRORS: dict[int, str] = {
 # Documented as the range `5XX` (`api/openapi.py`): API Gateway answers 500, 503 or 504
 # on its own when the function fails or times out. Powertools' models take numbers only.
 SERVER_ERRORS = 503
+NO_CONTENT = 204
 
 
 def model(name: str) -> Any:
@@ -198,7 +199,10 @@ def responses(route: Route) -> dict[int, Any]:
     error, invalid = model("Error"), model("ValidationFailedAnswer")
     described = _DOCUMENTS.get(route.operation_id, ("Done", None))[0]
     answers: dict[int, Any] = {
-        route.status: {"description": described, "content": _content(route)},
+        # 204: no body, so no content to describe.
+        route.status: {"description": described}
+        if route.status == NO_CONTENT
+        else {"description": described, "content": _content(route)},
     }
     for status in error_statuses(route):
         answers[status] = {

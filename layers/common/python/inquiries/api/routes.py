@@ -36,7 +36,8 @@ class Route:
     body: str | None = None  # the request model in api/schemas/
     body_optional: bool = False  # an empty body reads as `{}`
     query: str | None = None  # the query model in api/schemas/; none: no parameters
-    answer: str | None = None  # the answer's model in api/answers.py (for the document)
+    # The answer's model in api/answers.py (for the document); None with status 204 only.
+    answer: str | None = None
     header: str | None = None  # the model of the headers it reads, in api/schemas/
     status: int = 200
     conflicts: bool = False  # the inquiry's state may not allow it (409)
@@ -249,6 +250,15 @@ ROUTES: tuple[Route, ...] = (
         "One of the partner's own contacts",
         "getContact",
         answer="PartnerContact",
+    ),
+    Route(
+        "DELETE",
+        "/contacts/{contact_id}",
+        "contacts",
+        _PARTNER,
+        "Erase one of the partner's own contacts from its address book",
+        "deleteContact",
+        status=204,  # no body
     ),
     Route(
         "POST",

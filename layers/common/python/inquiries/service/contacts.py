@@ -20,7 +20,7 @@ from inquiries.domain.contacts import (
     updated,
 )
 from inquiries.domain.duplicates import match_keys, normalise_email, normalise_phone
-from inquiries.domain.errors import NotFound
+from inquiries.domain.errors import ChangeRejected, NotFound, Unavailable
 from inquiries.service.ports import AddressBook, ContactChanges, ContactPage, Dependencies
 
 
@@ -69,6 +69,26 @@ def get_contact(book: AddressBook, partner_id: str, contact_id: str) -> PartnerC
     if contact is None:
         raise NotFound("no such contact")
     return contact
+
+
+# A deletion that finds the contact changed by an import meanwhile reads it again this often.
+_DELETE_ATTEMPTS = 3
+
+
+def delete_contact(book: AddressBook, partner_id: str, contact_id: str) -> None:
+    """Erase one of the partner's own contacts from its own book: the contact and the
+    match keys it is filed under, in one write conditional on the contact as read.
+    Another partner's contact, or none (also one deleted already), is not found.
+    Inquiries linked to it keep it as their `contact_id`, as after an erasure."""
+    for _ in range(_DELETE_ATTEMPTS):
+        try:
+            deleted = book.delete(partner_id, contact_id)
+        except ChangeRejected:
+            continue  # an import changed it between the read and the write
+        if deleted is None:
+            raise NotFound("no such contact")
+        return
+    raise Unavailable("the contact kept changing while it was deleted; please retry")
 
 
 @dataclass

@@ -229,6 +229,16 @@ class AddressBook(Protocol):
         """Store the changes in batches; answers the number of batch calls."""
         ...
 
+    def delete(
+        self,
+        partner_id: str,
+        contact_id: str,
+        wanted: Callable[[PartnerContact], bool] | None = None,
+    ) -> PartnerContact | None:
+        """Delete the contact and its match keys at once if it exists (and is `wanted`);
+        the contact deleted, else None. Raises ChangeRejected when it changed meanwhile."""
+        ...
+
 
 # --- mail (issue 15) ------------------------------------------------------------------------
 
@@ -331,6 +341,18 @@ class SubjectStore(Protocol):
         ...
 
     def partner_contact(self, partner_id: str, contact_id: str) -> LinkedContact | None: ...
+
+    def book_contacts(self, emails: Collection[str]) -> list[LinkedContact]:
+        """Every contact in any partner's book filed under one of these normalised e-mail
+        match keys (the keys may lag an import: check each contact's e-mail)."""
+        ...
+
+    def delete_contact(
+        self, partner_id: str, contact_id: str, wanted: Callable[[PartnerContact], bool]
+    ) -> PartnerContact | None:
+        """Delete the partner's contact and its match keys at once if it is still `wanted`;
+        raises ChangeRejected when it changed meanwhile."""
+        ...
 
     def erase(
         self, erasure: Erasure, claims: list[ClaimRecord], contact: LinkedContact | None

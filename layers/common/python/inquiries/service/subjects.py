@@ -15,6 +15,7 @@ from aws_lambda_powertools import Logger
 
 from inquiries.config import SettingsError
 from inquiries.domain import subjects as subject
+from inquiries.domain.contacts import PartnerContact
 from inquiries.domain.errors import ChangeRejected, Unavailable
 from inquiries.domain.model import SYSTEM, Event, Inquiry, Principal
 from inquiries.service.ports import (
@@ -91,13 +92,24 @@ def passes(inquiry: Inquiry, filters: ListFilter) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Erased:
+    """What one erasure by request erased: inquiries, and partners' contacts (only when
+    the partners asked HQ to)."""
+
+    inquiries: int
+    contacts: int
+
+
 def held(deps: Dependencies, email: str) -> Held:
-    """Every inquiry of the person (with events), the partners' contacts linked to them,
-    the idempotency claims of their submissions, and earlier erasures."""
+    """Every inquiry of the person (with events), every contact with the address in any
+    partner's address book (from an inquiry or the partner's own, also once the inquiries
+    are erased) and the contacts the inquiries were linked to, the idempotency claims of
+    their submissions, and earlier erasures."""
     store = _store(deps)
     key = subject.email_key(_secret(deps), email)
     inquiries = []
-    contacts = []
+    contacts = {(c.partner_id, c.contact_id): c for c in _book_contacts(store, email)}
     for inquiry_id in store.inquiry_ids(key):
         loaded = deps.repository.load_with_events(inquiry_id)
         # The index lags its table a moment: check the stored inquiry is still the person's.
@@ -106,10 +118,28 @@ def held(deps: Dependencies, email: str) -> Held:
         inquiries.append(loaded)
         inquiry = loaded[0].inquiry
         if inquiry.contact_id and inquiry.partner_id:
+            if (inquiry.partner_id, inquiry.contact_id) in contacts:
+                continue
             contact = store.partner_contact(inquiry.partner_id, inquiry.contact_id)
             if contact is not None:
-                contacts.append(contact)
-    return Held(inquiries, contacts, store.claims(key), store.erasures(key))
+                contacts[(contact.partner_id, contact.contact_id)] = contact
+    listed = [contacts[k] for k in sorted(contacts)]
+    return Held(inquiries, listed, store.claims(key), store.erasures(key))
+
+
+def _book_contacts(store: SubjectStore, email: str) -> list[LinkedContact]:
+    """The contacts with this address in every partner's book, found by the duplicate
+    check's e-mail match key, each checked against its own e-mail (an import may have
+    changed it since the key was read)."""
+    from inquiries.domain.duplicates import normalise_email  # noqa: PLC0415
+
+    wanted = subject.normalise_email(email)
+    keys = {normalise_email(email), wanted}
+    return [c for c in store.book_contacts(sorted(keys)) if _carries(c.contact, wanted)]
+
+
+def _carries(contact: PartnerContact, normalised: str) -> bool:
+    return bool(contact.email) and subject.normalise_email(contact.email or "") == normalised
 
 
 def _is_theirs(record: Record, key: str) -> bool:
@@ -121,20 +151,23 @@ def _is_person(inquiry: Inquiry, key: str) -> bool:
     return keys is not None and keys.email == key
 
 
-def erase(deps: Dependencies, email: str, by: Principal, *, partner_contacts: bool) -> int:
-    """Erase the person's data from every inquiry and copy; the number of inquiries erased.
+def erase(deps: Dependencies, email: str, by: Principal, *, partner_contacts: bool) -> Erased:
+    """Erase the person's data from every inquiry and copy; how many inquiries (and
+    partners' contacts) were erased.
 
-    `partner_contacts`: also delete the contacts partners created from these inquiries
-    (when the partner asked HQ to); otherwise each such partner, controller of its copy,
-    is told by an `erasure_requested` event and erases its copy itself.
+    `partner_contacts`: also delete the contacts partners created from an inquiry that
+    carry the address (when the partner asked HQ to), in any partner's book, also those
+    whose inquiries were erased before; a contact of the partner's own is never touched.
+    Otherwise each partner that accepted, controller of its copy, is told by an
+    `erasure_requested` event and erases its copy itself (`DELETE /contacts/{id}`).
     """
     store = _store(deps)
     key = subject.email_key(_secret(deps), email)
     now = deps.clock.now()
     claims = store.claims(key)
-    erased = 0
+    erased = contacts = 0
     for inquiry_id in store.inquiry_ids(key):
-        if _erase_one(
+        done = _erase_one(
             deps,
             inquiry_id,
             actor=by.user_id,
@@ -142,14 +175,47 @@ def erase(deps: Dependencies, email: str, by: Principal, *, partner_contacts: bo
             claims=claims,
             partner_contacts=partner_contacts,
             wanted=lambda inquiry: _is_person(inquiry, key),
-        ):
+        )
+        if done is not None:
             erased += 1
+            contacts += done
+    if partner_contacts:
+        contacts += _erase_book_contacts(deps, email)
     # Claims left without their inquiry under this key (none in practice: they go with it).
     for claim in store.claims(key):
         store.delete_claim(claim)
     store.record_erasure(key, now, erased, by.user_id)
-    logger.info("personal data erased by request", extra={"inquiries": erased})
-    return erased
+    logger.info(
+        "personal data erased by request", extra={"inquiries": erased, "contacts": contacts}
+    )
+    return Erased(erased, contacts)
+
+
+def _erase_book_contacts(deps: Dependencies, email: str) -> int:
+    """Delete every contact created from an inquiry that carries the address, in any
+    partner's book (those the inquiries' own erasure did not take with it: their inquiry
+    was erased before, or linked elsewhere); each with its match keys in one write
+    conditional on the contact as read. The number deleted."""
+    store = _store(deps)
+    normalised = subject.normalise_email(email)
+
+    def wanted(contact: PartnerContact) -> bool:
+        return contact.inquiry_id is not None and _carries(contact, normalised)
+
+    deleted = 0
+    for found in _book_contacts(store, email):
+        if found.from_inquiry is None:
+            continue  # the partner's own record of its customer: never touched
+        for _ in range(_ATTEMPTS):
+            try:
+                gone = store.delete_contact(found.partner_id, found.contact_id, wanted)
+            except ChangeRejected:
+                continue  # an import changed it meanwhile: read again
+            deleted += gone is not None
+            break
+        else:
+            raise Unavailable("a partner's contact kept changing while it was erased; retry")
+    return deleted
 
 
 def _erase_one(
@@ -161,21 +227,22 @@ def _erase_one(
     claims: list[ClaimRecord],
     partner_contacts: bool,
     wanted: Callable[[Inquiry], bool],
-) -> bool:
-    """Erase one inquiry; False when there was nothing (left) to erase."""
+) -> int | None:
+    """Erase one inquiry; None when there was nothing (left) to erase, else the number of
+    partners' contacts erased with it (0 or 1)."""
     store = _store(deps)
     for _ in range(_ATTEMPTS):
         record = deps.repository.load(inquiry_id)
         if record is None:
-            return False
+            return None
         inquiry = record.inquiry
         if not wanted(inquiry):
-            return False  # erased or changed meanwhile; the index lags its table a moment
+            return None  # erased or changed meanwhile; the index lags its table a moment
         erasure = subject.erase(
             inquiry, record.offers, actor=actor, reason=reason, now=deps.clock.now()
         )
         if erasure is None:
-            return False
+            return None
         contact = None
         if partner_contacts and inquiry.contact_id and inquiry.partner_id:
             found = store.partner_contact(inquiry.partner_id, inquiry.contact_id)
@@ -189,7 +256,7 @@ def _erase_one(
         except ChangeRejected:
             continue  # a decision came first: erase what it left
         cancel_expiries(deps, erasure.change.closed_offers)
-        return True
+        return 0 if contact is None else 1
     raise Unavailable("the inquiry kept changing while it was erased; please retry")
 
 
@@ -206,14 +273,17 @@ def erase_at_rest(deps: Dependencies, limit: int = RETENTION_BATCH) -> int:
             continue
         keys = record.inquiry.subject_keys
         claims = store.claims(keys.email) if keys is not None else []
-        if _erase_one(
-            deps,
-            inquiry_id,
-            actor=SYSTEM,
-            reason=subject.BY_RETENTION,
-            claims=claims,
-            partner_contacts=False,
-            wanted=lambda inquiry: _at_rest_since(inquiry, cutoff),
+        if (
+            _erase_one(
+                deps,
+                inquiry_id,
+                actor=SYSTEM,
+                reason=subject.BY_RETENTION,
+                claims=claims,
+                partner_contacts=False,
+                wanted=lambda inquiry: _at_rest_since(inquiry, cutoff),
+            )
+            is not None
         ):
             erased += 1
     if erased:
