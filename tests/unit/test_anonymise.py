@@ -261,6 +261,7 @@ def test_phone_numbers_with_other_separators_are_removed(phone: str) -> None:
         "glass 3 * 120 * 140 cm",
         "order ABCDEF12A34B567C from May",
         "see you @ home . Bye",
+        "%00 & Co, 100%% R&D, 20 % off, &nosuchname;",
     ],
 )
 def test_sizes_tables_and_order_numbers_stay(text: str) -> None:

@@ -56,6 +56,7 @@ def found(spans: Iterable[tuple[int, int]], text: str) -> list[str]:
         ("mailto:jm80%40web%2ede", "mailto:jm80@web.de"),
         ("M&uuml;ller", "mueller"),
         ("&nosuchname; &#0; 20%", "&nosuchname; &#0; 20%"),
+        ("%00 & Co, 100%% R&D", "%00 & co, 100%% r&d"),
     ],
 )
 def test_the_shadow_folds_spellings_together(original: str, shadow: str) -> None:

@@ -107,7 +107,9 @@ _CACHE: dict[str, str] = {}
 # percent-encoded `@` and `.` of a `mailto:` link; those references; any other character.
 _REFERENCE = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|%(?:40|2[eE])"
 _SEGMENTS = re.compile(
-    rf"(?:[^&%\x80-\U0010ffff]++|(?!{_REFERENCE})[&%])++|{_REFERENCE}|[^\x00-\x7f]"
+    rf"(?P<plain>(?:[^&%\x80-\U0010ffff]++|(?!{_REFERENCE})[&%])++)"
+    rf"|(?P<reference>{_REFERENCE})"
+    r"|[^\x00-\x7f]"
 )
 _PERCENT = {"%40": "@", "%2e": ".", "%2E": "."}
 _ASCII_CONTROLS = {code: " " for code in (*range(32), 127)}
@@ -116,7 +118,7 @@ _ASCII_CONTROLS = {code: " " for code in (*range(32), 127)}
 def _decoded(reference: str) -> str | None:
     """What a character reference or a percent-encoding stands for; None if nothing."""
     if reference[0] == "%":
-        return _PERCENT[reference]
+        return _PERCENT.get(reference)
     if reference[1] == "#":
         number = reference[2:-1]
         code = int(number[1:], 16) if number[:1] in "xX" else int(number)
@@ -129,17 +131,19 @@ def _decoded(reference: str) -> str | None:
     return named if named != reference else None
 
 
-def _fold_segment(run: str) -> str:
-    """What one segment that is not a plain ASCII stretch becomes in the shadow."""
-    cached = _CACHE.get(run)
+def _folded(segment: str, reference: bool) -> str | None:
+    """What a character, or a reference, becomes in the shadow; None: a reference to nothing."""
+    cached = _CACHE.get(segment)
     if cached is None:
-        if len(run) > 1:  # a reference: what it stands for, folded; else itself, as ASCII
-            decoded = _decoded(run)
-            cached = _fold_char(decoded) if decoded else run.lower()
+        if reference:
+            decoded = _decoded(segment)
+            if decoded is None:
+                return None
+            cached = _fold_char(decoded)
         else:
-            cached = _fold_char(run)
+            cached = _fold_char(segment)
         if len(_CACHE) < 4096:  # bounded: a hostile text cannot grow it without end
-            _CACHE[run] = cached
+            _CACHE[segment] = cached
     return cached
 
 
@@ -149,29 +153,25 @@ def shadow_of(text: str) -> Shadow:
     starts: list[int] = []
     ends: list[int] = []
     previous = ""
-    # ASCII stretches keep their length (lower-cased, controls made spaces): copied whole.
     for segment in _SEGMENTS.finditer(text):
         position = segment.start()
         run = segment.group(0)
-        if run.isascii() and not (len(run) > 1 and run[0] in "&%"):
+        kind = segment.lastgroup
+        # `u` + combining diaeresis is `ü`: its transliteration adds the `e`.
+        umlaut = run == _UMLAUT_MARK and previous in {"a", "o", "u"}
+        folded = None if kind == "plain" else "e" if umlaut else _folded(run, kind is not None)
+        if folded is None:
+            # ASCII stretches (and references to nothing) keep their length, lower-cased,
+            # controls made spaces: copied whole.
             pieces.append(run.lower().translate(_ASCII_CONTROLS))
             starts.extend(range(position, position + len(run)))
             ends.extend(range(position + 1, position + len(run) + 1))
             previous = run[-1].lower()
             continue
-        # `u` + combining diaeresis is `ü`: its transliteration adds the `e`.
-        umlaut = run == _UMLAUT_MARK and previous in {"a", "o", "u"}
-        folded = "e" if umlaut else _fold_segment(run)
         if not folded:
             continue
-        end = position + len(run)
-        if len(run) > 1 and folded == run.lower():  # a reference to nothing: kept as written
-            pieces.append(folded)
-            starts.extend(range(position, end))
-            ends.extend(range(position + 1, end + 1))
-        else:
-            pieces.append(folded)
-            starts.extend([position] * len(folded))
-            ends.extend([end] * len(folded))
+        pieces.append(folded)
+        starts.extend([position] * len(folded))
+        ends.extend([position + len(run)] * len(folded))
         previous = folded[-1]
     return Shadow("".join(pieces), starts, ends)
