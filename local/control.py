@@ -75,6 +75,11 @@ class LocalRoutes:
         methods = routes.get(request.path)
         if methods is None:
             return json_reply(404, {"message": "Not Found"})
+        reply = self._answer(request, methods)
+        reply.route = request.path  # one of the fixed paths above: the gateway logs it
+        return reply
+
+    def _answer(self, request: Request, methods: dict[str, Callable[[Request], Reply]]) -> Reply:
         serve = methods.get(request.method)
         if serve is None:
             return json_reply(

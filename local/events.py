@@ -43,6 +43,14 @@ def path_exists(path: str) -> bool:
     return any(pattern.match(path) for _, pattern in _PATTERNS)
 
 
+def template_of(path: str) -> str | None:
+    """The route template (`/inquiries/{inquiry_id}`) a path matches, whatever the method;
+    None for a path of no route. A route without parameters goes first (`/contacts/import`
+    before `/contacts/{contact_id}`)."""
+    matching = [route.path for route, pattern in _PATTERNS if pattern.match(path)]
+    return path if path in matching else next(iter(matching), None)
+
+
 def http_event(
     route: Route,
     *,

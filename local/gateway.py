@@ -6,6 +6,10 @@ the bearer token on non-public routes as the JWT authorizer would (401 without
 calling the function), build the event, invoke the route's function, and turn
 its answer back into HTTP unchanged. It also serves the local-only routes
 (`/_local/...`) and the Swagger UI's files under `/docs/assets/`.
+
+Its log names each request by the route that answered it, as the deployed access log
+does by its route key: `GET /inquiries/{inquiry_id} 200 12ms`, never the path or query
+as sent (they may carry an e-mail address or a name); `(no route)` where none matched.
 """
 
 from __future__ import annotations
@@ -21,13 +25,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from local import headers, webapp
 from local.aws import STOP_POLL_S
-from local.events import http_event, match, path_exists
+from local.events import http_event, match, path_exists, template_of
 from local.tokens import InvalidToken, TokenIssuer, authorizer_claims
+
+if TYPE_CHECKING:
+    from inquiries.api.routes import Route
 
 logger = logging.getLogger("local.gateway")
 
@@ -44,6 +51,10 @@ CORS_METHODS = "GET, POST, PUT, PATCH"
 CORS_HEADERS = "authorization, content-type, idempotency-key"
 CORS_MAX_AGE = "3600"
 _ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# What the log says where no route matched, and of a method that is none of HTTP's.
+NO_ROUTE = "(no route)"
+OTHER_METHOD = "(other method)"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,9 @@ class Reply:
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    # The route that answered, as its template (`/inquiries/{inquiry_id}`), for the log
+    # only; None: no route matched.
+    route: str | None = None
 
 
 def json_reply(status: int, data: Any, headers: list[tuple[str, str]] | None = None) -> Reply:
@@ -114,6 +128,7 @@ class Gateway:
                 # The local-only routes (tokens, the clock) serve the local app alone: a page
                 # from any other origin must not mint tokens or move the clock (no CORS either).
                 if origin is not None and origin not in self._own_origins:
+                    # Refused before any route is looked at: logged as `(no route)`.
                     reply = json_reply(403, {"message": "Forbidden: not the local app's origin"})
                 else:
                     reply = self._dispatch(request)
@@ -123,17 +138,22 @@ class Gateway:
                 and request.header("access-control-request-method")
             ):
                 reply = _preflight(origin) if CORS_ORIGIN.match(origin) else _no_preflight()
+                reply.route = template_of(request.path)
             else:
                 reply = self._dispatch(request)
                 if origin and CORS_ORIGIN.match(origin):
                     reply.headers += [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
         except Exception:
-            logger.exception("the gateway failed on %s %s", request.method, request.path)
+            logger.exception(
+                "the gateway failed on %s %s",
+                _method(request),
+                template_of(request.path) or NO_ROUTE,
+            )
             reply = json_reply(500, {"message": "Internal Server Error"})
         logger.info(
             "%s %s %d %.0fms",
-            request.method,
-            request.path,
+            _method(request),
+            reply.route or NO_ROUTE,
             reply.status,
             (time.perf_counter() - started) * 1000,
         )
@@ -154,12 +174,14 @@ class Gateway:
     def _web_app(self, request: Request) -> Reply | None:
         """The web app's files and /config.json, for paths that are no route."""
         if request.method in ("GET", "HEAD") and (page := webapp.serve(request.path)) is not None:
-            return Reply(*page)
+            return Reply(*page, route=webapp.route_of(request.path))
         return None
 
     def _asset_step(self, request: Request) -> Reply | None:
         if request.path.startswith(ASSETS_PATH + "/") and request.method in ("GET", "HEAD"):
-            return self._asset(request.path[len(ASSETS_PATH) + 1 :])
+            reply = self._asset(request.path[len(ASSETS_PATH) + 1 :])
+            reply.route = ASSETS_PATH + "/{file}"
+            return reply
         return None
 
     def _api(self, request: Request) -> Reply | None:
@@ -170,11 +192,19 @@ class Gateway:
                 allowed = sorted(
                     {m for m in ("GET", "POST", "PUT", "DELETE") if match(m, request.path)}
                 )
-                return json_reply(
+                refused = json_reply(
                     405, {"message": "Method Not Allowed"}, [("Allow", ", ".join(allowed))]
                 )
+                refused.route = template_of(request.path)
+                return refused
             return None
         route, params = found
+        answered = self._route(route, params, request)
+        answered.route = route.path
+        return answered
+
+    def _route(self, route: Route, params: dict[str, str], request: Request) -> Reply:
+        """The answer of a route of the route table (its token checked first)."""
         claims: dict[str, Any] | None = None
         if not route.public:
             try:
@@ -219,6 +249,12 @@ class Gateway:
             [("Content-Type", content_type), ("Cache-Control", "public, max-age=3600")],
             path.read_bytes(),
         )
+
+
+def _method(request: Request) -> str:
+    """The method for the log: one of HTTP's, else a placeholder (a request line's first
+    word can be anything)."""
+    return request.method if request.method in _METHODS else OTHER_METHOD
 
 
 def _preflight(origin: str) -> Reply:

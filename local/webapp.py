@@ -41,6 +41,12 @@ _NOT_BUILT = b"""<!doctype html><html lang="en"><meta charset="utf-8">
 The API is at <a href="/docs">/docs</a>.</p></html>"""
 
 
+def route_of(path: str) -> str:
+    """What the log names a path `serve` answers by: the built files under `/assets/` by
+    their template, the rest (a fixed set of names) as they are."""
+    return "/assets/{file}" if path.startswith("/assets/") else path
+
+
 def serve(path: str, dist: Path = DIST) -> Answer | None:
     """The answer for one of the app's paths (GET or HEAD), or None for any other path."""
     if path == "/config.json":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -325,3 +326,43 @@ print("ok")
 def test_a_cancelled_transaction_in_the_local_emulator_changes_nothing() -> None:
     # In a process of its own: starting the emulator adjusts moto's transactions (local/aws.py).
     run_probe(_ROLLBACK_PROBE)
+
+
+def test_the_log_names_the_route_that_answered_never_the_path_or_the_query(
+    tokens: TokenIssuer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As the deployed access log (its route key): an e-mail address or a name in a path
+    or a query stays out of the stack's log."""
+    gateway = Gateway(
+        tokens,
+        Recorder({"statusCode": 404, "body": '{"message": "not found"}'}),
+        local_routes=lambda req: json_reply(404, {"message": "Not Found"}),
+    )
+    auth = (("Authorization", f"Bearer {tokens.mint('hq', user_id='hq-1')}"),)
+    caplog.set_level(logging.INFO, logger="local.gateway")
+    sent = [
+        ("GET", "/contacts/juergen.mueller@gmail.com", "", auth),
+        ("GET", "/inquiries/J%C3%BCrgen%20M%C3%BCller", "q=juergen.mueller@gmail.com", auth),
+        ("GET", "/inquiries", "q=J%C3%BCrgen+M%C3%BCller", ()),  # 401, no token
+        ("DELETE", "/inquiries/Juergen-Mueller", "", auth),  # 405
+        ("GET", "/juergen.mueller@gmail.com/profile", "", ()),  # no route
+        ("GET", "/_local/juergen.mueller", "", ()),  # no local route
+        ("JUERGEN.MUELLER", "/inquiries", "", ()),
+    ]
+    for method, path, query, headers in sent:
+        gateway.handle(request(method, path, query=query, headers=headers))
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "local.gateway"]
+    logged = [line.rsplit(" ", 1)[0] for line in lines]  # without the milliseconds
+    assert logged == [
+        "GET /contacts/{contact_id} 404",
+        "GET /inquiries/{inquiry_id} 404",
+        "GET /inquiries 401",
+        "DELETE /inquiries/{inquiry_id} 405",
+        "GET (no route) 404",
+        "GET (no route) 404",
+        "(other method) /inquiries 405",
+    ]
+    text = "\n".join(lines).casefold()
+    for piece in ("juergen", "mueller", "gmail", "%c3", "jürgen", "q="):
+        assert piece not in text, piece

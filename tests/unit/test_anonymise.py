@@ -490,3 +490,72 @@ def test_a_partner_sees_an_outward_code_typed_alone_as_typed() -> None:
     london = replace(inquiry, contact=replace(CONTACT, country="GB", postal_code="SW1A"))
     before = inquiry_view(london, partner_user("P1"))
     assert before["location"] == {"postal_code": "SW1A", "city": "Bolzano", "country": "GB"}
+
+
+# --- the city and the language a partner reads before accepting ----------------------------
+
+# Typed into the form's city (or stored before the city was checked at intake).
+CITIES_WITH_CONTACT_DATA = [
+    "Bolzano, Via Cavour 17 c/o Gudrun Oberhollenzer",
+    "Bolzano c/o Oberhollenzer",
+    "gudrun.oberhollenzer@example.com",
+    "juergen.mueller@gmail.com",
+    "Bolzano Tel 0471 555123",
+    "Bolzano www.sonnwend.it",
+]
+CITIES = [
+    "Bolzano",
+    "Frankfurt am Main",
+    "Sankt Ulrich in Gröden / Ortisei",
+    "L'Aquila",
+    "Reggio nell'Emilia",
+    "Bozen-Bolzano",
+    "Paris 16e",
+    "Marseille 8e",
+]
+
+
+@pytest.mark.parametrize("city", CITIES_WITH_CONTACT_DATA)
+def test_a_city_holding_contact_data_is_no_city_for_a_partner_before_accepting(
+    city: str,
+) -> None:
+    _, inquiry, events = pending_inquiry()
+    stored = replace(inquiry, contact=replace(CONTACT, city=city))
+
+    before = inquiry_view(stored, partner_user("P1"), events)
+
+    assert before["location"] == {"postal_code": "39100", "city": None, "country": "IT"}
+    shown = json.dumps(before, ensure_ascii=False).casefold()
+    for piece in ("oberhollenzer", "mueller", "gmail", "555123", "cavour", "sonnwend"):
+        assert piece not in shown, piece
+    # HQ, and the partner once it has accepted, see the city as typed.
+    assert inquiry_view(stored, HQ)["location"]["city"] == city
+    accepted = replace(stored, status=Status.ACCEPTED, deadline=None)
+    assert inquiry_view(accepted, partner_user("P1"))["location"]["city"] == city
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_a_city_that_is_a_city_is_shown_before_accepting(city: str) -> None:
+    _, inquiry, _ = pending_inquiry()
+    stored = replace(inquiry, contact=replace(CONTACT, city=city))
+    assert inquiry_view(stored, partner_user("P1"))["location"]["city"] == city
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("de-Langmann-jm80-webde-0471555-123", "de"),
+        ("de-AT-x-gudrun", "de-AT"),
+        ("zh-Hans-CN", "zh-Hans-CN"),
+        ("it", "it"),
+        ("Oberhollenzer", None),
+        (None, None),
+    ],
+)
+def test_a_partner_reads_of_the_language_only_its_language_script_and_region(
+    stored: str | None, shown: str | None
+) -> None:
+    _, inquiry, _ = pending_inquiry()
+    older = replace(inquiry, language=stored)
+    assert inquiry_view(older, partner_user("P1"))["language"] == shown
+    assert inquiry_view(older, HQ)["language"] == stored

@@ -474,3 +474,47 @@ def test_a_return_rerouted_in_the_same_change_does_not_trouble_hq() -> None:
     before = len(world.mailer.sent)
     on_change(world.deps, world.mailing, [StoredEvent("inq-1", 2, 0, rejected)])
     assert len(world.mailer.sent) == before
+
+
+@pytest.mark.parametrize(
+    "city",
+    [
+        "juergen.mueller@gmail.com",
+        "Bolzano Tel 0471 555123",
+        "Bolzano, Via Roma 12 c/o Gudrun Oberhollenzer",
+    ],
+)
+def test_the_offer_and_its_reminder_leave_out_a_city_holding_contact_data(city: str) -> None:
+    partner = bolzano_partner("de")
+    world = World(partner)
+    inquiry = replace(new_inquiry(), contact=a_contact(city=city))
+    received = lifecycle.receive(inquiry, START)
+    world.deliver(
+        lifecycle.offer_to(
+            received.after,
+            partner,
+            current=None,
+            deadline=START + timedelta(hours=48),
+            actor="system",
+            now=START,
+            base=received,
+        )
+    )
+    world.fakes.clock.set(START + timedelta(hours=30))
+    assert remind(world.deps, world.mailing, "inq-1", 1) == 1
+
+    mails = [m for m in world.mailer.sent if m.kind in ("new_offer", "reminder")]
+    assert sorted(m.kind for m in mails) == ["new_offer", "reminder"]
+    for mail in mails:
+        whole = f"{mail.subject}\n{mail.text}\n{mail.html}".casefold()
+        for piece in ("mueller", "gmail", "555123", "via roma", "oberhollenzer", "ort:"):
+            assert piece not in whole, (piece, mail.kind)
+        assert "Postleitzahl: 39100" in mail.text and "Land: IT" in mail.text
+
+
+def test_the_offer_names_a_city_that_is_one() -> None:
+    partner = bolzano_partner("de")
+    world = World(partner)
+    world.deliver(offered_at_intake(world, partner))
+    offer = next(m for m in world.mailer.sent if m.kind == "new_offer")
+    assert "Ort: Bolzano\n" in offer.text

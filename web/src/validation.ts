@@ -29,6 +29,7 @@ const FIRST: Words = {
   hq_only: "hqOnly",
   csv: "file",
   reserved: "reserved",
+  not_a_city: "notCity", // the form's city: an e-mail address or a phone number in it
 };
 // Types whose words give way to the field's own (a country too long is no country).
 const THEN: Words = {
@@ -60,6 +61,7 @@ export const WORDS: Record<Lang, Words> = {
     email: "Please enter a valid e-mail address, such as name@example.com.",
     phone: "Please enter a valid phone number, such as +39 0471 123456.",
     postal_code: "Please enter a valid postal code.",
+    notCity: "Please enter only the name of the city, without an e-mail address or phone number.",
     product: "Please choose a product.",
     consent: "Without your consent we cannot handle your inquiry.",
   },
@@ -71,6 +73,7 @@ export const WORDS: Record<Lang, Words> = {
     email: "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.",
     phone: "Bitte geben Sie eine gültige Telefonnummer an, z. B. +49 89 123456.",
     postal_code: "Bitte geben Sie eine gültige Postleitzahl an.",
+    notCity: "Bitte geben Sie nur den Namen des Ortes an, ohne E-Mail-Adresse oder Telefonnummer.",
     product: "Bitte wählen Sie ein Produkt.",
     consent: "Ohne Ihr Einverständnis können wir die Anfrage nicht bearbeiten.",
   },
@@ -82,6 +85,7 @@ export const WORDS: Record<Lang, Words> = {
     email: "Indichi un indirizzo e-mail valido, ad es. nome@esempio.it.",
     phone: "Indichi un numero di telefono valido, ad es. +39 0471 123456.",
     postal_code: "Indichi un CAP valido.",
+    notCity: "Indichi solo il nome della località, senza indirizzo e-mail né numero di telefono.",
     product: "Scelga un prodotto.",
     consent: "Senza il suo consenso non possiamo trattare la richiesta.",
   },

@@ -86,6 +86,15 @@ describe("the API's 422 answer", () => {
     expect(fieldErrors(country, TEXTS.de).get("country")).toBe("Bitte wählen Sie ein Land.");
   });
 
+  it("says what a city may not hold, and a city too long is still too long", () => {
+    const city = (type: string, msg: string) => ({ errors: [{ loc: ["body", "contact", "city"], msg, type, ctx: type === "string_too_long" ? { max_length: 200 } : undefined }] });
+    const notCity = city("not_a_city", "a city's name only: no e-mail address and no phone number");
+    expect(fieldErrors(notCity, TEXTS.en).get("city")).toBe("Please enter only the name of the city, without an e-mail address or phone number.");
+    expect(fieldErrors(notCity, TEXTS.de).get("city")).toBe("Bitte geben Sie nur den Namen des Ortes an, ohne E-Mail-Adresse oder Telefonnummer.");
+    expect(fieldErrors(notCity, TEXTS.it).get("city")).toBe("Indichi solo il nome della località, senza indirizzo e-mail né numero di telefono.");
+    expect(fieldErrors(city("string_too_long", "String should have at most 200 characters"), TEXTS.en).get("city")).toBe("Please use at most 200 characters.");
+  });
+
   it("names the fields even without the detailed errors", () => {
     const errors = fieldErrors({ message: "bad", fields: ["contact.email", "contact.city"] }, TEXTS.en);
     expect(errors.get("email")).toBe("Please enter a valid e-mail address, such as name@example.com.");

@@ -6,7 +6,9 @@ the rest stays as written. It is computed once, when the inquiry is stored; item
 stored before that field existed compute it on read.
 
 The location keeps the postal code only down to its district where the full code
-points at a street or a building.
+points at a street or a building, and the city only where the redaction finds nothing
+in it: a city field that holds an address, a name, an e-mail or a phone number is no
+city, and a partner sees none (`null`) rather than a part of it.
 """
 
 from __future__ import annotations
@@ -14,12 +16,19 @@ from __future__ import annotations
 import re
 
 from inquiries.domain.model import Contact, Location
-from inquiries.domain.redaction import REDACTED, redact
+from inquiries.domain.redaction import REDACTED, findings, redact
 
 # `NL-1012 AB`, `PT-1000-001`: a country prefix before the code (as routing reads codes).
 _COUNTRY_PREFIX = re.compile(r"^[A-Z]{1,3}-")
 
-__all__ = ["REDACTED", "anonymise_message", "district_location", "district_postal_code"]
+__all__ = [
+    "REDACTED",
+    "anonymise_message",
+    "city_before_accept",
+    "district_location",
+    "district_postal_code",
+    "location_before_accept",
+]
 
 
 def anonymise_message(message: str | None, contact: Contact) -> str | None:
@@ -87,9 +96,29 @@ def district_postal_code(postal_code: str, country: str) -> str:
 
 
 def district_location(location: Location) -> Location:
-    """The location as a partner sees it before accepting."""
+    """The location with its postal code down to the district (the city as it is)."""
     return Location(
         district_postal_code(location.postal_code, location.country),
         location.city,
         location.country,
+    )
+
+
+def city_before_accept(city: str | None, contact: Contact) -> str | None:
+    """The city as a partner may read it before accepting: the city, or None where the
+    message's redaction (every contact detail of anyone, the contact's own data) finds
+    anything in it. Not the rest of it: what is left around a redacted address or name
+    (`Bolzano, [redacted] c/o [redacted]`) still says more than a city should."""
+    if not city:
+        return city
+    return None if findings(city, contact) else city
+
+
+def location_before_accept(contact: Contact) -> Location:
+    """The location as a partner sees it before accepting (its view, its lists, its mails),
+    and as an erasure keeps it: the district's postal code, the city if it is one, the
+    country."""
+    district = district_location(Location(contact.postal_code, contact.city, contact.country))
+    return Location(
+        district.postal_code, city_before_accept(contact.city, contact), district.country
     )

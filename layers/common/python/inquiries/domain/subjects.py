@@ -6,7 +6,8 @@ of the table could use, and nobody without the secret can test a guess against t
 
 Erasing an inquiry removes everything that is the person's (the contact, the message
 and its redacted form, notes, the look-up keys) and keeps what the statistics need
-(product, channel, times, offers and their outcomes, reasons, the district location).
+(product, channel, times, offers and their outcomes, reasons, the location and the
+language as a partner sees them before accepting).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from inquiries.domain.anonymise import district_location
+from inquiries.domain.anonymise import location_before_accept
+from inquiries.domain.language import language_before_accept
 from inquiries.domain.lifecycle import Change, OfferWrite
 from inquiries.domain.model import (
     Action,
@@ -167,11 +169,12 @@ def erase(
             Event(now, actor, Action.ERASURE_REQUESTED, {"partner_id": inquiry.partner_id})
         )
     events.append(Event(now, actor, Action.ERASED, {"reason": reason}))
-    location = district_location(inquiry.location)
+    location = location_before_accept(inquiry.contact)
     after = replace(
         inquiry,
         version=inquiry.version + 1,
-        # What stays of the contact is what a partner sees before accepting: the district.
+        # What stays of the contact is what a partner sees before accepting: the district,
+        # the city where it is one (never the raw text of the field).
         contact=Contact(
             last_name="",
             email="",
@@ -181,6 +184,8 @@ def erase(
         ),
         message=None,
         redacted_message=None,
+        # Of the language, its language, script and region (no free subtags).
+        language=language_before_accept(inquiry.language),
         progress=tuple(_without_note(p) for p in inquiry.progress),
         subject_keys=None,
         left_at=None,

@@ -1,7 +1,9 @@
 """The one way an inquiry leaves the service: a view built for the one who asks.
 
 A partner that has not accepted gets the anonymised view: a whitelist of
-fields, the message with contact details removed, `contact: null`.
+fields, the message with contact details removed, the location down to its
+district (and its city only where it holds nothing else), the language tag's
+language, script and region only, `contact: null`.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from inquiries.domain.anonymise import anonymise_message, district_location
+from inquiries.domain.anonymise import anonymise_message, location_before_accept
 from inquiries.domain.errors import NotFound
+from inquiries.domain.language import language_before_accept
 from inquiries.domain.model import Event, Inquiry, Location, Principal, Status
 
 # What a partner sees of an inquiry it has taken: its own, with the person's data.
@@ -60,7 +63,7 @@ def inquiry_view(
         "status": inquiry.status.value,
         "channel": inquiry.channel.value,
         "product": inquiry.product,
-        "language": inquiry.language,
+        "language": language_before_accept(inquiry.language) if anonymised else inquiry.language,
         "created_at": iso(inquiry.created_at),
         "assigned_at": iso(inquiry.assigned_at),
         "deadline": iso(inquiry.deadline) if inquiry.status is Status.PENDING else None,
@@ -87,7 +90,7 @@ def inquiry_view(
 
 
 def _location(inquiry: Inquiry, anonymised: bool) -> Location:
-    return district_location(inquiry.location) if anonymised else inquiry.location
+    return location_before_accept(inquiry.contact) if anonymised else inquiry.location
 
 
 def _message_before_accept(inquiry: Inquiry) -> str | None:

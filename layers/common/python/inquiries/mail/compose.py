@@ -2,9 +2,9 @@
 
 Mails to partners and HQ carry nothing of the contact: the inquiry id, the
 product, the location only as precise as a partner may see it before accepting
-(a district's postal code, the city, the country), deadlines and reasons. The
-contact's name, e-mail, phone, street, company and message never reach them.
-Mails to the prospect go to the prospect's own address.
+(a district's postal code, the city where it holds nothing else, the country),
+deadlines and reasons. The contact's name, e-mail, phone, street, company and
+message never reach them. Mails to the prospect go to the prospect's own address.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from inquiries.domain.anonymise import district_location
+from inquiries.domain.anonymise import location_before_accept
 from inquiries.domain.model import Inquiry, Offer, Partner
 from inquiries.mail.render import render
 from inquiries.mail.texts import DATE_FORMATS, PRODUCTS, REASONS, language_of
@@ -42,7 +42,7 @@ def product_name(product: str, language: str | None) -> str:
 
 
 def _location_facts(inquiry: Inquiry) -> list[tuple[str, str]]:
-    where = district_location(inquiry.location)
+    where = location_before_accept(inquiry.contact)
     facts = [("postal_code", where.postal_code)]
     if where.city:
         facts.append(("city", where.city))

@@ -125,6 +125,38 @@ Text = Annotated[
     AfterValidator(single_line),
     SINGLE_LINE,
 ]
+
+
+# A city's name as people write it (`Frankfurt am Main`, `L'Aquila`, `Bozen-Bolzano`,
+# `Sankt Ulrich in Gröden / Ortisei`, `Paris 16e`), on one line; never an e-mail address
+# or a phone number: no `@`, no run of six digits or more (spaces, dots, slashes, dashes
+# and parentheses between them; a postal code of five digits is no phone number). Read
+# as the redaction reads text: compatibility forms as their plain character (a
+# full-width at sign or digit), invisible characters left out. A partner sees the city
+# before it accepts: what slips through (a name, `gmail.com`) the view withholds.
+_NOT_A_CITY = re.compile(r"@|\d(?:[ ./()\-]{0,2}\d){5}")
+_CITY = rf"^(?!.*@)(?!.*[0-9](?:[ ./()-]{{0,2}}[0-9]){{5}}){_SINGLE_LINE[1:]}"
+NOT_A_CITY = "not_a_city"
+
+
+def city_name(value: str) -> str:
+    folded = "".join(
+        char for char in unicodedata.normalize("NFKC", value) if unicodedata.category(char) != "Cf"
+    )
+    if _NOT_A_CITY.search(folded):
+        raise PydanticCustomError(
+            NOT_A_CITY, "a city's name only: no e-mail address and no phone number"
+        )
+    return value
+
+
+City = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(single_line),
+    AfterValidator(city_name),
+    Field(json_schema_extra={"pattern": _CITY}),
+]
 Street = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=200),

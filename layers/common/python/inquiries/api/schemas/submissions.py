@@ -19,6 +19,7 @@ from pydantic import (
 
 from inquiries.api.schemas.fields import (
     PHONE,
+    City,
     Country,
     Email,
     Id,
@@ -30,9 +31,36 @@ from inquiries.api.schemas.fields import (
     Text,
     check_phone,
 )
+from inquiries.domain.language import LANGUAGE_TAG, language_tag
 from inquiries.domain.model import (
     Product,
 )
+
+
+def _language(value: str) -> str:
+    tag = language_tag(value)
+    if tag is None:
+        raise ValueError(
+            "not a language tag of a language, an optional script and an optional region "
+            "(such as de, it-IT, en-GB or zh-Hans-CN)"
+        )
+    return tag
+
+
+# A language tag (domain/language.py): stored in BCP 47's case (`de-AT`, `zh-Hans-CN`).
+LanguageTag = Annotated[
+    str,
+    AfterValidator(_language),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": LANGUAGE_TAG,
+            "description": "BCP 47: a language (2 or 3 letters), an optional script "
+            "(4 letters) and an optional region (2 letters or 3 digits), as de, it-IT, "
+            "en-GB, zh-Hans-CN, es-419",
+        }
+    ),
+]
 
 
 class ContactIn(Strict):
@@ -49,7 +77,7 @@ class ContactIn(Strict):
     ] = None
     street: Street | None = None
     postal_code: PostalCode
-    city: Text | None = None
+    city: City | None = None
     country: Country
     company: Text | None = None
 
@@ -82,9 +110,7 @@ class SubmissionIn(Strict):
     product: Product
     contact: ContactIn
     message: Message | None = None
-    language: (
-        Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None
-    ) = None
+    language: LanguageTag | None = None
     partner_id: Id | None = None
     consent: Annotated[
         StrictBool,
