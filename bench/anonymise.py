@@ -106,6 +106,14 @@ HOSTILE = {
     "valid IBANs": "DE89370400440532013000 ",
     "VAT-like": "de 123456789 ",
     "tax-code-like": "rssmra85t10a562x ",
+    "tax codes in groups": "mll jgn 80a01 a952x ",
+    "character references": "a&#64;b&period;",
+    "unknown references": "&ab;&x;",
+    "percent-encoded @": "a%40",
+    "spaced-dot domain": "a @ b . ",
+    "x-joined digits": "0471x",
+    "star and bar digits": "0471*| ",
+    "letters without decomposition": "łøđþæ",
 }
 
 

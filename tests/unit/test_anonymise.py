@@ -159,6 +159,115 @@ def test_a_name_cut_into_pieces_or_its_words_glued_is_removed(
     assert scrub(f"ich bin {mention}, danke", contact) == f"ich bin {REDACTED}, danke"
 
 
+@pytest.mark.parametrize(
+    ("street", "mention"),
+    [
+        ("Via Roma 12b", "Via Roma 12b"),
+        ("Via Roma 12b", "Via Roma 12 B"),
+        ("Via Roma 12b", "via roma 12/b"),
+        ("Hauptstraße 5a", "Hauptstraße 5a"),
+        ("Hauptstraße 5a", "Hauptstr. 5 A"),
+        ("Laubengasse 22 B", "Laubengasse 22 B"),
+        ("Laubengasse 22 B", "Laubengasse 22b"),
+        ("Mühlweg 3/c", "Mühlweg 3/c"),
+        ("Corso Italia 20/B", "Corso Italia 20/B"),
+        ("Via Verdi 12 int. 3", "Via Verdi 12 int. 3"),
+        ("Via Verdi 12 int. 3", "via Verdi 12, int 3"),
+        ("Corso Libertà 5A", "Corso Libertà 5A"),
+        ("Hauptstraße 5 Stiege 2 Top 7", "Hauptstrasse 5, Stiege 2, Top 7"),
+        ("Ulica Długa 5", "Ulica Dluga 5"),
+        ("Ulica Długa 5", "ul. Długa 5"),
+        ("12b, rue de la Gare", "12 B rue de la Gare"),
+    ],
+)
+def test_the_own_street_goes_with_its_whole_house_number(street: str, mention: str) -> None:
+    contact = a_contact(street=street)
+    assert scrub(f"wir wohnen {mention}, danke", contact) == f"wir wohnen {REDACTED}, danke"
+
+
+def test_a_street_number_is_taken_along_only_as_a_house_number() -> None:
+    contact = a_contact(street="Via Roma 12b")
+    text = "Via Roma 2nd floor; Via Roma 12 windows; Via Roma 12 Balkone"
+    assert scrub(text, contact) == (f"{REDACTED} 2nd floor; {REDACTED} windows; {REDACTED} Balkone")
+
+
+@pytest.mark.parametrize(
+    ("first_name", "last_name", "mention"),
+    [
+        ("Łukasz", "Wałęsa", "Lukasz Walesa"),
+        ("Søren", "Ødegård", "Soren Odegard"),
+        ("Søren", "Ødegård", "Soeren Oedegaard"),
+        ("Đorđe", "Đoković", "Djordje Djokovic"),
+        ("Đorđe", "Đoković", "Dorde Dokovic"),
+        ("Þóra", "Æbeltoft", "Thora Aebeltoft"),
+        ("Guðrún", "Œhlenschläger", "Gudrun Oehlenschlaeger"),
+        ("Lukasz", "Walesa", "Łukasz Wałęsa"),
+        ("Soren", "Odegard", "SØREN ØDEGÅRD"),
+        ("Djordje", "Djokovic", "Đorđe Đoković"),
+        ("Dorde", "Dokovic", "Đorđe Đoković"),
+        ("Thora", "Aebeltoft", "Þóra Æbeltoft"),
+        ("Aylin", "Yildiz", "Aylın Yıldız"),  # noqa: RUF001  (the dotless i is the point)
+    ],
+)
+def test_letters_without_a_decomposition_meet_their_plain_spelling(
+    first_name: str, last_name: str, mention: str
+) -> None:
+    contact = a_contact(first_name=first_name, last_name=last_name)
+    first, last = mention.split()
+    assert scrub(f"ich bin {first} {last}, danke", contact) == (
+        f"ich bin {REDACTED} {REDACTED}, danke"
+    )
+
+
+@pytest.mark.parametrize(
+    "code", ["MLLJGN80A01A952X", "mlljgn80a01a952x", "MLL JGN 80A01 A952X", "RSSMRA85T10A562S"]
+)
+def test_an_italian_tax_code_is_removed(code: str) -> None:
+    assert scrub(f"codice fiscale {code}, grazie") == f"codice fiscale {REDACTED}, grazie"
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "jm80 @ web . de",
+        "jm80@web . de",
+        "jm80&commat;web&period;de",
+        "jm80&#64;web.de",
+        "jm80&#x40;web&#46;de",
+        "jm80@[192.168.0.1]",
+    ],
+)
+def test_email_addresses_in_other_notations_are_removed_whole(email: str) -> None:
+    assert scrub(f"write to {email} please") == f"write to {REDACTED} please"
+
+
+def test_a_mailto_link_with_an_encoded_at_loses_the_whole_address() -> None:
+    assert scrub("link mailto:jm80%40web.de here") == f"link mailto:{REDACTED} here"
+
+
+@pytest.mark.parametrize(
+    "phone", ["0471*555*123", "0471 | 555 | 123", "347x123x4567", "347 x 123 x 4567"]
+)
+def test_phone_numbers_with_other_separators_are_removed(phone: str) -> None:
+    assert scrub(f"call {phone} after 5") == f"call {REDACTED} after 5"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12 x 24 windows and a door of 2 x 3 m",
+        "frames 120x140x160 cm, profiles 1200x1400x1600 mm",
+        "| pos | qty | width | height |\n| 1 | 3 | 1200 | 1400 |",
+        "glass 3 * 120 * 140 cm",
+        "order ABCDEF12A34B567C from May",
+        "see you @ home . Bye",
+        "%00 & Co, 100%% R&D, 20 % off, &nosuchname;",
+    ],
+)
+def test_sizes_tables_and_order_numbers_stay(text: str) -> None:
+    assert scrub(text) == text
+
+
 def test_words_that_only_begin_like_a_name_in_pieces_stay() -> None:
     contact = a_contact(first_name="Jürgen", last_name="Müller")
     text = "Die Mühle mit Keller, Mül- und Ler-Arbeiten, Jürg und Gene; Müll-Abfuhr am Tor."

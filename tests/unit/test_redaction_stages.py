@@ -45,10 +45,29 @@ def found(spans: Iterable[tuple[int, int]], text: str) -> list[str]:
         ("0471–123—456", "0471-123-456"),
         ("a\u00a0b\u2009c", "a b c"),
         ("line\nbreak\ttab", "line break tab"),
+        ("Łukasz Wałęsa", "lukasz walesa"),
+        ("Søren Ødegård", "soeren oedegard"),
+        ("Đorđe Đoković", "djordje djokovic"),
+        ("Þóra Æbeltoft", "thora aebeltoft"),
+        ("Guðrún Œhlenschläger", "gudrun oehlenschlaeger"),
+        ("Yıldız", "yildiz"),
+        ("jm80&commat;web&period;de", "jm80@web.de"),
+        ("jm80&#64;web&#x2E;de", "jm80@web.de"),
+        ("mailto:jm80%40web%2ede", "mailto:jm80@web.de"),
+        ("M&uuml;ller", "mueller"),
+        ("&nosuchname; &#0; 20%", "&nosuchname; &#0; 20%"),
+        ("%00 & Co, 100%% R&D", "%00 & co, 100%% r&d"),
     ],
 )
 def test_the_shadow_folds_spellings_together(original: str, shadow: str) -> None:
     assert shadow_of(original).text == shadow
+
+
+def test_a_character_reference_maps_back_to_all_of_it() -> None:
+    text = "a&#64;b &commat; c%40d"
+    shadow = shadow_of(text)
+    ats = [i for i, char in enumerate(shadow.text) if char == "@"]
+    assert [text[slice(*shadow.original(i, i + 1))] for i in ats] == ["&#64;", "&commat;", "%40"]
 
 
 def test_every_shadow_character_knows_its_original_span() -> None:
@@ -79,6 +98,11 @@ def test_every_shadow_character_knows_its_original_span() -> None:
         "mario chiocciola libero punto it",
         "anna aet web punkt de",
         "anna <at> example <dot> org",
+        "anna @ example . com",
+        "anna@example . com",
+        "anna (at) example . com",
+        "anna@[192.168.0.1]",
+        "anna@[ipv6:2001:db8::1]",
     ],
 )
 def test_email_addresses_are_found_as_written_and_spelled_out(address: str) -> None:
@@ -92,7 +116,27 @@ def test_an_email_address_ending_a_sentence_leaves_the_next_word() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["we meet at home dot", "see you @ home", "ci vediamo at casa", "2 @ 5 euro"]
+    ("text", "address"),
+    [
+        ("mail anna @ example . com . thanks", "anna @ example . com"),
+        ("mail anna @ example.com . bye now", "anna @ example.com"),
+        ("mail anna (at) example (dot) com . thanks", "anna (at) example (dot) com"),
+    ],
+)
+def test_a_loosely_written_address_ends_at_its_top_level_domain(text: str, address: str) -> None:
+    assert found(emails(text), text) == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we meet at home dot",
+        "see you @ home",
+        "ci vediamo at casa",
+        "2 @ 5 euro",
+        "see you @ home . bye",
+        "3 doors @ 900 . thanks",
+    ],
 )
 def test_at_without_a_domain_is_no_email_address(text: str) -> None:
     assert list(emails(text)) == []
@@ -152,6 +196,11 @@ REGIONS = phone_regions("IT")
         "0471.123.456",
         "12-34-5678",  # no date: month 34
         "0471 12345",
+        "0471*555*123",
+        "0471 | 555 | 123",
+        "347x123x4567",
+        "347 x 123 x 4567",
+        "+39 347x123x4567",
     ],
 )
 def test_phone_numbers_are_found_in_any_notation(number: str) -> None:
@@ -173,6 +222,14 @@ def test_phone_numbers_are_found_in_any_notation(number: str) -> None:
         "15.000 eur",
         "3 x 120 x 140",
         "plz 39100 bolzano",
+        "12 x 24 fenster",
+        "2 x 3 m",
+        "120x140x160 cm",
+        "1200x1400x1600 mm",
+        "3x120x140",
+        "0,80x1,20x2,10 m",
+        "| 3 | 1200 | 1400 |",
+        "3 * 120 * 140 cm",
     ],
 )
 def test_dates_times_prices_and_sizes_are_no_phone_numbers(text: str) -> None:
@@ -222,8 +279,37 @@ def test_valid_tax_and_vat_numbers_are_found(number: str) -> None:
     assert found(tax_numbers(text), text) == [number]
 
 
-def test_a_tax_code_shape_that_does_not_validate_stays() -> None:
-    assert list(tax_numbers("code rssmra85t10a562x ok")) == []
+@pytest.mark.parametrize(
+    "code",
+    [
+        "mlljgn80a01a952x",  # a check letter that does not fit: the person is still in it
+        "rssmra85t10a562x",
+        "mll jgn 80a01 a952x",
+        "mlljgn 80a01 a952x",
+        "mll-jgn-80a01-a952x",
+        "mll jgn 80 a 01 a 952 x",
+        "mlljgn80a41a952x",  # a woman: day + 40
+        "mlljgnulalmavrnx",  # omocodia: letters for every digit
+    ],
+)
+def test_an_italian_tax_code_goes_by_its_shape_whole_or_in_groups(code: str) -> None:
+    text = f"codice fiscale {code} grazie"
+    assert found(tax_numbers(text), text) == [code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "code mlljgn80z01a952x ok",  # no month is `z`
+        "code mlljgn80a32a952x ok",  # no day 32
+        "code mlljgn80a00a952x ok",
+        "code mlljgn80a01a952 ok",  # one character short
+        "code mlljgn80a01a952xy ok",
+        "ordine abcdef12a34b567c",
+    ],
+)
+def test_shapes_that_are_no_tax_code_stay(text: str) -> None:
+    assert list(tax_numbers(text)) == []
 
 
 # --- the contact's own data --------------------------------------------------------------------
@@ -260,6 +346,29 @@ MUELLER = Contact(
 def test_the_contacts_own_data_is_found_in_the_shadow(mention: str) -> None:
     text = f"von {mention} gesendet"
     assert found(own_data(text, MUELLER), text) == [mention]
+
+
+@pytest.mark.parametrize(
+    ("street", "mention"),
+    [
+        ("Via Roma 12b", "via roma 12b"),
+        ("Via Roma 12b", "via roma 12 b"),
+        ("Via Roma 12b", "roma 12b"),
+        ("Hauptstraße 5a", "hauptstrasse 5a"),
+        ("Laubengasse 22 B", "laubengasse 22b"),
+        ("Mühlweg 3/c", "muehlweg 3/c"),
+        ("Via Verdi 12 int. 3", "via verdi 12 int. 3"),
+        ("Via Verdi 12 int. 3", "verdi 12 int 3"),
+        ("Hauptstraße Nr. 5", "hauptstr. nr. 5"),
+        ("Via Verdi 12", "via verdi 12 int. 3"),  # an extra the stored street does not have
+        ("Via Verdi 12", "via verdi 12/b"),
+        ("12b, rue de la Gare", "12 b, rue de la gare"),
+    ],
+)
+def test_the_own_street_is_found_with_its_whole_house_number(street: str, mention: str) -> None:
+    contact = Contact(last_name="Zz", email="z@z.it", postal_code="1", country="IT", street=street)
+    text = f"bei {mention}, danke"
+    assert found(own_data(text, contact), text) == [mention]
 
 
 def test_own_data_is_found_as_whole_words_only() -> None:

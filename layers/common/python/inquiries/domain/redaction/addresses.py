@@ -34,16 +34,19 @@ _OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
 _AT_WORD = r"(?:at|aet|chiocciola|klammeraffe)"
 _DOT_WORD = r"(?:dot|punkt|punto|point)"
 _SOFT_AT = rf"(?:{_OPEN} *+{_AT_WORD} *+{_CLOSE}|(?<= ){_AT_WORD}(?= ))"
-_SOFT_DOT = rf"(?:\.| *+{_OPEN} *+{_DOT_WORD} *+{_CLOSE} *+| ++{_DOT_WORD} ++)"
-# `anna@example.com`, `anna @ example.com`; the domain stops at a dot that ends a sentence.
+# A dot with spaces around it (`web . de`) needs a space before it: `.` then a space alone
+# ends a sentence.
+_SOFT_DOT = rf"(?:\.| *+{_OPEN} *+{_DOT_WORD} *+{_CLOSE} *+| ++(?:{_DOT_WORD} |\.) *+)"
+# `anna@example.com`, `anna @ example . com`; the domain stops at a dot that ends a sentence.
 _EMAIL = re.compile(
-    rf"{_RUN_START}{_LOCAL}(?P<gap> {{0,2}})@ {{0,2}}{_LABEL}(?:{_SOFT_DOT}{_LABEL})*+"
+    rf"{_RUN_START}{_LOCAL}(?P<gap> {{0,2}})@ {{0,2}}"
+    rf"(?P<domain>{_LABEL}(?:{_SOFT_DOT}{_LABEL})*+|\[(?:ipv6:)?[0-9a-f.:]{{2,45}}\])"
 )
 
 _SPELLED_EMAIL = re.compile(
     rf"{_RUN_START}{_LOCAL} *+{_SOFT_AT} *+(?P<domain>{_LABEL}(?:{_SOFT_DOT}{_LABEL})++)"
 )
-_LAST_LABEL = re.compile(r"[\w\-]+$")
+_DOMAIN_LABEL = re.compile(r"[\w\-]+")
 
 # `https://...`, `www.example`: up to the next space. Bare domains: labels joined by dots,
 # the last one a top-level domain, with an optional port and path.
@@ -61,18 +64,34 @@ _TRAILING = ".,;:!?)]}'\"\u00bb\u201c\u201d\u2019"
 def emails(text: str) -> Iterator[Span]:
     """E-mail addresses, as written or spelled out."""
     for match in _EMAIL.finditer(text):
-        if match.group("gap") and not _has_tld(match.group(0).rpartition("@")[2]):
-            continue  # `see you @ home`: spaces around `@` count only before a real domain
-        yield match.span()
-    for match in _SPELLED_EMAIL.finditer(text):
-        last = _LAST_LABEL.search(match.group("domain"))
-        if last is not None and is_top_level_domain(last.group(0)):
+        domain = match.group("domain")
+        literal = domain.startswith("[")  # `anna@[192.168.0.1]`
+        if literal or (not match.group("gap") and " " not in domain):
             yield match.span()
+        else:
+            # `see you @ home`: spaces around `@` or a dot count only up to a real domain.
+            end = _end_of_domain(match, "domain")
+            if end is not None:
+                yield match.start(), end
+    for match in _SPELLED_EMAIL.finditer(text):
+        end = _end_of_domain(match, "domain")
+        if end is not None:
+            yield match.start(), end
 
 
-def _has_tld(domain: str) -> bool:
-    labels = domain.strip().split(".")
-    return len(labels) >= 2 and is_top_level_domain(labels[-1])
+def _end_of_domain(match: re.Match[str], group: str) -> int | None:
+    """Where the domain of a loosely written address ends: at its last top-level domain.
+
+    A domain read across spaces may have taken the next words along (`anna @ web.de . It
+    works`): it ends at the last label, not the first, that is a top-level domain; None
+    where no label after the first is one.
+    """
+    offset = match.start(group)
+    end = None
+    for index, label in enumerate(_DOMAIN_LABEL.finditer(match.group(group))):
+        if index > 0 and is_top_level_domain(label.group(0)):
+            end = offset + label.end()
+    return end
 
 
 def web_addresses(text: str) -> Iterator[Span]:

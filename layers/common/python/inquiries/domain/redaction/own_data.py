@@ -6,7 +6,9 @@ look-alike letters and invisible characters; here `ae`/`oe`/`ue` become `a`/`o`/
 doubled letters one, so `Müller`, `Mueller`, `MULLER` and `Muller` meet, and so do
 `Oberhöller` and `Oberhoeller`. Street types meet their abbreviations (`Str.`/`Strasse`/
 `Straße`, also glued to the name as in `Hauptstr.`; `V.`/`Via`, `P.zza`/`Piazza`,
-`V.le`/`Viale`, `C.so`/`Corso`). A value matches a run of whole words (so `Berg` does not
+`V.le`/`Viale`, `C.so`/`Corso`, `ul.`/`Ulica`); a street goes with its own house number
+however spaced (`12b` as `12 B`, `3/c`, `12 int. 3`) or any number after it. `đ`/`dj` and
+`ð`/`dh` are read as `d`. A value matches a run of whole words (so `Berg` does not
 match inside `Bergamo`), letters spelled out one by one (`R o s s i`, `R-o-s-s-i`)
 are read as one word, and so are a value's pieces (`Mül-ler`, `Jür gen`) and a value of
 several words written as one (`DeLuca` for `De Luca`). One pass over the words with a
@@ -19,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from inquiries.domain.model import Contact
 from inquiries.domain.redaction.shadow import shadow_of
@@ -35,15 +38,22 @@ _UNIT = rf"(?:ae|oe|ue|ss|{_LETTERS})(?!{_LETTERS})"
 _SPACED = re.compile(rf"(?<!{_LETTERS}){_UNIT}(?:[ .\-_*/]{{1,2}}{_UNIT})++")
 _NOT_LETTERS = re.compile(rf"(?:(?!{_LETTERS}).)+", re.DOTALL)
 _UMLAUT = re.compile(r"(?<=[aou])e")
+# `dj` of `đ` and `dh` of `ð` read as `d`: `Đorđe`, `Djordje` and `Dorde` meet.
+_D_DIGRAPH = re.compile(r"(?<=d)[jh]+")
 _DOUBLED = re.compile(r"(.)\1+")
-_HOUSE_NUMBER = re.compile(r"[ ,.]{0,3}(?:(?:nr|no|n)\. ?)?\d{1,5}(?: ?[a-z]\b|/\d{1,3})?(?!\d)")
+# A house number after a street: `5`, `Nr. 5`, `12b`, `12 B`, `3/c`, `7/2`, `12 int. 3`.
+_EXTRA = r"(?:int|interno|sc|scala|stiege|stg|top|tuer|whg|app|apt|bis|ter)"
+_HOUSE_NUMBER = re.compile(
+    r"[ ,.]{0,3}(?:(?:nr|no|n)\. ?)?\d{1,5}(?: ?/? ?[a-z](?![^\W\d_])|/\d{1,3})?(?![^\W_])"
+    rf"(?:[ ,.]{{1,3}}{_EXTRA}\.? ?\d{{1,4}}(?!\d))?"
+)
 _DIGITS = re.compile(r"(?<!\d)\d(?:[ ./()\-]{0,2}\d){5,}+")
 _NON_DIGITS = re.compile(r"\D+")
 
 
 def canonical(word: str) -> str:
-    """The canonical spelling of one shadow word: umlauts and doubled letters reduced."""
-    return _DOUBLED.sub(r"\1", _UMLAUT.sub("", word))
+    """The canonical spelling of one shadow word: umlauts, `dj`/`dh` and doubled letters reduced."""
+    return _DOUBLED.sub(r"\1", _D_DIGRAPH.sub("", _UMLAUT.sub("", word)))
 
 
 def _canonical_set(words: set[str]) -> frozenset[str]:
@@ -51,10 +61,12 @@ def _canonical_set(words: set[str]) -> frozenset[str]:
 
 
 _STREET = "str"
-_ALIASES = {"v": "via", "pza": "piaza", "vle": "viale", "cso": "corso", "strase": _STREET}
+_ALIASES = {
+    "v": "via", "pza": "piaza", "vle": "viale", "cso": "corso", "strase": _STREET, "ul": "ulica",
+}  # fmt: skip
 _STREET_TYPES = _canonical_set(
     {"via", "viale", "corso", "piazza", "vicolo", "largo", _STREET, "rue", "avenue", "platz",
-     "gasse", "weg", "road", "street", "lane", "place", "allee"}
+     "gasse", "weg", "road", "street", "lane", "place", "allee", "ulica"}
 )  # fmt: skip
 # Parts of a name that are words of their own: not matched alone.
 _PARTICLES = _canonical_set(
@@ -98,7 +110,7 @@ def _canonical_word(letters: str) -> str:
 @dataclass(frozen=True)
 class _Pattern:
     words: tuple[str, ...]
-    street: bool = False  # a house number after it goes with it
+    street: bool = False  # a house number after it (or the contact's own before it) goes too
 
 
 def _words_of(value: str) -> list[str]:
@@ -108,6 +120,69 @@ def _words_of(value: str) -> list[str]:
 def _is_glued_street(value: str) -> bool:
     """`Hauptstraße`: the street's type is part of its name's word."""
     return any(len(_items(m.group(0))) > 1 for m in _WORD.finditer(shadow_of(value).text))
+
+
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+# Words a house number may hold besides digits and a letter or two (`int. 3`, `Stiege 2`).
+_NUMBER_WORDS = frozenset(
+    {"int", "interno", "sc", "scala", "stiege", "stg", "top", "tuer", "whg", "app", "apt",
+     "bis", "ter", "piano", "stock", "wohnung", "apartment", "flat", "unit"}
+)  # fmt: skip
+_NUMBER_SIGNS = frozenset({"nr", "no", "n"})
+_LEADING_NUMBER = re.compile(r"[ ,.]*(\d{1,6})(?:(?:/|-| ?)([^\W\d_])(?![^\W\d_]))?")
+_APART = "[ ./,-]{1,3}"  # between two tokens of a number that must not run together
+_MAYBE_APART = "[ ./,-]{0,3}"  # between digits and letters: `12b`, `12 B`, `12/b`
+
+
+@dataclass(frozen=True)
+class _StreetNumber:
+    """A stored street cut into its name and its own house number, as patterns."""
+
+    name: str  # the shadow of the street without its number
+    after: re.Pattern[str] | None = None  # the number, read right after the name
+    before: re.Pattern[str] | None = None  # the number of a street written number first
+
+
+def _number_pattern(tokens: list[str]) -> str:
+    """The tokens of a house number, however spaced, cased or punctuated between them."""
+    out = [re.escape(tokens[0])]
+    for previous, token in pairwise(tokens):
+        mixed = previous.isdigit() != token.isdigit()
+        out.append((_MAYBE_APART if mixed else _APART) + re.escape(token))
+    return "".join(out) + r"(?!\w)"
+
+
+@lru_cache(maxsize=256)
+def _street_number(street: str) -> _StreetNumber:
+    """The contact's street as its name and its house number (`Via Verdi` and `12 int. 3`).
+
+    A number after the name is every token from the earliest run of digits on that is
+    followed only by digits, letters one or two long and words like `int`, `Stiege`,
+    `Top`: `12b`, `22 B`, `3/c`, `12 int. 3`, `5 Stiege 2 Top 7`. A street that begins
+    with digits (`12, rue de la Gare`) has its number first: the digits and a letter.
+    """
+    shadow = shadow_of(street).text
+    tokens = list(_TOKEN.finditer(shadow))
+    cut = None
+    for index in range(len(tokens) - 1, 0, -1):
+        token = tokens[index].group(0)
+        if token.isdigit():
+            cut = index
+        elif not (len(token) <= 2 or token in _NUMBER_WORDS):
+            break
+    if cut is not None:
+        number = [t.group(0) for t in tokens[cut:] if t.group(0) not in _NUMBER_SIGNS]
+        name_end = tokens[cut].start()
+        if tokens[cut - 1].group(0) in _NUMBER_SIGNS and cut > 1:  # `Hauptstraße Nr. 5`
+            name_end = tokens[cut - 1].start()
+        after = rf"[ ,.]{{0,3}}(?:(?:nr|no|n)\.? ?)?{_number_pattern(number)}"
+        return _StreetNumber(shadow[:name_end], after=re.compile(after))
+    leading = _LEADING_NUMBER.match(shadow)
+    if leading is not None and tokens and tokens[0].group(0).isdigit():
+        number = [g for g in leading.groups() if g]
+        before = rf"(?<!\w){_number_pattern(number)}[ ,.]{{0,3}}$"
+        return _StreetNumber(shadow[leading.end() :], before=re.compile(before))
+    return _StreetNumber(shadow)
 
 
 def _patterns(contact: Contact) -> list[_Pattern]:
@@ -121,13 +196,13 @@ def _patterns(contact: Contact) -> list[_Pattern]:
     if company:
         found.add(_Pattern(tuple(company)))
         found.update(_Pattern((w,)) for w in company if len(w) >= 4 and w not in _GENERIC)
-    street = _words_of(contact.street or "")
+    street = _words_of(_street_number(contact.street or "").name)
     if street:
         found.add(_Pattern(tuple(street), street=True))
         # `Via Cavour` also as `Cavour`, `Rue de la Gare` as `de la Gare`: the name without
         # its type, where the type is a word of its own (not `Haupt` of `Hauptstraße`).
         stripped = [w for w in street if w not in _STREET_TYPES]
-        glued = _is_glued_street(contact.street or "")
+        glued = _is_glued_street(_street_number(contact.street or "").name)
         if stripped and len("".join(stripped)) >= 4 and not glued:
             found.add(_Pattern(tuple(stripped), street=True))
     return [p for p in found if p.words and all(p.words)]
@@ -139,6 +214,7 @@ _ALIAS_SURFACES = {
     "piaza": r"p\.? ?zz?a",
     "viale": r"v\.le",
     "corso": r"c\.so",
+    "ulica": r"ul(?![^\W\d_])",
 }
 _WORD_START = rf"(?<!{_LETTERS})"
 
@@ -146,11 +222,15 @@ _WORD_START = rf"(?<!{_LETTERS})"
 def _surface(word: str) -> str:
     """A pattern for the start of every word whose canonical spelling starts with `word`.
 
-    Each letter may be doubled, and `e`s may follow `a`/`o`/`u` (`ue` of `ü`, `oeo` read as
-    `o`). Adjacent letters of a canonical word differ, so every repetition is possessive
-    and never has to give back: linear.
+    Each letter may be doubled, `e`s may follow `a`/`o`/`u` (`ue` of `ü`, `oeo` read as
+    `o`), and `j`s or `h`s a `d` (`dj` of `đ`). Adjacent letters of a canonical word differ
+    and none follows a `d` as `j` or `h`, so every repetition is possessive and never has
+    to give back: linear.
     """
-    return "".join(re.escape(c) + (f"(?:{c}|e)*+" if c in "aou" else "++") for c in word)
+    return "".join(re.escape(c) + _AFTER.get(c, "++") for c in word)
+
+
+_AFTER = {"a": "(?:a|e)*+", "o": "(?:o|e)*+", "u": "(?:u|e)*+", "d": "[djh]*+"}
 
 
 def _search(patterns: list[_Pattern]) -> re.Pattern[str]:
@@ -170,6 +250,7 @@ def own_data(text: str, contact: Contact) -> Iterator[Span]:
     for pattern in patterns:
         by_first.setdefault(pattern.words[0], []).append(pattern)
     longest = max(len(p.words) for p in patterns)
+    own_number = _street_number(contact.street or "")
     # A regular expression finds the few places worth a look; only there are words read.
     for candidate in _search(patterns).finditer(text):
         start = candidate.start()
@@ -185,13 +266,25 @@ def own_data(text: str, contact: Contact) -> Iterator[Span]:
             if end is None:
                 continue
             if pattern.street:
-                number = _HOUSE_NUMBER.match(text, end)
-                if number is not None:
-                    end = number.end()
+                start, end = _with_house_number(text, start, end, own_number)
             yield start, end
     yield from _spaced_out(text, patterns)
     yield from _in_pieces(text, patterns)
     yield from _email_and_phone(text, contact)
+
+
+def _with_house_number(text: str, start: int, end: int, own: _StreetNumber) -> Span:
+    """A street found at `start:end` with its house number: its own, or any after it."""
+    ends = [end]
+    for found in (_HOUSE_NUMBER.match(text, end), own.after and own.after.match(text, end)):
+        if found:
+            ends.append(found.end())
+    if own.before is not None:
+        # The number of a street written number first: in the few characters before it.
+        before = own.before.search(text, max(0, start - 24), start)
+        if before is not None:
+            start = before.start()
+    return start, max(ends)
 
 
 _GAP = re.compile(r"[^\w]{0,3}")

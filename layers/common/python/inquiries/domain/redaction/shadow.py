@@ -6,10 +6,13 @@ Unicode NFKC (full-width and mathematical letters become plain ones), invisible
 and format characters dropped (a zero-width space inside a phone number must not
 hide it), letters from other alphabets that look like Latin ones mapped to those
 (a Cyrillic `о` in a name), case folded, diacritics removed with the German
-transliteration (`ü` -> `ue`, `ß` -> `ss`; Italian accents simply go), every dash
-a `-` and every space a ` `. For every shadow character the shadow keeps where
-its original character starts and ends, so a finding in the shadow is a span of
-the original. One pass, constant work per character: linear.
+transliteration (`ü` -> `ue`, `ß` -> `ss`; Italian accents simply go), letters that
+do not decompose spelled as a plain keyboard does (`ł` -> `l`, `ø` -> `oe`, `þ` -> `th`),
+every dash a `-` and every space a ` `. A character reference (`&#64;`, `&commat;`) and
+a percent-encoded `@` or `.` (`mailto:anna%40example.com`) become what they stand for.
+For every shadow character the shadow keeps where its original character (or
+reference) starts and ends, so a finding in the shadow is a span of the original.
+One pass, constant work per character: linear.
 """
 
 from __future__ import annotations
@@ -39,8 +42,16 @@ _LOOKALIKES = {
     # Armenian
     "օ": "o", "ս": "u", "հ": "h", "ո": "n", "զ": "q", "ց": "g",
 }  # fmt: skip
-# The German transliteration; other diacritics are dropped (Italian `à` -> `a`).
-_GERMAN = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"}
+# Transliterations: the German one (`ü` -> `ue`), and the letters Unicode does not decompose
+# into a Latin letter and a mark (`ł`, `ø`, `đ`, `þ`, `æ`...), by what a keyboard without them
+# types. `own_data` reads `ae`/`oe`/`ue` as `a`/`o`/`u` and `dj`/`dh` as `d`, so `Søren` meets
+# `Soren` and `Soeren`, `Đorđe` meets `Djordje` and `Dorde`. Other diacritics are dropped
+# (Italian `à` -> `a`). Cyrillic is not transliterated (only its look-alike letters map).
+_TRANSLITERATION = {
+    "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss",
+    "ł": "l", "ø": "oe", "đ": "dj", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i",
+    "ħ": "h", "ŧ": "t", "ŋ": "n", "ƚ": "l", "ɨ": "i", "ĸ": "k",
+}  # fmt: skip
 _UMLAUT_MARK = "\u0308"  # a decomposed umlaut: `u` + this is `ü`
 _DROPPED = frozenset({"Cf", "Cc", "Mn", "Me", "Cs", "Co", "Cn"})
 _KEPT_CONTROLS = frozenset("\n\t\r")
@@ -77,9 +88,9 @@ def _fold_char(char: str) -> str:
             out.append("-")
             continue
         lower = part.casefold()
-        german = _GERMAN.get(lower)
-        if german is not None:
-            out.append(german)
+        spelled = _TRANSLITERATION.get(lower)
+        if spelled is not None:
+            out.append(spelled)
             continue
         for piece in lower:
             look = _LOOKALIKES.get(piece)
@@ -92,8 +103,48 @@ def _fold_char(char: str) -> str:
 
 
 _CACHE: dict[str, str] = {}
-_SEGMENTS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
+# ASCII stretches, broken only by a character reference (`&#64;`, `&commat;`) or the
+# percent-encoded `@` and `.` of a `mailto:` link; those references; any other character.
+_REFERENCE = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|%(?:40|2[eE])"
+_SEGMENTS = re.compile(
+    rf"(?P<plain>(?:[^&%\x80-\U0010ffff]++|(?!{_REFERENCE})[&%])++)"
+    rf"|(?P<reference>{_REFERENCE})"
+    r"|[^\x00-\x7f]"
+)
+_PERCENT = {"%40": "@", "%2e": ".", "%2E": "."}
 _ASCII_CONTROLS = {code: " " for code in (*range(32), 127)}
+
+
+def _decoded(reference: str) -> str | None:
+    """What a character reference or a percent-encoding stands for; None if nothing."""
+    if reference[0] == "%":
+        return _PERCENT.get(reference)
+    if reference[1] == "#":
+        number = reference[2:-1]
+        code = int(number[1:], 16) if number[:1] in "xX" else int(number)
+        if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+            return chr(code)
+        return None
+    import html  # noqa: PLC0415  (its table of names: only a message with `&name;` needs it)
+
+    named = html.unescape(reference)
+    return named if named != reference else None
+
+
+def _folded(segment: str, reference: bool) -> str | None:
+    """What a character, or a reference, becomes in the shadow; None: a reference to nothing."""
+    cached = _CACHE.get(segment)
+    if cached is None:
+        if reference:
+            decoded = _decoded(segment)
+            if decoded is None:
+                return None
+            cached = _fold_char(decoded)
+        else:
+            cached = _fold_char(segment)
+        if len(_CACHE) < 4096:  # bounded: a hostile text cannot grow it without end
+            _CACHE[segment] = cached
+    return cached
 
 
 def shadow_of(text: str) -> Shadow:
@@ -102,30 +153,25 @@ def shadow_of(text: str) -> Shadow:
     starts: list[int] = []
     ends: list[int] = []
     previous = ""
-    # ASCII stretches keep their length (lower-cased, controls made spaces): copied whole.
     for segment in _SEGMENTS.finditer(text):
         position = segment.start()
         run = segment.group(0)
-        if run.isascii():
+        kind = segment.lastgroup
+        # `u` + combining diaeresis is `ü`: its transliteration adds the `e`.
+        umlaut = run == _UMLAUT_MARK and previous in {"a", "o", "u"}
+        folded = None if kind == "plain" else "e" if umlaut else _folded(run, kind is not None)
+        if folded is None:
+            # ASCII stretches (and references to nothing) keep their length, lower-cased,
+            # controls made spaces: copied whole.
             pieces.append(run.lower().translate(_ASCII_CONTROLS))
             starts.extend(range(position, position + len(run)))
             ends.extend(range(position + 1, position + len(run) + 1))
             previous = run[-1].lower()
             continue
-        if run == _UMLAUT_MARK and previous in {"a", "o", "u"}:
-            # `u` + combining diaeresis is `ü`: its transliteration adds the `e`.
-            folded = "e"
-        else:
-            cached = _CACHE.get(run)
-            if cached is None:
-                cached = _fold_char(run)
-                if len(_CACHE) < 4096:  # bounded: a hostile text cannot grow it without end
-                    _CACHE[run] = cached
-            folded = cached
         if not folded:
             continue
         pieces.append(folded)
         starts.extend([position] * len(folded))
-        ends.extend([position + 1] * len(folded))
+        ends.extend([position + len(run)] * len(folded))
         previous = folded[-1]
     return Shadow("".join(pieces), starts, ends)
