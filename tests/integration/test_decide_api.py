@@ -719,6 +719,30 @@ def test_assigning_a_pending_inquiry_elsewhere_withdraws_the_open_offer(
     assert [i["id"] for i in listing(BY)] == [pending]
 
 
+def test_assigning_a_pending_inquiry_to_the_partner_it_is_pending_with_is_409(
+    aws: dict[str, Any], clock: FixedClock, pending: str
+) -> None:
+    """A second click or a retry after a lost answer: the offer and its deadline stay, the
+    partner is not told "withdrawn" and "new offer" for nothing."""
+    before = view(pending)
+    [schedule] = schedules(aws["scheduler"], GROUP)
+    expected = (schedule["Name"], schedule["ScheduleExpression"], schedule_input(schedule))
+    clock.advance(hours=1)
+
+    answer = act(pending, "assign", hq(), {"partner_id": SOUTH_TYROL})
+
+    assert answer.status == 409, answer.text
+    assert answer.body["message"] == (
+        f"the inquiry is already pending with partner {SOUTH_TYROL}; its offer and deadline stay"
+    )
+    assert view(pending) == before
+    assert [
+        (o["partner_id"], o["outcome"]) for o in offers_of(aws["dynamodb"], TABLE, pending)
+    ] == [(SOUTH_TYROL, "pending")]
+    [after] = schedules(aws["scheduler"], GROUP)
+    assert (after["Name"], after["ScheduleExpression"], schedule_input(after)) == expected
+
+
 def test_hq_may_offer_again_to_a_partner_that_rejected(clock: FixedClock, pending: str) -> None:
     _reject(pending)
     clock.advance(hours=1)

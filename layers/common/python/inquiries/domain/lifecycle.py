@@ -165,7 +165,8 @@ def offer_to(
     now: datetime,
     base: Change | None = None,
 ) -> Change:
-    """Offer the inquiry to a partner with a deadline; an open offer elsewhere is withdrawn.
+    """Offer the inquiry to a partner with a deadline; an open offer elsewhere is withdrawn,
+    and one to this partner already is a Conflict.
 
     With `base` (a change not yet stored: intake, or a rejection or expiry that re-routes)
     the offer is added to it, its offers and events kept. An inactive partner gets no new
@@ -173,6 +174,13 @@ def offer_to(
     """
     if base is None:
         _require(Transition.OFFER, inquiry)
+        if inquiry.status is Status.PENDING and inquiry.partner_id == partner.id:
+            # A second click or a retry: withdrawing and offering again would restart the
+            # deadline and mail the partner "withdrawn" and "new offer" for nothing.
+            raise Conflict(
+                f"the inquiry is already pending with partner {partner.id}; "
+                "its offer and deadline stay"
+            )
     if not partner.active:
         raise Conflict(
             f"partner {partner.id} is inactive and takes no new inquiries; "
