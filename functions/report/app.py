@@ -21,7 +21,10 @@ metrics = Metrics()
 
 def _scope(request: Request) -> None:
     # Who may see which partner is decided before the query is validated (403 before 422).
-    reports.scope(request.caller, request.raw_query.get("partner_id") or None)
+    # A repeated parameter arrives joined by commas, as API Gateway hands it over: each id
+    # named is checked here, and the repetition itself is the validation's 422.
+    for named in (request.raw_query.get("partner_id") or "").split(","):
+        reports.scope(request.caller, named or None)
 
 
 api = Endpoints("report", before=_scope)

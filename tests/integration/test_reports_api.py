@@ -632,6 +632,50 @@ def test_a_partner_asking_for_another_partner_is_forbidden(clock: FixedClock) ->
     assert invalid_too.status == 403
 
 
+def test_a_partner_naming_itself_twice_is_told_of_the_repetition(clock: FixedClock) -> None:
+    """Not 403: it named nobody else; a repeated parameter is 422, as for HQ."""
+    period = list(PERIOD.items())
+    twice = call(
+        "GET",
+        "/reports/response-times",
+        query=[*period, ("partner_id", BZ), ("partner_id", BZ)],
+        claims=partner(BZ),
+    )
+    with_another = call(
+        "GET",
+        "/reports/response-times",
+        query=[*period, ("partner_id", BZ), ("partner_id", BY)],
+        claims=partner(BZ),
+    )
+
+    assert twice.status == 422, twice.text
+    assert twice.body["message"] == "query parameter given more than once: partner_id"
+    assert with_another.status == 403, with_another.text
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "status"),
+    [
+        ("2026-01-01", "2026-12-31", 200),  # 365 days
+        ("2028-01-01", "2028-12-31", 200),  # a leap year: 366
+        ("2026-03-01", "2027-03-01", 200),  # 366 days, both counted
+        ("2026-03-01", "2027-03-02", 422),  # 367
+        ("2026-01-01", "2027-01-03", 422),
+    ],
+)
+def test_a_period_covers_at_most_366_days(
+    clock: FixedClock, first: str, last: str, status: int
+) -> None:
+    answer = call("GET", "/reports/response-times", query={"from": first, "to": last}, claims=hq())
+
+    assert answer.status == status, answer.text
+    if status == 422:
+        assert answer.body["fields"] == ["from", "to"]
+        assert {e["msg"] for e in answer.body["errors"]} == {
+            "Value error, the period covers more than 366 days"
+        }
+
+
 def test_no_token_is_401(clock: FixedClock) -> None:
     answer = call("GET", "/reports/response-times", query=PERIOD)
 

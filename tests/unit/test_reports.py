@@ -409,6 +409,33 @@ def test_csv_keeps_a_partner_id_that_would_start_a_formula_as_text(partner_id: s
     assert read_csv(reports.csv_of(report))[1][0] == "'" + partner_id
 
 
+@pytest.mark.parametrize("partner_id", ["007", "1.5", "12-3", "10-3", "1e5", "2026-12-01"])
+def test_csv_keeps_a_partner_id_that_would_read_as_a_number_or_date_as_text(
+    partner_id: str,
+) -> None:
+    """German Excel would show `007` as 7, `1.5` as 1 May, `1e5` as 100000."""
+    report = reports.report_of(
+        [offer(partner_id, MUNICH, at(1, 8), Outcome.ACCEPTED, at(1, 9))],
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 1),
+        now=NOW,
+    )
+
+    assert read_csv(reports.csv_of(report))[1][0] == "'" + partner_id
+
+
+@pytest.mark.parametrize("partner_id", ["alpin-bz", "bz-1", "3m", "a1.5"])
+def test_csv_writes_a_partner_id_that_reads_as_text_as_it_is(partner_id: str) -> None:
+    report = reports.report_of(
+        [offer(partner_id, MUNICH, at(1, 8), Outcome.ACCEPTED, at(1, 9))],
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 1),
+        now=NOW,
+    )
+
+    assert read_csv(reports.csv_of(report))[1][0] == partner_id
+
+
 # --- series ----------------------------------------------------------------------------------
 
 EMPTY_ENTRY = {"assigned": 0, "accepted": 0, "rejected": 0, "expired": 0, "decision_hours": NO_DATA}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -243,16 +244,22 @@ def series_table_of(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]
 
 # What makes a spreadsheet program read a text cell as a formula (OWASP, CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What it reads as a number or a date instead of text: `007` (7), `1.5` (1 May in German),
+# `12-3` (12 March), `1e5` (100000), `1/2`, `10:30`.
+_NUMBER_OR_DATE = re.compile(r"[\d.,:/ -]+|\d+(?:[.,]\d+)?[eE][+-]?\d+")
 
 
 def _cell(value: Any) -> str:
     """A CSV cell for a spreadsheet set to German (or Italian, French...): decimal comma;
-    a text that would start a formula (a partner id such as `-1-2`) kept as text by `'`."""
+    a text that would start a formula (a partner id such as `-1-2`) or be read as a number
+    or a date (`007`, `1.5`, `12-3`) kept as text by `'`."""
     if value is None:
         return ""
     if isinstance(value, float):
         return repr(value).replace(".", ",")
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_START) or _NUMBER_OR_DATE.fullmatch(value)
+    ):
         return "'" + value
     return str(value)
 

@@ -18,6 +18,9 @@ from inquiries.api.schemas.fields import (
 )
 from inquiries.domain.report.periods import Interval
 
+# A year at most, a leap year's included: a longer question is several reports.
+MAX_PERIOD_DAYS = 366
+
 
 class ReportQuery(BaseModel):
     one_of: ClassVar[tuple[str, ...]] = ("from", "to")
@@ -34,6 +37,6 @@ class ReportQuery(BaseModel):
     def _period(self) -> Self:
         if self.to < self.from_:
             raise ValueError('"to" is before "from"')
-        if (self.to - self.from_).days > 366:
-            raise ValueError("the period is longer than a year")
+        if (self.to - self.from_).days + 1 > MAX_PERIOD_DAYS:  # both days count
+            raise ValueError(f"the period covers more than {MAX_PERIOD_DAYS} days")
         return self
