@@ -196,7 +196,9 @@ def generated_history(seed: int, inquiries: int = 120) -> Fakes:
         if inquiry.status in (Status.UNASSIGNED, Status.RETURNED) or (
             inquiry.status is Status.PENDING and rng.random() < 0.1
         ):
-            partner = partners[rng.choice(PARTNERS)]
+            # Never the partner it is pending with: HQ's assign refuses that (409).
+            others = [p for p in PARTNERS if p != inquiry.partner_id]
+            partner = partners[rng.choice(others if inquiry.status is Status.PENDING else PARTNERS)]
             deadline = now + timedelta(hours=rng.choice([4, 24, 48]))
             change = lifecycle.offer_to(
                 inquiry, partner, current=current, deadline=deadline, actor=HQ.user_id, now=now
