@@ -8,7 +8,9 @@ fsyncs the journal before the answer goes back. A `kill -9` at any instant
 therefore loses nothing that was answered: at the next start the snapshot is
 loaded and the journal replayed in order; the emulator's conditional writes
 decide the same way again, because they see the same state in the same order.
-Moves of the simulated clock are journaled the same way.
+Moves of the simulated clock are journaled the same way, and so is how far the
+stream poller has delivered the table's stream to the notify function
+(`{"delivered": n}`, local/streams.py), so no acknowledged change loses its mail.
 
 The journal comes in generations (`journal-00000003.jsonl`): a compaction
 writes a snapshot that names the generation following it, and only then
@@ -122,8 +124,8 @@ def request_entry(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
 
 def keyed(entry: dict[str, Any]) -> bool:
     """Whether a request entry was journaled by a version that keys all it writes as this
-    one does (a clock entry writes no items)."""
-    return "clock" in entry or entry.get("keys") == KEYS
+    one does (a clock or stream checkpoint entry writes no items)."""
+    return "clock" in entry or "delivered" in entry or entry.get("keys") == KEYS
 
 
 def changes_table(entry: dict[str, Any]) -> bool:

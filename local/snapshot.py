@@ -29,8 +29,9 @@ from local.journal import JournaledStore
 logger = logging.getLogger("local.snapshot")
 
 FILE = "snapshot.json"
-# Additions older versions ignore: the journal generation (`"journal"`), and the keys the
-# items have (`"keys"`, local/journal.py KEYS; a snapshot without it holds older data).
+# Additions older versions ignore: the journal generation (`"journal"`), the keys the
+# items have (`"keys"`, local/journal.py KEYS; a snapshot without it holds older data), and
+# the stream's state (`"stream"`: what was not mailed yet, local/streams.py).
 FORMAT = 1
 COMPACT_AT_BYTES = 8 * 1024 * 1024  # replaying a journal this big takes a few seconds
 _SCHEDULE_FIELDS = (
@@ -112,8 +113,10 @@ def restore(store: JournaledStore, table: str, group: str, data: dict[str, Any])
     Items go through the table's `put_item` as a request's would (the emulator's look-up
     maps of local/emulator.py follow it), with the values as they arrive on the wire
     (binary as base64 text). The table's stream records nothing meanwhile: a restored
-    item is no change (the stream poller starts at the stream's end anyway, so through
-    the API their records were never read either). Not journaled: the snapshot holds it.
+    item is no change (the records the snapshot's cut had not delivered are kept in it
+    apart, `stream`). The stream numbers its next record as it would have at the cut, so
+    the journal's replay numbers its records as they were first numbered (the stream
+    poller's checkpoint is such a number). Not journaled: the snapshot holds it.
     """
     from moto.dynamodb.models import dynamodb_backends  # noqa: PLC0415
     from moto.scheduler.models import scheduler_backends  # noqa: PLC0415
@@ -127,6 +130,10 @@ def restore(store: JournaledStore, table: str, group: str, data: dict[str, Any])
                 model.put_item(_on_the_wire(item), overwrite=True)
         finally:
             model.stream_shard = shard
+        following = stream_state(data).get("next")
+        if shard is not None and isinstance(following, int):
+            shard.items.clear()
+            shard.starting_sequence_number = following
         for schedule in data.get("schedules", []):
             schedules.create_schedule(
                 group_name=group,
@@ -142,6 +149,14 @@ def restore(store: JournaledStore, table: str, group: str, data: dict[str, Any])
                 start_date=None,
                 end_date=None,
             )
+
+
+def stream_state(data: dict[str, Any] | None) -> dict[str, Any]:
+    """The stream as the snapshot's cut left it (local/streams.py `saved`): `next`, the
+    number of the record that followed; `delivered`, the poller's checkpoint; `records`,
+    the event records not delivered then. Empty for a snapshot of an older version."""
+    state = data.get("stream") if data else None
+    return state if isinstance(state, dict) else {}
 
 
 def keyed(data: dict[str, Any] | None) -> bool:

@@ -3,11 +3,13 @@
 Start order: bind the gateway's port (a taken port fails before anything else
 runs), bind the emulator's socket and start the function instances' template
 (it imports the handlers meanwhile), start moto's server behind the journaled
-store, load the snapshot and replay the journal, set the simulated clock, open
-the journal, load the demo partners on a fresh start, then serve; the scheduler's
-first pass fires what fell due while stopped. Stop order is the reverse: no new
-requests, running invocations finish, the workers end, the journal is folded
-into the snapshot, the emulator stops. The workers are in the stack's process
+store, load the snapshot and replay the journal (keeping the event records the
+stream poller had not delivered), set the simulated clock, open the journal, load
+the demo partners on a fresh start, then serve; the stream poller first delivers
+what it had not, and the scheduler's first pass fires what fell due while stopped.
+Stop order is the reverse: no new requests, running invocations finish, the
+workers end, the journal is folded into the snapshot (with what the stream poller
+has not delivered), the emulator stops. The workers are in the stack's process
 group and end when its pipes close, so nothing outlives it.
 """
 
@@ -33,7 +35,7 @@ from local.clock import ClockState, LocalClock
 from local.control import LocalRoutes, Outbox
 from local.gateway import ASSETS_PATH, Gateway, GatewayServer, own_origins
 from local.scheduler import EmulatedSchedules, LocalScheduler, ScheduleBook
-from local.streams import StreamPoller
+from local.streams import StreamPoller, sequence, shard_of, stream_end, take_records
 from local.tokens import TokenIssuer
 from local.workers import DEFAULT_SIZE, Workers
 
@@ -133,6 +135,11 @@ class Stack:
         self.assets: Path | None = None
         self.replayed = 0
         self.backfilled = 0
+        # The stream's event records a restart found undelivered, the number to read on
+        # from, and the poller's checkpoint (local/streams.py).
+        self._undelivered: list[dict[str, Any]] = []
+        self._stream_from = 0
+        self._delivered = 0
         self._serving = False
 
     # --- the functions, as Lambda runs them ---------------------------------------------------
@@ -188,11 +195,15 @@ class Stack:
         # From here on every change is journaled before it is answered.
         store.journal = journal.Journal(data_dir, max([first_generation, *journals]))
         clock.record = self._record_clock
+        self.streams = streams = self._stream_poller()
+
+        def take() -> dict[str, Any]:
+            data = snapshot.dump_models(aws.TABLE_NAME, aws.SCHEDULE_GROUP, clock.state())
+            data["stream"] = streams.saved(shard_of(aws.TABLE_NAME))
+            return data
+
         self.compactor = snapshot.Compactor(
-            data_dir,
-            store,
-            lambda: snapshot.dump_models(aws.TABLE_NAME, aws.SCHEDULE_GROUP, clock.state()),
-            threshold_bytes=options.compact_at,
+            data_dir, store, take, threshold_bytes=options.compact_at
         )
         if self.fresh and not options.empty:
             demo.load_partners(self.invoke)
@@ -215,14 +226,6 @@ class Stack:
         # What fell due while the stack was stopped fires in the scheduler's first pass, at once
         # (the banner does not wait for the workers' start on a restart).
         self.scheduler = LocalScheduler(book, clock, self.invoke)
-        # Mails follow stored changes through the table's stream, as on AWS.
-        self.streams = StreamPoller(
-            self.aws.dynamodb,
-            self.aws.streams,
-            aws.TABLE_NAME,
-            self.invoke,
-            region=aws.REGION,
-        )
         self.server.gateway = Gateway(
             self.tokens,
             self.invoke,
@@ -233,7 +236,7 @@ class Stack:
             own_origins=own_origins(options.host, self.server.server_address[1]),
         )
         store.on_change(self._changed)
-        self.streams.start()  # before serving: no change goes unmailed
+        streams.start()  # before serving: no change goes unmailed
         self.server.serve_in_background()
         self._serving = True
         self.scheduler.start()
@@ -243,22 +246,66 @@ class Stack:
         self, saved: dict[str, Any] | None, journals: list[int]
     ) -> tuple[ClockState | None, bool]:
         """Restore the snapshot and replay the journal: the clock as it was last, and
-        whether all the data is on the current keys (written by this version)."""
+        whether all the data is on the current keys (written by this version).
+
+        The event records of the replayed writes are taken from the stream as they come
+        (they are numbered as when first written), and with the snapshot's those the stream
+        poller had not delivered are kept for it (`_undelivered`). Without a checkpoint
+        (data of an older version) every replayed one is: notify sends none twice."""
         assert self.aws is not None
         store = self.aws.server.store
         if saved is not None:
             snapshot.restore(store, aws.TABLE_NAME, aws.SCHEDULE_GROUP, saved)
+        stream = snapshot.stream_state(saved)
+        delivered = stream.get("delivered", 0) if isinstance(stream.get("delivered"), int) else 0
+        records: list[dict[str, Any]] = list(stream.get("records") or [])
+        shard = shard_of(aws.TABLE_NAME)
         clock_state = snapshot.clock_state(saved) if saved else None
         keyed = snapshot.keyed(saved)
         for generation in journals:
             for entry in journal.read(self.options.data_dir, generation):
                 if "clock" in entry:
                     clock_state = ClockState.from_json(entry["clock"])
+                elif "delivered" in entry:
+                    delivered = max(delivered, int(entry["delivered"]))
+                    records = [r for r in records if sequence(r) >= delivered]
                 else:
                     store.replay(entry)
+                    with store.lock:
+                        records += take_records(shard)
                 keyed = keyed and journal.keyed(entry)
                 self.replayed += 1
+        self._undelivered = [r for r in records if sequence(r) >= delivered]
+        with store.lock:
+            self._stream_from = stream_end(shard)
+        self._delivered = min(delivered, self._stream_from)
         return clock_state, keyed
+
+    def _stream_poller(self) -> StreamPoller:
+        """Mails follow stored changes through the table's stream, as on AWS; first those
+        of changes made before the restart that were not delivered then."""
+        assert self.aws is not None
+        streams = StreamPoller(
+            self.aws.dynamodb,
+            self.aws.streams,
+            aws.TABLE_NAME,
+            self.invoke,
+            region=aws.REGION,
+            checkpoint=self._record_delivered,
+        )
+        streams.resume(self._undelivered, self._stream_from, self._delivered)
+        if self._undelivered:
+            logger.info("%d stream records not mailed before the stop", len(self._undelivered))
+        self._undelivered = []
+        return streams
+
+    def _record_delivered(self, below: int) -> None:
+        """Journal the stream poller's checkpoint (every record below it was delivered)."""
+        assert self.aws is not None
+        current = self.aws.server.store.journal
+        if current is not None:
+            current.append({"delivered": below})
+            current.sync()
 
     def _record_clock(self, state: ClockState) -> None:
         """Journal a move of the clock before it is answered."""

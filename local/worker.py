@@ -11,6 +11,9 @@ event, the clock's state, the deadline), a JSON line out (the handler's answer
 or the error). Module state (Powertools' resolver, the clients) is the
 worker's own and lives as long as the worker, as in an execution environment.
 
+A worker names itself after its function (`local-notify`, as `ps` and `top` show it),
+so a person (or a test) can tell which function a busy or stuck process runs.
+
 The template and the workers ignore SIGINT and SIGTERM, which a terminal or make
 sends to the whole process group: the stack ends them itself, by closing their
 pipes, after the last answer. When the stack's process is gone (even by
@@ -54,6 +57,7 @@ def main(argv: list[str]) -> int:
             code = 1
             try:
                 control.close()
+                _name(function)
                 code = _serve(function, handlers.get(function), clock, fds[0], fds[1])
             finally:
                 os._exit(code)
@@ -64,6 +68,15 @@ def main(argv: list[str]) -> int:
     # The workers end once their pipes close; they are waited for, so nothing is left behind.
     _reap(children, block=True)
     return 0
+
+
+def _name(function: str) -> None:
+    """Name the process after its function (Linux: its `comm`, at most 15 bytes)."""
+    try:
+        with open("/proc/self/comm", "w") as comm:
+            comm.write(f"local-{function}"[:15])
+    except OSError:
+        pass  # not Linux: the name is only a help
 
 
 def _prepare(functions: list[str]) -> tuple[dict[str, Any], Any]:

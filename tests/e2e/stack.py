@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,8 +56,13 @@ class LocalStack:
     # --- life -----------------------------------------------------------------------------------
 
     @classmethod
-    def start(cls, data_dir: Path, *flags: str) -> LocalStack:
-        """Start on a free port and wait until it answers."""
+    def start(
+        cls,
+        data_dir: Path,
+        *flags: str,
+        meanwhile: Callable[[subprocess.Popen[bytes]], None] | None = None,
+    ) -> LocalStack:
+        """Start on a free port and wait until it answers (`meanwhile(process)` first)."""
         data_dir.mkdir(parents=True, exist_ok=True)
         run = len(list(data_dir.parent.glob(f"{data_dir.name}-out-*")))
         stdout = data_dir.parent / f"{data_dir.name}-out-{run}.txt"
@@ -78,6 +84,12 @@ class LocalStack:
                 start_new_session=True,  # signals go to it only when a test sends them
             )
         stack = cls(data_dir, process, stdout, stderr)
+        if meanwhile is not None:
+            try:
+                meanwhile(process)
+            except BaseException:
+                stack.kill()
+                raise
         stack._wait_until_ready()
         return stack
 

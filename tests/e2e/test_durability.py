@@ -6,12 +6,15 @@ starts the stack again on the same data folder and checks that every inquiry
 that was acknowledged is there, in the state it was acknowledged in, and that
 the clock is not behind the last move that was answered. A request cut off by
 the kill was never answered: its inquiry may be in the state before or after.
+At the end every acknowledged change has its mail: the receipt, and the outcome
+of a decision (the kills came before many of them were mailed).
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import threading
 import time
@@ -206,6 +209,8 @@ def test_nothing_answered_is_lost_when_the_stack_is_killed_at_random_moments(
                     f"load {loaded - started:.1f}s, restart {restarted - began:.1f}s, check "
                     f"{time.monotonic() - restarted:.1f}s, answered {ledger.answered}"
                 )
+        unmailed = _unmailed(stack, ledger)
+        assert not unmailed, (seed, len(unmailed), unmailed[:5])
     finally:
         stack.kill()
     print(
@@ -213,6 +218,30 @@ def test_nothing_answered_is_lost_when_the_stack_is_killed_at_random_moments(
         f"{ledger.answered} writes answered, {ledger.cut_off} requests cut off by the kills"
     )
     assert ledger.answered > KILLS  # the load really ran between the kills
+
+
+# The mail each acknowledged state calls for, besides the receipt (Bolzano: one partner).
+_OUTCOME_MAIL = {"accepted": "accepted", "returned": "returned"}
+
+
+def _unmailed(stack: LocalStack, ledger: Ledger, wait_s: float = 120.0) -> list[str]:
+    """The acknowledged changes whose mail is not in the outbox (waiting for the stream)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        kinds: dict[str, set[str]] = {}
+        for mail in stack.get("/_local/outbox").body["messages"]:
+            # Every mail names its inquiry's id (a word of the URL-safe alphabet).
+            for word in set(re.findall(r"[A-Za-z0-9_-]+", mail["subject"] + " " + mail["text"])):
+                kinds.setdefault(word, set()).add(mail["kind"])
+        missing = [
+            f"{inquiry_id} {kind}"
+            for inquiry_id, status in ledger.status.items()
+            for kind in ("receipt", _OUTCOME_MAIL.get(status))
+            if kind is not None and kind not in kinds.get(inquiry_id, set())
+        ]
+        if not missing or time.monotonic() > deadline:
+            return missing
+        time.sleep(0.5)
 
 
 @pytest.mark.xdist_group("e2e-durability")

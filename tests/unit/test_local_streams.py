@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -187,3 +189,85 @@ def test_an_idle_poller_reads_nothing_and_a_write_wakes_it() -> None:
         assert notify.batches[1:3] == [["2"], ["2"]]
     finally:
         local.stop()
+
+
+class FakeItem:
+    """A record as moto's stream shard keeps it."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def to_json(self) -> dict[str, Any]:
+        return self.data
+
+
+class FakeShard:
+    """moto's stream shard: its records from a starting number on."""
+
+    def __init__(self, starting: int, records: list[dict[str, Any]]) -> None:
+        self.starting_sequence_number = starting
+        self.items = [FakeItem(r) for r in records]
+
+
+def test_the_checkpoint_passes_only_what_every_lane_delivered(
+    poller: tuple[StreamPoller, FakeStreams, Notify],
+) -> None:
+    local, fake, notify = poller
+    written: list[int] = []
+    local._checkpoint = written.append
+    local.resume([], 1, 0)
+    inquiries = ["INQ#a", "INQ#b"]
+    for seq in range(1, 7):
+        entry = record(seq, sk=f"EVENT#{seq:06d}#00")
+        entry["dynamodb"]["Keys"]["pk"] = {"S": inquiries[seq % 2]}
+        fake.records.append(entry)
+    failing = next(
+        str(n)
+        for n in range(1, 7)
+        if local._lane_of(fake.records[n - 1]) is not local._lane_of(fake.records[0])
+    )
+    notify.failing = {failing}
+    local.poll()
+    # The failed record and all after it in its lane wait: the checkpoint stays below it.
+    assert written and max(written) <= int(failing)
+    assert local.delivered() == int(failing)
+    notify.failing = set()
+    while local.poll():
+        pass
+    assert written[-1] == 7  # all six went: read on from the seventh
+    assert written == sorted(written)  # it never goes back
+
+
+def test_a_snapshot_keeps_what_was_not_delivered_and_a_restart_delivers_it(
+    poller: tuple[StreamPoller, FakeStreams, Notify],
+) -> None:
+    local, fake, notify = poller
+    local.resume([], 1, 0)
+    fake.records += [record(1), record(2), record(3)]
+    notify.failing = {"2"}
+    local.poll()  # 1 went; 2 and 3 wait in their lane
+    # Two more written, not read yet; one of them not an event item (never delivered).
+    unread = [record(4, sk="INQ"), record(5, sk="EVENT#000005#00")]
+    saved = local.saved(FakeShard(4, unread))
+    assert saved["next"] == 6 and saved["delivered"] == 2
+    assert [r["dynamodb"]["SequenceNumber"] for r in saved["records"]] == ["2", "3", "5"]
+
+    # The next start: a poller resumes from what the snapshot kept, and delivers it first.
+    again = Notify()
+    after = StreamPoller(FakeStreams(), FakeStreams(), "inquiries", again, region="eu-central-1")
+    after._arn = "arn:stream"
+    after._open_shards("LATEST")
+    after.resume(saved["records"], saved["next"], saved["delivered"])
+    assert after.poll() == 3
+    assert sorted(n for batch in again.batches for n in batch) == ["2", "3", "5"]
+    assert after.delivered() == 6
+
+
+def test_records_carry_over_as_json_keeps_them() -> None:
+    raw = record(7)
+    raw["dynamodb"]["ApproximateCreationDateTime"] = datetime(2030, 1, 1, tzinfo=UTC)
+    raw["dynamodb"]["NewImage"]["blob"] = {"B": b"\x00\xff"}
+    kept = streams.portable(raw)
+    assert json.loads(json.dumps(kept)) == kept
+    assert kept["dynamodb"]["NewImage"]["blob"] == {"B": "AP8="}
+    assert streams.sequence(kept) == 7
