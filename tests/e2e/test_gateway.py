@@ -169,9 +169,10 @@ def test_browsers_on_other_origins_get_cors_answers(tokens: TokenIssuer) -> None
     allowed = dict(preflight.headers)
     assert allowed["Access-Control-Allow-Origin"] == "http://localhost:3000"
     assert "idempotency-key" in allowed["Access-Control-Allow-Headers"]
-    # The methods the deployed API allows (infra/concerns/api.py), PATCH of a partner included.
+    # The methods the deployed API allows (infra/concerns/api.py): PATCH of a partner and
+    # DELETE of a contact included.
     methods = allowed["Access-Control-Allow-Methods"].split(", ")
-    assert sorted(methods) == ["GET", "PATCH", "POST", "PUT"]
+    assert sorted(methods) == ["DELETE", "GET", "PATCH", "POST", "PUT"]
     assert function.calls == []
     answer = gateway.handle(request("POST", "/inquiries", headers=(origin,), body=b"{}"))
     assert ("Access-Control-Allow-Origin", "http://localhost:3000") in answer.headers

@@ -375,6 +375,43 @@ def test_a_next_partner_deactivated_in_the_race_is_passed_over(
 # --- hand-over while pending ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("accepted", [False, True])
+def test_a_hand_over_to_whoever_holds_the_inquiry_is_409_and_records_nothing(
+    clock: FixedClock, accepted: bool
+) -> None:
+    """A second click or a retry: no second hand-over, no event, no new version."""
+    _partners()
+    inquiry_id = submit()
+    anna = partner(MERAN, "meran-anna")
+    if accepted:
+        assert act(inquiry_id, "accept", anna, {}).status == 200  # Anna holds it
+    else:
+        assert act(inquiry_id, "assign", anna, {"user_id": "meran-bert"}).status == 200
+    holder = "meran-anna" if accepted else "meran-bert"
+    before = view(inquiry_id)
+    clock.advance(minutes=5)
+
+    answer = act(inquiry_id, "assign", anna, {"user_id": holder})
+
+    assert answer.status == 409, answer.text
+    assert answer.body["message"] == f"the inquiry is already with user {holder}"
+    assert view(inquiry_id) == before
+
+
+def test_hq_handing_an_inquiry_to_the_hq_user_who_has_it_is_409(clock: FixedClock) -> None:
+    _partners()
+    inquiry_id = submit()
+    assert act(inquiry_id, "assign", hq(), {"user_id": "hq-anna"}).status == 200
+    before = view(inquiry_id)
+
+    answer = act(inquiry_id, "assign", hq(), {"user_id": "hq-anna"})
+
+    assert answer.status == 409, answer.text
+    assert answer.body["message"] == "the inquiry is already with user hq-anna"
+    assert view(inquiry_id) == before
+    assert act(inquiry_id, "assign", hq(), {"user_id": "hq-bert"}).status == 200
+
+
 def test_a_partner_hands_a_pending_offer_to_a_colleague_deadline_unchanged(
     aws: dict[str, Any], clock: FixedClock
 ) -> None:

@@ -228,6 +228,8 @@ def assign_to_hq_user(
 ) -> Change:
     """HQ hands the inquiry to one of its own users: internal, no acceptance step."""
     _require(Transition.ASSIGN_HQ_USER, inquiry)
+    if inquiry.status is Status.ASSIGNED:
+        _not_held_by(inquiry, user_id)
     withdrawals, withdraw_events = _withdraw_open_offer(inquiry, current, actor, now)
     after = _next(
         inquiry,
@@ -241,6 +243,13 @@ def assign_to_hq_user(
     )
     event = Event(now, actor, Action.ASSIGNED, {"user_id": user_id})
     return Change(inquiry, after, withdrawals, (*withdraw_events, event))
+
+
+def _not_held_by(inquiry: Inquiry, user_id: str) -> None:
+    """A hand-over to whoever holds the inquiry already changes nothing: a Conflict, so a
+    second click or a retry records no hand-over that did not happen."""
+    if inquiry.user_id == user_id:
+        raise Conflict(f"the inquiry is already with user {user_id}")
 
 
 def assign_to_colleague(
@@ -263,6 +272,7 @@ def assign_to_colleague(
         decidable_offer(inquiry, offer, principal, now)
     elif inquiry.partner_id != principal.partner_id:
         raise NotFound("inquiry not found")
+    _not_held_by(inquiry, user_id)
     after = _next(inquiry, user_id=user_id)
     # The partner names whose hand-over it is (HQ's hand-over to its own user has none).
     details: dict[str, object] = {"user_id": user_id, "partner_id": principal.partner_id}
