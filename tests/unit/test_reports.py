@@ -397,16 +397,20 @@ def test_csv_keeps_umlauts_and_quotes_a_cell_holding_the_separator() -> None:
     assert read_csv(text)[1][0] == "Müller;Söhne"
 
 
-@pytest.mark.parametrize("partner_id", ["-1-2", "-A1-B1", "=cmd", "+1", "@SUM"])
-def test_csv_keeps_a_partner_id_that_would_start_a_formula_as_text(partner_id: str) -> None:
+def csv_partner_cell(partner_id: str) -> str:
+    """The partner's cell in the CSV of a report with one offer of that partner."""
     report = reports.report_of(
         [offer(partner_id, MUNICH, at(1, 8), Outcome.ACCEPTED, at(1, 9))],
         first=date(2026, 12, 1),
         last=date(2026, 12, 1),
         now=NOW,
     )
+    return read_csv(reports.csv_of(report))[1][0]
 
-    assert read_csv(reports.csv_of(report))[1][0] == "'" + partner_id
+
+@pytest.mark.parametrize("partner_id", ["-1-2", "-A1-B1", "=cmd", "+1", "@SUM"])
+def test_csv_keeps_a_partner_id_that_would_start_a_formula_as_text(partner_id: str) -> None:
+    assert csv_partner_cell(partner_id) == "'" + partner_id
 
 
 @pytest.mark.parametrize("partner_id", ["007", "1.5", "12-3", "10-3", "1e5", "2026-12-01"])
@@ -414,26 +418,12 @@ def test_csv_keeps_a_partner_id_that_would_read_as_a_number_or_date_as_text(
     partner_id: str,
 ) -> None:
     """German Excel would show `007` as 7, `1.5` as 1 May, `1e5` as 100000."""
-    report = reports.report_of(
-        [offer(partner_id, MUNICH, at(1, 8), Outcome.ACCEPTED, at(1, 9))],
-        first=date(2026, 12, 1),
-        last=date(2026, 12, 1),
-        now=NOW,
-    )
-
-    assert read_csv(reports.csv_of(report))[1][0] == "'" + partner_id
+    assert csv_partner_cell(partner_id) == "'" + partner_id
 
 
 @pytest.mark.parametrize("partner_id", ["alpin-bz", "bz-1", "3m", "a1.5"])
 def test_csv_writes_a_partner_id_that_reads_as_text_as_it_is(partner_id: str) -> None:
-    report = reports.report_of(
-        [offer(partner_id, MUNICH, at(1, 8), Outcome.ACCEPTED, at(1, 9))],
-        first=date(2026, 12, 1),
-        last=date(2026, 12, 1),
-        now=NOW,
-    )
-
-    assert read_csv(reports.csv_of(report))[1][0] == partner_id
+    assert csv_partner_cell(partner_id) == partner_id
 
 
 # --- series ----------------------------------------------------------------------------------
