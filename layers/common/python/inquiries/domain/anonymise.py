@@ -47,8 +47,13 @@ _GB_OUTWARD_ONLY = re.compile(_GB_OUTWARD)
 # A letter after the district's digit is the outward code's: an inward code starts with a digit.
 _GB_CERTAIN_OUTWARD = re.compile(r"[A-Z]{1,2}[0-9][A-Z]")
 _GB_AREA = re.compile(r"([A-Z]{1,2})[0-9]")
-# The part of the code a district keeps, by country, counted without spaces and dashes.
-_DISTRICT_LENGTH = {"NL": 4, "IE": 3, "PT": 4, "CA": 3}
+# The part of the code a district keeps, by country, counted without spaces and dashes:
+# NL's four digits, IE's routing key, PT's four digits, CA's forward sortation area, US's
+# five-digit ZIP (ZIP+4 is a block face), BR's five-digit CEP prefix (the last three a
+# street), JP's three-digit area (the last four a block), AR's letter and four digits (the
+# CPA's last three letters a block face), MT's locality letters (the digits a street).
+_DISTRICT_LENGTH = {"NL": 4, "IE": 3, "PT": 4, "CA": 3, "US": 5, "BR": 5, "JP": 3, "AR": 5}
+_MT_LOCALITY = re.compile(r"[A-Z]{3}")
 
 
 def _gb_outward_code(code: str) -> str:
@@ -78,13 +83,16 @@ def district_postal_code(postal_code: str, country: str) -> str:
 
     `GB` the outward code (`SW1A 1AA` -> `SW1A`), `NL` the four digits (`1012 AB` ->
     `1012`), `IE` the routing key (`D02 X285` -> `D02`), `PT` the first four digits
-    (`1000-001` -> `1000`), `CA` the first three characters (`K1A 0B1` -> `K1A`).
+    (`1000-001` -> `1000`), `CA` the first three characters (`K1A 0B1` -> `K1A`), `US`
+    the ZIP code (`10001-1234` -> `10001`), `BR` the first five digits (`01310-100` ->
+    `01310`), `JP` the first three (`100-0001` -> `100`), `AR` the letter and four digits
+    (`C1002AAP` -> `C1002`), `MT` the locality's letters (`VLT 1117` -> `VLT`).
     In any case and spacing, without a country prefix such as `NL-`; a code typed only
     as far as its district (`SW1A`, `1012`, `D02`) is its own district.
     Other countries: the whole code.
     """
     country = country.upper()
-    if country != "GB" and country not in _DISTRICT_LENGTH:
+    if country not in ("GB", "MT") and country not in _DISTRICT_LENGTH:
         return postal_code
     code = " ".join(postal_code.split()).upper()
     prefix = _COUNTRY_PREFIX.match(code)
@@ -92,7 +100,11 @@ def district_postal_code(postal_code: str, country: str) -> str:
         code = code[len(prefix.group(0)) :]
     if country == "GB":
         return _gb_outward_code(code.replace("-", " "))
-    return re.sub(r"[\s-]", "", code)[: _DISTRICT_LENGTH[country]]
+    compact = re.sub(r"[\s-]", "", code)
+    if country == "MT":
+        locality = _MT_LOCALITY.match(compact)
+        return locality.group(0) if locality else ""
+    return compact[: _DISTRICT_LENGTH[country]]
 
 
 def district_location(location: Location) -> Location:
