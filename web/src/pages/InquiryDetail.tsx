@@ -321,6 +321,7 @@ export function InquiryDetail({ id }: { id: string }) {
       {dialog === "assign" && (
         <AssignDialog
           id={id}
+          pendingWith={inquiry.status === "pending" ? inquiry.partner_id : null}
           onClose={() => setDialog(null)}
           onDone={() => {
             setDialog(null);
@@ -343,7 +344,18 @@ export function InquiryDetail({ id }: { id: string }) {
 }
 
 /** HQ assigns to a partner (the routing rule's candidates first, when the API has them) or a user. */
-export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () => void; onDone: () => void }) {
+export function AssignDialog({
+  id,
+  pendingWith = null,
+  onClose,
+  onDone,
+}: {
+  id: string;
+  /** The partner the inquiry is pending with: offering it again is refused, so not offered. */
+  pendingWith?: string | null;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const words = t();
   const [candidates, setCandidates] = useState<Candidate[]>([]);
   const [partners, setPartners] = useState<Partner[]>([]);
@@ -355,12 +367,13 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
   useEffect(() => {
     api<{ candidates: Candidate[] }>("GET", `/inquiries/${encodeURIComponent(id)}/suggestions`)
       .then((answer) => {
-        setCandidates(answer.candidates ?? []);
-        if (answer.candidates?.[0]) setPartnerId(answer.candidates[0].partner_id);
+        const offered = (answer.candidates ?? []).filter((c) => c.partner_id !== pendingWith);
+        setCandidates(offered);
+        if (offered[0]) setPartnerId(offered[0].partner_id);
       })
       .catch(() => setCandidates([])); // the route may not exist yet: all partners then
     api<{ items: Partner[] }>("GET", "/partners")
-      .then((answer) => setPartners((answer.items ?? []).filter((p) => p.active !== false)))
+      .then((answer) => setPartners((answer.items ?? []).filter((p) => p.active !== false && (p.id ?? p.partner_id) !== pendingWith)))
       .catch((failure) => setError(describe(failure)));
   }, [id]);
 
@@ -388,6 +401,7 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
             <input type="radio" name="target" checked={target === "user"} onChange={() => choose("user")} /> {words.toHqUser}
           </label>
         </fieldset>
+        {target === "partner" && pendingWith && <p class="hint">{words.currentlyWith(pendingWith)}</p>}
         {target === "partner" && candidates.length > 0 && (
           <fieldset class="suggestions">
             <legend>{words.suggested}</legend>
