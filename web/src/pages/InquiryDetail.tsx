@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Candidate, type Contact, type Inquiry, type InquiryEvent, type Partner } from "../api";
 import { RejectDialog, acceptInquiry, describe, useInquiryAction } from "../actions";
 import { DeadlineText, TimeLeft } from "../components/Deadline";
-import { Dialog, DialogActions } from "../components/Dialog";
+import { ConfirmDialog, Dialog, DialogActions } from "../components/Dialog";
 import { browserTimeZone, formatDateTime, formatDateTimeZone } from "../format";
 import { actorWord, locale, t, word } from "../i18n";
 import { go, pendingDuplicates, refresh, say, user } from "../state";
@@ -71,6 +71,8 @@ export function InquiryDetail({ id }: { id: string }) {
   const [gone, setGone] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<"reject" | "assign" | "discard" | null>(null);
+  // Won and lost close the inquiry for good: asked first.
+  const [closing, setClosing] = useState<"won" | "lost" | null>(null);
   const [busy, setBusy] = useState(false);
   const [colleague, setColleague] = useState("");
   const [version, setVersion] = useState(0);
@@ -247,7 +249,9 @@ export function InquiryDetail({ id }: { id: string }) {
                       class={step === "won" ? "success" : step === "lost" ? "danger-outline" : undefined}
                       disabled={busy}
                       aria-pressed={done.has(step)}
-                      onClick={() => void post("progress", { step }, words[step as Step])}
+                      onClick={() =>
+                        step === "won" || step === "lost" ? (setError(null), setClosing(step)) : void post("progress", { step }, words[step as Step])
+                      }
                     >
                       {done.has(step) && <span aria-hidden="true">✓</span>}
                       {words[step as Step]}
@@ -316,6 +320,19 @@ export function InquiryDetail({ id }: { id: string }) {
             setDialog(null);
             go("/");
           }}
+        />
+      )}
+      {closing && (
+        <ConfirmDialog
+          title={closing === "won" ? words.closeWonTitle : words.closeLostTitle}
+          text={words.closeText}
+          action={closing === "won" ? words.closeWon : words.closeLost}
+          cancel={words.cancel}
+          kind={closing === "won" ? "primary" : "danger"}
+          busy={busy}
+          error={error}
+          onConfirm={() => void post("progress", { step: closing }, words[closing]).then((ok) => ok && setClosing(null))}
+          onClose={() => setClosing(null)}
         />
       )}
       {dialog === "assign" && (
