@@ -64,7 +64,7 @@ describe("closing an inquiry as won or lost", () => {
     const posts: string[] = [];
     vi.stubGlobal(
       "fetch",
-      vi.fn(async (url: string, init?: RequestInit) => {
+      vi.fn(async (_url: string, init?: RequestInit) => {
         if (init?.method === "POST") posts.push(String(init.body));
         return json(accepted);
       }),
