@@ -1,9 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Candidate, type Contact, type Inquiry, type InquiryEvent, type Partner } from "../api";
 import { RejectDialog, acceptInquiry, describe, useInquiryAction } from "../actions";
-import { DeadlineText, TimeLeft } from "../components/Deadline";
+import { DeadlineText, TimeLeft, rememberZone, rememberedZone } from "../components/Deadline";
 import { ConfirmDialog, Dialog, DialogActions } from "../components/Dialog";
-import { browserTimeZone, formatDateTime, formatDateTimeZone } from "../format";
+import { browserTimeZone, formatDateTime, formatDeadline } from "../format";
 import { actorWord, locale, t, word } from "../i18n";
 import { go, pendingDuplicates, refresh, say, user } from "../state";
 import { place } from "./InquiryList";
@@ -36,8 +36,16 @@ export function ContactCard({ contact }: { contact: Contact }) {
   );
 }
 
-export function eventText(event: InquiryEvent, timeZone?: string | null): string {
+/**
+ * An event in words. A deadline in it is shown in the time zone of the partner it was offered
+ * to (`zoneOf` of the event's partner), as the detail's deadline is.
+ */
+export function eventText(event: InquiryEvent, zoneOf: string | null | ((partnerId?: string) => string | null | undefined) = null): string {
   const words = t();
+  const zone = () => {
+    const partner = typeof event.partner_id === "string" ? event.partner_id : undefined;
+    return (typeof zoneOf === "function" ? zoneOf(partner) : zoneOf) || browserTimeZone();
+  };
   if (event.action === "rerouted" || event.action === "reroute_ended") {
     // Automatic re-routing: from whom, why, and to whom (or why it stayed with HQ).
     const bits = [word(event.action), `(${word(String(event.cause ?? ""))})`];
@@ -52,7 +60,7 @@ export function eventText(event: InquiryEvent, timeZone?: string | null): string
     // A partner's hand-over to a colleague (HQ's own assignments name no partner).
     bits[0] = words.handedOverEvent;
     bits.push(`→ ${event.user_id}`);
-    if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTimeZone(event.deadline, locale(), timeZone || browserTimeZone())})`);
+    if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDeadline(event.deadline, locale(), zone())})`);
     return bits.join(" ");
   }
   if (event.action === "progress" && typeof event.step === "string") bits[0] = word(event.step);
@@ -60,7 +68,7 @@ export function eventText(event: InquiryEvent, timeZone?: string | null): string
   if (typeof event.partner_id === "string") bits.push(`→ ${event.partner_id}`);
   else if (typeof event.user_id === "string" && event.action !== "accepted") bits.push(`→ ${event.user_id}`);
   if (typeof event.note === "string" && event.note) bits.push(`“${event.note}”`);
-  if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTimeZone(event.deadline, locale(), timeZone || browserTimeZone())})`);
+  if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDeadline(event.deadline, locale(), zone())})`);
   return bits.join(" ");
 }
 
@@ -81,7 +89,11 @@ export function InquiryDetail({ id }: { id: string }) {
     let live = true;
     setError(null);
     api<Inquiry>("GET", `/inquiries/${encodeURIComponent(id)}`)
-      .then((found) => live && (setInquiry(found), setGone(false)))
+      .then((found) => {
+        // The partner's zone as its offer tells it, for the history after accept.
+        if (found.status === "pending") rememberZone(found.partner_id, found.timezone);
+        if (live) (setInquiry(found), setGone(false));
+      })
       .catch((failure) => {
         if (!live) return;
         if (failure instanceof ApiError && failure.status === 404) setGone(true);
@@ -93,6 +105,22 @@ export function InquiryDetail({ id }: { id: string }) {
   }, [id, version, refresh.value]);
 
   const reload = () => setVersion((v) => v + 1);
+
+  // The partners' time zones (HQ reads them all), for deadlines in the history.
+  const [zones, setZones] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (!hq) return;
+    api<{ items: Partner[] }>("GET", "/partners")
+      .then((answer) =>
+        setZones(Object.fromEntries((answer.items ?? []).flatMap((p) => (p.timezone ? [[p.id ?? p.partner_id ?? "", p.timezone]] : [])))),
+      )
+      .catch(() => setZones({}));
+  }, [hq]);
+  /** The zone of a partner's deadline: HQ's partner list, else the zone its offers told. */
+  const zoneOf = (partnerId?: string) =>
+    (partnerId && (zones[partnerId] ?? (partnerId === inquiry?.partner_id ? inquiry?.timezone : null) ?? rememberedZone(partnerId))) ||
+    inquiry?.timezone ||
+    (hq ? null : rememberedZone(user.value?.partnerId));
 
   const post = async (path: string, body: unknown, done: string) => {
     setBusy(true);
@@ -304,7 +332,7 @@ export function InquiryDetail({ id }: { id: string }) {
               {[...(inquiry.events ?? [])].reverse().map((event, index) => (
                 <li key={index}>
                   <time dateTime={event.at}>{formatDateTime(event.at, locale())}</time>
-                  <span>{eventText(event, inquiry.timezone)}</span>
+                  <span>{eventText(event, zoneOf)}</span>
                   {event.actor && <span class="muted small">{actorWord(event.actor)}</span>}
                 </li>
               ))}

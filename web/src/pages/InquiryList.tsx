@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Inquiry, type Partner } from "../api";
 import { HandOverDialog, RejectDialog, acceptInquiry, describe } from "../actions";
-import { DeadlineText, TimeLeft } from "../components/Deadline";
+import { DeadlineText, TimeLeft, rememberZone } from "../components/Deadline";
 import { Menu } from "../components/Menu";
 import { formatDateTime } from "../format";
 import { locale, t, word } from "../i18n";
@@ -130,6 +130,7 @@ export function InquiryList() {
     const load = async () => {
       if (!hq) {
         const page = await api<Page>("GET", "/inquiries", undefined, { limit: 100 });
+        for (const item of page.items) if (item.status === "pending") rememberZone(item.partner_id, item.timezone);
         return { items: inboxOrder(page.items), next: page.next, lists: [] as StatusList[], problems: [] as string[] };
       }
       const statuses = filters.status === "attention" ? ATTENTION : [filters.status];
