@@ -204,7 +204,7 @@ def test_reject_with_a_reason_then_the_inquiry_is_gone_in_words(
     # Its address now says, in words, that it is gone: no error code.
     app.open(f"/inquiries/{inquiry}")
     heading = app.page.get_by_role("heading", level=1)
-    expect(heading).to_contain_text("no longer available")
+    expect(heading).to_contain_text("not available to you")
     expect(app.page.locator("main")).not_to_contain_text("404")
     hq = stack.token("hq")
     view = stack.get(f"/inquiries/{inquiry}", token=hq).body
@@ -222,7 +222,7 @@ def test_an_expired_offer_says_so_when_accepted(app: App, stack: LocalStack) -> 
     assert stack.post("/_local/clock", {"advance_hours": 24 * 8}).status == 200
     app.menu(inquiry, "Accept inquiry")
     expect(app.page.get_by_role("status")).to_contain_text(
-        re.compile("no longer available|can no longer be done")
+        re.compile("not available to you|can no longer be done|deadline has passed")
     )
     expect(app.page.locator("body")).not_to_contain_text(re.compile(r"\b(404|409)\b"))
     app.page.get_by_role("link", name="Reports").click()
@@ -327,7 +327,7 @@ def test_hand_a_pending_offer_to_a_colleague_from_the_action_menu(
 def test_unknown_inquiry_is_explained_not_coded(app: App, stack: LocalStack) -> None:
     app.sign_in_partner(make_partner(stack, "unknown"))
     app.open("/inquiries/NoSuchInquiry1")
-    expect(app.page.get_by_role("heading", level=1)).to_contain_text("no longer available")
+    expect(app.page.get_by_role("heading", level=1)).to_contain_text("not available to you")
     expect(app.page.get_by_role("link", name="Back to inquiries")).to_be_visible()
 
 

@@ -1,3 +1,4 @@
+import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Candidate, type Contact, type Inquiry, type InquiryEvent, type Partner } from "../api";
 import { RejectDialog, acceptInquiry, describe, useInquiryAction } from "../actions";
@@ -33,6 +34,28 @@ export function ContactCard({ contact }: { contact: Contact }) {
       {contact.street && <span>{contact.street}</span>}
       <span>{[contact.postal_code, contact.city, contact.country].filter(Boolean).join(" ")}</span>
     </address>
+  );
+}
+
+const REDACTED = "[redacted]";
+
+/** A message as written, the service's `[redacted]` marks in the page's language, styled. */
+export function MessageText({ text }: { text: string }) {
+  const words = t();
+  const parts = text.split(REDACTED);
+  return (
+    <>
+      {parts.map((part, index) => (
+        <Fragment key={index}>
+          {index > 0 && (
+            <span class="redacted" title={words.redactedHint}>
+              {words.redacted}
+            </span>
+          )}
+          {part}
+        </Fragment>
+      ))}
+    </>
   );
 }
 
@@ -249,7 +272,9 @@ export function InquiryDetail({ id }: { id: string }) {
           <section class="panel" aria-labelledby="message-h">
             <h2 id="message-h">{words.message}</h2>
             {inquiry.message ? (
-              <p class="message">{inquiry.message}</p>
+              <p class="message">
+                <MessageText text={inquiry.message} />
+              </p>
             ) : (
               <p class="muted">{inquiry.erased_at ? words.messageErased : words.noMessage}</p>
             )}

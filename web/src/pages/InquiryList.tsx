@@ -220,7 +220,7 @@ export function InquiryList() {
             setFilters({ ...applied });
           }}
         >
-          <div class="field">
+          <div class="field wide">
             <label for="f-status">{words.status}</label>
             <select id="f-status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: (e.target as HTMLSelectElement).value })}>
               <option value="attention">{words.needsAttention}</option>
