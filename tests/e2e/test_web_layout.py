@@ -200,7 +200,7 @@ def test_phone_width_data_subjects(app: App, stack: LocalStack) -> None:
 def test_phone_width_queue_status_filter_shows_its_choice_whole(app: App, stack: LocalStack) -> None:
     app.sign_in_hq()
     page = app.page
-    status = page.get_by_label("Status")
+    status = page.locator("#f-status")  # labelled Status, Stato, Status
     expect(status).to_have_value("attention")
     for lang, label in (("en", "Needs attention"), ("it", "Da gestire"), ("de", "Zu erledigen")):
         page.get_by_label(re.compile("Language|Lingua|Sprache")).select_option(lang)

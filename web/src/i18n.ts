@@ -106,7 +106,7 @@ const en = {
   assigned: "Inquiry assigned.",
   gone: "This inquiry is not available to you",
   goneWhy: "There is no inquiry with this ID for you: it is with someone else, or it no longer exists.",
-  redacted: "[removed]",
+  redacted: "[redacted]",
   redactedHint: "Contact details, removed until the inquiry is accepted",
   goneRejected: "You rejected this inquiry; it went back to HQ.",
   goneExpired: "The deadline passed without a decision; the inquiry went back to HQ.",
