@@ -439,7 +439,8 @@ export function AssignDialog({
       .then((answer) => {
         const offered = (answer.candidates ?? []).filter((c) => c.partner_id !== pendingWith);
         setCandidates(offered);
-        if (offered[0]) setPartnerId(offered[0].partner_id);
+        // The best candidate preselected, unless the person already chose meanwhile.
+        if (offered[0]) setPartnerId((chosen) => chosen || offered[0]!.partner_id);
       })
       .catch(() => setCandidates([])); // the route may not exist yet: all partners then
     api<{ items: Partner[] }>("GET", "/partners")

@@ -106,3 +106,34 @@ describe("assigning an inquiry pending with a partner", () => {
     expect(notice.value).toBeNull();
   });
 });
+
+describe("the assign dialog's suggestions arriving late", () => {
+  it("do not replace the partner the person already chose", async () => {
+    setLang("en");
+    let release: () => void = () => {};
+    const late = new Promise<void>((resolve) => (release = resolve));
+    const posted: unknown[] = [];
+    const fetch = vi.fn(async (url: string, init?: RequestInit) => {
+      if (init?.method === "POST") {
+        posted.push(JSON.parse(String(init.body)));
+        return json({ id: "abc", status: "pending" });
+      }
+      if (url.includes("suggestions")) {
+        await late;
+        return json({ candidates: [{ partner_id: "alpin", name: "Alpin" }] });
+      }
+      return json({ items: [{ id: "alpin", name: "Alpin", active: true }, { id: "casa", name: "Casa", active: true }] });
+    });
+    vi.stubGlobal("fetch", fetch);
+    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+      this.setAttribute("open", "");
+    };
+    render(<AssignDialog id="abc" onClose={() => {}} onDone={() => {}} />);
+    await screen.findByRole("option", { name: "Casa", hidden: true });
+    fireEvent.change(screen.getByRole("combobox", { name: "Partner", hidden: true }), { target: { value: "casa" } });
+    release();
+    await screen.findAllByRole("group", { name: "Suggested by the routing rule", hidden: true });
+    fireEvent.click(screen.getByRole("button", { name: "Assign", hidden: true }));
+    await waitFor(() => expect(posted).toEqual([{ partner_id: "casa" }]));
+  });
+});
