@@ -197,7 +197,9 @@ def test_phone_width_data_subjects(app: App, stack: LocalStack) -> None:
 
 
 @pytest.mark.browser(**PHONE)
-def test_phone_width_queue_status_filter_shows_its_choice_whole(app: App, stack: LocalStack) -> None:
+def test_phone_width_queue_status_filter_shows_its_choice_whole(
+    app: App, stack: LocalStack
+) -> None:
     app.sign_in_hq()
     page = app.page
     status = page.locator("#f-status")  # labelled Status, Stato, Status
@@ -209,9 +211,11 @@ def test_phone_width_queue_status_filter_shows_its_choice_whole(app: App, stack:
         # arrow (about 2 rem of it): nothing of it is cut off.
         room, text = status.evaluate(
             """s => { const c = document.createElement('canvas').getContext('2d');
-                 const st = getComputedStyle(s); c.font = `${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+                 const st = getComputedStyle(s);
+                 c.font = `${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
                  const pad = parseFloat(st.paddingLeft) + parseFloat(st.paddingRight);
-                 return [s.clientWidth - pad - 24, c.measureText(s.selectedOptions[0].text).width]; }"""
+                 const text = c.measureText(s.selectedOptions[0].text).width;
+                 return [s.clientWidth - pad - 24, text]; }"""
         )
         assert text <= room, f"{lang}: {label!r} needs {text:.0f} px, the select has {room:.0f}"
     assert_fits(page, "queue at 390 px", 390)
