@@ -23,7 +23,9 @@ export function conflictWords(message: string): string {
   if (/changed meanwhile|being changed by someone else/.test(message)) return words.conflictChanged;
   if (/Idempotency-Key/.test(message)) return words.conflict;
   if (/no open offer|no longer open/.test(message)) return words.conflictOfferClosed;
-  if ((found = message.match(/(?:inquiry that is|inquiry is) (\w+)|cannot hand an? (\w+) inquiry/)))
+  if ((found = message.match(/already with user (\S+)/))) return words.conflictAlreadyWith(found[1]!);
+  const status = "(unassigned|returned|assigned|pending|accepted|discarded|closed)";
+  if ((found = message.match(new RegExp(`(?:inquiry that is|inquiry is) ${status}\\b|cannot hand an? ${status} inquiry`))))
     return words.conflictStatus(word(found[1] ?? found[2]));
   return words.conflict;
 }

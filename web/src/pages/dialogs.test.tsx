@@ -57,6 +57,7 @@ describe("a 409 in the page's language", () => {
     "cannot discard an inquiry that is closed",
     "cannot hand an accepted inquiry to an HQ user",
     "the inquiry is accepted, not pending",
+    "the inquiry is already with user giulia.hq",
     "something the app has never heard of",
   ];
 
@@ -74,7 +75,8 @@ describe("a 409 in the page's language", () => {
     expect(conflictWords(refusals[3])).toBe(`Das geht nicht mehr: Die Anfrage hat jetzt den Status „${word("closed")}“. Bitte neu laden.`);
     setLang("it");
     expect(conflictWords(refusals[1])).toContain("alpin-bz è inattivo");
-    expect(conflictWords(refusals[6])).toBe(dictFor("it").conflict);
+    expect(conflictWords(refusals[7])).toBe(dictFor("it").conflict);
+    expect(conflictWords(refusals[6])).toBe("La richiesta è già presso giulia.hq; non è stato cambiato nulla.");
     setLang("en");
     expect(conflictWords(refusals[2])).toBe("The deadline has passed: the inquiry went back to headquarters.");
   });
