@@ -77,6 +77,8 @@ def test_a_partner_deletes_a_contact_after_confirming(app: App, stack: LocalStac
     app.shot("contacts-delete-dialog")
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_be_hidden()
+    # Focus is back on the Delete button that opened the dialog.
+    expect(row.get_by_role("button", name="Delete")).to_be_focused()
     assert stack.get(f"/contacts/{anna['contact_id']}", token=token).status == 200
 
     row.get_by_role("button", name="Delete").click()

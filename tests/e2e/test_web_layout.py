@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -193,3 +194,29 @@ def test_phone_width_data_subjects(app: App, stack: LocalStack) -> None:
     expect(page.get_by_role("table", name="Anfragen")).to_be_visible()
     assert_fits(page, "data subjects in German at 390 px", 390)
     app.shot("subjects-390")
+
+
+@pytest.mark.browser(**PHONE)
+def test_phone_width_queue_status_filter_shows_its_choice_whole(
+    app: App, stack: LocalStack
+) -> None:
+    app.sign_in_hq()
+    page = app.page
+    status = page.locator("#f-status")  # labelled Status, Stato, Status
+    expect(status).to_have_value("attention")
+    for lang, label in (("en", "Needs attention"), ("it", "Da gestire"), ("de", "Zu erledigen")):
+        page.get_by_label(re.compile("Language|Lingua|Sprache")).select_option(lang)
+        expect(status.locator("option:checked")).to_have_text(label)
+        # The chosen option's text, in the select's font, fits inside the select beside its
+        # arrow (about 2 rem of it): nothing of it is cut off.
+        room, text = status.evaluate(
+            """s => { const c = document.createElement('canvas').getContext('2d');
+                 const st = getComputedStyle(s);
+                 c.font = `${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+                 const pad = parseFloat(st.paddingLeft) + parseFloat(st.paddingRight);
+                 const text = c.measureText(s.selectedOptions[0].text).width;
+                 return [s.clientWidth - pad - 24, text]; }"""
+        )
+        assert text <= room, f"{lang}: {label!r} needs {text:.0f} px, the select has {room:.0f}"
+    assert_fits(page, "queue at 390 px", 390)
+    app.shot("queue-status-390")

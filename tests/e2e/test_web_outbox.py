@@ -63,7 +63,15 @@ def test_hq_reads_the_mails_with_the_html_sandboxed(app: App, stack: LocalStack)
     app.shot("outbox-de")
 
     # Emptying it leaves the page saying so.
+    # It asks first: Cancel deletes nothing.
     app.page.get_by_role("button", name="Postausgang leeren").click()
+    confirm = app.page.get_by_role("dialog", name="Postausgang leeren?")
+    expect(confirm).to_contain_text("nicht rückgängig")
+    confirm.get_by_role("button", name="Abbrechen").click()
+    expect(confirm).to_have_count(0)
+    assert stack.get("/_local/outbox").body["messages"] != []
+    app.page.get_by_role("button", name="Postausgang leeren").click()
+    confirm.get_by_role("button", name="Alle Mails löschen").click()
     expect(app.page.get_by_text("Noch keine Mails")).to_be_visible()
     assert stack.get("/_local/outbox").body["messages"] == []
 

@@ -187,6 +187,12 @@ def test_reject_with_a_reason_then_the_inquiry_is_gone_in_words(
     app.menu(inquiry, "Reject inquiry")
     dialog = app.page.get_by_role("dialog")
     expect(dialog).to_be_visible()
+    # Escape closes it, and focus is back on the button that opened it (not on the page).
+    app.page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(app.row(inquiry).get_by_role("button", name="Actions")).to_be_focused()
+    app.menu(inquiry, "Reject inquiry")
+    expect(dialog).to_be_visible()
     dialog.get_by_label("Reason").select_option("no_capacity")
     dialog.get_by_label("Note (optional)").fill("Fully booked until March")
     app.axe("reject dialog")
@@ -198,7 +204,7 @@ def test_reject_with_a_reason_then_the_inquiry_is_gone_in_words(
     # Its address now says, in words, that it is gone: no error code.
     app.open(f"/inquiries/{inquiry}")
     heading = app.page.get_by_role("heading", level=1)
-    expect(heading).to_contain_text("no longer available")
+    expect(heading).to_contain_text("not available to you")
     expect(app.page.locator("main")).not_to_contain_text("404")
     hq = stack.token("hq")
     view = stack.get(f"/inquiries/{inquiry}", token=hq).body
@@ -216,7 +222,7 @@ def test_an_expired_offer_says_so_when_accepted(app: App, stack: LocalStack) -> 
     assert stack.post("/_local/clock", {"advance_hours": 24 * 8}).status == 200
     app.menu(inquiry, "Accept inquiry")
     expect(app.page.get_by_role("status")).to_contain_text(
-        re.compile("no longer available|can no longer be done")
+        re.compile("not available to you|can no longer be done|deadline has passed")
     )
     expect(app.page.locator("body")).not_to_contain_text(re.compile(r"\b(404|409)\b"))
     app.page.get_by_role("link", name="Reports").click()
@@ -256,6 +262,16 @@ def test_detail_progress_steps_and_timeline(app: App, stack: LocalStack) -> None
     app.axe("detail accepted")
     app.shot("detail-progress")
     page.get_by_role("button", name="Won", exact=True).click()
+    # Closing is final: the app asks first, and Cancel records nothing.
+    confirm = page.get_by_role("dialog", name="Mark the inquiry as won?")
+    expect(confirm).to_contain_text("cannot be undone")
+    app.shot("detail-won-confirm")
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(confirm).to_have_count(0)
+    expect(page.locator(".detail-head .status")).to_have_text("Accepted")
+    expect(page.get_by_role("button", name="Won", exact=True)).to_be_focused()
+    page.get_by_role("button", name="Won", exact=True).click()
+    page.get_by_role("dialog").get_by_role("button", name="Mark as won").click()
     expect(page.locator(".detail-head .status")).to_have_text("Closed")
     token = stack.token("partner", partner)
     assert stack.get(f"/inquiries/{inquiry}", token=token).body["status"] == "closed"
@@ -311,7 +327,7 @@ def test_hand_a_pending_offer_to_a_colleague_from_the_action_menu(
 def test_unknown_inquiry_is_explained_not_coded(app: App, stack: LocalStack) -> None:
     app.sign_in_partner(make_partner(stack, "unknown"))
     app.open("/inquiries/NoSuchInquiry1")
-    expect(app.page.get_by_role("heading", level=1)).to_contain_text("no longer available")
+    expect(app.page.get_by_role("heading", level=1)).to_contain_text("not available to you")
     expect(app.page.get_by_role("link", name="Back to inquiries")).to_be_visible()
 
 

@@ -4,16 +4,38 @@ import { useState } from "preact/hooks";
 import { ApiError, api, type Duplicate, type Inquiry } from "./api";
 import { Dialog, DialogActions } from "./components/Dialog";
 import { problem, t, word } from "./i18n";
-import { go, pendingDuplicates, say } from "./state";
+import { go, notice, pendingDuplicates, say } from "./state";
 
 export const REASONS = ["out_of_area", "no_capacity", "product_not_offered", "spam", "other"] as const;
+
+/**
+ * A 409 in words of the page's language, from the API's sentence (the API gives a 409 no
+ * code, so the known sentences are recognised); an unknown one gets a general sentence, never
+ * the API's English inside a German or Italian one.
+ */
+export function conflictWords(message: string): string {
+  const words = t();
+  let found: RegExpMatchArray | null;
+  if ((found = message.match(/already pending with partner (\S+?);/))) return words.conflictAlreadyPending(found[1]);
+  if ((found = message.match(/partner (\S+) is inactive/))) return words.conflictInactive(found[1]);
+  if (/deadline has passed/.test(message)) return words.conflictDeadline;
+  if (/already linked to a contact/.test(message)) return words.conflictLinked;
+  if (/changed meanwhile|being changed by someone else/.test(message)) return words.conflictChanged;
+  if (/Idempotency-Key/.test(message)) return words.conflict;
+  if (/no open offer|no longer open/.test(message)) return words.conflictOfferClosed;
+  if ((found = message.match(/already with user (\S+)/))) return words.conflictAlreadyWith(found[1]!);
+  const status = "(unassigned|returned|assigned|pending|accepted|discarded|closed)";
+  if ((found = message.match(new RegExp(`(?:inquiry that is|inquiry is) ${status}\\b|cannot hand an? ${status} inquiry`))))
+    return words.conflictStatus(word(found[1] ?? found[2]));
+  return words.conflict;
+}
 
 /** An API failure in words a person understands; 404, 409 and 422 never show as codes. */
 export function describe(error: unknown): string {
   const words = t();
   if (error instanceof ApiError) {
     if (error.status === 404) return `${words.gone}. ${words.goneWhy}`;
-    if (error.status === 409) return `${words.conflict} (${error.message})`;
+    if (error.status === 409) return conflictWords(error.message);
     // A 422 in words of the language, each thing at fault once; never pydantic's English.
     if (error.status === 422 && error.fields.length) return [...new Set(error.fields.map(problem))].join(" ");
     return error.message;
@@ -52,6 +74,8 @@ export function useInquiryAction(id: string, action: string, done: string, onDon
       say(done);
       onDone();
     } catch (failure) {
+      // The toast of an earlier success would contradict the message under the form.
+      if (notice.value?.kind === "ok") notice.value = null;
       setError(describe(failure));
     } finally {
       setBusy(false);

@@ -67,6 +67,23 @@ export function formatDateTimeZone(iso: string, locale: string, timeZone: string
   return `${formatDateTime(iso, locale, timeZone)} ${zoneName(new Date(iso), locale, timeZone)}`;
 }
 
+/**
+ * A deadline in its time zone, the zone named. A deadline at midnight ends the day before: it
+ * reads "1 Dec 2026, 24:00 CET", not "2 Dec 2026, 00:00", which reads as a day still free.
+ */
+export function formatDeadline(iso: string, locale: string, timeZone: string): string {
+  return `${deadlineDateTime(iso, locale, timeZone)} ${zoneName(new Date(iso), locale, timeZone)}`;
+}
+
+/** A deadline's date and time in its zone (midnight as 24:00 of the day before), no zone. */
+export function deadlineDateTime(iso: string, locale: string, timeZone: string): string {
+  const at = new Date(iso);
+  const shown = formatDateTime(iso, locale, timeZone);
+  if (!/\b00:00\b/.test(shown)) return shown;
+  // The minute before is 23:59 of the day before, in every zone's clock.
+  return formatDateTime(new Date(at.getTime() - 60_000).toISOString(), locale, timeZone).replace(/\b23:59\b/, "24:00");
+}
+
 export function formatDate(iso: string, locale: string): string {
   // A calendar day (YYYY-MM-DD) shown as such, whatever the browser's zone.
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(
@@ -86,10 +103,13 @@ export function formatPercent(value: number | null | undefined, locale: string):
 
 /** The short name of a time zone as the locale says it (e.g. "CET"), for labels. */
 export function zoneName(at: Date, locale: string, timeZone: string): string {
-  const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" })
-    .formatToParts(at)
-    .find((p) => p.type === "timeZoneName");
-  return part?.value ?? timeZone;
+  const name = (tag: string) =>
+    new Intl.DateTimeFormat(tag, { timeZone, timeZoneName: "short" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value;
+  const own = name(locale) ?? timeZone;
+  // American English names Central Europe's zone only by its offset ("GMT+1") where German
+  // and Italian say MEZ/CET: British English has the name.
+  if (/^GMT[+-]/.test(own) && locale.toLowerCase().startsWith("en")) return name("en-GB") ?? own;
+  return own;
 }
 
 /** YYYY-MM-DD of a date, in UTC (the report's whole days are UTC days). */

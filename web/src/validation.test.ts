@@ -86,7 +86,7 @@ describe("a 422's errors in words", () => {
     const file = { loc: ["body", "file"], msg: "the header lacks the required columns: email", type: "csv" };
     expect(app(file, "de")).toBe("Die Datei kann nicht importiert werden: the header lacks the required columns: email");
     expect(app({ loc: ["query", "from"], msg: 'Value error, "to" is before "from"', type: "value_error" }, "it")).toBe(
-      "Controlli questa data.",
+      "La data di fine precede quella di inizio.",
     );
   });
 

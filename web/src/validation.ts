@@ -110,6 +110,8 @@ export const APP_WORDS: Record<Lang, Words> = {
     date: "Please check this date.",
     from: "Please check this date.",
     to: "Please check this date.",
+    periodLong: "The period is too long: a report covers at most {n} days (a year). Please choose a shorter period.",
+    periodOrder: "The end date is before the start date.",
     timezone: "Please enter a time zone such as Europe/Rome.",
     subdivision: "Please enter the code of a region of the partner's country, such as BZ.",
     known: "Known codes: {codes}.",
@@ -138,6 +140,8 @@ export const APP_WORDS: Record<Lang, Words> = {
     date: "Bitte prüfen Sie dieses Datum.",
     from: "Bitte prüfen Sie dieses Datum.",
     to: "Bitte prüfen Sie dieses Datum.",
+    periodLong: "Der Zeitraum ist zu lang: Ein Bericht umfasst höchstens {n} Tage (ein Jahr). Bitte wählen Sie einen kürzeren Zeitraum.",
+    periodOrder: "Das Enddatum liegt vor dem Anfangsdatum.",
     timezone: "Bitte geben Sie eine Zeitzone wie Europe/Berlin an.",
     subdivision: "Bitte geben Sie den Code einer Region im Land des Partners an, z. B. BY.",
     known: "Bekannte Codes: {codes}.",
@@ -166,6 +170,8 @@ export const APP_WORDS: Record<Lang, Words> = {
     date: "Controlli questa data.",
     from: "Controlli questa data.",
     to: "Controlli questa data.",
+    periodLong: "Il periodo è troppo lungo: un report copre al massimo {n} giorni (un anno). Scelga un periodo più breve.",
+    periodOrder: "La data di fine precede quella di inizio.",
     timezone: "Indichi un fuso orario come Europe/Rome.",
     subdivision: "Indichi il codice di una regione o provincia del paese del partner, ad es. BZ.",
     known: "Codici noti: {codes}.",
@@ -199,6 +205,10 @@ export function explain(error: Invalid, lang: Lang, more: Words = {}): string {
   const field = fieldOf(error.loc);
   // A length or count limit: pydantic's `ctx` where sent, else the number in its message.
   const limit = (error.ctx as { max_length?: unknown } | null)?.max_length ?? /\d+/.exec(msg)?.[0];
+  // A report's period: the API's sentence (a model check, no type of its own) says what.
+  const span = /period covers more than (\d+) days/.exec(msg);
+  if (span && words.periodLong) return words.periodLong.replace("{n}", span[1]!);
+  if (/"to" is before "from"/.test(msg) && words.periodOrder) return words.periodOrder;
   const key = [FIRST[type], field, THEN[type]].find((k) => k !== undefined && k !== "" && words[k] !== undefined);
   let text = key === undefined ? words.check! : words[limit === undefined ? `${key}_` : key] ?? words[key]!;
   const codes = key === field && /known codes: (.+)$/.exec(msg);

@@ -1,13 +1,39 @@
-import { browserTimeZone, formatDateTime, hoursMinutes, workingMsLeft, zoneName } from "../format";
+import { browserTimeZone, deadlineDateTime, hoursMinutes, workingMsLeft, zoneName } from "../format";
 import { locale, t } from "../i18n";
 import { now } from "../state";
+
+const ZONES = "partner-zones";
+
+/** A partner's time zone as its pending offers told it (the view says it only while pending),
+ * kept so that its deadlines read the same after accept. */
+export function rememberZone(partnerId: string | null | undefined, zone: string | null | undefined): void {
+  if (!partnerId || !zone) return;
+  try {
+    const known = JSON.parse(localStorage.getItem(ZONES) ?? "{}") as Record<string, string>;
+    if (known[partnerId] === zone) return;
+    known[partnerId] = zone;
+    localStorage.setItem(ZONES, JSON.stringify(known));
+  } catch {
+    // storage blocked: the zone is not kept
+  }
+}
+
+/** The zone last seen for a partner, if any. */
+export function rememberedZone(partnerId: string | null | undefined): string | undefined {
+  if (!partnerId) return undefined;
+  try {
+    return (JSON.parse(localStorage.getItem(ZONES) ?? "{}") as Record<string, string>)[partnerId];
+  } catch {
+    return undefined;
+  }
+}
 
 /** The deadline in the partner's time zone, with the zone named. */
 export function DeadlineText({ deadline, timeZone }: { deadline: string; timeZone?: string }) {
   const zone = timeZone || browserTimeZone();
   return (
     <time dateTime={deadline}>
-      {formatDateTime(deadline, locale(), zone)}{" "}
+      {deadlineDateTime(deadline, locale(), zone)}{" "}
       <span class="muted small">{zoneName(new Date(deadline), locale(), zone)}</span>
     </time>
   );

@@ -82,7 +82,9 @@ export function Menu({ label, items, context }: { label: string; items: MenuItem
                 role="menuitem"
                 tabIndex={index === active ? 0 : -1}
                 onClick={() => {
-                  close(false);
+                  // Focus back on the menu's button first: a dialog the item opens returns
+                  // focus there when it closes (the item itself is gone with the menu).
+                  close();
                   item.onSelect();
                 }}
               >

@@ -15,7 +15,7 @@ export function PartnerSelect({
 }) {
   const words = t();
   return (
-    <div class="field">
+    <div class="field wide">
       <label for={id}>{words.partner}</label>
       <select id={id} value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
         <option value="">{words.anyPartner}</option>

@@ -1,9 +1,10 @@
+import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Candidate, type Contact, type Inquiry, type InquiryEvent, type Partner } from "../api";
 import { RejectDialog, acceptInquiry, describe, useInquiryAction } from "../actions";
-import { DeadlineText, TimeLeft } from "../components/Deadline";
-import { Dialog, DialogActions } from "../components/Dialog";
-import { browserTimeZone, formatDateTime, formatDateTimeZone } from "../format";
+import { DeadlineText, TimeLeft, rememberZone, rememberedZone } from "../components/Deadline";
+import { ConfirmDialog, Dialog, DialogActions } from "../components/Dialog";
+import { browserTimeZone, formatDateTime, formatDeadline } from "../format";
 import { actorWord, locale, t, word } from "../i18n";
 import { go, pendingDuplicates, refresh, say, user } from "../state";
 import { place } from "./InquiryList";
@@ -36,8 +37,38 @@ export function ContactCard({ contact }: { contact: Contact }) {
   );
 }
 
-export function eventText(event: InquiryEvent, timeZone?: string | null): string {
+const REDACTED = "[redacted]";
+
+/** A message as written, the service's `[redacted]` marks in the page's language, styled. */
+export function MessageText({ text }: { text: string }) {
   const words = t();
+  const parts = text.split(REDACTED);
+  return (
+    <>
+      {parts.map((part, index) => (
+        <Fragment key={index}>
+          {index > 0 && (
+            <span class="redacted" title={words.redactedHint}>
+              {words.redacted}
+            </span>
+          )}
+          {part}
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+/**
+ * An event in words. A deadline in it is shown in the time zone of the partner it was offered
+ * to (`zoneOf` of the event's partner), as the detail's deadline is.
+ */
+export function eventText(event: InquiryEvent, zoneOf: string | null | ((partnerId?: string) => string | null | undefined) = null): string {
+  const words = t();
+  const zone = () => {
+    const partner = typeof event.partner_id === "string" ? event.partner_id : undefined;
+    return (typeof zoneOf === "function" ? zoneOf(partner) : zoneOf) || browserTimeZone();
+  };
   if (event.action === "rerouted" || event.action === "reroute_ended") {
     // Automatic re-routing: from whom, why, and to whom (or why it stayed with HQ).
     const bits = [word(event.action), `(${word(String(event.cause ?? ""))})`];
@@ -52,7 +83,7 @@ export function eventText(event: InquiryEvent, timeZone?: string | null): string
     // A partner's hand-over to a colleague (HQ's own assignments name no partner).
     bits[0] = words.handedOverEvent;
     bits.push(`→ ${event.user_id}`);
-    if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTimeZone(event.deadline, locale(), timeZone || browserTimeZone())})`);
+    if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDeadline(event.deadline, locale(), zone())})`);
     return bits.join(" ");
   }
   if (event.action === "progress" && typeof event.step === "string") bits[0] = word(event.step);
@@ -60,7 +91,7 @@ export function eventText(event: InquiryEvent, timeZone?: string | null): string
   if (typeof event.partner_id === "string") bits.push(`→ ${event.partner_id}`);
   else if (typeof event.user_id === "string" && event.action !== "accepted") bits.push(`→ ${event.user_id}`);
   if (typeof event.note === "string" && event.note) bits.push(`“${event.note}”`);
-  if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDateTimeZone(event.deadline, locale(), timeZone || browserTimeZone())})`);
+  if (typeof event.deadline === "string") bits.push(`(${words.deadline}: ${formatDeadline(event.deadline, locale(), zone())})`);
   return bits.join(" ");
 }
 
@@ -71,6 +102,8 @@ export function InquiryDetail({ id }: { id: string }) {
   const [gone, setGone] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<"reject" | "assign" | "discard" | null>(null);
+  // Won and lost close the inquiry for good: asked first.
+  const [closing, setClosing] = useState<"won" | "lost" | null>(null);
   const [busy, setBusy] = useState(false);
   const [colleague, setColleague] = useState("");
   const [version, setVersion] = useState(0);
@@ -79,7 +112,11 @@ export function InquiryDetail({ id }: { id: string }) {
     let live = true;
     setError(null);
     api<Inquiry>("GET", `/inquiries/${encodeURIComponent(id)}`)
-      .then((found) => live && (setInquiry(found), setGone(false)))
+      .then((found) => {
+        // The partner's zone as its offer tells it, for the history after accept.
+        if (found.status === "pending") rememberZone(found.partner_id, found.timezone);
+        if (live) (setInquiry(found), setGone(false));
+      })
       .catch((failure) => {
         if (!live) return;
         if (failure instanceof ApiError && failure.status === 404) setGone(true);
@@ -91,6 +128,22 @@ export function InquiryDetail({ id }: { id: string }) {
   }, [id, version, refresh.value]);
 
   const reload = () => setVersion((v) => v + 1);
+
+  // The partners' time zones (HQ reads them all), for deadlines in the history.
+  const [zones, setZones] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (!hq) return;
+    api<{ items: Partner[] }>("GET", "/partners")
+      .then((answer) =>
+        setZones(Object.fromEntries((answer.items ?? []).flatMap((p) => (p.timezone ? [[p.id ?? p.partner_id ?? "", p.timezone]] : [])))),
+      )
+      .catch(() => setZones({}));
+  }, [hq]);
+  /** The zone of a partner's deadline: HQ's partner list, else the zone its offers told. */
+  const zoneOf = (partnerId?: string) =>
+    (partnerId && (zones[partnerId] ?? (partnerId === inquiry?.partner_id ? inquiry?.timezone : null) ?? rememberedZone(partnerId))) ||
+    inquiry?.timezone ||
+    (hq ? null : rememberedZone(user.value?.partnerId));
 
   const post = async (path: string, body: unknown, done: string) => {
     setBusy(true);
@@ -219,7 +272,9 @@ export function InquiryDetail({ id }: { id: string }) {
           <section class="panel" aria-labelledby="message-h">
             <h2 id="message-h">{words.message}</h2>
             {inquiry.message ? (
-              <p class="message">{inquiry.message}</p>
+              <p class="message">
+                <MessageText text={inquiry.message} />
+              </p>
             ) : (
               <p class="muted">{inquiry.erased_at ? words.messageErased : words.noMessage}</p>
             )}
@@ -247,7 +302,9 @@ export function InquiryDetail({ id }: { id: string }) {
                       class={step === "won" ? "success" : step === "lost" ? "danger-outline" : undefined}
                       disabled={busy}
                       aria-pressed={done.has(step)}
-                      onClick={() => void post("progress", { step }, words[step as Step])}
+                      onClick={() =>
+                        step === "won" || step === "lost" ? (setError(null), setClosing(step)) : void post("progress", { step }, words[step as Step])
+                      }
                     >
                       {done.has(step) && <span aria-hidden="true">✓</span>}
                       {words[step as Step]}
@@ -300,7 +357,7 @@ export function InquiryDetail({ id }: { id: string }) {
               {[...(inquiry.events ?? [])].reverse().map((event, index) => (
                 <li key={index}>
                   <time dateTime={event.at}>{formatDateTime(event.at, locale())}</time>
-                  <span>{eventText(event, inquiry.timezone)}</span>
+                  <span>{eventText(event, zoneOf)}</span>
                   {event.actor && <span class="muted small">{actorWord(event.actor)}</span>}
                 </li>
               ))}
@@ -318,9 +375,23 @@ export function InquiryDetail({ id }: { id: string }) {
           }}
         />
       )}
+      {closing && (
+        <ConfirmDialog
+          title={closing === "won" ? words.closeWonTitle : words.closeLostTitle}
+          text={words.closeText}
+          action={closing === "won" ? words.closeWon : words.closeLost}
+          cancel={words.cancel}
+          kind={closing === "won" ? "primary" : "danger"}
+          busy={busy}
+          error={error}
+          onConfirm={() => void post("progress", { step: closing }, words[closing]).then((ok) => ok && setClosing(null))}
+          onClose={() => setClosing(null)}
+        />
+      )}
       {dialog === "assign" && (
         <AssignDialog
           id={id}
+          pendingWith={inquiry.status === "pending" ? inquiry.partner_id : null}
           onClose={() => setDialog(null)}
           onDone={() => {
             setDialog(null);
@@ -343,7 +414,18 @@ export function InquiryDetail({ id }: { id: string }) {
 }
 
 /** HQ assigns to a partner (the routing rule's candidates first, when the API has them) or a user. */
-export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () => void; onDone: () => void }) {
+export function AssignDialog({
+  id,
+  pendingWith = null,
+  onClose,
+  onDone,
+}: {
+  id: string;
+  /** The partner the inquiry is pending with: offering it again is refused, so not offered. */
+  pendingWith?: string | null;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const words = t();
   const [candidates, setCandidates] = useState<Candidate[]>([]);
   const [partners, setPartners] = useState<Partner[]>([]);
@@ -355,12 +437,14 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
   useEffect(() => {
     api<{ candidates: Candidate[] }>("GET", `/inquiries/${encodeURIComponent(id)}/suggestions`)
       .then((answer) => {
-        setCandidates(answer.candidates ?? []);
-        if (answer.candidates?.[0]) setPartnerId(answer.candidates[0].partner_id);
+        const offered = (answer.candidates ?? []).filter((c) => c.partner_id !== pendingWith);
+        setCandidates(offered);
+        // The best candidate preselected, unless the person already chose meanwhile.
+        if (offered[0]) setPartnerId((chosen) => chosen || offered[0]!.partner_id);
       })
       .catch(() => setCandidates([])); // the route may not exist yet: all partners then
     api<{ items: Partner[] }>("GET", "/partners")
-      .then((answer) => setPartners((answer.items ?? []).filter((p) => p.active !== false)))
+      .then((answer) => setPartners((answer.items ?? []).filter((p) => p.active !== false && (p.id ?? p.partner_id) !== pendingWith)))
       .catch((failure) => setError(describe(failure)));
   }, [id]);
 
@@ -388,6 +472,7 @@ export function AssignDialog({ id, onClose, onDone }: { id: string; onClose: () 
             <input type="radio" name="target" checked={target === "user"} onChange={() => choose("user")} /> {words.toHqUser}
           </label>
         </fieldset>
+        {target === "partner" && pendingWith && <p class="hint">{words.currentlyWith(pendingWith)}</p>}
         {target === "partner" && candidates.length > 0 && (
           <fieldset class="suggestions">
             <legend>{words.suggested}</legend>

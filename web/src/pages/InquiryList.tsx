@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Inquiry, type Partner } from "../api";
 import { HandOverDialog, RejectDialog, acceptInquiry, describe } from "../actions";
-import { DeadlineText, TimeLeft } from "../components/Deadline";
+import { DeadlineText, TimeLeft, rememberZone } from "../components/Deadline";
 import { Menu } from "../components/Menu";
 import { formatDateTime } from "../format";
 import { locale, t, word } from "../i18n";
@@ -39,6 +39,15 @@ export function queryOf(filters: Filters, status: string, cursor?: string | null
   };
 }
 
+/**
+ * The filters a search runs with: a person searched for is looked for in every status, so a
+ * search from the default queue ("Needs attention") switches the status to "All". A status
+ * chosen on purpose stays.
+ */
+export function searchFilters(filters: Filters): Filters {
+  return filters.q.trim() && filters.status === "attention" ? { ...filters, status: "" } : filters;
+}
+
 /** What is wrong with the filters before asking the API: a period that ends before it starts. */
 export function filtersProblem(filters: Filters): string | null {
   return filters.from && filters.to && filters.to < filters.from ? t().toBeforeFrom : null;
@@ -58,6 +67,31 @@ export function inboxOrder(items: Inquiry[]): Inquiry[] {
   return [...pending, ...rest];
 }
 
+/** One status's list as far as it is loaded, and the cursor of its next page. */
+export interface StatusList {
+  status: string;
+  items: Inquiry[];
+  next: string | null;
+}
+
+const newestFirst = (a: Inquiry, b: Inquiry) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id);
+
+/**
+ * Several status lists (each newest first, paged) as one list newest first. A row is shown
+ * only when no list with more pages could still hold a newer one: below the oldest loaded
+ * row of a list with more, an unloaded row of that list could come first, so the rows of the
+ * other lists older than it wait for the next "Load more". `more` while any list has more.
+ */
+export function mergeLists(lists: StatusList[]): { items: Inquiry[]; more: boolean } {
+  let frontier = "";
+  for (const list of lists) {
+    const last = list.items.at(-1);
+    if (list.next && last && last.created_at > frontier) frontier = last.created_at;
+  }
+  const all = lists.flatMap((list) => list.items).sort(newestFirst);
+  return { items: frontier ? all.filter((i) => i.created_at >= frontier) : all, more: lists.some((list) => list.next !== null) };
+}
+
 export function place(inquiry: Inquiry): string {
   const l = inquiry.location;
   if (!l) return "";
@@ -69,6 +103,8 @@ export function InquiryList() {
   const hq = user.value?.role === "hq";
   const [items, setItems] = useState<Inquiry[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
+  // HQ's lists, one per status asked for (the default queue asks for three), each with its cursor.
+  const [lists, setLists] = useState<StatusList[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
@@ -78,6 +114,8 @@ export function InquiryList() {
   const [version, setVersion] = useState(0);
   // Filters that cannot be right, said here rather than by the API; no list meanwhile.
   const [invalid, setInvalid] = useState<string | null>(null);
+  // A search asked from "Needs attention" looks through every status; said beside the list.
+  const [widened, setWidened] = useState(false);
 
   useEffect(() => {
     if (!hq) return;
@@ -92,53 +130,66 @@ export function InquiryList() {
     const load = async () => {
       if (!hq) {
         const page = await api<Page>("GET", "/inquiries", undefined, { limit: 100 });
-        return { items: inboxOrder(page.items), next: page.next, problems: [] as string[] };
+        for (const item of page.items) if (item.status === "pending") rememberZone(item.partner_id, item.timezone);
+        return { items: inboxOrder(page.items), next: page.next, lists: [] as StatusList[], problems: [] as string[] };
       }
       const statuses = filters.status === "attention" ? ATTENTION : [filters.status];
       const answers = await Promise.allSettled(
         statuses.map((status) => api<Page>("GET", "/inquiries", undefined, queryOf(filters, status))),
       );
-      const found: Inquiry[] = [];
+      const found: StatusList[] = [];
       const problems: string[] = [];
-      let cursor: string | null = null;
-      for (const answer of answers) {
+      answers.forEach((answer, index) => {
         if (answer.status === "fulfilled") {
-          found.push(...answer.value.items);
-          if (statuses.length === 1) cursor = answer.value.next;
+          found.push({ status: statuses[index], items: answer.value.items, next: answer.value.next });
         } else {
           const reason = answer.reason as unknown;
           if (reason instanceof ApiError && reason.status < 500) problems.push(reason.status === 422 ? describe(reason) : reason.message);
           else throw reason;
         }
-      }
-      found.sort((a, b) => b.created_at.localeCompare(a.created_at));
-      return { items: found, next: cursor, problems: [...new Set(problems)] };
+      });
+      const merged = mergeLists(found);
+      return { items: merged.items, next: null, lists: found, problems: [...new Set(problems)] };
     };
     load()
       .then((page) => {
         if (!live) return;
         setItems(page.items);
         setNext(page.next);
+        setLists(page.lists);
         if (page.problems.length) setError(`${words.filterRefused} ${page.problems.join("; ")}`);
       })
-      .catch((failure) => live && (setItems([]), setError(describe(failure))));
+      .catch((failure) => live && (setItems([]), setLists([]), setError(describe(failure))));
     return () => {
       live = false;
     };
   }, [filters, version, hq]);
 
   const more = async () => {
-    if (!next) return;
     try {
-      const page = hq
-        ? await api<Page>("GET", "/inquiries", undefined, queryOf(filters, filters.status === "attention" ? "" : filters.status, next))
-        : await api<Page>("GET", "/inquiries", undefined, { limit: 100, cursor: next });
+      if (hq) {
+        // The next page of every status list that has one; the rows already shown stay
+        // where they are, the new ones (all older) come below them.
+        const grown = await Promise.all(
+          lists.map(async (list) => {
+            if (!list.next) return list;
+            const page = await api<Page>("GET", "/inquiries", undefined, queryOf(filters, list.status, list.next));
+            return { status: list.status, items: [...list.items, ...page.items], next: page.next };
+          }),
+        );
+        setLists(grown);
+        setItems(mergeLists(grown).items);
+        return;
+      }
+      if (!next) return;
+      const page = await api<Page>("GET", "/inquiries", undefined, { limit: 100, cursor: next });
       setItems((current) => [...(current ?? []), ...page.items]);
       setNext(page.next);
     } catch (failure) {
       setError(describe(failure));
     }
   };
+  const hasMore = hq ? mergeLists(lists).more : Boolean(next);
 
   const zoneOf = (inquiry: Inquiry) =>
     inquiry.timezone ?? partners.find((p) => (p.id ?? p.partner_id) === inquiry.partner_id)?.timezone;
@@ -162,10 +213,14 @@ export function InquiryList() {
             event.preventDefault();
             const problem = filtersProblem(draft);
             setInvalid(problem);
-            if (!problem) setFilters({ ...draft });
+            if (problem) return;
+            const applied = searchFilters(draft);
+            setWidened(applied.status !== draft.status);
+            setDraft(applied);
+            setFilters({ ...applied });
           }}
         >
-          <div class="field">
+          <div class="field wide">
             <label for="f-status">{words.status}</label>
             <select id="f-status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: (e.target as HTMLSelectElement).value })}>
               <option value="attention">{words.needsAttention}</option>
@@ -198,6 +253,7 @@ export function InquiryList() {
               type="button"
               onClick={() => {
                 setInvalid(null);
+                setWidened(false);
                 setDraft(NO_FILTERS);
                 setFilters(NO_FILTERS);
               }}
@@ -206,6 +262,11 @@ export function InquiryList() {
             </button>
           </div>
         </form>
+      )}
+      {widened && !invalid && (
+        <p class="muted" role="status">
+          {words.searchAllStatuses}
+        </p>
       )}
       {(invalid ?? error) && (
         <p class="alert" role="alert">
@@ -295,7 +356,7 @@ export function InquiryList() {
           </table>
         </div>
       )}
-      {next && (
+      {hasMore && (
         <p>
           <button type="button" onClick={() => void more()}>
             {words.loadMore}

@@ -7,6 +7,7 @@ import { describe } from "../actions";
 import { formatDateTime } from "../format";
 import { locale as localeOf, t } from "../i18n";
 import { notice } from "../state";
+import { ConfirmDialog } from "../components/Dialog";
 
 export interface OutboxMail {
   to: string[];
@@ -27,6 +28,7 @@ export function Outbox() {
   const [mails, setMails] = useState<OutboxMail[] | null>(null);
   const [chosen, setChosen] = useState(0);
   const [failure, setFailure] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
 
   const load = async () => {
     setFailure(null);
@@ -42,9 +44,11 @@ export function Outbox() {
   const clear = async () => {
     try {
       await api("DELETE", "/_local/outbox");
+      setAsking(false);
       notice.value = { kind: "ok", text: words.outboxCleared };
       await load();
     } catch (error) {
+      setAsking(false);
       setFailure(describe(error));
     }
   };
@@ -63,12 +67,22 @@ export function Outbox() {
           <button type="button" onClick={() => void load()}>
             {words.outboxRefresh}
           </button>
-          <button type="button" onClick={() => void clear()} disabled={!mails?.length}>
+          <button type="button" onClick={() => setAsking(true)} disabled={!mails?.length}>
             {words.outboxClear}
           </button>
         </div>
       </div>
       <p class="muted">{words.outboxIntro}</p>
+      {asking && (
+        <ConfirmDialog
+          title={words.outboxClearTitle}
+          text={words.outboxClearText(mails?.length ?? 0)}
+          action={words.outboxClearBtn}
+          cancel={words.cancel}
+          onConfirm={() => void clear()}
+          onClose={() => setAsking(false)}
+        />
+      )}
       {failure && <p role="alert">{words.error} {failure}</p>}
       {mails === null && !failure && <p role="status">{words.loading}</p>}
       {mails && mails.length === 0 && <p>{words.outboxEmpty}</p>}

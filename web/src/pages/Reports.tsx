@@ -49,6 +49,8 @@ export function Reports() {
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [noSeries, setNoSeries] = useState(false);
+  // The API refused the period (422): no report, so no download of one either.
+  const [refused, setRefused] = useState(false);
   const [partners, setPartners] = useState<Partner[]>([]);
   const [touched, setTouched] = useState(false);
 
@@ -77,6 +79,7 @@ export function Reports() {
   useEffect(() => {
     let live = true;
     setError(null);
+    setRefused(false);
     setReport(null);
     (async () => {
       try {
@@ -94,7 +97,11 @@ export function Reports() {
         setReport(answer.report);
         setNoSeries(!answer.series || !answer.report.total?.series);
       })
-      .catch((failure) => live && setError(describe(failure)));
+      .catch((failure) => {
+        if (!live) return;
+        setRefused(failure instanceof ApiError && failure.status === 422);
+        setError(describe(failure));
+      });
     return () => {
       live = false;
     };
@@ -131,11 +138,11 @@ export function Reports() {
       >
         <div class="field">
           <label for="r-from">{words.from}</label>
-          <input id="r-from" type="date" required value={draft.from} max={draft.to} onInput={(e) => setDraft({ ...draft, from: (e.target as HTMLInputElement).value })} />
+          <input id="r-from" type="date" required aria-invalid={refused || undefined} value={draft.from} max={draft.to} onInput={(e) => setDraft({ ...draft, from: (e.target as HTMLInputElement).value })} />
         </div>
         <div class="field">
           <label for="r-to">{words.to}</label>
-          <input id="r-to" type="date" required value={draft.to} min={draft.from} onInput={(e) => setDraft({ ...draft, to: (e.target as HTMLInputElement).value })} />
+          <input id="r-to" type="date" required aria-invalid={refused || undefined} value={draft.to} min={draft.from} onInput={(e) => setDraft({ ...draft, to: (e.target as HTMLInputElement).value })} />
         </div>
         <div class="field">
           <label for="r-interval">{words.interval}</label>
@@ -159,6 +166,7 @@ export function Reports() {
           {error}
         </p>
       )}
+      {!refused && (
       <p class="downloads">
         <a href={csvUrl} onClick={fetchFile(csvUrl, `${fileBase}.csv`)} class="button">
           <span aria-hidden="true">⬇ </span>
@@ -169,6 +177,7 @@ export function Reports() {
           {words.downloadExcel}
         </a>
       </p>
+      )}
       {!report && !error && <p role="status">{words.loading}</p>}
       {report && (
         <>
