@@ -209,6 +209,7 @@ def test_offer_on_intake_extends_the_unstored_change() -> None:
         "partner_id": "P1",
         "offer": 1,
         "deadline": "2026-12-03T08:00:00Z",
+        "timezone": BOLZANO.timezone,  # the history shows the deadline in the partner's zone
     }
     assert change.opened_offer == Offer("inq-1", 1, "P1", BOLZANO, START, DEADLINE)
 

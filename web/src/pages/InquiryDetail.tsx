@@ -66,6 +66,8 @@ export function MessageText({ text }: { text: string }) {
 export function eventText(event: InquiryEvent, zoneOf: string | null | ((partnerId?: string) => string | null | undefined) = null): string {
   const words = t();
   const zone = () => {
+    // The event's own zone (stored with its deadline since it carries one), else the partner's.
+    if (typeof event.timezone === "string" && event.timezone) return event.timezone;
     const partner = typeof event.partner_id === "string" ? event.partner_id : undefined;
     return (typeof zoneOf === "function" ? zoneOf(partner) : zoneOf) || browserTimeZone();
   };

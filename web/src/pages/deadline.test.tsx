@@ -36,6 +36,13 @@ describe("a deadline", () => {
     expect(text).toMatch(/Deadline: (Dec 1, 2026|1 Dec 2026), 24:00 CET/);
   });
 
+  it("in the history is in the zone the event names, in a browser that never saw the offer", () => {
+    setLang("en");
+    const offered = { at: "2026-11-29T21:29:00Z", actor: "system", action: "offered", partner_id: "alpin-bz", deadline: MIDNIGHT, timezone: "Europe/Rome" };
+    // Nothing remembered, no partner list: only the event says where the partner is.
+    expect(eventText(offered, () => null)).toMatch(/Deadline: (Dec 1, 2026|1 Dec 2026), 24:00 CET/);
+  });
+
   it("reads the same in the history after accept as in the offer before", async () => {
     setLang("de");
     user.value = { role: "partner", partnerId: "alpin-bz", userId: "alpin-bz" };

@@ -212,7 +212,12 @@ def offer_to(
         now,
         actor,
         Action.OFFERED,
-        {"partner_id": partner.id, "offer": seq, "deadline": iso(deadline)},
+        {
+            "partner_id": partner.id,
+            "offer": seq,
+            "deadline": iso(deadline),
+            "timezone": partner.calendar.timezone,  # the history shows it in the partner's zone
+        },
     )
     events = (*(base.events if base else ()), *withdraw_events, event)
     return Change(
@@ -278,6 +283,7 @@ def assign_to_colleague(
     details: dict[str, object] = {"user_id": user_id, "partner_id": principal.partner_id}
     if inquiry.status is Status.PENDING:
         details["deadline"] = iso(inquiry.deadline) if inquiry.deadline else None
+        details["timezone"] = inquiry.deadline_timezone
     event = Event(now, principal.user_id, Action.ASSIGNED, details)
     return Change(inquiry, after, events=(event,))
 
