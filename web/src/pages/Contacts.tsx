@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, sendFile, type ContactImport, type ContactList, type PartnerContact } from "../api";
 import { describe } from "../actions";
-import { Dialog, DialogActions } from "../components/Dialog";
+import { ConfirmDialog } from "../components/Dialog";
 import { rowProblems, t } from "../i18n";
 import { say } from "../state";
 
@@ -215,8 +215,7 @@ function DeleteDialog({ contact, onClose, onDone }: { contact: PartnerContact; o
   const words = t();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const remove = async () => {
     setBusy(true);
     setError(null);
     try {
@@ -231,11 +230,15 @@ function DeleteDialog({ contact, onClose, onDone }: { contact: PartnerContact; o
     }
   };
   return (
-    <Dialog title={words.contactsDeleteTitle(displayName(contact))} onClose={onClose}>
-      <form onSubmit={submit}>
-        <p>{words.contactsDeleteIntro}</p>
-        <DialogActions error={error} busy={busy} cancel={words.cancel} action={words.contactsDelete} kind="danger" onClose={onClose} />
-      </form>
-    </Dialog>
+    <ConfirmDialog
+      title={words.contactsDeleteTitle(displayName(contact))}
+      text={words.contactsDeleteIntro}
+      action={words.contactsDelete}
+      cancel={words.cancel}
+      busy={busy}
+      error={error}
+      onConfirm={() => void remove()}
+      onClose={onClose}
+    />
   );
 }
